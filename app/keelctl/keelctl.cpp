@@ -1,0 +1,256 @@
+#include "keelctl.h"
+
+#include "keelclient.h"
+#include "keelversion.h"
+#include "outputformat.h"
+#include "topologyfile.h"
+
+#include <QCommandLineParser>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QTimer>
+
+#include <cstdio>
+
+namespace Keel {
+
+namespace {
+
+const QList<QStringList> kCommands = {
+    {QStringLiteral("nodes"), QStringLiteral("list")},
+    {QStringLiteral("nodes"), QStringLiteral("show")},
+    {QStringLiteral("regions"), QStringLiteral("list")},
+    {QStringLiteral("topology"), QStringLiteral("apply")},
+    {QStringLiteral("join-token"), QStringLiteral("create")},
+};
+
+QString json(const QJsonValue &value)
+{
+    const QJsonDocument doc = value.isArray() ? QJsonDocument(value.toArray()) : QJsonDocument(value.toObject());
+    return QString::fromUtf8(doc.toJson(QJsonDocument::Indented));
+}
+
+template<typename T>
+const WireError *errorOf(const Result<T> &result)
+{
+    return std::get_if<WireError>(&result);
+}
+
+} // namespace
+
+QString KeelCtl::usage()
+{
+    return QStringLiteral(
+        "Usage: keelctl [--server URL] [--token TOKEN] [-o table|json] COMMAND\n"
+        "\n"
+        "Commands:\n"
+        "  nodes list                         the fleet's nodes, their region, jurisdiction and status\n"
+        "  nodes show NAME                    one node in detail\n"
+        "  regions list                       regions with jurisdiction, coordinates and sites\n"
+        "  topology apply -f FILE             create or update regions and sites from a YAML/JSON file\n"
+        "  join-token create --region R [--uses N] [--ttl SECONDS]\n"
+        "                                     a token that lets agents enroll in region R\n"
+        "\n"
+        "Options:\n"
+        "  --server URL      control plane, ws://HOST:PORT (default: $KEEL_SERVER, else ws://127.0.0.1:7070)\n"
+        "  --token TOKEN     operator token (default: $KEEL_TOKEN)\n"
+        "  -o, --output FMT  table (default) or json\n"
+        "  --timeout SECONDS give up after this long (default 15)\n"
+        "  -h, --help        this text\n"
+        "  -v, --version     keelctl's version\n");
+}
+
+std::variant<CtlInvocation, QString> KeelCtl::parse(const QStringList &arguments, const QProcessEnvironment &env)
+{
+    QCommandLineParser parser;
+    parser.setOptionsAfterPositionalArgumentsMode(QCommandLineParser::ParseAsOptions);
+    const QCommandLineOption server(QStringLiteral("server"), {}, QStringLiteral("URL"));
+    const QCommandLineOption token(QStringLiteral("token"), {}, QStringLiteral("TOKEN"));
+    const QCommandLineOption output({QStringLiteral("o"), QStringLiteral("output")}, {}, QStringLiteral("FMT"));
+    const QCommandLineOption file({QStringLiteral("f"), QStringLiteral("file")}, {}, QStringLiteral("FILE"));
+    const QCommandLineOption region(QStringLiteral("region"), {}, QStringLiteral("R"));
+    const QCommandLineOption uses(QStringLiteral("uses"), {}, QStringLiteral("N"));
+    const QCommandLineOption ttl(QStringLiteral("ttl"), {}, QStringLiteral("SECONDS"));
+    const QCommandLineOption timeout(QStringLiteral("timeout"), {}, QStringLiteral("SECONDS"));
+    parser.addOptions({server, token, output, file, region, uses, ttl, timeout});
+    if (!parser.parse(arguments))
+        return parser.errorText() + QStringLiteral(": see keelctl --help");
+
+    CtlInvocation inv;
+    inv.command = parser.positionalArguments();
+    const QStringList verb = inv.command.mid(0, 2);
+    if (!kCommands.contains(verb)) {
+        return inv.command.isEmpty() ? QStringLiteral("no command given: see keelctl --help")
+                                     : QStringLiteral("unknown command \"%1\": see keelctl --help").arg(inv.command.join(u' '));
+    }
+    const qsizetype expectedArgs = verb == QStringList{QStringLiteral("nodes"), QStringLiteral("show")} ? 3 : 2;
+    if (inv.command.size() != expectedArgs)
+        return QStringLiteral("\"%1\" takes %2 argument(s): see keelctl --help").arg(verb.join(u' ')).arg(expectedArgs - 2);
+
+    const QString serverText = parser.isSet(server) ? parser.value(server)
+        : env.value(QStringLiteral("KEEL_SERVER"), QStringLiteral("ws://127.0.0.1:7070"));
+    inv.server = KeelClient::normalizeServer(serverText);
+    if (!inv.server.isValid())
+        return QStringLiteral("--server \"%1\" is not a control plane address: use ws://HOST:PORT").arg(serverText);
+    inv.token = parser.isSet(token) ? parser.value(token) : env.value(QStringLiteral("KEEL_TOKEN"));
+    if (inv.token.isEmpty())
+        return QStringLiteral("no operator token: pass --token or set KEEL_TOKEN (the first admin token is in the control plane's data dir, admin.token)");
+
+    const QString format = parser.isSet(output) ? parser.value(output) : QStringLiteral("table");
+    if (format != QLatin1String("table") && format != QLatin1String("json"))
+        return QStringLiteral("-o \"%1\" is not an output format: use table or json").arg(format);
+    inv.json = format == QLatin1String("json");
+
+    auto positive = [&](const QCommandLineOption &option, int *out) -> std::optional<QString> {
+        if (!parser.isSet(option))
+            return std::nullopt;
+        bool ok = false;
+        const int value = parser.value(option).toInt(&ok);
+        if (!ok || value <= 0)
+            return QStringLiteral("--%1 \"%2\" is not a positive whole number").arg(option.names().constLast(), parser.value(option));
+        *out = value;
+        return std::nullopt;
+    };
+    for (auto [option, target] : {std::pair{&uses, &inv.uses}, {&ttl, &inv.ttlSeconds}, {&timeout, &inv.timeoutSeconds}}) {
+        if (auto error = positive(*option, target))
+            return *error;
+    }
+
+    if (verb.first() == QLatin1String("topology")) {
+        if (!parser.isSet(file))
+            return QStringLiteral("topology apply needs -f FILE");
+        inv.file = parser.value(file);
+    }
+    if (verb.first() == QLatin1String("join-token")) {
+        if (!parser.isSet(region))
+            return QStringLiteral("join-token create needs --region R");
+        inv.region = parser.value(region);
+    }
+    return inv;
+}
+
+KeelCtl::KeelCtl(QObject *parent)
+    : QObject(parent)
+    , m_client(new KeelClient(this))
+{
+}
+
+void KeelCtl::fail(const QString &message, int exitCode)
+{
+    if (m_done)
+        return;
+    m_done = true;
+    std::fprintf(stderr, "keelctl: %s\n", qPrintable(QString(message).replace(u'\n', u' ')));
+    emit finished(exitCode);
+}
+
+void KeelCtl::succeed(const QString &output)
+{
+    if (m_done)
+        return;
+    m_done = true;
+    std::fputs(qPrintable(output), stdout);
+    std::fflush(stdout);
+    emit finished(0);
+}
+
+void KeelCtl::run(const CtlInvocation &invocation)
+{
+    m_invocation = invocation;
+    QTimer::singleShot(invocation.timeoutSeconds * 1000, this, [this] {
+        fail(QStringLiteral("no answer from %1 within %2 s: is the control plane running there?")
+                 .arg(m_invocation.server.toString()).arg(m_invocation.timeoutSeconds));
+    });
+    connect(m_client, &KeelClient::disconnected, this, [this](const QString &reason) { fail(reason); });
+
+    const QString noun = invocation.command.at(0);
+    const QString verb = invocation.command.at(1);
+    if (noun == QLatin1String("topology")) {
+        applyTopology();
+        return;
+    }
+    m_client->open(invocation.server, invocation.token);
+    if (noun == QLatin1String("nodes") && verb == QLatin1String("list")) {
+        m_client->listNodes([this](const Result<QList<Node>> &result) {
+            if (auto *error = errorOf(result))
+                return fail(error->message);
+            const auto &nodes = std::get<QList<Node>>(result);
+            if (!m_invocation.json)
+                return succeed(OutputFormat::nodesTable(nodes, QDateTime::currentDateTimeUtc()));
+            QJsonArray array;
+            for (const Node &node : nodes)
+                array.append(OutputFormat::toJson(node));
+            succeed(json(array));
+        });
+    } else if (noun == QLatin1String("nodes") && verb == QLatin1String("show")) {
+        m_client->getNode(invocation.command.at(2), [this](const Result<Node> &result) {
+            if (auto *error = errorOf(result))
+                return fail(error->message);
+            const QJsonObject object = OutputFormat::toJson(std::get<Node>(result));
+            if (m_invocation.json)
+                return succeed(json(object));
+            QList<QStringList> rows;
+            for (auto it = object.begin(); it != object.end(); ++it) {
+                const QJsonValue v = it.value();
+                const QString text = v.isString() ? v.toString()
+                    : QString::fromUtf8(v.isArray() ? QJsonDocument(v.toArray()).toJson(QJsonDocument::Compact)
+                                                    : QJsonDocument(v.toObject()).toJson(QJsonDocument::Compact));
+                rows.append({it.key() + u':', text});
+            }
+            succeed(OutputFormat::table({QStringLiteral("FIELD"), QStringLiteral("VALUE")}, rows));
+        });
+    } else if (noun == QLatin1String("regions")) {
+        m_client->listRegions([this](const Result<QList<Region>> &result) {
+            if (auto *error = errorOf(result))
+                return fail(error->message);
+            const auto &regions = std::get<QList<Region>>(result);
+            if (!m_invocation.json)
+                return succeed(OutputFormat::regionsTable(regions));
+            QJsonArray array;
+            for (const Region &region : regions)
+                array.append(OutputFormat::toJson(region));
+            succeed(json(array));
+        });
+    } else if (noun == QLatin1String("join-token")) {
+        createJoinToken();
+    }
+}
+
+void KeelCtl::applyTopology()
+{
+    // The file is checked here first, so a mistake gets its line number before any network.
+    auto loaded = TopologyFile::load(m_invocation.file);
+    if (auto *error = std::get_if<QString>(&loaded))
+        return fail(*error);
+    const QList<Region> regions = std::get<QList<Region>>(loaded);
+    m_client->open(m_invocation.server, m_invocation.token);
+    m_client->applyTopology(regions, [this](const Result<TopologyApplied> &result) {
+        if (auto *error = errorOf(result))
+            return fail(error->message);
+        const auto &applied = std::get<TopologyApplied>(result);
+        if (m_invocation.json) {
+            return succeed(json(QJsonObject{{QStringLiteral("regions_created"), applied.regionsCreated},
+                                            {QStringLiteral("regions_updated"), applied.regionsUpdated},
+                                            {QStringLiteral("sites_created"), applied.sitesCreated}}));
+        }
+        succeed(QStringLiteral("topology applied from %1: %2 region(s) created, %3 updated, %4 site(s) created\n")
+                    .arg(m_invocation.file).arg(applied.regionsCreated).arg(applied.regionsUpdated).arg(applied.sitesCreated));
+    });
+}
+
+void KeelCtl::createJoinToken()
+{
+    m_client->createJoinToken(m_invocation.region, m_invocation.uses, m_invocation.ttlSeconds, [this](const Result<JoinToken> &result) {
+        if (auto *error = errorOf(result))
+            return fail(error->message);
+        const auto &token = std::get<JoinToken>(result);
+        if (m_invocation.json)
+            return succeed(json(OutputFormat::toJson(token)));
+        // The bare token on stdout so that $(keelctl join-token create ...) works.
+        std::fprintf(stderr, "keelctl: join token for region %s, %d use(s), expires %s\n", qPrintable(token.region), token.uses,
+                     qPrintable(token.expires.toUTC().toString(Qt::ISODate)));
+        succeed(token.token + u'\n');
+    });
+}
+
+} // namespace Keel

@@ -1,0 +1,56 @@
+#pragma once
+
+#include <QObject>
+#include <QProcessEnvironment>
+#include <QStringList>
+#include <QUrl>
+
+#include <variant>
+
+namespace Keel {
+
+class KeelClient;
+
+// One keelctl invocation: what to do, against which server, shown how.
+struct CtlInvocation
+{
+    QStringList command;   // e.g. {"nodes", "list"}
+    QUrl server;
+    QString token;
+    bool json = false;
+    QString file;          // topology apply -f
+    QString region;        // join-token create --region
+    int uses = 1;
+    int ttlSeconds = 0;
+    int timeoutSeconds = 15;
+};
+
+// keelctl: parses its command line and runs one command through KeelClient. Every failure
+// ends in one line on stderr and a non-zero exit code (1: the command failed, 2: usage).
+class KeelCtl final : public QObject
+{
+    Q_OBJECT
+
+public:
+    static std::variant<CtlInvocation, QString> parse(const QStringList &arguments, const QProcessEnvironment &env);
+    static QString usage();
+
+    explicit KeelCtl(QObject *parent = nullptr);
+    // Runs the command; emits finished() once with the exit code.
+    void run(const CtlInvocation &invocation);
+
+signals:
+    void finished(int exitCode);
+
+private:
+    void fail(const QString &message, int exitCode = 1);
+    void succeed(const QString &output);
+    void applyTopology();
+    void createJoinToken();
+
+    KeelClient *m_client;
+    CtlInvocation m_invocation;
+    bool m_done = false;
+};
+
+} // namespace Keel

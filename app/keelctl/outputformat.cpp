@@ -1,0 +1,129 @@
+#include "outputformat.h"
+
+#include <algorithm>
+
+namespace Keel {
+
+namespace {
+
+QString isoTime(const QDateTime &t)
+{
+    return t.isValid() ? t.toUTC().toString(Qt::ISODateWithMs) : QString();
+}
+
+QString labelsText(const Labels &labels)
+{
+    QStringList parts;
+    for (auto it = labels.cbegin(); it != labels.cend(); ++it)
+        parts.append(it.key() + u'=' + it.value());
+    return parts.isEmpty() ? QStringLiteral("-") : parts.join(u',');
+}
+
+} // namespace
+
+QJsonObject OutputFormat::toJson(const Node &node)
+{
+    QJsonObject labels;
+    for (auto it = node.labels.cbegin(); it != node.labels.cend(); ++it)
+        labels.insert(it.key(), it.value());
+    QJsonArray tiers;
+    for (RuntimeTier tier : node.tiers)
+        tiers.append(toString(tier));
+    return {
+        {QStringLiteral("name"), node.name},
+        {QStringLiteral("region"), node.region},
+        {QStringLiteral("site"), node.site},
+        {QStringLiteral("jurisdiction"), node.jurisdiction},
+        {QStringLiteral("labels"), labels},
+        {QStringLiteral("status"), toString(node.status)},
+        {QStringLiteral("agent_version"), node.agentVersion},
+        {QStringLiteral("last_seen"), isoTime(node.lastSeen)},
+        {QStringLiteral("enrolled"), isoTime(node.enrolled)},
+        {QStringLiteral("tiers"), tiers},
+        {QStringLiteral("target"), node.targetTriple},
+        {QStringLiteral("http_endpoint"), node.httpEndpoint},
+        {QStringLiteral("admin_endpoint"), node.adminEndpoint},
+    };
+}
+
+QJsonObject OutputFormat::toJson(const Region &region)
+{
+    return {
+        {QStringLiteral("name"), region.name},
+        {QStringLiteral("jurisdiction"), region.jurisdiction},
+        {QStringLiteral("latitude"), region.latitude},
+        {QStringLiteral("longitude"), region.longitude},
+        {QStringLiteral("sites"), QJsonArray::fromStringList(region.sites)},
+    };
+}
+
+QJsonObject OutputFormat::toJson(const JoinToken &token)
+{
+    return {
+        {QStringLiteral("token"), token.token},
+        {QStringLiteral("region"), token.region},
+        {QStringLiteral("uses"), token.uses},
+        {QStringLiteral("expires"), isoTime(token.expires)},
+    };
+}
+
+QString OutputFormat::age(const QDateTime &then, const QDateTime &now)
+{
+    if (!then.isValid())
+        return QStringLiteral("never");
+    const qint64 seconds = std::max<qint64>(0, then.secsTo(now));
+    if (seconds < 120)
+        return QStringLiteral("%1s ago").arg(seconds);
+    if (seconds < 7200)
+        return QStringLiteral("%1m ago").arg(seconds / 60);
+    if (seconds < 172800)
+        return QStringLiteral("%1h ago").arg(seconds / 3600);
+    return QStringLiteral("%1d ago").arg(seconds / 86400);
+}
+
+QString OutputFormat::nodesTable(const QList<Node> &nodes, const QDateTime &now)
+{
+    QList<QStringList> rows;
+    for (const Node &node : nodes) {
+        rows.append({node.name, node.region, node.site.isEmpty() ? QStringLiteral("-") : node.site, node.jurisdiction,
+                     toString(node.status), node.agentVersion, age(node.lastSeen, now), labelsText(node.labels)});
+    }
+    return table({QStringLiteral("NAME"), QStringLiteral("REGION"), QStringLiteral("SITE"), QStringLiteral("JURISDICTION"),
+                  QStringLiteral("STATUS"), QStringLiteral("VERSION"), QStringLiteral("LAST SEEN"), QStringLiteral("LABELS")},
+                 rows);
+}
+
+QString OutputFormat::regionsTable(const QList<Region> &regions)
+{
+    QList<QStringList> rows;
+    for (const Region &region : regions) {
+        rows.append({region.name, region.jurisdiction, QString::number(region.latitude, 'f', 4),
+                     QString::number(region.longitude, 'f', 4),
+                     region.sites.isEmpty() ? QStringLiteral("-") : region.sites.join(u',')});
+    }
+    return table({QStringLiteral("NAME"), QStringLiteral("JURISDICTION"), QStringLiteral("LATITUDE"),
+                  QStringLiteral("LONGITUDE"), QStringLiteral("SITES")},
+                 rows);
+}
+
+QString OutputFormat::table(const QStringList &header, const QList<QStringList> &rows)
+{
+    QList<qsizetype> widths;
+    for (const QString &cell : header)
+        widths.append(cell.size());
+    for (const QStringList &row : rows)
+        for (qsizetype i = 0; i < row.size() && i < widths.size(); ++i)
+            widths[i] = std::max(widths[i], row[i].size());
+    auto line = [&](const QStringList &cells) {
+        QString out;
+        for (qsizetype i = 0; i < cells.size(); ++i)
+            out += i + 1 < cells.size() ? cells[i].leftJustified(widths[i] + 2) : cells[i];
+        return out + u'\n';
+    };
+    QString out = line(header);
+    for (const QStringList &row : rows)
+        out += line(row);
+    return out;
+}
+
+} // namespace Keel

@@ -1,0 +1,28 @@
+#pragma once
+
+#include "fleettypes.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QStringList>
+
+namespace Keel {
+
+// How keelctl shows things: aligned tables for people, JSON for scripts. The JSON field
+// names are part of keelctl's interface (docs/operations.md); change them only additively.
+class OutputFormat final
+{
+public:
+    static QJsonObject toJson(const Node &node);
+    static QJsonObject toJson(const Region &region);
+    static QJsonObject toJson(const JoinToken &token);
+
+    static QString nodesTable(const QList<Node> &nodes, const QDateTime &now);
+    static QString regionsTable(const QList<Region> &regions);
+    // Columns padded to their widest cell, two spaces apart.
+    static QString table(const QStringList &header, const QList<QStringList> &rows);
+    // "3s ago", "5m ago"... for a person reading a table.
+    static QString age(const QDateTime &then, const QDateTime &now);
+};
+
+} // namespace Keel

@@ -1,0 +1,211 @@
+#include "keelclient.h"
+
+#include "operatorcodec.h"
+
+#include <QLoggingCategory>
+#include <QNetworkRequest>
+
+Q_LOGGING_CATEGORY(lcClient, "keel.client")
+
+namespace Keel {
+
+namespace {
+template<class... Ts>
+struct Overloaded : Ts... { using Ts::operator()...; };
+constexpr qint64 kMaxServerMessageBytes = 64 * 1024 * 1024;
+} // namespace
+
+KeelClient::KeelClient(QObject *parent)
+    : QObject(parent)
+{
+    m_socket.setMaxAllowedIncomingMessageSize(kMaxServerMessageBytes);
+    m_socket.setMaxAllowedIncomingFrameSize(kMaxServerMessageBytes);
+    connect(&m_socket, &QWebSocket::connected, this, [this] {
+        setState(State::Connected);
+        for (const QByteArray &frame : std::exchange(m_queued, {}))
+            m_socket.sendBinaryMessage(frame);
+        emit connected();
+    });
+    connect(&m_socket, &QWebSocket::disconnected, this, &KeelClient::onDisconnected);
+    // A connection that never came up emits only an error (Qt 6.4 names the signal error()).
+    connect(&m_socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this, [this] {
+        if (m_socket.state() == QAbstractSocket::UnconnectedState)
+            onDisconnected();
+    });
+    connect(&m_socket, &QWebSocket::binaryMessageReceived, this, &KeelClient::onFrame);
+    connect(&m_socket, &QWebSocket::textMessageReceived, this, [this](const QString &) {
+        m_refusal = QStringLiteral("the server sent a text frame; is %1 a Keel control plane?").arg(m_url.toString());
+        m_socket.abort();
+    });
+}
+
+KeelClient::~KeelClient()
+{
+    // No callbacks into a half-destroyed owner.
+    m_pending.clear();
+    m_socket.disconnect(this);
+    m_socket.abort();
+}
+
+QUrl KeelClient::normalizeServer(const QString &server)
+{
+    QString text = server.trimmed();
+    if (!text.contains(QLatin1String("://")))
+        text.prepend(QLatin1String("ws://"));
+    QUrl url(text, QUrl::StrictMode);
+    if (!url.isValid() || url.host().isEmpty() || url.port() <= 0
+        || (url.scheme() != QLatin1String("ws") && url.scheme() != QLatin1String("wss")))
+        return {};
+    if (url.path().isEmpty() || url.path() == QLatin1String("/"))
+        url.setPath(QStringLiteral("/v1/operator"));
+    return url;
+}
+
+void KeelClient::open(const QUrl &server, const QString &token)
+{
+    close();
+    m_url = server;
+    m_refusal.clear();
+    QNetworkRequest request(server);
+    request.setRawHeader("Authorization", "Bearer " + token.toUtf8());
+    setState(State::Connecting);
+    m_socket.open(request);
+}
+
+void KeelClient::close()
+{
+    if (m_state == State::Disconnected)
+        return;
+    m_socket.close();
+}
+
+void KeelClient::setState(State state)
+{
+    if (m_state == state)
+        return;
+    m_state = state;
+    emit stateChanged(state);
+}
+
+void KeelClient::failAll(const WireError &error)
+{
+    m_queued.clear();
+    const auto pending = std::exchange(m_pending, {});
+    for (const Handler &handler : pending)
+        handler(error);
+}
+
+void KeelClient::onDisconnected()
+{
+    if (m_state == State::Disconnected)
+        return;
+    QString reason = m_refusal;
+    if (reason.isEmpty() && !m_socket.closeReason().isEmpty())
+        reason = m_socket.closeReason();
+    if (reason.isEmpty())
+        reason = m_socket.error() != QAbstractSocket::UnknownSocketError
+            ? QStringLiteral("%1: %2").arg(m_url.toString(), m_socket.errorString())
+            : QStringLiteral("the connection to %1 closed").arg(m_url.toString());
+    setState(State::Disconnected);
+    failAll({ErrorCode::Unavailable, reason, {}});
+    emit disconnected(reason);
+}
+
+void KeelClient::send(OperatorRequestBody body, Handler handler)
+{
+    if (m_state == State::Disconnected) {
+        handler(WireError{ErrorCode::Unavailable, QStringLiteral("not connected to a control plane"), {}});
+        return;
+    }
+    const quint64 id = m_nextId++;
+    m_pending.insert(id, std::move(handler));
+    const QByteArray frame = OperatorCodec::encodeRequest({id, std::move(body)});
+    if (m_state == State::Connected)
+        m_socket.sendBinaryMessage(frame);
+    else
+        m_queued.append(frame);
+}
+
+void KeelClient::onFrame(const QByteArray &frame)
+{
+    auto message = OperatorCodec::decodeServerMessage(frame);
+    if (!message) {
+        qCWarning(lcClient, "dropping the connection to %s: %s", qPrintable(m_url.toString()), qPrintable(message.error));
+        m_refusal = QStringLiteral("the server sent a frame this client cannot read (%1)").arg(message.error);
+        m_socket.abort();
+        return;
+    }
+    std::visit(Overloaded{
+        [&](const OperatorResponse &response) {
+            if (response.id == 0) {
+                // A connection-level error, e.g. a refused token, sent just before the close.
+                if (const auto *error = std::get_if<WireError>(&response.body))
+                    m_refusal = error->message;
+                return;
+            }
+            const Handler handler = m_pending.take(response.id);
+            if (handler)
+                handler(response.body);
+        },
+        [&](const WatchEvent &event) {
+            m_lastSequence = event.sequence;
+            std::visit(Overloaded{
+                [&](const NodeChange &change) { emit nodeChanged(change); },
+                [&](const TopologyChange &change) { emit topologyChanged(change.regions); },
+            }, event.event);
+        },
+    }, *message.value);
+}
+
+template<typename T, typename Done>
+KeelClient::Handler KeelClient::expect(Done done)
+{
+    return [done = std::move(done)](const OperatorResponseBody &body) {
+        if (const auto *error = std::get_if<WireError>(&body))
+            done(*error);
+        else if (const auto *value = std::get_if<T>(&body))
+            done(*value);
+        else
+            done(WireError{ErrorCode::Internal, QStringLiteral("the server answered with another kind of response than asked for"), {}});
+    };
+}
+
+void KeelClient::listRegions(std::function<void(const Result<QList<Region>> &)> done)
+{
+    send(Op::ListRegions{}, expect<Op::RegionList>([done](const Result<Op::RegionList> &r) {
+        if (const auto *list = std::get_if<Op::RegionList>(&r)) done(list->regions); else done(std::get<WireError>(r));
+    }));
+}
+
+void KeelClient::applyTopology(const QList<Region> &regions, std::function<void(const Result<TopologyApplied> &)> done)
+{
+    send(Op::ApplyTopology{regions}, expect<TopologyApplied>(std::move(done)));
+}
+
+void KeelClient::listNodes(std::function<void(const Result<QList<Node>> &)> done)
+{
+    send(Op::ListNodes{}, expect<Op::NodeList>([done](const Result<Op::NodeList> &r) {
+        if (const auto *list = std::get_if<Op::NodeList>(&r)) done(list->nodes); else done(std::get<WireError>(r));
+    }));
+}
+
+void KeelClient::getNode(const QString &name, std::function<void(const Result<Node> &)> done)
+{
+    send(Op::GetNode{name}, expect<Op::NodeDetail>([done](const Result<Op::NodeDetail> &r) {
+        if (const auto *d = std::get_if<Op::NodeDetail>(&r)) done(d->node); else done(std::get<WireError>(r));
+    }));
+}
+
+void KeelClient::createJoinToken(const QString &region, int uses, int ttlSeconds, std::function<void(const Result<JoinToken> &)> done)
+{
+    send(Op::CreateJoinToken{region, uses, ttlSeconds}, expect<JoinToken>(std::move(done)));
+}
+
+void KeelClient::watch(const QList<WatchTopic> &topics, quint64 resumeAfter, std::function<void(const Result<quint64> &)> done)
+{
+    send(Op::Watch{topics, resumeAfter}, expect<Op::WatchStarted>([done](const Result<Op::WatchStarted> &r) {
+        if (const auto *w = std::get_if<Op::WatchStarted>(&r)) done(w->currentSequence); else done(std::get<WireError>(r));
+    }));
+}
+
+} // namespace Keel

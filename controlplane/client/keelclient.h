@@ -1,0 +1,79 @@
+#pragma once
+
+#include "operatormessages.h"
+
+#include <QHash>
+#include <QObject>
+#include <QUrl>
+#include <QWebSocket>
+
+#include <functional>
+#include <variant>
+
+namespace Keel {
+
+template<typename T>
+using Result = std::variant<T, WireError>;
+
+// The typed operator API over /v1/operator, used by keelctl and keel-console. Requests
+// made before the connection is up are queued; every callback runs exactly once, with the
+// answer or an error (a refused token, a dropped connection, an unexpected answer).
+class KeelClient final : public QObject
+{
+    Q_OBJECT
+
+public:
+    enum class State { Disconnected, Connecting, Connected };
+    Q_ENUM(State)
+
+    explicit KeelClient(QObject *parent = nullptr);
+    ~KeelClient() override;
+
+    // `server` is ws://HOST:PORT (or wss://); /v1/operator is used when it has no path.
+    void open(const QUrl &server, const QString &token);
+    void close();
+    State state() const { return m_state; }
+    QUrl url() const { return m_url; }
+    // The last watch event's sequence, for resuming after a reconnect.
+    quint64 lastSequence() const { return m_lastSequence; }
+
+    // Accepts "host:port", "ws://host:port" or "wss://host:port"; an invalid QUrl if not.
+    static QUrl normalizeServer(const QString &server);
+
+    void listRegions(std::function<void(const Result<QList<Region>> &)> done);
+    void applyTopology(const QList<Region> &regions, std::function<void(const Result<TopologyApplied> &)> done);
+    void listNodes(std::function<void(const Result<QList<Node>> &)> done);
+    void getNode(const QString &name, std::function<void(const Result<Node> &)> done);
+    void createJoinToken(const QString &region, int uses, int ttlSeconds, std::function<void(const Result<JoinToken> &)> done);
+    void watch(const QList<WatchTopic> &topics, quint64 resumeAfter, std::function<void(const Result<quint64> &)> done);
+
+signals:
+    void stateChanged(Keel::KeelClient::State state);
+    void connected();
+    // `reason` says why, e.g. the server's refusal of the token or the socket error.
+    void disconnected(const QString &reason);
+    void nodeChanged(const Keel::NodeChange &change);
+    void topologyChanged(const QList<Keel::Region> &regions);
+
+private:
+    using Handler = std::function<void(const OperatorResponseBody &)>;
+    void send(OperatorRequestBody body, Handler handler);
+    void onFrame(const QByteArray &frame);
+    void onDisconnected();
+    void setState(State state);
+    void failAll(const WireError &error);
+
+    template<typename T, typename Done>
+    static Handler expect(Done done);
+
+    QWebSocket m_socket;
+    QUrl m_url;
+    State m_state = State::Disconnected;
+    quint64 m_nextId = 1;
+    quint64 m_lastSequence = 0;
+    QHash<quint64, Handler> m_pending;
+    QList<QByteArray> m_queued;
+    QString m_refusal;
+};
+
+} // namespace Keel

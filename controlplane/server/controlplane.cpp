@@ -1,0 +1,94 @@
+#include "controlplane.h"
+
+#include "controlplaneserver.h"
+#include "eventhub.h"
+#include "secrets.h"
+#include "servermetrics.h"
+#include "signingkey.h"
+#include "sqlstore.h"
+#include "tokenauthority.h"
+
+#include <QDir>
+
+#include <prometheus/exposer.h>
+
+namespace Keel {
+
+std::unique_ptr<ControlPlane> ControlPlane::start(const ControlPlaneOptions &options, QString *error)
+{
+    if (!Secrets::initialize()) {
+        *error = QStringLiteral("libsodium could not initialise (no source of randomness?)");
+        return nullptr;
+    }
+    if (!QDir().mkpath(options.dataDir)) {
+        *error = QStringLiteral("cannot create the data dir %1: check --data-dir and its permissions").arg(options.dataDir);
+        return nullptr;
+    }
+    const QDir dir(options.dataDir);
+    std::unique_ptr<ControlPlane> cp(new ControlPlane);
+    cp->m_options = options;
+    cp->m_metrics = std::make_unique<ServerMetrics>();
+    try {
+        cp->m_store = std::make_unique<SqlStore>(dir.filePath(QStringLiteral("keel.db")));
+        auto key = SigningKey::loadOrCreate(dir.filePath(QStringLiteral("signing.key")), error);
+        if (!key)
+            return nullptr;
+        cp->m_signingKey = std::make_unique<SigningKey>(*key);
+        cp->m_tokens = std::make_unique<TokenAuthority>(*cp->m_store);
+        error->clear();
+        cp->m_createdAdminToken = cp->m_tokens->bootstrapAdminToken(cp->adminTokenPath(), error);
+        if (!error->isEmpty())
+            return nullptr;
+        cp->m_events = std::make_unique<EventHub>();
+        cp->m_fleet = std::make_unique<FleetService>(*cp->m_store, *cp->m_metrics, options.fleet);
+    } catch (const StoreError &e) {
+        *error = QString::fromStdString(e.what());
+        return nullptr;
+    }
+    FleetService *fleet = cp->m_fleet.get();
+    EventHub *events = cp->m_events.get();
+    connect(fleet, &FleetService::nodeChanged, events, [events](const NodeChange &change) { events->publish(change); });
+    connect(fleet, &FleetService::topologyChanged, events, [events](const QList<Region> &regions) {
+        events->publish(TopologyChange{regions});
+    });
+
+    cp->m_server = std::make_unique<ControlPlaneServer>(*fleet, *events, *cp->m_tokens, *cp->m_metrics,
+                                                        cp->m_signingKey->publicKey());
+    if (!cp->m_server->listen(options.listenAddress, options.listenPort, error))
+        return nullptr;
+
+    if (!options.metricsListen.isEmpty()) {
+        try {
+            cp->m_exposer = std::make_unique<prometheus::Exposer>(options.metricsListen.toStdString(), 2);
+            cp->m_exposer->RegisterCollectable(cp->m_metrics->registry());
+        } catch (const std::exception &e) {
+            *error = QStringLiteral("cannot serve /metrics on %1: %2: check --metrics-listen").arg(options.metricsListen, QString::fromUtf8(e.what()));
+            return nullptr;
+        }
+    }
+    return cp;
+}
+
+ControlPlane::~ControlPlane() = default;
+
+quint16 ControlPlane::port() const
+{
+    return m_server->port();
+}
+
+QString ControlPlane::url() const
+{
+    QHostAddress address = m_server->address();
+    if (address == QHostAddress::Any || address == QHostAddress::AnyIPv4)
+        address = QHostAddress::LocalHost;
+    const QString host = address.protocol() == QAbstractSocket::IPv6Protocol ? QStringLiteral("[%1]").arg(address.toString())
+                                                                             : address.toString();
+    return QStringLiteral("ws://%1:%2").arg(host).arg(port());
+}
+
+QString ControlPlane::adminTokenPath() const
+{
+    return QDir(m_options.dataDir).filePath(QStringLiteral("admin.token"));
+}
+
+} // namespace Keel

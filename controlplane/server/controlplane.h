@@ -1,0 +1,64 @@
+#pragma once
+
+#include "fleetservice.h"
+
+#include <QHostAddress>
+#include <QObject>
+
+#include <memory>
+
+namespace prometheus { class Exposer; }
+
+namespace Keel {
+
+class ControlPlaneServer;
+class EventHub;
+class ServerMetrics;
+class SigningKey;
+class SqlStore;
+class TokenAuthority;
+
+struct ControlPlaneOptions
+{
+    QString dataDir;
+    QHostAddress listenAddress = QHostAddress::LocalHost;
+    quint16 listenPort = 7070;
+    QString metricsListen; // "HOST:PORT" for /metrics; empty: off
+    FleetOptions fleet;
+};
+
+// The composition root of keel-controlplane: store, services and listener, wired. Used by
+// main() and embeddable in tests.
+class ControlPlane final : public QObject
+{
+    Q_OBJECT
+
+public:
+    // Opens the data dir, migrates the store, creates the first admin token when there
+    // is none, and starts listening. nullptr with *error when any step fails.
+    static std::unique_ptr<ControlPlane> start(const ControlPlaneOptions &options, QString *error);
+    ~ControlPlane() override;
+
+    quint16 port() const;
+    QString url() const;
+    QString adminTokenPath() const;
+    bool createdAdminToken() const { return m_createdAdminToken; }
+    ServerMetrics &metrics() { return *m_metrics; }
+    FleetService &fleet() { return *m_fleet; }
+
+private:
+    ControlPlane() = default;
+
+    ControlPlaneOptions m_options;
+    std::unique_ptr<ServerMetrics> m_metrics;
+    std::unique_ptr<SqlStore> m_store;
+    std::unique_ptr<SigningKey> m_signingKey;
+    std::unique_ptr<TokenAuthority> m_tokens;
+    std::unique_ptr<EventHub> m_events;
+    std::unique_ptr<FleetService> m_fleet;
+    std::unique_ptr<ControlPlaneServer> m_server;
+    std::unique_ptr<prometheus::Exposer> m_exposer;
+    bool m_createdAdminToken = false;
+};
+
+} // namespace Keel

@@ -1,0 +1,118 @@
+#include "controlplaneserver.h"
+
+#include "agentsession.h"
+#include "operatorcodec.h"
+#include "operatorsession.h"
+#include "servermetrics.h"
+#include "store.h"
+#include "tokenauthority.h"
+
+#include <QLoggingCategory>
+#include <QTimer>
+#include <QWebSocket>
+
+Q_LOGGING_CATEGORY(lcServer, "keel.server")
+
+namespace Keel {
+
+namespace {
+
+// Closes a socket no session owns, letting queued frames and the close frame go out first.
+void closeAndDispose(QWebSocket *socket, QWebSocketProtocol::CloseCode code, const QString &reason)
+{
+    QObject::connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
+    socket->close(code, reason.left(120));
+    // A peer that never answers the close frame does not keep the socket forever.
+    QTimer::singleShot(5000, socket, &QObject::deleteLater);
+}
+
+} // namespace
+
+ControlPlaneServer::ControlPlaneServer(FleetService &fleet, EventHub &events, TokenAuthority &tokens,
+                                       ServerMetrics &metrics, QByteArray controlPlanePublicKey, QObject *parent)
+    : QObject(parent)
+    , m_fleet(fleet)
+    , m_events(events)
+    , m_tokens(tokens)
+    , m_metrics(metrics)
+    , m_controlPlanePublicKey(std::move(controlPlanePublicKey))
+    , m_server(QStringLiteral("keel-controlplane"), QWebSocketServer::NonSecureMode)
+{
+    m_server.setHandshakeTimeout(10000);
+    connect(&m_server, &QWebSocketServer::newConnection, this, &ControlPlaneServer::onNewConnection);
+    connect(&m_server, &QWebSocketServer::serverError, this, [](QWebSocketProtocol::CloseCode code) {
+        qCWarning(lcServer, "refused a WebSocket handshake (close code %d)", int(code));
+    });
+}
+
+ControlPlaneServer::~ControlPlaneServer() = default;
+
+bool ControlPlaneServer::listen(const QHostAddress &address, quint16 port, QString *error)
+{
+    if (m_server.listen(address, port))
+        return true;
+    *error = QStringLiteral("cannot listen on %1:%2: %3").arg(address.toString()).arg(port).arg(m_server.errorString());
+    return false;
+}
+
+void ControlPlaneServer::onNewConnection()
+{
+    while (QWebSocket *socket = m_server.nextPendingConnection()) {
+        const QString path = socket->requestUrl().path();
+        if (path == QLatin1String("/v1/agent")) {
+            acceptAgent(socket);
+        } else if (path == QLatin1String("/v1/operator")) {
+            acceptOperator(socket);
+        } else {
+            m_metrics.frameRejected("unknown", "unknown_path");
+            qCWarning(lcServer, "closing a connection to unknown path %s from %s", qPrintable(path),
+                      qPrintable(socket->peerAddress().toString()));
+            closeAndDispose(socket, QWebSocketProtocol::CloseCodePolicyViolated,
+                            QStringLiteral("unknown path %1: use /v1/agent or /v1/operator").arg(path));
+        }
+    }
+}
+
+void ControlPlaneServer::acceptAgent(QWebSocket *socket)
+{
+    socket->setMaxAllowedIncomingMessageSize(kMaxAgentMessageBytes);
+    socket->setMaxAllowedIncomingFrameSize(kMaxAgentMessageBytes);
+    auto *session = new AgentSession(socket, m_fleet, m_metrics, m_controlPlanePublicKey, this);
+    connect(session, &WebSocketSession::closed, session, &QObject::deleteLater);
+    connect(session, &AgentSession::admitted, this, [this, session](const QString &node) {
+        // One live session per node: a reconnect wins over a half-dead older connection.
+        if (QPointer<AgentSession> previous = m_agentsByNode.value(node); previous && previous != session)
+            previous->reject("replaced", QStringLiteral("node %1 connected again; closing its older session").arg(node),
+                             QWebSocketProtocol::CloseCodeNormal);
+        m_agentsByNode.insert(node, session);
+    });
+}
+
+void ControlPlaneServer::acceptOperator(QWebSocket *socket)
+{
+    socket->setMaxAllowedIncomingMessageSize(kMaxOperatorMessageBytes);
+    socket->setMaxAllowedIncomingFrameSize(kMaxOperatorMessageBytes);
+    const QByteArray authorization = socket->request().rawHeader("Authorization");
+    const QByteArray bearer = authorization.startsWith("Bearer ") ? authorization.mid(7).trimmed() : QByteArray();
+
+    std::variant<OperatorTokenRecord, WireError> principal = WireError{};
+    try {
+        principal = m_tokens.authenticate(QString::fromUtf8(bearer));
+    } catch (const StoreError &error) {
+        m_metrics.storeError();
+        qCCritical(lcServer, "store failure while authenticating an operator: %s", error.what());
+        principal = WireError{ErrorCode::Internal, QStringLiteral("the control plane's store failed; see its log"), {}};
+    }
+    if (auto *error = std::get_if<WireError>(&principal)) {
+        m_metrics.request("authenticate", toString(error->code).toStdString());
+        qCWarning(lcServer, "refusing operator connection from %s: %s", qPrintable(socket->peerAddress().toString()),
+                  qPrintable(error->message));
+        socket->sendBinaryMessage(OperatorCodec::encodeResponse({0, *error}));
+        closeAndDispose(socket, QWebSocketProtocol::CloseCodePolicyViolated, error->message);
+        return;
+    }
+    auto *session = new OperatorSession(socket, std::get<OperatorTokenRecord>(principal), m_fleet, m_events, m_metrics, this);
+    connect(session, &WebSocketSession::closed, session, &QObject::deleteLater);
+}
+
+} // namespace Keel

@@ -1,0 +1,49 @@
+#pragma once
+
+#include <QHash>
+#include <QHostAddress>
+#include <QObject>
+#include <QPointer>
+#include <QWebSocketServer>
+
+namespace Keel {
+
+class AgentSession;
+class EventHub;
+class FleetService;
+class ServerMetrics;
+class TokenAuthority;
+
+// The one WebSocket listener. Routes /v1/agent and /v1/operator to their sessions and
+// closes anything else; caps message sizes per path.
+class ControlPlaneServer final : public QObject
+{
+    Q_OBJECT
+
+public:
+    static constexpr qint64 kMaxAgentMessageBytes = 4 * 1024 * 1024;
+    static constexpr qint64 kMaxOperatorMessageBytes = 64 * 1024 * 1024;
+
+    ControlPlaneServer(FleetService &fleet, EventHub &events, TokenAuthority &tokens, ServerMetrics &metrics,
+                       QByteArray controlPlanePublicKey, QObject *parent = nullptr);
+    ~ControlPlaneServer() override;
+
+    bool listen(const QHostAddress &address, quint16 port, QString *error);
+    quint16 port() const { return m_server.serverPort(); }
+    QHostAddress address() const { return m_server.serverAddress(); }
+
+private:
+    void onNewConnection();
+    void acceptAgent(QWebSocket *socket);
+    void acceptOperator(QWebSocket *socket);
+
+    FleetService &m_fleet;
+    EventHub &m_events;
+    TokenAuthority &m_tokens;
+    ServerMetrics &m_metrics;
+    QByteArray m_controlPlanePublicKey;
+    QWebSocketServer m_server;
+    QHash<QString, QPointer<AgentSession>> m_agentsByNode;
+};
+
+} // namespace Keel

@@ -1,0 +1,34 @@
+#include "eventhub.h"
+
+namespace Keel {
+
+EventHub::EventHub(size_t capacity, QObject *parent)
+    : QObject(parent)
+    , m_capacity(capacity)
+{
+}
+
+void EventHub::publish(std::variant<NodeChange, TopologyChange> event)
+{
+    WatchEvent watchEvent{++m_sequence, QDateTime::currentDateTimeUtc(), std::move(event)};
+    m_recent.push_back(watchEvent);
+    if (m_recent.size() > m_capacity)
+        m_recent.pop_front();
+    emit published(watchEvent);
+}
+
+std::optional<QList<WatchEvent>> EventHub::since(quint64 sequence) const
+{
+    QList<WatchEvent> result;
+    if (sequence >= m_sequence)
+        return result;
+    if (m_recent.empty() || m_recent.front().sequence > sequence + 1)
+        return std::nullopt;
+    for (const WatchEvent &event : m_recent) {
+        if (event.sequence > sequence)
+            result.append(event);
+    }
+    return result;
+}
+
+} // namespace Keel

@@ -1,0 +1,284 @@
+#include "fleetservice.h"
+
+#include "fleetvalidation.h"
+#include "secrets.h"
+#include "servermetrics.h"
+#include "store.h"
+
+#include <QLoggingCategory>
+
+#include <algorithm>
+
+Q_LOGGING_CATEGORY(lcFleet, "keel.fleet")
+
+namespace Keel {
+
+FleetService::FleetService(Store &store, ServerMetrics &metrics, FleetOptions options, Clock clock, QObject *parent)
+    : QObject(parent)
+    , m_store(store)
+    , m_metrics(metrics)
+    , m_options(options)
+    , m_clock(std::move(clock))
+{
+    for (const Region &region : m_store.regions())
+        m_regions.insert(region.name, region);
+    // Until a node speaks on this run of the control plane, nothing says it is up.
+    for (const NodeRecord &record : m_store.nodes()) {
+        m_nodes.insert(record.node.name, record.node);
+        m_keys.insert(record.node.name, record.publicKey);
+    }
+
+    m_sweepTimer.setInterval(std::clamp(m_options.graceMs / 4, 50, 1000));
+    connect(&m_sweepTimer, &QTimer::timeout, this, &FleetService::sweep);
+    m_sweepTimer.start();
+    m_flushTimer.setInterval(m_options.flushIntervalMs);
+    connect(&m_flushTimer, &QTimer::timeout, this, &FleetService::flush);
+    m_flushTimer.start();
+}
+
+FleetService::~FleetService()
+{
+    flush();
+}
+
+QDateTime FleetService::now() const
+{
+    return m_clock ? m_clock() : QDateTime::currentDateTimeUtc();
+}
+
+WireError FleetService::storeFailure(const char *what, const std::exception &error)
+{
+    m_metrics.storeError();
+    qCCritical(lcFleet, "store failure while %s: %s", what, error.what());
+    return {ErrorCode::Internal, QStringLiteral("the control plane's store failed while %1; see its log").arg(QLatin1String(what)), {}};
+}
+
+QList<Region> FleetService::regions() const
+{
+    QList<Region> result = m_regions.values();
+    std::sort(result.begin(), result.end(), [](const Region &a, const Region &b) { return a.name < b.name; });
+    return result;
+}
+
+std::variant<TopologyApplied, WireError> FleetService::applyTopology(const QList<Region> &regions)
+{
+    if (regions.isEmpty())
+        return WireError{ErrorCode::BadRequest, QStringLiteral("the topology names no regions: add at least one under \"regions\""), QStringLiteral("regions")};
+    QSet<QString> seen;
+    for (qsizetype i = 0; i < regions.size(); ++i) {
+        const QString field = QStringLiteral("regions[%1]").arg(i);
+        if (auto error = FleetValidation::checkRegion(regions[i]))
+            return WireError{ErrorCode::BadRequest, *error, field};
+        if (seen.contains(regions[i].name))
+            return WireError{ErrorCode::BadRequest, QStringLiteral("region %1 appears twice").arg(regions[i].name), field};
+        seen.insert(regions[i].name);
+    }
+    TopologyApplied applied;
+    try {
+        applied = m_store.applyTopology(regions, now());
+        m_regions.clear();
+        for (const Region &region : m_store.regions())
+            m_regions.insert(region.name, region);
+    } catch (const StoreError &error) {
+        return storeFailure("applying the topology", error);
+    }
+    // A region's jurisdiction may have changed: nodes show the new one.
+    for (Node &node : m_nodes) {
+        const QString jurisdiction = m_regions.value(node.region).jurisdiction;
+        if (node.jurisdiction != jurisdiction) {
+            node.jurisdiction = jurisdiction;
+            emit nodeChanged({NodeChange::Kind::Updated, node});
+        }
+    }
+    emit topologyChanged(this->regions());
+    return applied;
+}
+
+QList<Node> FleetService::nodes() const
+{
+    QList<Node> result = m_nodes.values();
+    std::sort(result.begin(), result.end(), [](const Node &a, const Node &b) { return a.name < b.name; });
+    return result;
+}
+
+std::optional<Node> FleetService::node(const QString &name) const
+{
+    const auto it = m_nodes.constFind(name);
+    if (it == m_nodes.cend())
+        return std::nullopt;
+    return *it;
+}
+
+std::variant<JoinToken, WireError> FleetService::createJoinToken(const QString &region, int uses, int ttlSeconds)
+{
+    if (!m_regions.contains(region)) {
+        return WireError{ErrorCode::NotFound,
+                         QStringLiteral("region \"%1\" is not in the topology: apply a topology that defines it first (keelctl topology apply -f FILE)").arg(region),
+                         QStringLiteral("region")};
+    }
+    JoinToken token;
+    token.token = Secrets::generateToken(QStringLiteral("kjt"));
+    token.region = region;
+    token.uses = uses > 0 ? uses : 1;
+    token.expires = now().addSecs(ttlSeconds > 0 ? ttlSeconds : 24 * 3600);
+    try {
+        m_store.addJoinToken({Secrets::newId(), Secrets::hash(token.token), region, token.uses, token.expires, now()});
+    } catch (const StoreError &error) {
+        return storeFailure("creating a join token", error);
+    }
+    return token;
+}
+
+std::optional<WireError> FleetService::checkHello(const AgentHello &hello) const
+{
+    if (auto error = FleetValidation::checkName(QStringLiteral("node"), hello.nodeName))
+        return WireError{ErrorCode::BadRequest, *error, QStringLiteral("node_name")};
+    if (auto error = FleetValidation::checkName(QStringLiteral("region"), hello.region))
+        return WireError{ErrorCode::BadRequest, *error, QStringLiteral("region")};
+    if (!hello.site.isEmpty()) {
+        if (auto error = FleetValidation::checkName(QStringLiteral("site"), hello.site))
+            return WireError{ErrorCode::BadRequest, *error, QStringLiteral("site")};
+    }
+    if (auto error = FleetValidation::checkLabels(hello.labels))
+        return WireError{ErrorCode::BadRequest, *error, QStringLiteral("labels")};
+    if (hello.publicKey.size() != Secrets::kPublicKeyBytes)
+        return WireError{ErrorCode::BadRequest, QStringLiteral("public key has %1 bytes; an ed25519 key has 32").arg(hello.publicKey.size()), QStringLiteral("public_key")};
+    if (hello.agentVersion.size() > 64 || hello.targetTriple.size() > 64 || hello.httpEndpoint.size() > 256 || hello.adminEndpoint.size() > 256)
+        return WireError{ErrorCode::BadRequest, QStringLiteral("hello has an over-long version, target or endpoint"), {}};
+
+    const auto region = m_regions.constFind(hello.region);
+    if (region == m_regions.cend()) {
+        return WireError{ErrorCode::BadRequest,
+                         QStringLiteral("region \"%1\" is not in the control plane's topology: check --region, or apply a topology that defines it").arg(hello.region),
+                         QStringLiteral("region")};
+    }
+    if (!hello.site.isEmpty() && !region->sites.contains(hello.site)) {
+        return WireError{ErrorCode::BadRequest,
+                         QStringLiteral("site \"%1\" is not in region %2 (its sites: %3): check --site or add the site to the topology")
+                             .arg(hello.site, hello.region, region->sites.isEmpty() ? QStringLiteral("none") : region->sites.join(QStringLiteral(", "))),
+                         QStringLiteral("site")};
+    }
+
+    const auto key = m_keys.constFind(hello.nodeName);
+    if (key != m_keys.cend()) {
+        if (*key != hello.publicKey) {
+            return WireError{ErrorCode::Conflict,
+                             QStringLiteral("node name \"%1\" is already enrolled with another key: choose another --name, or use the node's original data dir").arg(hello.nodeName),
+                             QStringLiteral("node_name")};
+        }
+        const Node &known = m_nodes[hello.nodeName];
+        if (known.region != hello.region) {
+            return WireError{ErrorCode::Conflict,
+                             QStringLiteral("node %1 is enrolled in region %2, not %3: start it with --region %2").arg(hello.nodeName, known.region, hello.region),
+                             QStringLiteral("region")};
+        }
+        return std::nullopt;
+    }
+    if (hello.joinToken.isEmpty()) {
+        return WireError{ErrorCode::JoinTokenInvalid,
+                         QStringLiteral("node %1 is not enrolled and brought no join token: create one with keelctl join-token create --region %2 and pass it with --join-token").arg(hello.nodeName, hello.region),
+                         QStringLiteral("join_token")};
+    }
+    return std::nullopt;
+}
+
+std::variant<Node, WireError> FleetService::admit(const AgentHello &hello)
+{
+    if (auto error = checkHello(hello))
+        return *error;
+    const bool known = m_keys.contains(hello.nodeName);
+    const QDateTime at = now();
+    try {
+        if (!known) {
+            switch (m_store.consumeJoinToken(Secrets::hash(hello.joinToken), hello.region, at)) {
+            case JoinTokenUse::Consumed:
+                break;
+            case JoinTokenUse::Unknown:
+                return WireError{ErrorCode::JoinTokenInvalid, QStringLiteral("the join token is not known to this control plane: create one with keelctl join-token create --region %1").arg(hello.region), QStringLiteral("join_token")};
+            case JoinTokenUse::Expired:
+                return WireError{ErrorCode::JoinTokenInvalid, QStringLiteral("the join token has expired: create a new one with keelctl join-token create --region %1").arg(hello.region), QStringLiteral("join_token")};
+            case JoinTokenUse::UsedUp:
+                return WireError{ErrorCode::JoinTokenInvalid, QStringLiteral("the join token is used up: create a new one with keelctl join-token create --region %1").arg(hello.region), QStringLiteral("join_token")};
+            case JoinTokenUse::WrongRegion:
+                return WireError{ErrorCode::JoinTokenInvalid, QStringLiteral("the join token is for another region than %1: create one for this region").arg(hello.region), QStringLiteral("join_token")};
+            }
+        }
+        Node node = known ? m_nodes.value(hello.nodeName) : Node{};
+        node.name = hello.nodeName;
+        node.region = hello.region;
+        node.site = hello.site;
+        node.jurisdiction = m_regions.value(hello.region).jurisdiction;
+        node.labels = hello.labels;
+        node.agentVersion = hello.agentVersion;
+        node.tiers = hello.tiers;
+        node.targetTriple = hello.targetTriple;
+        node.httpEndpoint = hello.httpEndpoint;
+        node.adminEndpoint = hello.adminEndpoint;
+        node.lastSeen = at;
+        if (!known)
+            node.enrolled = at;
+        m_store.upsertNode({node, hello.publicKey});
+        m_keys.insert(node.name, hello.publicKey);
+        m_pendingLastSeen.remove(node.name);
+        const bool wasReady = known && m_nodes[node.name].status == NodeStatus::Ready;
+        node.status = NodeStatus::Ready;
+        m_nodes.insert(node.name, node);
+        if (!known)
+            emit nodeChanged({NodeChange::Kind::Joined, node});
+        else
+            emit nodeChanged({wasReady ? NodeChange::Kind::Updated : NodeChange::Kind::Ready, node});
+        qCInfo(lcFleet, "node %s %s in region %s", qPrintable(node.name), known ? "reconnected" : "enrolled", qPrintable(node.region));
+        return node;
+    } catch (const StoreError &error) {
+        return storeFailure("admitting a node", error);
+    }
+}
+
+void FleetService::heartbeat(const QString &nodeName)
+{
+    const auto it = m_nodes.find(nodeName);
+    if (it == m_nodes.end())
+        return;
+    it->lastSeen = now();
+    m_pendingLastSeen.insert(nodeName, it->lastSeen);
+    if (it->status != NodeStatus::Ready)
+        setStatus(*it, NodeStatus::Ready);
+}
+
+void FleetService::setStatus(Node &node, NodeStatus status)
+{
+    node.status = status;
+    qCInfo(lcFleet, "node %s is %s", qPrintable(node.name), qPrintable(toString(status)));
+    emit nodeChanged({status == NodeStatus::Ready ? NodeChange::Kind::Ready : NodeChange::Kind::Unreachable, node});
+}
+
+void FleetService::sweep()
+{
+    const QDateTime at = now();
+    QHash<QString, std::pair<int, int>> perRegion; // ready, unreachable
+    for (Node &node : m_nodes) {
+        if (node.status == NodeStatus::Ready && node.lastSeen.msecsTo(at) > m_options.graceMs)
+            setStatus(node, NodeStatus::Unreachable);
+        auto &counts = perRegion[node.region];
+        node.status == NodeStatus::Ready ? ++counts.first : ++counts.second;
+    }
+    for (auto it = perRegion.cbegin(); it != perRegion.cend(); ++it) {
+        m_metrics.setNodes(it.key().toStdString(), "ready", it->first);
+        m_metrics.setNodes(it.key().toStdString(), "unreachable", it->second);
+    }
+}
+
+void FleetService::flush()
+{
+    if (m_pendingLastSeen.isEmpty())
+        return;
+    try {
+        m_store.recordLastSeen(m_pendingLastSeen);
+        m_pendingLastSeen.clear();
+    } catch (const StoreError &error) {
+        // Kept pending: the next flush tries again.
+        storeFailure("recording last-seen times", error);
+    }
+}
+
+} // namespace Keel

@@ -1,0 +1,49 @@
+#include "servermetrics.h"
+
+namespace Keel {
+
+using prometheus::BuildCounter;
+using prometheus::BuildGauge;
+
+ServerMetrics::ServerMetrics()
+    : m_registry(std::make_shared<prometheus::Registry>())
+    , m_connections(BuildGauge().Name("keel_cp_connections").Help("Open WebSocket connections by path").Register(*m_registry))
+    , m_frames(BuildCounter().Name("keel_cp_frames_received_total").Help("Frames received by path").Register(*m_registry))
+    , m_framesRejected(BuildCounter().Name("keel_cp_frames_rejected_total")
+                           .Help("Frames that closed their connection: garbled, unknown, oversized or out of place")
+                           .Register(*m_registry))
+    , m_requests(BuildCounter().Name("keel_cp_operator_requests_total").Help("Operator requests by kind and result").Register(*m_registry))
+    , m_enrollments(BuildCounter().Name("keel_cp_agent_handshakes_total").Help("Agent handshakes by result").Register(*m_registry))
+    , m_storeErrors(BuildCounter().Name("keel_cp_store_errors_total").Help("Store operations that failed").Register(*m_registry))
+    , m_nodes(BuildGauge().Name("keel_cp_nodes").Help("Known nodes by region and status").Register(*m_registry))
+{
+}
+
+void ServerMetrics::connectionOpened(const std::string &path) { m_connections.Add({{"path", path}}).Increment(); }
+void ServerMetrics::connectionClosed(const std::string &path) { m_connections.Add({{"path", path}}).Decrement(); }
+void ServerMetrics::frameReceived(const std::string &path) { m_frames.Add({{"path", path}}).Increment(); }
+
+void ServerMetrics::frameRejected(const std::string &path, const std::string &reason)
+{
+    m_framesRejected.Add({{"path", path}, {"reason", reason}}).Increment();
+}
+
+void ServerMetrics::request(const std::string &kind, const std::string &result)
+{
+    m_requests.Add({{"request", kind}, {"result", result}}).Increment();
+}
+
+void ServerMetrics::enrollment(const std::string &result) { m_enrollments.Add({{"result", result}}).Increment(); }
+void ServerMetrics::storeError() { m_storeErrors.Add({}).Increment(); }
+
+void ServerMetrics::setNodes(const std::string &region, const std::string &status, double count)
+{
+    m_nodes.Add({{"region", region}, {"status", status}}).Set(count);
+}
+
+double ServerMetrics::framesRejectedForTest(const std::string &path, const std::string &reason)
+{
+    return m_framesRejected.Add({{"path", path}, {"reason", reason}}).Value();
+}
+
+} // namespace Keel

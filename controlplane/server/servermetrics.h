@@ -1,0 +1,45 @@
+#pragma once
+
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/gauge.h>
+#include <prometheus/registry.h>
+
+#include <memory>
+#include <string>
+
+namespace Keel {
+
+// The control plane's own Prometheus metrics. prometheus-cpp's types are thread-safe, so
+// an exposer on its own thread can read them while the event loop writes.
+class ServerMetrics final
+{
+public:
+    ServerMetrics();
+
+    std::shared_ptr<prometheus::Registry> registry() const { return m_registry; }
+
+    void connectionOpened(const std::string &path);
+    void connectionClosed(const std::string &path);
+    void frameReceived(const std::string &path);
+    void frameRejected(const std::string &path, const std::string &reason);
+    void request(const std::string &kind, const std::string &result);
+    void enrollment(const std::string &result);
+    void storeError();
+    void setNodes(const std::string &region, const std::string &status, double count);
+
+    // For tests: current value of a rejection counter.
+    double framesRejectedForTest(const std::string &path, const std::string &reason);
+
+private:
+    std::shared_ptr<prometheus::Registry> m_registry;
+    prometheus::Family<prometheus::Gauge> &m_connections;
+    prometheus::Family<prometheus::Counter> &m_frames;
+    prometheus::Family<prometheus::Counter> &m_framesRejected;
+    prometheus::Family<prometheus::Counter> &m_requests;
+    prometheus::Family<prometheus::Counter> &m_enrollments;
+    prometheus::Family<prometheus::Counter> &m_storeErrors;
+    prometheus::Family<prometheus::Gauge> &m_nodes;
+};
+
+} // namespace Keel

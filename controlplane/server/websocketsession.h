@@ -1,0 +1,47 @@
+#pragma once
+
+#include <QObject>
+#include <QPointer>
+#include <QWebSocket>
+
+#include <string>
+
+namespace Keel {
+
+class ServerMetrics;
+
+// One accepted WebSocket connection. Owns the socket; turns text frames, oversized
+// messages and (through reject()) undecodable frames into a logged close and a counter,
+// so subclasses handle only well-formed binary frames.
+class WebSocketSession : public QObject
+{
+    Q_OBJECT
+
+public:
+    WebSocketSession(QWebSocket *socket, std::string pathLabel, ServerMetrics &metrics, QObject *parent);
+    ~WebSocketSession() override;
+
+    QString peer() const;
+    void send(const QByteArray &frame);
+    // Closes this connection only: logs `why`, counts it under `reasonLabel`.
+    void reject(const std::string &reasonLabel, const QString &why,
+                QWebSocketProtocol::CloseCode code = QWebSocketProtocol::CloseCodeProtocolError);
+
+signals:
+    void closed();
+
+protected:
+    virtual void handleFrame(const QByteArray &frame) = 0;
+    QWebSocket *socket() const { return m_socket; }
+    ServerMetrics &metrics() const { return m_metrics; }
+
+private:
+    void onDisconnected();
+
+    QWebSocket *m_socket;
+    std::string m_pathLabel;
+    ServerMetrics &m_metrics;
+    bool m_closing = false;
+};
+
+} // namespace Keel

@@ -1,0 +1,53 @@
+#include "migrations.h"
+
+namespace Keel {
+
+const QList<Migration> &schemaMigrations()
+{
+    static const QList<Migration> migrations = {
+        {1, QStringLiteral("topology, nodes, join and operator tokens"),
+         {
+             QStringLiteral("CREATE TABLE regions ("
+                            " name TEXT PRIMARY KEY,"
+                            " jurisdiction TEXT NOT NULL,"
+                            " latitude DOUBLE PRECISION NOT NULL,"
+                            " longitude DOUBLE PRECISION NOT NULL,"
+                            " created_ms BIGINT NOT NULL,"
+                            " updated_ms BIGINT NOT NULL)"),
+             QStringLiteral("CREATE TABLE sites ("
+                            " region TEXT NOT NULL REFERENCES regions(name) ON DELETE CASCADE,"
+                            " name TEXT NOT NULL,"
+                            " PRIMARY KEY (region, name))"),
+             QStringLiteral("CREATE TABLE nodes ("
+                            " name TEXT PRIMARY KEY,"
+                            " region TEXT NOT NULL REFERENCES regions(name),"
+                            " site TEXT NOT NULL,"
+                            " labels TEXT NOT NULL,"
+                            " public_key TEXT NOT NULL,"
+                            " agent_version TEXT NOT NULL,"
+                            " target_triple TEXT NOT NULL,"
+                            " tiers TEXT NOT NULL,"
+                            " http_endpoint TEXT NOT NULL,"
+                            " admin_endpoint TEXT NOT NULL,"
+                            " enrolled_ms BIGINT NOT NULL,"
+                            " last_seen_ms BIGINT NOT NULL)"),
+             QStringLiteral("CREATE TABLE join_tokens ("
+                            " id TEXT PRIMARY KEY,"
+                            " token_hash TEXT NOT NULL UNIQUE,"
+                            " region TEXT NOT NULL REFERENCES regions(name),"
+                            " uses_left INTEGER NOT NULL,"
+                            " expires_ms BIGINT NOT NULL,"
+                            " created_ms BIGINT NOT NULL)"),
+             QStringLiteral("CREATE TABLE operator_tokens ("
+                            " id TEXT PRIMARY KEY,"
+                            " token_hash TEXT NOT NULL UNIQUE,"
+                            " name TEXT NOT NULL,"
+                            " role INTEGER NOT NULL,"
+                            " created_ms BIGINT NOT NULL,"
+                            " revoked_ms BIGINT)"),
+         }},
+    };
+    return migrations;
+}
+
+} // namespace Keel

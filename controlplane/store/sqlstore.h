@@ -1,0 +1,47 @@
+#pragma once
+
+#include "store.h"
+
+#include <QSqlDatabase>
+
+namespace Keel {
+
+// Store over QtSql. Opens (creating if needed) an SQLite file and brings its schema up to
+// date with the versioned migrations. Only open() knows it is SQLite (WAL, pragmas); the
+// queries are portable.
+class SqlStore final : public Store
+{
+public:
+    // Throws StoreError with the file and the driver's message when it cannot open.
+    explicit SqlStore(const QString &sqlitePath);
+    ~SqlStore() override;
+
+    SqlStore(const SqlStore &) = delete;
+    SqlStore &operator=(const SqlStore &) = delete;
+
+    int schemaVersion() override;
+
+    QList<Region> regions() override;
+    std::optional<Region> region(const QString &name) override;
+    TopologyApplied applyTopology(const QList<Region> &regions, const QDateTime &now) override;
+
+    QList<NodeRecord> nodes() override;
+    std::optional<NodeRecord> node(const QString &name) override;
+    void upsertNode(const NodeRecord &record) override;
+    void recordLastSeen(const QHash<QString, QDateTime> &lastSeen) override;
+
+    void addJoinToken(const JoinTokenRecord &record) override;
+    JoinTokenUse consumeJoinToken(const QByteArray &tokenHash, const QString &region,
+                                  const QDateTime &now) override;
+
+    void addOperatorToken(const OperatorTokenRecord &record) override;
+    std::optional<OperatorTokenRecord> operatorToken(const QByteArray &tokenHash) override;
+    int operatorTokenCount() override;
+
+private:
+    void migrate();
+    QSqlDatabase m_db;
+    QString m_connectionName;
+};
+
+} // namespace Keel

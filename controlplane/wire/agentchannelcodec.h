@@ -1,0 +1,27 @@
+#pragma once
+
+#include "agentmessages.h"
+#include "decoded.h"
+
+#include <QByteArray>
+#include <QByteArrayView>
+
+namespace Keel {
+
+// keel.v1 <-> domain for the control plane's side of /v1/agent.
+class AgentChannelCodec final
+{
+public:
+    static Decoded<AgentMessage> decode(QByteArrayView frame);
+
+    static QByteArray encodeChallenge(quint64 requestId, const QByteArray &nonce);
+    static QByteArray encodeWelcome(quint64 requestId, const AgentWelcome &welcome);
+    static QByteArray encodeError(quint64 requestId, const WireError &error);
+
+    // Agent side, for tests and tools that speak as an agent.
+    static QByteArray encodeHello(quint64 requestId, const AgentHello &hello);
+    static QByteArray encodeProof(quint64 requestId, const AgentProof &proof);
+    static QByteArray encodeHeartbeat(const AgentHeartbeat &heartbeat);
+};
+
+} // namespace Keel

@@ -1,0 +1,60 @@
+#pragma once
+
+#include "fleettypes.h"
+#include "wireerror.h"
+
+#include <QByteArray>
+
+#include <variant>
+
+// Domain form of the /v1/agent messages as the control plane sees them.
+namespace Keel {
+
+struct AgentHello
+{
+    QString nodeName;
+    QString region;
+    QString site;
+    Labels labels;
+    QList<RuntimeTier> tiers;
+    QString targetTriple;
+    QString agentVersion;
+    QByteArray publicKey;
+    QString joinToken;
+    QString httpEndpoint;
+    QString adminEndpoint;
+    quint64 appliedGeneration = 0;
+};
+
+struct AgentProof { QByteArray signature; };
+
+struct AgentHeartbeat
+{
+    qint64 sentUnixMs = 0;
+    quint64 appliedGeneration = 0;
+};
+
+// A valid agent message this build does not act on yet (state acks, artifact fetches,
+// metrics reports arrive with later issues); counted and ignored, not a protocol error.
+struct AgentUnhandled { QString kind; };
+
+using AgentMessageBody = std::variant<AgentHello, AgentProof, AgentHeartbeat, AgentUnhandled>;
+
+struct AgentMessage
+{
+    quint64 requestId = 0;
+    AgentMessageBody body;
+};
+
+struct AgentWelcome
+{
+    QString nodeId;
+    int heartbeatIntervalMs = 0;
+    QByteArray controlPlanePublicKey;
+    QString controlPlaneVersion;
+};
+
+// The message an agent signs to prove it holds the key it enrolled with.
+QByteArray agentProofMessage(const QString &nodeName, const QByteArray &nonce);
+
+} // namespace Keel

@@ -1,0 +1,33 @@
+#include "fleettypes.h"
+
+namespace Keel {
+
+QString toString(NodeStatus status)
+{
+    switch (status) {
+    case NodeStatus::Ready: return QStringLiteral("ready");
+    case NodeStatus::Unreachable: return QStringLiteral("unreachable");
+    }
+    Q_UNREACHABLE();
+}
+
+QString toString(RuntimeTier tier)
+{
+    switch (tier) {
+    case RuntimeTier::Interpreter: return QStringLiteral("interp");
+    case RuntimeTier::Aot: return QStringLiteral("aot");
+    }
+    Q_UNREACHABLE();
+}
+
+QString toString(Role role)
+{
+    switch (role) {
+    case Role::Viewer: return QStringLiteral("viewer");
+    case Role::Operator: return QStringLiteral("operator");
+    case Role::Admin: return QStringLiteral("admin");
+    }
+    Q_UNREACHABLE();
+}
+
+} // namespace Keel

@@ -1,0 +1,74 @@
+#pragma once
+
+#include <QDateTime>
+#include <QList>
+#include <QMap>
+#include <QString>
+
+// Domain types of the fleet, shared by the control plane and its clients. They mirror the
+// keel.v1 messages but carry no protobuf: only the codec converts between the two.
+namespace Keel {
+
+using Labels = QMap<QString, QString>;
+
+enum class NodeStatus { Ready, Unreachable };
+enum class RuntimeTier { Interpreter, Aot };
+enum class Role { Viewer = 1, Operator = 2, Admin = 3 };
+
+QString toString(NodeStatus status);
+QString toString(RuntimeTier tier);
+QString toString(Role role);
+
+struct Region
+{
+    QString name;
+    QString jurisdiction;
+    double latitude = 0;
+    double longitude = 0;
+    QStringList sites;
+
+    bool operator==(const Region &) const = default;
+};
+
+struct Node
+{
+    QString name;
+    QString region;
+    QString site;
+    QString jurisdiction;
+    Labels labels;
+    NodeStatus status = NodeStatus::Unreachable;
+    QString agentVersion;
+    QDateTime lastSeen;
+    QDateTime enrolled;
+    QList<RuntimeTier> tiers;
+    QString targetTriple;
+    QString httpEndpoint;
+    QString adminEndpoint;
+
+    bool operator==(const Node &) const = default;
+};
+
+struct NodeChange
+{
+    enum class Kind { Joined, Ready, Unreachable, Updated };
+    Kind kind = Kind::Updated;
+    Node node;
+};
+
+struct JoinToken
+{
+    QString token; // the secret, shown once
+    QString region;
+    int uses = 1;
+    QDateTime expires;
+};
+
+struct TopologyApplied
+{
+    int regionsCreated = 0;
+    int regionsUpdated = 0;
+    int sitesCreated = 0;
+};
+
+} // namespace Keel

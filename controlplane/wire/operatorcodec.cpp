@@ -1,0 +1,345 @@
+#include "operatorcodec.h"
+
+#include "protoconvert_p.h"
+
+namespace Keel {
+
+using namespace Proto;
+namespace pb = keel::v1;
+
+namespace {
+
+template<class... Ts>
+struct Overloaded : Ts... { using Ts::operator()...; };
+
+std::optional<WatchTopic> fromProto(int topic)
+{
+    switch (topic) {
+    case pb::WATCH_TOPIC_NODES: return WatchTopic::Nodes;
+    case pb::WATCH_TOPIC_TOPOLOGY: return WatchTopic::Topology;
+    case pb::WATCH_TOPIC_DEPLOYMENTS: return WatchTopic::Deployments;
+    case pb::WATCH_TOPIC_METRICS: return WatchTopic::Metrics;
+    case pb::WATCH_TOPIC_ROLLOUTS: return WatchTopic::Rollouts;
+    case pb::WATCH_TOPIC_VIOLATIONS: return WatchTopic::Violations;
+    case pb::WATCH_TOPIC_AUDIT: return WatchTopic::Audit;
+    default: return std::nullopt;
+    }
+}
+
+pb::WatchTopic toProto(WatchTopic topic)
+{
+    switch (topic) {
+    case WatchTopic::Nodes: return pb::WATCH_TOPIC_NODES;
+    case WatchTopic::Topology: return pb::WATCH_TOPIC_TOPOLOGY;
+    case WatchTopic::Deployments: return pb::WATCH_TOPIC_DEPLOYMENTS;
+    case WatchTopic::Metrics: return pb::WATCH_TOPIC_METRICS;
+    case WatchTopic::Rollouts: return pb::WATCH_TOPIC_ROLLOUTS;
+    case WatchTopic::Violations: return pb::WATCH_TOPIC_VIOLATIONS;
+    case WatchTopic::Audit: return pb::WATCH_TOPIC_AUDIT;
+    }
+    Q_UNREACHABLE();
+}
+
+pb::NodeChanged::Kind toProto(NodeChange::Kind kind)
+{
+    switch (kind) {
+    case NodeChange::Kind::Joined: return pb::NodeChanged::KIND_JOINED;
+    case NodeChange::Kind::Ready: return pb::NodeChanged::KIND_READY;
+    case NodeChange::Kind::Unreachable: return pb::NodeChanged::KIND_UNREACHABLE;
+    case NodeChange::Kind::Updated: return pb::NodeChanged::KIND_UPDATED;
+    }
+    Q_UNREACHABLE();
+}
+
+std::optional<NodeChange::Kind> fromProto(pb::NodeChanged::Kind kind)
+{
+    switch (kind) {
+    case pb::NodeChanged::KIND_JOINED: return NodeChange::Kind::Joined;
+    case pb::NodeChanged::KIND_READY: return NodeChange::Kind::Ready;
+    case pb::NodeChanged::KIND_UNREACHABLE: return NodeChange::Kind::Unreachable;
+    case pb::NodeChanged::KIND_UPDATED: return NodeChange::Kind::Updated;
+    default: return std::nullopt;
+    }
+}
+
+// Names of the requests the contract defines that this build answers UNIMPLEMENTED.
+QString unsupportedName(pb::OperatorRequest::RequestCase c)
+{
+    switch (c) {
+    case pb::OperatorRequest::kPushComponent: return QStringLiteral("PushComponent");
+    case pb::OperatorRequest::kListComponents: return QStringLiteral("ListComponents");
+    case pb::OperatorRequest::kDeploy: return QStringLiteral("Deploy");
+    case pb::OperatorRequest::kUndeploy: return QStringLiteral("Undeploy");
+    case pb::OperatorRequest::kCreateToken: return QStringLiteral("CreateToken");
+    case pb::OperatorRequest::kListTokens: return QStringLiteral("ListTokens");
+    case pb::OperatorRequest::kRevokeToken: return QStringLiteral("RevokeToken");
+    case pb::OperatorRequest::kListAudit: return QStringLiteral("ListAudit");
+    case pb::OperatorRequest::kQueryMetrics: return QStringLiteral("QueryMetrics");
+    case pb::OperatorRequest::kStartRollout: return QStringLiteral("StartRollout");
+    case pb::OperatorRequest::kSetPolicy: return QStringLiteral("SetPolicy");
+    default: return {};
+    }
+}
+
+} // namespace
+
+QByteArray OperatorCodec::encodeRequest(const OperatorRequest &request)
+{
+    pb::Envelope envelope;
+    envelope.set_request_id(request.id);
+    pb::OperatorRequest *out = envelope.mutable_operator_request();
+    std::visit(Overloaded{
+        [&](const Op::ListRegions &) { out->mutable_list_regions(); },
+        [&](const Op::ApplyTopology &r) {
+            auto *m = out->mutable_apply_topology();
+            for (const Region &region : r.regions)
+                Proto::toProto(region, m->add_regions());
+        },
+        [&](const Op::ListNodes &r) { out->mutable_list_nodes()->set_selector(str(r.selector)); },
+        [&](const Op::GetNode &r) { out->mutable_get_node()->set_name(str(r.name)); },
+        [&](const Op::CreateJoinToken &r) {
+            auto *m = out->mutable_create_join_token();
+            m->set_region(str(r.region));
+            m->set_uses(uint32_t(r.uses));
+            m->set_ttl_seconds(uint32_t(r.ttlSeconds));
+        },
+        [&](const Op::Watch &r) {
+            auto *m = out->mutable_watch();
+            for (WatchTopic t : r.topics)
+                m->add_topics(toProto(t));
+            m->set_resume_after_sequence(r.resumeAfterSequence);
+        },
+        [&](const Op::Unsupported &) { Q_ASSERT_X(false, "encodeRequest", "cannot encode Unsupported"); },
+    }, request.body);
+    return serialize(envelope);
+}
+
+Decoded<OperatorRequest> OperatorCodec::decodeRequest(QByteArrayView frame)
+{
+    using Result = Decoded<OperatorRequest>;
+    auto parsed = parseEnvelope(frame);
+    if (!parsed)
+        return Result::fail(parsed.error);
+    const pb::Envelope &envelope = *parsed.value;
+    if (envelope.body_case() != pb::Envelope::kOperatorRequest)
+        return Result::fail(QStringLiteral("body field %1 is not an operator request").arg(int(envelope.body_case())));
+    if (envelope.request_id() == 0)
+        return Result::fail(QStringLiteral("operator request without a request_id"));
+
+    OperatorRequest request;
+    request.id = envelope.request_id();
+    const pb::OperatorRequest &in = envelope.operator_request();
+    switch (in.request_case()) {
+    case pb::OperatorRequest::kListRegions:
+        request.body = Op::ListRegions{};
+        break;
+    case pb::OperatorRequest::kApplyTopology: {
+        Op::ApplyTopology body;
+        for (const auto &region : in.apply_topology().regions())
+            body.regions.append(Proto::fromProto(region));
+        request.body = std::move(body);
+        break;
+    }
+    case pb::OperatorRequest::kListNodes:
+        request.body = Op::ListNodes{str(in.list_nodes().selector())};
+        break;
+    case pb::OperatorRequest::kGetNode:
+        request.body = Op::GetNode{str(in.get_node().name())};
+        break;
+    case pb::OperatorRequest::kCreateJoinToken: {
+        const auto &m = in.create_join_token();
+        if (m.uses() > 1000000 || m.ttl_seconds() > 365u * 24 * 3600)
+            return Result::fail(QStringLiteral("join token uses or ttl out of range"));
+        request.body = Op::CreateJoinToken{str(m.region()), int(m.uses()), int(m.ttl_seconds())};
+        break;
+    }
+    case pb::OperatorRequest::kWatch: {
+        Op::Watch body;
+        for (int topic : in.watch().topics()) {
+            const auto t = fromProto(topic);
+            if (!t)
+                return Result::fail(QStringLiteral("watch topic %1 is unspecified or unknown").arg(topic));
+            body.topics.append(*t);
+        }
+        body.resumeAfterSequence = in.watch().resume_after_sequence();
+        request.body = std::move(body);
+        break;
+    }
+    case pb::OperatorRequest::REQUEST_NOT_SET:
+        return Result::fail(QStringLiteral("operator request has no body, or one this build does not know"));
+    default:
+        request.body = Op::Unsupported{unsupportedName(in.request_case())};
+        break;
+    }
+    return Result::ok(std::move(request));
+}
+
+QByteArray OperatorCodec::encodeResponse(const OperatorResponse &response)
+{
+    pb::Envelope envelope;
+    envelope.set_request_id(response.id);
+    if (const auto *error = std::get_if<WireError>(&response.body)) {
+        Proto::toProto(*error, envelope.mutable_error());
+        return serialize(envelope);
+    }
+    pb::OperatorResponse *out = envelope.mutable_operator_response();
+    std::visit(Overloaded{
+        [&](const WireError &) {},
+        [&](const Op::RegionList &r) {
+            auto *m = out->mutable_list_regions();
+            for (const Region &region : r.regions)
+                Proto::toProto(region, m->add_regions());
+        },
+        [&](const TopologyApplied &r) {
+            auto *m = out->mutable_apply_topology();
+            m->set_regions_created(uint32_t(r.regionsCreated));
+            m->set_regions_updated(uint32_t(r.regionsUpdated));
+            m->set_sites_created(uint32_t(r.sitesCreated));
+        },
+        [&](const Op::NodeList &r) {
+            auto *m = out->mutable_list_nodes();
+            for (const Node &node : r.nodes)
+                Proto::toProto(node, m->add_nodes());
+        },
+        [&](const Op::NodeDetail &r) { Proto::toProto(r.node, out->mutable_get_node()->mutable_node()); },
+        [&](const JoinToken &r) {
+            auto *m = out->mutable_create_join_token();
+            m->set_token(str(r.token));
+            m->set_region(str(r.region));
+            m->set_uses(uint32_t(r.uses));
+            m->set_expires_unix_ms(toUnixMs(r.expires));
+        },
+        [&](const Op::WatchStarted &r) { out->mutable_watch()->set_current_sequence(r.currentSequence); },
+    }, response.body);
+    return serialize(envelope);
+}
+
+QByteArray OperatorCodec::encodeEvent(const WatchEvent &event)
+{
+    pb::Envelope envelope;
+    pb::WatchEvent *out = envelope.mutable_watch_event();
+    out->set_sequence(event.sequence);
+    out->set_time_unix_ms(toUnixMs(event.time));
+    std::visit(Overloaded{
+        [&](const NodeChange &e) {
+            auto *m = out->mutable_node_changed();
+            m->set_kind(toProto(e.kind));
+            Proto::toProto(e.node, m->mutable_node());
+        },
+        [&](const TopologyChange &e) {
+            auto *m = out->mutable_topology_changed();
+            for (const Region &region : e.regions)
+                Proto::toProto(region, m->add_regions());
+        },
+    }, event.event);
+    return serialize(envelope);
+}
+
+namespace {
+
+Decoded<OperatorServerMessage> decodeEvent(const pb::WatchEvent &in)
+{
+    using Result = Decoded<OperatorServerMessage>;
+    WatchEvent event;
+    event.sequence = in.sequence();
+    event.time = fromUnixMs(in.time_unix_ms());
+    switch (in.event_case()) {
+    case pb::WatchEvent::kNodeChanged: {
+        const auto kind = fromProto(in.node_changed().kind());
+        if (!kind)
+            return Result::fail(QStringLiteral("node event with an unspecified kind"));
+        auto node = Proto::fromProto(in.node_changed().node());
+        if (!node)
+            return Result::fail(node.error);
+        event.event = NodeChange{*kind, std::move(*node.value)};
+        break;
+    }
+    case pb::WatchEvent::kTopologyChanged: {
+        TopologyChange change;
+        for (const auto &region : in.topology_changed().regions())
+            change.regions.append(Proto::fromProto(region));
+        event.event = std::move(change);
+        break;
+    }
+    default:
+        return Result::fail(QStringLiteral("watch event %1 is not known to this build").arg(int(in.event_case())));
+    }
+    return Result::ok(std::move(event));
+}
+
+Decoded<OperatorServerMessage> decodeResponse(quint64 id, const pb::OperatorResponse &in)
+{
+    using Result = Decoded<OperatorServerMessage>;
+    OperatorResponse response;
+    response.id = id;
+    switch (in.response_case()) {
+    case pb::OperatorResponse::kListRegions: {
+        Op::RegionList list;
+        for (const auto &region : in.list_regions().regions())
+            list.regions.append(Proto::fromProto(region));
+        response.body = std::move(list);
+        break;
+    }
+    case pb::OperatorResponse::kApplyTopology: {
+        const auto &m = in.apply_topology();
+        response.body = TopologyApplied{int(m.regions_created()), int(m.regions_updated()), int(m.sites_created())};
+        break;
+    }
+    case pb::OperatorResponse::kListNodes: {
+        Op::NodeList list;
+        for (const auto &node : in.list_nodes().nodes()) {
+            auto decoded = Proto::fromProto(node);
+            if (!decoded)
+                return Result::fail(decoded.error);
+            list.nodes.append(std::move(*decoded.value));
+        }
+        response.body = std::move(list);
+        break;
+    }
+    case pb::OperatorResponse::kGetNode: {
+        auto decoded = Proto::fromProto(in.get_node().node());
+        if (!decoded)
+            return Result::fail(decoded.error);
+        response.body = Op::NodeDetail{std::move(*decoded.value)};
+        break;
+    }
+    case pb::OperatorResponse::kCreateJoinToken: {
+        const auto &m = in.create_join_token();
+        response.body = JoinToken{str(m.token()), str(m.region()), int(m.uses()), fromUnixMs(m.expires_unix_ms())};
+        break;
+    }
+    case pb::OperatorResponse::kWatch:
+        response.body = Op::WatchStarted{in.watch().current_sequence()};
+        break;
+    default:
+        return Result::fail(QStringLiteral("operator response %1 is not known to this build").arg(int(in.response_case())));
+    }
+    return Result::ok(std::move(response));
+}
+
+} // namespace
+
+Decoded<OperatorServerMessage> OperatorCodec::decodeServerMessage(QByteArrayView frame)
+{
+    using Result = Decoded<OperatorServerMessage>;
+    auto parsed = parseEnvelope(frame);
+    if (!parsed)
+        return Result::fail(parsed.error);
+    const pb::Envelope &envelope = *parsed.value;
+    switch (envelope.body_case()) {
+    case pb::Envelope::kOperatorResponse:
+        return decodeResponse(envelope.request_id(), envelope.operator_response());
+    case pb::Envelope::kWatchEvent:
+        return decodeEvent(envelope.watch_event());
+    case pb::Envelope::kError: {
+        auto error = Proto::fromProto(envelope.error());
+        if (!error)
+            return Result::fail(error.error);
+        return Result::ok(OperatorResponse{envelope.request_id(), std::move(*error.value)});
+    }
+    default:
+        return Result::fail(QStringLiteral("body field %1 is not valid on /v1/operator").arg(int(envelope.body_case())));
+    }
+}
+
+} // namespace Keel

@@ -1,0 +1,61 @@
+#pragma once
+
+#include "fleettypes.h"
+#include "wireerror.h"
+
+#include <variant>
+
+// Domain form of the /v1/operator messages. The codec maps them to and from keel.v1.
+namespace Keel {
+
+enum class WatchTopic { Nodes, Topology, Deployments, Metrics, Rollouts, Violations, Audit };
+
+namespace Op {
+struct ListRegions {};
+struct ApplyTopology { QList<Region> regions; };
+struct ListNodes { QString selector; };
+struct GetNode { QString name; };
+struct CreateJoinToken { QString region; int uses = 1; int ttlSeconds = 0; };
+struct Watch { QList<WatchTopic> topics; quint64 resumeAfterSequence = 0; };
+// A request the contract defines but this build does not serve yet; answered UNIMPLEMENTED.
+struct Unsupported { QString name; };
+
+struct RegionList { QList<Region> regions; };
+struct NodeList { QList<Node> nodes; };
+struct NodeDetail { Node node; };
+struct WatchStarted { quint64 currentSequence = 0; };
+} // namespace Op
+
+using OperatorRequestBody = std::variant<Op::ListRegions, Op::ApplyTopology, Op::ListNodes,
+                                         Op::GetNode, Op::CreateJoinToken, Op::Watch,
+                                         Op::Unsupported>;
+
+struct OperatorRequest
+{
+    quint64 id = 0;
+    OperatorRequestBody body;
+};
+
+using OperatorResponseBody = std::variant<WireError, Op::RegionList, TopologyApplied,
+                                          Op::NodeList, Op::NodeDetail, JoinToken,
+                                          Op::WatchStarted>;
+
+struct OperatorResponse
+{
+    quint64 id = 0;
+    OperatorResponseBody body;
+};
+
+struct TopologyChange { QList<Region> regions; };
+
+struct WatchEvent
+{
+    quint64 sequence = 0;
+    QDateTime time;
+    std::variant<NodeChange, TopologyChange> event;
+};
+
+// What a client can receive: an answer to one of its requests, or a pushed event.
+using OperatorServerMessage = std::variant<OperatorResponse, WatchEvent>;
+
+} // namespace Keel

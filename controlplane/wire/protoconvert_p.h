@@ -1,0 +1,46 @@
+#pragma once
+
+// Private to the codec layer: conversions between keel.v1 and domain types shared by
+// both channel codecs. Nothing outside controlplane/wire includes this header.
+
+#include "decoded.h"
+#include "fleettypes.h"
+#include "wireerror.h"
+
+#include "keel/v1/keel.pb.h"
+
+#include <QByteArrayView>
+
+namespace Keel::Proto {
+
+inline QString str(const std::string &s) { return QString::fromStdString(s); }
+inline std::string str(const QString &s) { return s.toStdString(); }
+inline QByteArray bytes(const std::string &s) { return QByteArray(s.data(), qsizetype(s.size())); }
+inline std::string bytes(const QByteArray &b) { return std::string(b.constData(), size_t(b.size())); }
+
+QDateTime fromUnixMs(qint64 ms);
+qint64 toUnixMs(const QDateTime &t);
+
+void toProto(const Labels &labels, google::protobuf::RepeatedPtrField<keel::v1::Label> *out);
+Labels fromProto(const google::protobuf::RepeatedPtrField<keel::v1::Label> &labels);
+
+keel::v1::RuntimeTier toProto(RuntimeTier tier);
+std::optional<RuntimeTier> fromProto(keel::v1::RuntimeTier tier);
+
+void toProto(const Region &region, keel::v1::Region *out);
+Region fromProto(const keel::v1::Region &region);
+
+void toProto(const Node &node, keel::v1::Node *out);
+// Fails on an unspecified status or tier.
+Decoded<Node> fromProto(const keel::v1::Node &node);
+
+keel::v1::ErrorCode toProto(ErrorCode code);
+std::optional<ErrorCode> fromProto(keel::v1::ErrorCode code);
+void toProto(const WireError &error, keel::v1::Error *out);
+Decoded<WireError> fromProto(const keel::v1::Error &error);
+
+QByteArray serialize(const keel::v1::Envelope &envelope);
+// Parses one frame; fails on bytes that are not an Envelope or carry no known body.
+Decoded<keel::v1::Envelope> parseEnvelope(QByteArrayView frame);
+
+} // namespace Keel::Proto
