@@ -93,7 +93,8 @@ int main(int argc, char *argv[])
     if (controlPlane->createdAdminToken())
         std::printf("keel-controlplane: created the first admin token in %s (mode 0600)\n", qPrintable(controlPlane->adminTokenPath()));
     if (!options.metricsListen.isEmpty())
-        std::printf("keel-controlplane: metrics on http://%s/metrics\n", qPrintable(options.metricsListen));
+        std::printf("keel-controlplane: metrics on http://%s:%u/metrics\n",
+                    qPrintable(options.metricsListen.left(options.metricsListen.lastIndexOf(u':'))), controlPlane->metricsPort());
     std::fflush(stdout);
 
     Keel::ShutdownSignals shutdown;

@@ -28,14 +28,14 @@ QJsonObject OutputFormat::toJson(const Node &node)
         labels.insert(it.key(), it.value());
     QJsonArray tiers;
     for (RuntimeTier tier : node.tiers)
-        tiers.append(toString(tier));
+        tiers.append(toText(tier));
     return {
         {QStringLiteral("name"), node.name},
         {QStringLiteral("region"), node.region},
         {QStringLiteral("site"), node.site},
         {QStringLiteral("jurisdiction"), node.jurisdiction},
         {QStringLiteral("labels"), labels},
-        {QStringLiteral("status"), toString(node.status)},
+        {QStringLiteral("status"), toText(node.status)},
         {QStringLiteral("agent_version"), node.agentVersion},
         {QStringLiteral("last_seen"), isoTime(node.lastSeen)},
         {QStringLiteral("enrolled"), isoTime(node.enrolled)},
@@ -86,7 +86,7 @@ QString OutputFormat::nodesTable(const QList<Node> &nodes, const QDateTime &now)
     QList<QStringList> rows;
     for (const Node &node : nodes) {
         rows.append({node.name, node.region, node.site.isEmpty() ? QStringLiteral("-") : node.site, node.jurisdiction,
-                     toString(node.status), node.agentVersion, age(node.lastSeen, now), labelsText(node.labels)});
+                     toText(node.status), node.agentVersion, age(node.lastSeen, now), labelsText(node.labels)});
     }
     return table({QStringLiteral("NAME"), QStringLiteral("REGION"), QStringLiteral("SITE"), QStringLiteral("JURISDICTION"),
                   QStringLiteral("STATUS"), QStringLiteral("VERSION"), QStringLiteral("LAST SEEN"), QStringLiteral("LABELS")},

@@ -86,6 +86,14 @@ QString ControlPlane::url() const
     return QStringLiteral("ws://%1:%2").arg(host).arg(port());
 }
 
+quint16 ControlPlane::metricsPort() const
+{
+    if (!m_exposer)
+        return 0;
+    const std::vector<int> ports = m_exposer->GetListeningPorts();
+    return ports.empty() ? 0 : quint16(ports.front());
+}
+
 QString ControlPlane::adminTokenPath() const
 {
     return QDir(m_options.dataDir).filePath(QStringLiteral("admin.token"));

@@ -42,6 +42,8 @@ public:
     quint16 port() const;
     QString url() const;
     QString adminTokenPath() const;
+    // The /metrics port actually bound (0 when metrics are off).
+    quint16 metricsPort() const;
     bool createdAdminToken() const { return m_createdAdminToken; }
     ServerMetrics &metrics() { return *m_metrics; }
     FleetService &fleet() { return *m_fleet; }

@@ -104,7 +104,7 @@ void ControlPlaneServer::acceptOperator(QWebSocket *socket)
         principal = WireError{ErrorCode::Internal, QStringLiteral("the control plane's store failed; see its log"), {}};
     }
     if (auto *error = std::get_if<WireError>(&principal)) {
-        m_metrics.request("authenticate", toString(error->code).toStdString());
+        m_metrics.request("authenticate", toText(error->code).toStdString());
         qCWarning(lcServer, "refusing operator connection from %s: %s", qPrintable(socket->peerAddress().toString()),
                   qPrintable(error->message));
         socket->sendBinaryMessage(OperatorCodec::encodeResponse({0, *error}));

@@ -248,7 +248,7 @@ void FleetService::heartbeat(const QString &nodeName)
 void FleetService::setStatus(Node &node, NodeStatus status)
 {
     node.status = status;
-    qCInfo(lcFleet, "node %s is %s", qPrintable(node.name), qPrintable(toString(status)));
+    qCInfo(lcFleet, "node %s is %s", qPrintable(node.name), qPrintable(toText(status)));
     emit nodeChanged({status == NodeStatus::Ready ? NodeChange::Kind::Ready : NodeChange::Kind::Unreachable, node});
 }
 

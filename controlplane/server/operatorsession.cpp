@@ -16,8 +16,8 @@ struct Overloaded : Ts... { using Ts::operator()...; };
 WireError denied(const OperatorTokenRecord &principal, const char *action, Role needed)
 {
     return {ErrorCode::PermissionDenied,
-            QStringLiteral("token %1 has role %2; %3 needs %4").arg(principal.name, toString(principal.role),
-                                                                   QLatin1String(action), toString(needed)),
+            QStringLiteral("token %1 has role %2; %3 needs %4").arg(principal.name, toText(principal.role),
+                                                                   QLatin1String(action), toText(needed)),
             {}};
 }
 
@@ -42,7 +42,7 @@ void OperatorSession::handleFrame(const QByteArray &frame)
     std::string kind;
     OperatorResponse response{request.value->id, dispatch(request.value->body, &kind)};
     const auto *error = std::get_if<WireError>(&response.body);
-    metrics().request(kind, error ? toString(error->code).toStdString() : "ok");
+    metrics().request(kind, error ? toText(error->code).toStdString() : "ok");
     send(OperatorCodec::encodeResponse(response));
     const QList<WatchEvent> replay = std::exchange(m_replay, {});
     for (const WatchEvent &event : replay)

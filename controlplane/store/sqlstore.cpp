@@ -25,8 +25,13 @@ QSqlQuery run(QSqlDatabase &db, const QString &sql, const QVariantList &values =
     query.setForwardOnly(true);
     if (!query.prepare(sql))
         fail(QStringLiteral("preparing \"%1\"").arg(sql.left(60)), query.lastError());
-    for (const QVariant &value : values)
-        query.addBindValue(value);
+    for (const QVariant &value : values) {
+        // A null QString would bind as SQL NULL; our text columns mean "empty" by it.
+        if (value.typeId() == QMetaType::QString && value.toString().isNull())
+            query.addBindValue(QStringLiteral(""));
+        else
+            query.addBindValue(value);
+    }
     if (!query.exec())
         fail(QStringLiteral("running \"%1\"").arg(sql.left(60)), query.lastError());
     return query;
@@ -82,7 +87,7 @@ QString tiersToText(const QList<RuntimeTier> &tiers)
 {
     QStringList names;
     for (RuntimeTier tier : tiers)
-        names.append(toString(tier));
+        names.append(toText(tier));
     return names.join(u',');
 }
 
@@ -90,9 +95,9 @@ QList<RuntimeTier> tiersFromText(const QString &text)
 {
     QList<RuntimeTier> tiers;
     for (const QString &name : text.split(u',', Qt::SkipEmptyParts)) {
-        if (name == toString(RuntimeTier::Interpreter))
+        if (name == toText(RuntimeTier::Interpreter))
             tiers.append(RuntimeTier::Interpreter);
-        else if (name == toString(RuntimeTier::Aot))
+        else if (name == toText(RuntimeTier::Aot))
             tiers.append(RuntimeTier::Aot);
     }
     return tiers;

@@ -146,4 +146,30 @@ QByteArray AgentChannelCodec::encodeHeartbeat(const AgentHeartbeat &heartbeat)
     return serialize(envelope);
 }
 
+Decoded<AgentServerMessage> AgentChannelCodec::decodeFromServer(QByteArrayView frame)
+{
+    using Result = Decoded<AgentServerMessage>;
+    auto parsed = parseEnvelope(frame);
+    if (!parsed)
+        return Result::fail(parsed.error);
+    const pb::Envelope &envelope = *parsed.value;
+    switch (envelope.body_case()) {
+    case pb::Envelope::kChallenge:
+        return Result::ok(AgentChallenge{bytes(envelope.challenge().nonce())});
+    case pb::Envelope::kWelcome: {
+        const auto &m = envelope.welcome();
+        return Result::ok(AgentWelcome{str(m.node_id()), int(m.heartbeat_interval_ms()),
+                                       bytes(m.controlplane_public_key()), str(m.controlplane_version())});
+    }
+    case pb::Envelope::kError: {
+        auto error = Proto::fromProto(envelope.error());
+        if (!error)
+            return Result::fail(error.error);
+        return Result::ok(*error.value);
+    }
+    default:
+        return Result::fail(QStringLiteral("body field %1 is not one a control plane sends on /v1/agent").arg(int(envelope.body_case())));
+    }
+}
+
 } // namespace Keel

@@ -22,6 +22,7 @@ public:
     static QByteArray encodeHello(quint64 requestId, const AgentHello &hello);
     static QByteArray encodeProof(quint64 requestId, const AgentProof &proof);
     static QByteArray encodeHeartbeat(const AgentHeartbeat &heartbeat);
+    static Decoded<AgentServerMessage> decodeFromServer(QByteArrayView frame);
 };
 
 } // namespace Keel

@@ -54,6 +54,11 @@ struct AgentWelcome
     QString controlPlaneVersion;
 };
 
+struct AgentChallenge { QByteArray nonce; };
+
+// What the control plane says on /v1/agent, as an agent-side tool or test reads it.
+using AgentServerMessage = std::variant<AgentChallenge, AgentWelcome, WireError>;
+
 // The message an agent signs to prove it holds the key it enrolled with.
 QByteArray agentProofMessage(const QString &nodeName, const QByteArray &nonce);
 

@@ -2,7 +2,7 @@
 
 namespace Keel {
 
-QString toString(NodeStatus status)
+QString toText(NodeStatus status)
 {
     switch (status) {
     case NodeStatus::Ready: return QStringLiteral("ready");
@@ -11,7 +11,7 @@ QString toString(NodeStatus status)
     Q_UNREACHABLE();
 }
 
-QString toString(RuntimeTier tier)
+QString toText(RuntimeTier tier)
 {
     switch (tier) {
     case RuntimeTier::Interpreter: return QStringLiteral("interp");
@@ -20,7 +20,7 @@ QString toString(RuntimeTier tier)
     Q_UNREACHABLE();
 }
 
-QString toString(Role role)
+QString toText(Role role)
 {
     switch (role) {
     case Role::Viewer: return QStringLiteral("viewer");

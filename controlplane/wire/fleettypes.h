@@ -15,9 +15,9 @@ enum class NodeStatus { Ready, Unreachable };
 enum class RuntimeTier { Interpreter, Aot };
 enum class Role { Viewer = 1, Operator = 2, Admin = 3 };
 
-QString toString(NodeStatus status);
-QString toString(RuntimeTier tier);
-QString toString(Role role);
+QString toText(NodeStatus status);
+QString toText(RuntimeTier tier);
+QString toText(Role role);
 
 struct Region
 {

@@ -2,7 +2,7 @@
 
 namespace Keel {
 
-QString toString(ErrorCode code)
+QString toText(ErrorCode code)
 {
     using enum ErrorCode;
     switch (code) {

@@ -26,6 +26,6 @@ struct WireError
     QString field;
 };
 
-QString toString(ErrorCode code);
+QString toText(ErrorCode code);
 
 } // namespace Keel

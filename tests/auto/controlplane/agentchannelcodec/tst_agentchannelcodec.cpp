@@ -1,0 +1,86 @@
+#include "agentchannelcodec.h"
+
+#include "keel/v1/keel.pb.h"
+
+#include <QTest>
+
+using namespace Keel;
+
+class tst_AgentChannelCodec : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void helloRoundTrip()
+    {
+        AgentHello hello;
+        hello.nodeName = QStringLiteral("edge-1");
+        hello.region = QStringLiteral("eu-west");
+        hello.site = QStringLiteral("dub-1");
+        hello.labels = {{QStringLiteral("tier"), QStringLiteral("edge")}};
+        hello.tiers = {RuntimeTier::Interpreter, RuntimeTier::Aot};
+        hello.publicKey = QByteArray(32, 'k');
+        hello.joinToken = QStringLiteral("kjt_x");
+        hello.httpEndpoint = QStringLiteral("127.0.0.1:8080");
+        auto decoded = AgentChannelCodec::decode(AgentChannelCodec::encodeHello(1, hello));
+        QVERIFY2(decoded, qPrintable(decoded.error));
+        QCOMPARE(decoded.value->requestId, 1u);
+        const auto &back = std::get<AgentHello>(decoded.value->body);
+        QCOMPARE(back.nodeName, hello.nodeName);
+        QCOMPARE(back.labels, hello.labels);
+        QCOMPARE(back.tiers, hello.tiers);
+        QCOMPARE(back.publicKey, hello.publicKey);
+        QCOMPARE(back.httpEndpoint, hello.httpEndpoint);
+    }
+
+    void heartbeatAndProof()
+    {
+        auto hb = AgentChannelCodec::decode(AgentChannelCodec::encodeHeartbeat({123, 4}));
+        QVERIFY(hb);
+        QCOMPARE(std::get<AgentHeartbeat>(hb.value->body).appliedGeneration, 4u);
+        auto proof = AgentChannelCodec::decode(AgentChannelCodec::encodeProof(2, {QByteArray(64, 's')}));
+        QVERIFY(proof);
+        QCOMPARE(std::get<AgentProof>(proof.value->body).signature.size(), 64);
+    }
+
+    void unspecifiedTierIsRejected()
+    {
+        keel::v1::Envelope envelope;
+        envelope.mutable_hello()->set_node_name("edge-1");
+        envelope.mutable_hello()->add_tiers(keel::v1::RUNTIME_TIER_UNSPECIFIED);
+        const std::string bytes = envelope.SerializeAsString();
+        QVERIFY(!AgentChannelCodec::decode(QByteArrayView(bytes.data(), qsizetype(bytes.size()))));
+    }
+
+    void operatorMessagesAreNotValidOnAgentPath()
+    {
+        keel::v1::Envelope envelope;
+        envelope.set_request_id(1);
+        envelope.mutable_operator_request()->mutable_list_nodes();
+        const std::string bytes = envelope.SerializeAsString();
+        auto decoded = AgentChannelCodec::decode(QByteArrayView(bytes.data(), qsizetype(bytes.size())));
+        QVERIFY(!decoded);
+        QVERIFY(decoded.error.contains(QLatin1String("/v1/agent")));
+    }
+
+    void emptyEnvelopeIsRejected()
+    {
+        keel::v1::Envelope envelope;
+        envelope.set_request_id(1);
+        const std::string bytes = envelope.SerializeAsString();
+        QVERIFY(!AgentChannelCodec::decode(QByteArrayView(bytes.data(), qsizetype(bytes.size()))));
+    }
+
+    void laterMessagesAreUnhandledNotErrors()
+    {
+        keel::v1::Envelope envelope;
+        envelope.mutable_metrics_report()->set_rss_bytes(1);
+        const std::string bytes = envelope.SerializeAsString();
+        auto decoded = AgentChannelCodec::decode(QByteArrayView(bytes.data(), qsizetype(bytes.size())));
+        QVERIFY(decoded);
+        QCOMPARE(std::get<AgentUnhandled>(decoded.value->body).kind, QStringLiteral("metrics_report"));
+    }
+};
+
+QTEST_GUILESS_MAIN(tst_AgentChannelCodec)
+#include "tst_agentchannelcodec.moc"

@@ -1,0 +1,136 @@
+#include "operatorcodec.h"
+
+#include "keel/v1/keel.pb.h"
+
+#include <QTest>
+
+using namespace Keel;
+
+class tst_OperatorCodec : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void requestRoundTrip()
+    {
+        Region region{QStringLiteral("eu-west"), QStringLiteral("EU"), 53.35, -6.26, {QStringLiteral("dub-1")}};
+        const QByteArray frame = OperatorCodec::encodeRequest({7, Op::ApplyTopology{{region}}});
+        auto decoded = OperatorCodec::decodeRequest(frame);
+        QVERIFY2(decoded, qPrintable(decoded.error));
+        QCOMPARE(decoded.value->id, 7u);
+        const auto *apply = std::get_if<Op::ApplyTopology>(&decoded.value->body);
+        QVERIFY(apply);
+        QCOMPARE(apply->regions.size(), 1);
+        QCOMPARE(apply->regions.first(), region);
+    }
+
+    void nodeListRoundTrip()
+    {
+        Node node;
+        node.name = QStringLiteral("edge-1");
+        node.region = QStringLiteral("eu-west");
+        node.jurisdiction = QStringLiteral("EU");
+        node.labels = {{QStringLiteral("tier"), QStringLiteral("edge")}};
+        node.status = NodeStatus::Ready;
+        node.tiers = {RuntimeTier::Interpreter};
+        node.lastSeen = QDateTime::fromMSecsSinceEpoch(1700000000123, Qt::UTC);
+        const QByteArray frame = OperatorCodec::encodeResponse({3, Op::NodeList{{node}}});
+        auto decoded = OperatorCodec::decodeServerMessage(frame);
+        QVERIFY2(decoded, qPrintable(decoded.error));
+        const auto &response = std::get<OperatorResponse>(*decoded.value);
+        QCOMPARE(response.id, 3u);
+        const auto &list = std::get<Op::NodeList>(response.body);
+        QCOMPARE(list.nodes.size(), 1);
+        QCOMPARE(list.nodes.first(), node);
+    }
+
+    void errorRoundTrip()
+    {
+        const QByteArray frame = OperatorCodec::encodeResponse({9, WireError{ErrorCode::PermissionDenied, QStringLiteral("no"), QStringLiteral("f")}});
+        auto decoded = OperatorCodec::decodeServerMessage(frame);
+        QVERIFY(decoded);
+        const auto &error = std::get<WireError>(std::get<OperatorResponse>(*decoded.value).body);
+        QCOMPARE(error.code, ErrorCode::PermissionDenied);
+        QCOMPARE(error.field, QStringLiteral("f"));
+    }
+
+    void eventRoundTrip()
+    {
+        Node node;
+        node.name = QStringLiteral("edge-2");
+        node.status = NodeStatus::Unreachable;
+        const QByteArray frame = OperatorCodec::encodeEvent({42, QDateTime::currentDateTimeUtc(), NodeChange{NodeChange::Kind::Unreachable, node}});
+        auto decoded = OperatorCodec::decodeServerMessage(frame);
+        QVERIFY(decoded);
+        const auto &event = std::get<WatchEvent>(*decoded.value);
+        QCOMPARE(event.sequence, 42u);
+        QCOMPARE(std::get<NodeChange>(event.event).kind, NodeChange::Kind::Unreachable);
+    }
+
+    void garbageIsRejected_data()
+    {
+        QTest::addColumn<QByteArray>("frame");
+        QTest::newRow("empty") << QByteArray();
+        QTest::newRow("random") << QByteArray("\xff\xff\xff\xff\x0f garbage", 14);
+        QTest::newRow("truncated varint") << QByteArray("\x08\xff", 2);
+    }
+
+    void garbageIsRejected()
+    {
+        QFETCH(QByteArray, frame);
+        QVERIFY(!OperatorCodec::decodeRequest(frame));
+        QVERIFY(!OperatorCodec::decodeServerMessage(frame));
+    }
+
+    void unspecifiedEnumsAreRejected()
+    {
+        keel::v1::Envelope envelope;
+        envelope.set_request_id(1);
+        envelope.mutable_operator_request()->mutable_watch()->add_topics(keel::v1::WATCH_TOPIC_UNSPECIFIED);
+        const std::string bytes = envelope.SerializeAsString();
+        auto decoded = OperatorCodec::decodeRequest(QByteArrayView(bytes.data(), qsizetype(bytes.size())));
+        QVERIFY(!decoded);
+        QVERIFY(decoded.error.contains(QLatin1String("unspecified")));
+
+        keel::v1::Envelope response;
+        response.set_request_id(2);
+        response.mutable_operator_response()->mutable_list_nodes()->add_nodes()->set_name("n");  // status unspecified
+        const std::string rbytes = response.SerializeAsString();
+        QVERIFY(!OperatorCodec::decodeServerMessage(QByteArrayView(rbytes.data(), qsizetype(rbytes.size()))));
+
+        keel::v1::Envelope error;
+        error.mutable_error()->set_message("x");  // code unspecified
+        const std::string ebytes = error.SerializeAsString();
+        QVERIFY(!OperatorCodec::decodeServerMessage(QByteArrayView(ebytes.data(), qsizetype(ebytes.size()))));
+    }
+
+    void agentMessagesAreNotOperatorRequests()
+    {
+        keel::v1::Envelope envelope;
+        envelope.set_request_id(1);
+        envelope.mutable_heartbeat();
+        const std::string bytes = envelope.SerializeAsString();
+        auto decoded = OperatorCodec::decodeRequest(QByteArrayView(bytes.data(), qsizetype(bytes.size())));
+        QVERIFY(!decoded);
+    }
+
+    void laterRequestsDecodeAsUnsupported()
+    {
+        keel::v1::Envelope envelope;
+        envelope.set_request_id(5);
+        envelope.mutable_operator_request()->mutable_deploy()->set_component("hello");
+        const std::string bytes = envelope.SerializeAsString();
+        auto decoded = OperatorCodec::decodeRequest(QByteArrayView(bytes.data(), qsizetype(bytes.size())));
+        QVERIFY(decoded);
+        QCOMPARE(std::get<Op::Unsupported>(decoded.value->body).name, QStringLiteral("Deploy"));
+    }
+
+    void requestWithoutIdIsRejected()
+    {
+        const QByteArray frame = OperatorCodec::encodeRequest({0, Op::ListNodes{}});
+        QVERIFY(!OperatorCodec::decodeRequest(frame));
+    }
+};
+
+QTEST_GUILESS_MAIN(tst_OperatorCodec)
+#include "tst_operatorcodec.moc"

@@ -1,0 +1,109 @@
+#include "keelctl.h"
+#include "outputformat.h"
+
+#include <QTest>
+
+using namespace Keel;
+
+namespace {
+// The error of a failed parse, or nothing: QVERIFY2 evaluates its message eagerly.
+template<typename V>
+QString errorOf(const V &result)
+{
+    const auto *error = std::get_if<QString>(&result);
+    return error ? *error : QString();
+}
+} // namespace
+
+class tst_KeelCtl : public QObject
+{
+    Q_OBJECT
+
+private:
+    static QProcessEnvironment env(const QString &token = QStringLiteral("kop_t"))
+    {
+        QProcessEnvironment e;
+        if (!token.isEmpty())
+            e.insert(QStringLiteral("KEEL_TOKEN"), token);
+        return e;
+    }
+    static QStringList args(const char *line)
+    {
+        return QStringList{QStringLiteral("keelctl")} + QString::fromLatin1(line).split(u' ', Qt::SkipEmptyParts);
+    }
+
+private slots:
+    void parsesNodesList()
+    {
+        auto parsed = KeelCtl::parse(args("--server 127.0.0.1:7000 nodes list -o json"), env());
+        QVERIFY2(std::holds_alternative<CtlInvocation>(parsed), qPrintable(errorOf(parsed)));
+        const auto &inv = std::get<CtlInvocation>(parsed);
+        QCOMPARE(inv.server, QUrl(QStringLiteral("ws://127.0.0.1:7000/v1/operator")));
+        QCOMPARE(inv.token, QStringLiteral("kop_t"));
+        QVERIFY(inv.json);
+    }
+
+    void serverFromEnvironment()
+    {
+        QProcessEnvironment e = env();
+        e.insert(QStringLiteral("KEEL_SERVER"), QStringLiteral("ws://10.1.2.3:9000"));
+        auto parsed = KeelCtl::parse(args("regions list"), e);
+        QCOMPARE(std::get<CtlInvocation>(parsed).server.port(), 9000);
+    }
+
+    void usageErrors_data()
+    {
+        QTest::addColumn<QString>("line");
+        QTest::addColumn<bool>("withToken");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("no command") << "" << true << "no command given";
+        QTest::newRow("unknown command") << "nodes explode" << true << "unknown command \"nodes explode\"";
+        QTest::newRow("missing file") << "topology apply" << true << "needs -f FILE";
+        QTest::newRow("missing region") << "join-token create" << true << "needs --region";
+        QTest::newRow("bad output") << "nodes list -o yaml" << true << "-o \"yaml\"";
+        QTest::newRow("bad uses") << "join-token create --region r --uses -3" << true << "--uses \"-3\"";
+        QTest::newRow("bad server") << "--server http://x:1 nodes list" << true << "--server \"http://x:1\"";
+        QTest::newRow("no token") << "nodes list" << false << "no operator token";
+        QTest::newRow("show without name") << "nodes show" << true << "takes 1 argument";
+        QTest::newRow("unknown option") << "nodes list --frobnicate" << true << "frobnicate";
+    }
+
+    void usageErrors()
+    {
+        QFETCH(QString, line);
+        QFETCH(bool, withToken);
+        QFETCH(QString, expected);
+        auto parsed = KeelCtl::parse(args(line.toLatin1().constData()), env(withToken ? QStringLiteral("kop_t") : QString()));
+        QVERIFY(std::holds_alternative<QString>(parsed));
+        QVERIFY2(std::get<QString>(parsed).contains(expected), qPrintable(errorOf(parsed)));
+    }
+
+    void nodeJsonCarriesTheContractFields()
+    {
+        Node node;
+        node.name = QStringLiteral("edge-1");
+        node.region = QStringLiteral("eu-west");
+        node.site = QStringLiteral("dub-1");
+        node.jurisdiction = QStringLiteral("EU");
+        node.labels = {{QStringLiteral("tier"), QStringLiteral("edge")}};
+        node.status = NodeStatus::Unreachable;
+        node.agentVersion = QStringLiteral("0.1.0");
+        node.lastSeen = QDateTime::fromMSecsSinceEpoch(1700000000000, Qt::UTC);
+        const QJsonObject json = OutputFormat::toJson(node);
+        for (const char *key : {"name", "region", "site", "jurisdiction", "labels", "status", "agent_version", "last_seen"})
+            QVERIFY2(json.contains(QLatin1String(key)), key);
+        QCOMPARE(json.value(QStringLiteral("status")).toString(), QStringLiteral("unreachable"));
+        QCOMPARE(json.value(QStringLiteral("labels")).toObject().value(QStringLiteral("tier")).toString(), QStringLiteral("edge"));
+        QCOMPARE(json.value(QStringLiteral("last_seen")).toString(), QStringLiteral("2023-11-14T22:13:20.000Z"));
+    }
+
+    void tableAlignsColumns()
+    {
+        const QString table = OutputFormat::table({QStringLiteral("A"), QStringLiteral("B")},
+                                                  {{QStringLiteral("long-value"), QStringLiteral("x")}});
+        QCOMPARE(table, QStringLiteral("A           B\nlong-value  x\n"));
+    }
+};
+
+QTEST_GUILESS_MAIN(tst_KeelCtl)
+#include "tst_keelctl.moc"

@@ -1,0 +1,217 @@
+#include "processundertest.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <memory>
+
+namespace {
+
+const QString kBinDir = QStringLiteral(KEEL_BIN_DIR);
+constexpr int kHeartbeatMs = 200;
+constexpr int kGraceMs = 1500;
+
+QString bin(const char *name)
+{
+    return kBinDir + u'/' + QLatin1String(name);
+}
+
+struct CtlResult
+{
+    int exitCode = -1;
+    QString out;
+    QString err;
+};
+
+} // namespace
+
+// The foundation's promise, end to end: a real control plane, real agents, keelctl.
+class tst_Fleet : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    std::unique_ptr<ProcessUnderTest> m_cp;
+    QString m_server;
+    QString m_token;
+    QMap<QString, std::shared_ptr<ProcessUnderTest>> m_agents;
+
+    CtlResult keelctl(const QStringList &arguments)
+    {
+        QProcess process;
+        process.start(bin("keelctl"), QStringList{QStringLiteral("--server"), m_server, QStringLiteral("--token"), m_token} + arguments);
+        CtlResult result;
+        if (!process.waitForFinished(20000)) {
+            process.kill();
+            process.waitForFinished();
+            result.err = QStringLiteral("keelctl did not finish");
+            return result;
+        }
+        result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+        result.out = QString::fromUtf8(process.readAllStandardOutput());
+        result.err = QString::fromUtf8(process.readAllStandardError());
+        return result;
+    }
+
+    // name -> node object, from `keelctl nodes list -o json`.
+    QMap<QString, QJsonObject> nodes()
+    {
+        const CtlResult r = keelctl({QStringLiteral("nodes"), QStringLiteral("list"), QStringLiteral("-o"), QStringLiteral("json")});
+        QMap<QString, QJsonObject> byName;
+        if (r.exitCode != 0)
+            return byName;
+        for (const QJsonValue &v : QJsonDocument::fromJson(r.out.toUtf8()).array())
+            byName.insert(v.toObject().value(QStringLiteral("name")).toString(), v.toObject());
+        return byName;
+    }
+
+    QString status(const QString &node)
+    {
+        return nodes().value(node).value(QStringLiteral("status")).toString();
+    }
+
+    QString joinToken(const QString &region)
+    {
+        const CtlResult r = keelctl({QStringLiteral("join-token"), QStringLiteral("create"), QStringLiteral("--region"), region});
+        return r.exitCode == 0 ? r.out.trimmed() : QString();
+    }
+
+    std::shared_ptr<ProcessUnderTest> startAgent(const QString &name, const QString &region, const QString &token,
+                                                 const QString &dataDir = {})
+    {
+        auto agent = std::make_shared<ProcessUnderTest>(name);
+        QStringList args{QStringLiteral("--controlplane"), m_server,
+                         QStringLiteral("--name"), name,
+                         QStringLiteral("--region"), region,
+                         QStringLiteral("--labels"), QStringLiteral("tier=edge"),
+                         QStringLiteral("--data-dir"), dataDir.isEmpty() ? m_dir.filePath(name) : dataDir,
+                         QStringLiteral("--http"), QStringLiteral("127.0.0.1:0"),
+                         QStringLiteral("--admin"), QStringLiteral("127.0.0.1:0")};
+        if (!token.isEmpty())
+            args << QStringLiteral("--join-token") << token;
+        agent->start(bin("keel-agent"), args);
+        return agent;
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        m_cp = std::make_unique<ProcessUnderTest>(QStringLiteral("keel-controlplane"));
+        m_cp->start(bin("keel-controlplane"), {QStringLiteral("--data-dir"), m_dir.filePath(QStringLiteral("cp")),
+                                               QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+                                               QStringLiteral("--heartbeat-interval"), QString::number(kHeartbeatMs),
+                                               QStringLiteral("--grace"), QString::number(kGraceMs)});
+        const auto match = m_cp->waitForOutput(QRegularExpression(QStringLiteral("listening on (ws://\\S+)")));
+        QVERIFY2(match.hasMatch(), qPrintable(m_cp->transcript()));
+        m_server = match.captured(1);
+        QFile tokenFile(m_dir.filePath(QStringLiteral("cp/admin.token")));
+        QVERIFY(tokenFile.open(QIODevice::ReadOnly));
+        m_token = QString::fromUtf8(tokenFile.readAll().trimmed());
+
+        QFile topology(m_dir.filePath(QStringLiteral("topology.yaml")));
+        QVERIFY(topology.open(QIODevice::WriteOnly));
+        topology.write("regions:\n"
+                       "  - {name: eu-west, jurisdiction: EU, latitude: 53.35, longitude: -6.26, sites: [dub-1]}\n"
+                       "  - {name: us-east, jurisdiction: US, latitude: 38.9, longitude: -77.04}\n");
+        topology.close();
+        const CtlResult applied = keelctl({QStringLiteral("topology"), QStringLiteral("apply"), QStringLiteral("-f"), topology.fileName()});
+        QVERIFY2(applied.exitCode == 0, qPrintable(applied.err));
+    }
+
+    void cleanupTestCase()
+    {
+        m_agents.clear();
+        if (m_cp)
+            m_cp->terminate();
+    }
+
+    void agentsEnrollAndHeartbeat()
+    {
+        m_agents.insert(QStringLiteral("edge-eu"), startAgent(QStringLiteral("edge-eu"), QStringLiteral("eu-west"), joinToken(QStringLiteral("eu-west"))));
+        m_agents.insert(QStringLiteral("edge-us"), startAgent(QStringLiteral("edge-us"), QStringLiteral("us-east"), joinToken(QStringLiteral("us-east"))));
+        for (const auto &agent : std::as_const(m_agents))
+            QVERIFY2(agent->waitForOutput(QRegularExpression(QStringLiteral("http listening on 127\\.0\\.0\\.1:\\d+"))).hasMatch(), qPrintable(agent->transcript()));
+
+        QTRY_VERIFY_WITH_TIMEOUT(status(QStringLiteral("edge-eu")) == QLatin1String("ready") && status(QStringLiteral("edge-us")) == QLatin1String("ready"), 15000);
+        const auto all = nodes();
+        QCOMPARE(all.size(), 2);
+        const QJsonObject eu = all.value(QStringLiteral("edge-eu"));
+        QCOMPARE(eu.value(QStringLiteral("region")).toString(), QStringLiteral("eu-west"));
+        QCOMPARE(eu.value(QStringLiteral("jurisdiction")).toString(), QStringLiteral("EU"));
+        QCOMPARE(all.value(QStringLiteral("edge-us")).value(QStringLiteral("jurisdiction")).toString(), QStringLiteral("US"));
+        QCOMPARE(eu.value(QStringLiteral("labels")).toObject().value(QStringLiteral("tier")).toString(), QStringLiteral("edge"));
+        QCOMPARE(eu.value(QStringLiteral("agent_version")).toString(), QStringLiteral("0.1.0"));
+        QVERIFY(eu.contains(QStringLiteral("site")));
+        QVERIFY(QDateTime::fromString(eu.value(QStringLiteral("last_seen")).toString(), Qt::ISODateWithMs).isValid());
+
+        // Heartbeats keep last_seen moving while the node stays ready.
+        const QDateTime first = QDateTime::fromString(eu.value(QStringLiteral("last_seen")).toString(), Qt::ISODateWithMs);
+        QTRY_VERIFY_WITH_TIMEOUT(QDateTime::fromString(nodes().value(QStringLiteral("edge-eu")).value(QStringLiteral("last_seen")).toString(), Qt::ISODateWithMs) > first, 5000);
+    }
+
+    void killedAgentTurnsUnreachableThenRecovers()
+    {
+        QVERIFY(m_agents.contains(QStringLiteral("edge-eu")));
+        m_agents.value(QStringLiteral("edge-eu"))->kill();
+        QElapsedTimer sinceKill;
+        sinceKill.start();
+        // Within the grace plus the sweep interval and keelctl's round trip.
+        QTRY_COMPARE_WITH_TIMEOUT(status(QStringLiteral("edge-eu")), QStringLiteral("unreachable"), kGraceMs + 3000);
+        QVERIFY2(sinceKill.elapsed() >= kGraceMs - kHeartbeatMs, "marked unreachable before the grace ran out");
+        QCOMPARE(status(QStringLiteral("edge-us")), QStringLiteral("ready"));
+
+        // Restarted with its data dir: its key proves who it is, no join token needed.
+        m_agents.insert(QStringLiteral("edge-eu"), startAgent(QStringLiteral("edge-eu"), QStringLiteral("eu-west"), {}));
+        QTRY_COMPARE_WITH_TIMEOUT(status(QStringLiteral("edge-eu")), QStringLiteral("ready"), 10000);
+        QCOMPARE(nodes().size(), 2);
+    }
+
+    void usedJoinTokenIsRefused()
+    {
+        const QString token = joinToken(QStringLiteral("eu-west"));
+        auto first = startAgent(QStringLiteral("edge-once"), QStringLiteral("eu-west"), token);
+        QTRY_COMPARE_WITH_TIMEOUT(status(QStringLiteral("edge-once")), QStringLiteral("ready"), 10000);
+        auto second = startAgent(QStringLiteral("edge-twice"), QStringLiteral("eu-west"), token);
+        const int rc = second->waitForExit(15000);
+        QVERIFY2(rc != 0 && rc != -1, qPrintable(second->transcript()));
+        QVERIFY2(second->errors().contains(QLatin1String("used up")), qPrintable(second->transcript()));
+        QVERIFY(!nodes().contains(QStringLiteral("edge-twice")));
+    }
+
+    void wrongJoinTokenIsRefused()
+    {
+        auto agent = startAgent(QStringLiteral("edge-bogus"), QStringLiteral("eu-west"), QStringLiteral("kjt_not-a-real-token"));
+        const int rc = agent->waitForExit(15000);
+        QVERIFY2(rc != 0 && rc != -1, qPrintable(agent->transcript()));
+        QVERIFY2(agent->errors().contains(QLatin1String("not known")), qPrintable(agent->transcript()));
+    }
+
+    void stolenNameIsRefused()
+    {
+        // Another data dir means another key: the name stays with its first owner.
+        auto thief = startAgent(QStringLiteral("edge-us"), QStringLiteral("us-east"), joinToken(QStringLiteral("us-east")),
+                                m_dir.filePath(QStringLiteral("thief")));
+        const int rc = thief->waitForExit(15000);
+        QVERIFY2(rc != 0 && rc != -1, qPrintable(thief->transcript()));
+        QVERIFY2(thief->errors().contains(QLatin1String("another key")), qPrintable(thief->transcript()));
+        QCOMPARE(status(QStringLiteral("edge-us")), QStringLiteral("ready"));
+    }
+
+    void controlPlaneSurvivedEverything()
+    {
+        QVERIFY2(m_cp->isRunning(), qPrintable(m_cp->transcript()));
+        const CtlResult regions = keelctl({QStringLiteral("regions"), QStringLiteral("list")});
+        QCOMPARE(regions.exitCode, 0);
+        QVERIFY(regions.out.contains(QLatin1String("eu-west")));
+    }
+};
+
+QTEST_GUILESS_MAIN(tst_Fleet)
+#include "tst_fleet.moc"
