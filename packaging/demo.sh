@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# Command one of the quick start: a local fleet. keel-controlplane on its embedded SQLite
+# store plus three keel-agent processes in three regions of three jurisdictions, and
+# keel-console connected to it when there is a display. Ctrl-C stops everything started.
+#
+# State lives in build/demo/ and is reused by the next run (nodes keep their identity).
+# Ports: KEEL_DEMO_PORT (control plane, default 7070); agents use 8081-8083 (HTTP) and
+# 9091-9093 (admin); control-plane metrics on 9464.
+set -euo pipefail
+
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/build.sh"
+keel_build
+
+BIN="$KEEL_BUILD/bin"
+DEMO="${KEEL_DEMO_DIR:-$KEEL_BUILD/demo}"
+CP_PORT="${KEEL_DEMO_PORT:-7070}"
+SERVER="ws://127.0.0.1:$CP_PORT"
+mkdir -p "$DEMO/logs"
+
+# name region site http admin
+AGENTS=(
+  "edge-eu-1 eu-west dub-1 8081 9091"
+  "edge-us-1 us-east iad-1 8082 9092"
+  "edge-in-1 ap-south bom-1 8083 9093"
+)
+
+PIDS=()
+stop_all() {
+  trap - INT TERM EXIT
+  local f
+  for f in "$DEMO"/*.pid; do
+    [ -f "$f" ] && PIDS+=("$(cat "$f")") && rm -f "$f"
+  done
+  if [ ${#PIDS[@]} -gt 0 ]; then
+    echo
+    echo "keel demo: stopping ${#PIDS[@]} process(es)"
+    kill "${PIDS[@]}" 2>/dev/null || true
+    wait "${PIDS[@]}" 2>/dev/null || true
+  fi
+}
+trap stop_all INT TERM EXIT
+
+die() { echo "keel demo: $*" >&2; exit 1; }
+
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+for p in "$CP_PORT" 9464 8081 8082 8083 9091 9092 9093; do
+  port_free "$p" || die "port $p on 127.0.0.1 is in use (another demo still running?): stop it, or set KEEL_DEMO_PORT for the control plane"
+done
+
+# wait_for FILE PATTERN SECONDS: a line in a log, or give up.
+wait_for() {
+  local deadline=$((SECONDS + $3))
+  until grep -q "$2" "$1" 2>/dev/null; do
+    [ $SECONDS -lt $deadline ] || return 1
+    sleep 0.1
+  done
+}
+
+"$BIN/keel-controlplane" --data-dir "$DEMO/controlplane" --listen "127.0.0.1:$CP_PORT" \
+  --heartbeat-interval 1000 --grace 5000 --metrics-listen 127.0.0.1:9464 \
+  >"$DEMO/logs/controlplane.log" 2>&1 &
+PIDS+=($!)
+wait_for "$DEMO/logs/controlplane.log" "listening on" 20 \
+  || die "the control plane did not start; see $DEMO/logs/controlplane.log"
+TOKEN_FILE="$DEMO/controlplane/admin.token"
+export KEEL_SERVER="$SERVER"
+KEEL_TOKEN="$(cat "$TOKEN_FILE")"
+export KEEL_TOKEN
+
+"$BIN/keelctl" topology apply -f "$KEEL_ROOT/docs/examples/topology.yaml" >/dev/null
+
+for spec in "${AGENTS[@]}"; do
+  read -r name region site http admin <<<"$spec"
+  # Each agent gets a start script, so that one killed by hand can be started again the
+  # same way (the demo's Ctrl-C stops it too, through its pid file).
+  cat >"$DEMO/start-$name.sh" <<SCRIPT
+#!/usr/bin/env bash
+"$BIN/keel-agent" --controlplane "$SERVER" --name "$name" --region "$region" --site "$site" \\
+  --labels "tier=edge,demo=true" --data-dir "$DEMO/$name" \\
+  --http "127.0.0.1:$http" --admin "127.0.0.1:$admin" "\$@" >>"$DEMO/logs/$name.log" 2>&1 &
+echo \$! >"$DEMO/$name.pid"
+SCRIPT
+  chmod +x "$DEMO/start-$name.sh"
+  # A node enrolls once with a join token; afterwards its own key proves who it is.
+  if [ ! -f "$DEMO/$name/identity.key" ]; then
+    "$DEMO/start-$name.sh" --join-token "$("$BIN/keelctl" join-token create --region "$region" 2>/dev/null)"
+  else
+    "$DEMO/start-$name.sh"
+  fi
+done
+
+deadline=$((SECONDS + 30))
+until [ "$("$BIN/keelctl" nodes list -o json 2>/dev/null | grep -c '"status": "ready"')" -ge 3 ]; do
+  [ $SECONDS -lt $deadline ] || die "the agents did not become ready; see $DEMO/logs/"
+  sleep 0.2
+done
+
+"$BIN/keelctl" nodes list
+cat <<INFO
+
+Keel demo fleet is up.
+  control plane  $SERVER   (data: $DEMO/controlplane, log: $DEMO/logs/controlplane.log)
+  metrics        http://127.0.0.1:9464/metrics
+  keelctl        export KEEL_SERVER=$SERVER KEEL_TOKEN=\$(cat $TOKEN_FILE)
+                 $BIN/keelctl nodes list -o json
+  agents         edge-eu-1  http 127.0.0.1:8081  admin 127.0.0.1:9091/metrics
+                 edge-us-1  http 127.0.0.1:8082  admin 127.0.0.1:9092/metrics
+                 edge-in-1  http 127.0.0.1:8083  admin 127.0.0.1:9093/metrics
+  try            kill \$(cat $DEMO/edge-eu-1.pid)   # unreachable after the 5 s grace
+                 $DEMO/start-edge-eu-1.sh          # ready again
+INFO
+
+if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+  "$BIN/keel-console" --server "$SERVER" --token-file "$TOKEN_FILE" >"$DEMO/logs/console.log" 2>&1 &
+  PIDS+=($!)
+  echo "  console        keel-console opened (log: $DEMO/logs/console.log)"
+else
+  echo "  console        no display: running headless (run keel-console --server $SERVER --token-file $TOKEN_FILE where there is one)"
+fi
+echo
+echo "Ctrl-C stops the control plane, the agents and the console."
+# Agents run detached from this shell (see their start scripts): wait on the control plane.
+wait "${PIDS[0]}"
