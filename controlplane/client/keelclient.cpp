@@ -18,33 +18,22 @@ constexpr qint64 kMaxServerMessageBytes = 64 * 1024 * 1024;
 KeelClient::KeelClient(QObject *parent)
     : QObject(parent)
 {
-    m_socket.setMaxAllowedIncomingMessageSize(kMaxServerMessageBytes);
-    m_socket.setMaxAllowedIncomingFrameSize(kMaxServerMessageBytes);
-    connect(&m_socket, &QWebSocket::connected, this, [this] {
-        setState(State::Connected);
-        for (const QByteArray &frame : std::exchange(m_queued, {}))
-            m_socket.sendBinaryMessage(frame);
-        emit connected();
-    });
-    connect(&m_socket, &QWebSocket::disconnected, this, &KeelClient::onDisconnected);
-    // A connection that never came up emits only an error (Qt 6.4 names the signal error()).
-    connect(&m_socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this, [this] {
-        if (m_socket.state() == QAbstractSocket::UnconnectedState)
-            onDisconnected();
-    });
-    connect(&m_socket, &QWebSocket::binaryMessageReceived, this, &KeelClient::onFrame);
-    connect(&m_socket, &QWebSocket::textMessageReceived, this, [this](const QString &) {
-        m_refusal = QStringLiteral("the server sent a text frame; is %1 a Keel control plane?").arg(m_url.toString());
-        m_socket.abort();
-    });
 }
 
 KeelClient::~KeelClient()
 {
     // No callbacks into a half-destroyed owner.
     m_pending.clear();
-    m_socket.disconnect(this);
-    m_socket.abort();
+    dropSocket();
+}
+
+void KeelClient::dropSocket()
+{
+    if (!m_socket)
+        return;
+    m_socket->disconnect(this);
+    m_socket->abort();
+    m_socket.release()->deleteLater();
 }
 
 QUrl KeelClient::normalizeServer(const QString &server)
@@ -63,20 +52,45 @@ QUrl KeelClient::normalizeServer(const QString &server)
 
 void KeelClient::open(const QUrl &server, const QString &token)
 {
-    close();
+    if (m_socket) {
+        dropSocket();
+        setState(State::Disconnected);
+        failAll({ErrorCode::Unavailable, QStringLiteral("the connection to %1 was replaced by a new one").arg(m_url.toString()), {}});
+    }
     m_url = server;
     m_refusal.clear();
+    m_socket = std::make_unique<QWebSocket>();
+    QWebSocket *socket = m_socket.get();
+    socket->setMaxAllowedIncomingMessageSize(kMaxServerMessageBytes);
+    socket->setMaxAllowedIncomingFrameSize(kMaxServerMessageBytes);
+    connect(socket, &QWebSocket::connected, this, [this] {
+        setState(State::Connected);
+        for (const QByteArray &frame : std::exchange(m_queued, {}))
+            m_socket->sendBinaryMessage(frame);
+        emit connected();
+    });
+    connect(socket, &QWebSocket::disconnected, this, &KeelClient::onDisconnected);
+    // A connection that never came up emits only an error (Qt 6.4 names the signal error()).
+    connect(socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this, [this] {
+        if (m_socket->state() == QAbstractSocket::UnconnectedState)
+            onDisconnected();
+    });
+    connect(socket, &QWebSocket::binaryMessageReceived, this, &KeelClient::onFrame);
+    connect(socket, &QWebSocket::textMessageReceived, this, [this](const QString &) {
+        m_refusal = QStringLiteral("the server sent a text frame; is %1 a Keel control plane?").arg(m_url.toString());
+        m_socket->abort();
+    });
+
     QNetworkRequest request(server);
     request.setRawHeader("Authorization", "Bearer " + token.toUtf8());
     setState(State::Connecting);
-    m_socket.open(request);
+    socket->open(request);
 }
 
 void KeelClient::close()
 {
-    if (m_state == State::Disconnected)
-        return;
-    m_socket.close();
+    if (m_socket && m_state != State::Disconnected)
+        m_socket->close();
 }
 
 void KeelClient::setState(State state)
@@ -100,11 +114,11 @@ void KeelClient::onDisconnected()
     if (m_state == State::Disconnected)
         return;
     QString reason = m_refusal;
-    if (reason.isEmpty() && !m_socket.closeReason().isEmpty())
-        reason = m_socket.closeReason();
+    if (reason.isEmpty() && !m_socket->closeReason().isEmpty())
+        reason = m_socket->closeReason();
     if (reason.isEmpty())
-        reason = m_socket.error() != QAbstractSocket::UnknownSocketError
-            ? QStringLiteral("%1: %2").arg(m_url.toString(), m_socket.errorString())
+        reason = m_socket->error() != QAbstractSocket::UnknownSocketError
+            ? QStringLiteral("%1: %2").arg(m_url.toString(), m_socket->errorString())
             : QStringLiteral("the connection to %1 closed").arg(m_url.toString());
     setState(State::Disconnected);
     failAll({ErrorCode::Unavailable, reason, {}});
@@ -121,7 +135,7 @@ void KeelClient::send(OperatorRequestBody body, Handler handler)
     m_pending.insert(id, std::move(handler));
     const QByteArray frame = OperatorCodec::encodeRequest({id, std::move(body)});
     if (m_state == State::Connected)
-        m_socket.sendBinaryMessage(frame);
+        m_socket->sendBinaryMessage(frame);
     else
         m_queued.append(frame);
 }
@@ -132,7 +146,7 @@ void KeelClient::onFrame(const QByteArray &frame)
     if (!message) {
         qCWarning(lcClient, "dropping the connection to %s: %s", qPrintable(m_url.toString()), qPrintable(message.error));
         m_refusal = QStringLiteral("the server sent a frame this client cannot read (%1)").arg(message.error);
-        m_socket.abort();
+        m_socket->abort();
         return;
     }
     std::visit(Overloaded{

@@ -8,6 +8,7 @@
 #include <QWebSocket>
 
 #include <functional>
+#include <memory>
 #include <variant>
 
 namespace Keel {
@@ -61,12 +62,15 @@ private:
     void onFrame(const QByteArray &frame);
     void onDisconnected();
     void setState(State state);
+    void dropSocket();
     void failAll(const WireError &error);
 
     template<typename T, typename Done>
     static Handler expect(Done done);
 
-    QWebSocket m_socket;
+    // One socket per connection attempt: a replaced connection's late signals cannot
+    // reach the new one.
+    std::unique_ptr<QWebSocket> m_socket;
     QUrl m_url;
     State m_state = State::Disconnected;
     quint64 m_nextId = 1;

@@ -30,7 +30,7 @@ void ProcessUnderTest::collect()
 QRegularExpressionMatch ProcessUnderTest::waitForOutput(const QRegularExpression &pattern, int timeoutMs)
 {
     QRegularExpressionMatch match;
-    QTest::qWaitFor([&] {
+    (void)QTest::qWaitFor([&] {
         collect();
         match = pattern.match(m_stdout);
         return match.hasMatch() || m_process.state() == QProcess::NotRunning;

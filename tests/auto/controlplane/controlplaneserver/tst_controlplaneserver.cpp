@@ -73,7 +73,7 @@ private:
         QObject::connect(&socket, &QWebSocket::binaryMessageReceived, &socket, [&](const QByteArray &f) { answers.append(f); });
         for (const QByteArray &frame : frames)
             socket.sendBinaryMessage(frame);
-        QTest::qWaitFor([&] { return answers.size() >= count || socket.state() == QAbstractSocket::UnconnectedState; }, 5000);
+        (void)QTest::qWaitFor([&] { return answers.size() >= count || socket.state() == QAbstractSocket::UnconnectedState; }, 5000);
         return answers;
     }
 
@@ -86,7 +86,7 @@ private:
             if (auto *t = std::get_if<JoinToken>(&r))
                 token = *t;
         });
-        QTest::qWaitFor([&] { return token.has_value(); }, 5000);
+        (void)QTest::qWaitFor([&] { return token.has_value(); }, 5000);
         return token;
     }
 

@@ -1,0 +1,297 @@
+#include "nodes/nodetablemodel.h"
+
+#include <QAbstractItemModelTester>
+#include <QColor>
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace Keel;
+
+namespace {
+
+const QDateTime kNow = QDateTime(QDate(2024, 5, 1), QTime(12, 0, 0), Qt::UTC);
+
+Node makeNode(const QString &name, const QString &region, NodeStatus status = NodeStatus::Ready)
+{
+    Node node;
+    node.name = name;
+    node.region = region;
+    node.site = region + QStringLiteral("-a");
+    node.jurisdiction = region.left(2).toUpper();
+    node.status = status;
+    node.agentVersion = QStringLiteral("0.1.0");
+    node.lastSeen = kNow.addSecs(-42);
+    node.labels = {{QStringLiteral("tier"), QStringLiteral("edge")}, {QStringLiteral("arch"), QStringLiteral("x86_64")}};
+    return node;
+}
+
+QList<Node> threeNodes()
+{
+    return {makeNode(QStringLiteral("edge-1"), QStringLiteral("eu-west")),
+            makeNode(QStringLiteral("edge-2"), QStringLiteral("us-east")),
+            makeNode(QStringLiteral("edge-3"), QStringLiteral("in-south"), NodeStatus::Unreachable)};
+}
+
+} // namespace
+
+class tst_NodeTableModel final : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void init()
+    {
+        m_model = std::make_unique<NodeTableModel>();
+        m_model->setClockForTest([] { return kNow; });
+        m_tester = std::make_unique<QAbstractItemModelTester>(m_model.get(), QAbstractItemModelTester::FailureReportingMode::Fatal);
+    }
+
+    void cleanup()
+    {
+        m_tester.reset();
+        m_model.reset();
+    }
+
+    void startsEmpty()
+    {
+        QCOMPARE(m_model->rowCount(), 0);
+        QCOMPARE(m_model->columnCount(), int(NodeTableModel::ColumnCount));
+        QCOMPARE(m_model->nodeCount(), 0);
+        QCOMPARE(m_model->count(NodeStatus::Ready), 0);
+    }
+
+    void setNodesResets()
+    {
+        QSignalSpy reset(m_model.get(), &QAbstractItemModel::modelReset);
+        QSignalSpy counts(m_model.get(), &NodeTableModel::countsChanged);
+        m_model->setNodes(threeNodes());
+        QCOMPARE(reset.count(), 1);
+        QCOMPARE(counts.count(), 1);
+        QCOMPARE(m_model->rowCount(), 3);
+        QCOMPARE(m_model->nodeCount(), 3);
+        QCOMPARE(m_model->rowOf(QStringLiteral("edge-2")), 1);
+        QCOMPARE(m_model->index(0, NodeTableModel::NameColumn).data().toString(), QStringLiteral("edge-1"));
+        QCOMPARE(m_model->index(1, NodeTableModel::RegionColumn).data().toString(), QStringLiteral("us-east"));
+        QCOMPARE(m_model->index(1, NodeTableModel::SiteColumn).data().toString(), QStringLiteral("us-east-a"));
+        QCOMPARE(m_model->index(2, NodeTableModel::JurisdictionColumn).data().toString(), QStringLiteral("IN"));
+        QCOMPARE(m_model->index(2, NodeTableModel::StatusColumn).data().toString(), QStringLiteral("unreachable"));
+        QCOMPARE(m_model->index(0, NodeTableModel::AgentVersionColumn).data().toString(), QStringLiteral("0.1.0"));
+        QCOMPARE(m_model->index(0, NodeTableModel::LastSeenColumn).data().toString(), QStringLiteral("42 s ago"));
+        QCOMPARE(m_model->index(0, NodeTableModel::LabelsColumn).data().toString(), QStringLiteral("arch=x86_64, tier=edge"));
+
+        m_model->setNodes({});
+        QCOMPARE(reset.count(), 2);
+        QCOMPARE(m_model->rowCount(), 0);
+    }
+
+    void joinedInsertsOneRow()
+    {
+        m_model->setNodes(threeNodes());
+        QSignalSpy reset(m_model.get(), &QAbstractItemModel::modelReset);
+        QSignalSpy aboutToInsert(m_model.get(), &QAbstractItemModel::rowsAboutToBeInserted);
+        QSignalSpy inserted(m_model.get(), &QAbstractItemModel::rowsInserted);
+        QSignalSpy changed(m_model.get(), &QAbstractItemModel::dataChanged);
+
+        m_model->applyChange({NodeChange::Kind::Joined, makeNode(QStringLiteral("edge-4"), QStringLiteral("eu-west"))});
+
+        QCOMPARE(reset.count(), 0);
+        QCOMPARE(changed.count(), 0);
+        QCOMPARE(aboutToInsert.count(), 1);
+        QCOMPARE(inserted.count(), 1);
+        QCOMPARE(inserted.first().at(1).toInt(), 3);
+        QCOMPARE(inserted.first().at(2).toInt(), 3);
+        QCOMPARE(m_model->rowCount(), 4);
+        QCOMPARE(m_model->index(3, NodeTableModel::NameColumn).data().toString(), QStringLiteral("edge-4"));
+        QCOMPARE(m_model->rowOf(QStringLiteral("edge-4")), 3);
+    }
+
+    void statusChangesTouchOnlyThatRow_data()
+    {
+        QTest::addColumn<int>("kind");
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<int>("status");
+        QTest::addColumn<int>("expectedRow");
+        QTest::addColumn<int>("ready");
+        QTest::addColumn<int>("unreachable");
+        QTest::newRow("unreachable") << int(NodeChange::Kind::Unreachable) << QStringLiteral("edge-2")
+                                     << int(NodeStatus::Unreachable) << 1 << 1 << 2;
+        QTest::newRow("ready") << int(NodeChange::Kind::Ready) << QStringLiteral("edge-3")
+                               << int(NodeStatus::Ready) << 2 << 3 << 0;
+    }
+
+    void statusChangesTouchOnlyThatRow()
+    {
+        QFETCH(int, kind);
+        QFETCH(QString, name);
+        QFETCH(int, status);
+        QFETCH(int, expectedRow);
+        QFETCH(int, ready);
+        QFETCH(int, unreachable);
+
+        m_model->setNodes(threeNodes());
+        QSignalSpy reset(m_model.get(), &QAbstractItemModel::modelReset);
+        QSignalSpy inserted(m_model.get(), &QAbstractItemModel::rowsInserted);
+        QSignalSpy changed(m_model.get(), &QAbstractItemModel::dataChanged);
+        QSignalSpy counts(m_model.get(), &NodeTableModel::countsChanged);
+
+        Node node = m_model->nodeAt(expectedRow);
+        node.status = NodeStatus(status);
+        m_model->applyChange({NodeChange::Kind(kind), node});
+
+        QCOMPARE(reset.count(), 0);
+        QCOMPARE(inserted.count(), 0);
+        QCOMPARE(changed.count(), 1);
+        const auto topLeft = changed.first().at(0).value<QModelIndex>();
+        const auto bottomRight = changed.first().at(1).value<QModelIndex>();
+        QCOMPARE(topLeft.row(), expectedRow);
+        QCOMPARE(bottomRight.row(), expectedRow);
+        QVERIFY(topLeft.column() <= NodeTableModel::StatusColumn);
+        QVERIFY(bottomRight.column() >= NodeTableModel::StatusColumn);
+        QCOMPARE(counts.count(), 1);
+        QCOMPARE(m_model->index(expectedRow, NodeTableModel::StatusColumn).data(NodeTableModel::StatusRole).toInt(), status);
+        QCOMPARE(m_model->count(NodeStatus::Ready), ready);
+        QCOMPARE(m_model->count(NodeStatus::Unreachable), unreachable);
+    }
+
+    void updatedReplacesRowInPlace()
+    {
+        m_model->setNodes(threeNodes());
+        QSignalSpy changed(m_model.get(), &QAbstractItemModel::dataChanged);
+        Node node = m_model->nodeAt(0);
+        node.agentVersion = QStringLiteral("0.2.0");
+        node.labels.insert(QStringLiteral("canary"), QStringLiteral("yes"));
+        m_model->applyChange({NodeChange::Kind::Updated, node});
+        QCOMPARE(changed.count(), 1);
+        QCOMPARE(changed.first().at(0).value<QModelIndex>().row(), 0);
+        QCOMPARE(m_model->rowCount(), 3);
+        QCOMPARE(m_model->index(0, NodeTableModel::AgentVersionColumn).data().toString(), QStringLiteral("0.2.0"));
+        QVERIFY(m_model->index(0, NodeTableModel::LabelsColumn).data().toString().contains(QStringLiteral("canary=yes")));
+
+        // The same state again is not a change.
+        m_model->applyChange({NodeChange::Kind::Updated, node});
+        QCOMPARE(changed.count(), 1);
+    }
+
+    void changeForUnknownNodeInserts()
+    {
+        // An event that races the first list must still show the node.
+        QSignalSpy inserted(m_model.get(), &QAbstractItemModel::rowsInserted);
+        m_model->applyChange({NodeChange::Kind::Ready, makeNode(QStringLiteral("edge-9"), QStringLiteral("eu-west"))});
+        QCOMPARE(inserted.count(), 1);
+        QCOMPARE(m_model->rowCount(), 1);
+    }
+
+    void roles()
+    {
+        m_model->setNodes(threeNodes());
+        const QModelIndex any = m_model->index(2, NodeTableModel::LabelsColumn);
+        QCOMPARE(any.data(NodeTableModel::NameRole).toString(), QStringLiteral("edge-3"));
+        QCOMPARE(any.data(NodeTableModel::RegionRole).toString(), QStringLiteral("in-south"));
+        QCOMPARE(any.data(NodeTableModel::SiteRole).toString(), QStringLiteral("in-south-a"));
+        QCOMPARE(any.data(NodeTableModel::JurisdictionRole).toString(), QStringLiteral("IN"));
+        QCOMPARE(any.data(NodeTableModel::StatusRole).toInt(), int(NodeStatus::Unreachable));
+        QCOMPARE(any.data(NodeTableModel::AgentVersionRole).toString(), QStringLiteral("0.1.0"));
+        QCOMPARE(any.data(NodeTableModel::LastSeenRole).toDateTime(), kNow.addSecs(-42));
+        QCOMPARE(any.data(NodeTableModel::LabelsRole).toMap().value(QStringLiteral("tier")).toString(), QStringLiteral("edge"));
+        QVERIFY(NodeTableModel::NameRole == Qt::UserRole + 1);
+
+        const QHash<int, QByteArray> names = m_model->roleNames();
+        QCOMPARE(names.value(NodeTableModel::NameRole), QByteArray("name"));
+        QCOMPARE(names.value(NodeTableModel::LastSeenRole), QByteArray("lastSeen"));
+        QCOMPARE(names.value(Qt::DisplayRole), QByteArray("display"));
+    }
+
+    void statusDecorationAndForeground()
+    {
+        m_model->setNodes(threeNodes());
+        const QModelIndex ready = m_model->index(0, NodeTableModel::StatusColumn);
+        const QModelIndex unreachable = m_model->index(2, NodeTableModel::StatusColumn);
+        QCOMPARE(ready.data().toString(), QStringLiteral("ready"));
+        QCOMPARE(ready.data(Qt::DecorationRole).typeId(), int(QMetaType::QColor));
+        QCOMPARE(unreachable.data(Qt::DecorationRole).typeId(), int(QMetaType::QColor));
+        const QColor green = ready.data(Qt::DecorationRole).value<QColor>();
+        const QColor red = unreachable.data(Qt::DecorationRole).value<QColor>();
+        QVERIFY(green.green() > green.red());
+        QVERIFY(red.red() > red.green());
+        QVERIFY(!ready.data(Qt::ForegroundRole).isValid());
+        QCOMPARE(unreachable.data(Qt::ForegroundRole).value<QColor>(), red);
+        // Only the status cell carries the dot.
+        QVERIFY(!m_model->index(0, NodeTableModel::NameColumn).data(Qt::DecorationRole).isValid());
+    }
+
+    void lastSeen_data()
+    {
+        QTest::addColumn<qint64>("secondsAgo");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("now") << qint64(0) << QStringLiteral("just now");
+        QTest::newRow("future") << qint64(-30) << QStringLiteral("just now");
+        QTest::newRow("seconds") << qint64(59) << QStringLiteral("59 s ago");
+        QTest::newRow("minutes") << qint64(5 * 60 + 3) << QStringLiteral("5 min ago");
+        QTest::newRow("hours") << qint64(3 * 3600) << QStringLiteral("3 h ago");
+        QTest::newRow("days") << qint64(2 * 86400 + 1) << QStringLiteral("2 d ago");
+    }
+
+    void lastSeen()
+    {
+        QFETCH(qint64, secondsAgo);
+        QFETCH(QString, expected);
+        Node node = makeNode(QStringLiteral("edge-1"), QStringLiteral("eu-west"));
+        node.lastSeen = kNow.addSecs(-secondsAgo);
+        m_model->setNodes({node});
+        const QModelIndex cell = m_model->index(0, NodeTableModel::LastSeenColumn);
+        QCOMPARE(cell.data().toString(), expected);
+        QCOMPARE(cell.data(Qt::ToolTipRole).toString(), node.lastSeen.toString(Qt::ISODate));
+        QCOMPARE(cell.data(NodeTableModel::SortRole).toDateTime(), node.lastSeen);
+    }
+
+    void lastSeenNever()
+    {
+        Node node = makeNode(QStringLiteral("edge-1"), QStringLiteral("eu-west"));
+        node.lastSeen = {};
+        m_model->setNodes({node});
+        QCOMPARE(m_model->index(0, NodeTableModel::LastSeenColumn).data().toString(), QStringLiteral("never"));
+        QVERIFY(!m_model->index(0, NodeTableModel::LastSeenColumn).data(Qt::ToolTipRole).isValid());
+    }
+
+    void refreshAgesTouchesOnlyLastSeen()
+    {
+        m_model->setNodes(threeNodes());
+        QSignalSpy changed(m_model.get(), &QAbstractItemModel::dataChanged);
+        m_model->setClockForTest([] { return kNow.addSecs(60); });
+        QCOMPARE(changed.count(), 1);
+        QCOMPARE(changed.first().at(0).value<QModelIndex>(), m_model->index(0, NodeTableModel::LastSeenColumn));
+        QCOMPARE(changed.first().at(1).value<QModelIndex>(), m_model->index(2, NodeTableModel::LastSeenColumn));
+        QCOMPARE(m_model->index(0, NodeTableModel::LastSeenColumn).data().toString(), QStringLiteral("1 min ago"));
+    }
+
+    void headerData()
+    {
+        const QStringList expected{QStringLiteral("Name"), QStringLiteral("Region"), QStringLiteral("Site"),
+                                   QStringLiteral("Jurisdiction"), QStringLiteral("Status"),
+                                   QStringLiteral("Agent version"), QStringLiteral("Last seen"), QStringLiteral("Labels")};
+        QCOMPARE(expected.size(), m_model->columnCount());
+        for (int column = 0; column < expected.size(); ++column)
+            QCOMPARE(m_model->headerData(column, Qt::Horizontal).toString(), expected.at(column));
+        QVERIFY(!m_model->headerData(0, Qt::Horizontal, Qt::DecorationRole).isValid());
+    }
+
+    void countAndClear()
+    {
+        m_model->setNodes(threeNodes());
+        QCOMPARE(m_model->count(NodeStatus::Ready), 2);
+        QCOMPARE(m_model->count(NodeStatus::Unreachable), 1);
+        QSignalSpy counts(m_model.get(), &NodeTableModel::countsChanged);
+        m_model->clear();
+        QCOMPARE(counts.count(), 1);
+        QCOMPARE(m_model->rowCount(), 0);
+        QCOMPARE(m_model->count(NodeStatus::Ready), 0);
+        QCOMPARE(m_model->rowOf(QStringLiteral("edge-1")), -1);
+    }
+
+private:
+    std::unique_ptr<NodeTableModel> m_model;
+    std::unique_ptr<QAbstractItemModelTester> m_tester;
+};
+
+QTEST_GUILESS_MAIN(tst_NodeTableModel)
+#include "tst_nodetablemodel.moc"

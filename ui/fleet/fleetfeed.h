@@ -1,0 +1,82 @@
+#pragma once
+
+#include <QDeadlineTimer>
+#include <QObject>
+#include <QString>
+#include <QTimer>
+#include <QUrl>
+
+#include <chrono>
+
+namespace Keel {
+
+class KeelClient;
+class NodeTableModel;
+class RegionListModel;
+
+// Keeps the console's models in step with one control plane through a KeelClient: lists
+// what exists, applies the events that follow, and reconnects with a capped backoff when
+// the connection drops. While it is down the models keep the last known rows, marked
+// stale, so that an operator still sees the fleet as it was.
+class FleetFeed final : public QObject
+{
+    Q_OBJECT
+
+public:
+    enum class Phase {
+        Idle,       // never started, or stopped on purpose
+        Connecting, // opening the connection, or waiting for the first list
+        Live,       // listed and watching: the models are current
+        Retrying,   // the connection dropped; the next attempt is scheduled
+    };
+    Q_ENUM(Phase)
+
+    static constexpr std::chrono::milliseconds kInitialBackoff{250};
+    static constexpr std::chrono::milliseconds kMaxBackoff{10000};
+
+    FleetFeed(KeelClient *client, NodeTableModel *nodes, RegionListModel *regions, QObject *parent = nullptr);
+    ~FleetFeed() override;
+
+    // Connects (or reconnects elsewhere) and keeps connected until stop().
+    void start(const QUrl &server, const QString &token);
+    void stop();
+
+    Phase phase() const { return m_phase; }
+    QUrl server() const { return m_server; }
+    // True when the rows shown are the last known state rather than the live one.
+    bool isStale() const { return m_stale; }
+    // Why the last attempt or request failed; empty while all is well.
+    QString lastError() const { return m_lastError; }
+    // While Retrying: how long until the next attempt.
+    std::chrono::milliseconds retryRemaining() const;
+
+signals:
+    void phaseChanged(Keel::FleetFeed::Phase phase);
+    void staleChanged(bool stale);
+    void lastErrorChanged(const QString &message);
+
+private:
+    void onConnected();
+    void onDisconnected(const QString &reason);
+    void reconnect();
+    void setPhase(Phase phase);
+    void setStale(bool stale);
+    void setLastError(const QString &message);
+
+    KeelClient *m_client;
+    NodeTableModel *m_nodes;
+    RegionListModel *m_regions;
+    QUrl m_server;
+    QString m_token;
+    Phase m_phase = Phase::Idle;
+    bool m_stale = false;
+    QString m_lastError;
+    // Answers from an earlier connection must not land in the models of a later one.
+    quint64 m_session = 0;
+    bool m_reopenWhenClosed = false;
+    std::chrono::milliseconds m_backoff = kInitialBackoff;
+    QTimer m_retryTimer;
+    QDeadlineTimer m_retryDeadline;
+};
+
+} // namespace Keel

@@ -1,0 +1,11 @@
+#pragma once
+
+#include <QIcon>
+
+// Icons of the mode bar, painted in code so that they need no image plugin and stay
+// light on the bar's dark background. One function per mode.
+namespace Keel::ModeIcons {
+
+QIcon nodes();
+
+} // namespace Keel::ModeIcons

@@ -1,0 +1,150 @@
+#include "nodespane.h"
+
+#include "common/colordotdelegate.h"
+#include "nodetablemodel.h"
+#include "regions/regionlistmodel.h"
+
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QSortFilterProxyModel>
+#include <QTableView>
+#include <QTimer>
+#include <QVBoxLayout>
+
+#include <chrono>
+
+namespace Keel {
+
+namespace {
+
+// "Last seen" is relative; refreshing it more often than this would only burn cycles.
+constexpr std::chrono::seconds kAgeRefresh{10};
+
+QString countOf(int n, const char *singular, const char *plural)
+{
+    return (n == 1 ? NodesPane::tr(singular) : NodesPane::tr(plural)).arg(n);
+}
+
+} // namespace
+
+NodesPane::NodesPane(NodeTableModel *nodes, RegionListModel *regions, QWidget *parent)
+    : QWidget(parent)
+    , m_nodes(nodes)
+    , m_regions(regions)
+    , m_proxy(new QSortFilterProxyModel(this))
+    , m_filter(new QLineEdit(this))
+    , m_view(new QTableView(this))
+    , m_summary(new QLabel(this))
+    , m_staleBanner(new QLabel(this))
+    , m_placeholder(new QLabel(m_view->viewport()))
+{
+    m_proxy->setSourceModel(m_nodes);
+    m_proxy->setFilterKeyColumn(-1); // match any column
+    m_proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
+    m_proxy->setSortRole(NodeTableModel::SortRole);
+    m_proxy->setSortCaseSensitivity(Qt::CaseInsensitive);
+
+    m_filter->setObjectName(QStringLiteral("nodeFilter"));
+    m_filter->setPlaceholderText(tr("Filter by name, region, site, status, label…"));
+    m_filter->setClearButtonEnabled(true);
+    connect(m_filter, &QLineEdit::textChanged, m_proxy, &QSortFilterProxyModel::setFilterFixedString);
+
+    m_summary->setObjectName(QStringLiteral("nodeSummary"));
+    m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
+
+    m_staleBanner->setObjectName(QStringLiteral("staleBanner"));
+    m_staleBanner->setText(tr("Not connected: showing the last known state of the fleet."));
+    m_staleBanner->setStyleSheet(QStringLiteral(
+        "QLabel { background: #fff4ce; color: #5c4400; border: 1px solid #e8d48a; padding: 4px 8px; }"));
+    m_staleBanner->hide();
+
+    m_view->setObjectName(QStringLiteral("nodeTable"));
+    m_view->setModel(m_proxy);
+    m_view->setItemDelegate(new ColorDotDelegate(m_view));
+    m_view->setSortingEnabled(true);
+    m_view->sortByColumn(NodeTableModel::NameColumn, Qt::AscendingOrder);
+    m_view->setAlternatingRowColors(true);
+    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_view->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_view->setShowGrid(false);
+    m_view->setWordWrap(false);
+    m_view->verticalHeader()->hide();
+    // Compact rows: an operator scans many nodes at once.
+    m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 8);
+    m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_view->horizontalHeader()->setStretchLastSection(true);
+    m_view->horizontalHeader()->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
+
+    // The viewport's own layout keeps the hint centred over the empty table.
+    m_placeholder->setObjectName(QStringLiteral("nodePlaceholder"));
+    m_placeholder->setAlignment(Qt::AlignCenter);
+    m_placeholder->setWordWrap(true);
+    m_placeholder->setEnabled(false); // drawn in the palette's muted text colour
+    m_placeholder->setAttribute(Qt::WA_TransparentForMouseEvents);
+    auto *viewportLayout = new QVBoxLayout(m_view->viewport());
+    viewportLayout->addWidget(m_placeholder);
+
+    auto *header = new QHBoxLayout;
+    header->addWidget(m_filter, 1);
+    header->addSpacing(12);
+    header->addWidget(m_summary);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(8, 8, 8, 8);
+    layout->setSpacing(6);
+    layout->addLayout(header);
+    layout->addWidget(m_staleBanner);
+    layout->addWidget(m_view, 1);
+
+    connect(m_nodes, &NodeTableModel::countsChanged, this, &NodesPane::updateSummary);
+    connect(m_regions, &QAbstractItemModel::modelReset, this, &NodesPane::updateSummary);
+    connect(m_proxy, &QAbstractItemModel::modelReset, this, &NodesPane::updatePlaceholder);
+    connect(m_proxy, &QAbstractItemModel::rowsInserted, this, &NodesPane::updatePlaceholder);
+    connect(m_proxy, &QAbstractItemModel::rowsRemoved, this, &NodesPane::updatePlaceholder);
+    connect(m_proxy, &QAbstractItemModel::layoutChanged, this, &NodesPane::updatePlaceholder);
+
+    auto *ageTimer = new QTimer(this);
+    ageTimer->setInterval(kAgeRefresh);
+    connect(ageTimer, &QTimer::timeout, m_nodes, &NodeTableModel::refreshAges);
+    ageTimer->start();
+
+    setFocusProxy(m_filter);
+    updateSummary();
+    updatePlaceholder();
+}
+
+void NodesPane::setStale(bool stale)
+{
+    m_staleBanner->setVisible(stale);
+}
+
+QString NodesPane::summaryText() const
+{
+    return QStringLiteral("%1 · %2 · %3 · %4")
+        .arg(countOf(m_nodes->nodeCount(), "%1 node", "%1 nodes"),
+             tr("%1 ready").arg(m_nodes->count(NodeStatus::Ready)),
+             tr("%1 unreachable").arg(m_nodes->count(NodeStatus::Unreachable)),
+             countOf(m_regions->regionCount(), "%1 region", "%1 regions"));
+}
+
+void NodesPane::updateSummary()
+{
+    m_summary->setText(summaryText());
+}
+
+void NodesPane::updatePlaceholder()
+{
+    if (m_proxy->rowCount() > 0) {
+        m_placeholder->hide();
+        return;
+    }
+    m_placeholder->setText(m_nodes->nodeCount() == 0
+        ? tr("No nodes have joined this control plane yet.\n"
+             "Create a join token with \"keelctl join-token create --region REGION\"\n"
+             "and start keel-agent with --join-token.")
+        : tr("No node matches \"%1\".").arg(m_filter->text()));
+    m_placeholder->show();
+}
+
+} // namespace Keel

@@ -1,0 +1,240 @@
+#include "nodetablemodel.h"
+
+#include "common/relativetime.h"
+#include "common/statuscolors.h"
+
+#include <QColor>
+
+#include <algorithm>
+
+namespace Keel {
+
+namespace {
+
+QString labelsText(const Labels &labels, const QString &separator)
+{
+    QStringList parts;
+    parts.reserve(labels.size());
+    for (auto it = labels.cbegin(); it != labels.cend(); ++it)
+        parts.append(it.key() + u'=' + it.value());
+    return parts.join(separator);
+}
+
+QVariantMap labelsMap(const Labels &labels)
+{
+    QVariantMap map;
+    for (auto it = labels.cbegin(); it != labels.cend(); ++it)
+        map.insert(it.key(), it.value());
+    return map;
+}
+
+} // namespace
+
+NodeTableModel::NodeTableModel(QObject *parent)
+    : QAbstractTableModel(parent)
+    , m_clock([] { return QDateTime::currentDateTimeUtc(); })
+{
+}
+
+int NodeTableModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_nodes.size());
+}
+
+int NodeTableModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant NodeTableModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const Node &node = m_nodes.at(index.row());
+    const int column = index.column();
+    switch (role) {
+    case Qt::DisplayRole:
+        return display(node, column);
+    case Qt::ToolTipRole:
+        return toolTip(node, column);
+    case Qt::DecorationRole:
+        if (column == StatusColumn)
+            return node.status == NodeStatus::Ready ? StatusColors::healthy() : StatusColors::failing();
+        return {};
+    case Qt::ForegroundRole:
+        if (column == StatusColumn && node.status == NodeStatus::Unreachable)
+            return StatusColors::failing();
+        return {};
+    case NameRole: return node.name;
+    case RegionRole: return node.region;
+    case SiteRole: return node.site;
+    case JurisdictionRole: return node.jurisdiction;
+    case StatusRole: return int(node.status);
+    case AgentVersionRole: return node.agentVersion;
+    case LastSeenRole: return node.lastSeen;
+    case LabelsRole: return labelsMap(node.labels);
+    case SortRole: return sortValue(node, column);
+    default: return {};
+    }
+}
+
+QVariant NodeTableModel::display(const Node &node, int column) const
+{
+    switch (column) {
+    case NameColumn: return node.name;
+    case RegionColumn: return node.region;
+    case SiteColumn: return node.site;
+    case JurisdictionColumn: return node.jurisdiction;
+    case StatusColumn: return toText(node.status);
+    case AgentVersionColumn: return node.agentVersion;
+    case LastSeenColumn: return formatAge(node.lastSeen, m_clock());
+    case LabelsColumn: return labelsText(node.labels, QStringLiteral(", "));
+    }
+    return {};
+}
+
+QVariant NodeTableModel::sortValue(const Node &node, int column) const
+{
+    switch (column) {
+    case StatusColumn: return int(node.status);
+    // Sort by the time itself: "5 min ago" must come after "42 s ago".
+    case LastSeenColumn: return node.lastSeen;
+    default: return display(node, column);
+    }
+}
+
+QVariant NodeTableModel::toolTip(const Node &node, int column) const
+{
+    switch (column) {
+    case NameColumn: {
+        QStringList lines{node.name};
+        if (!node.targetTriple.isEmpty())
+            lines.append(tr("Target: %1").arg(node.targetTriple));
+        if (!node.tiers.isEmpty()) {
+            QStringList tiers;
+            for (RuntimeTier tier : node.tiers)
+                tiers.append(toText(tier));
+            lines.append(tr("Runtime tiers: %1").arg(tiers.join(QStringLiteral(", "))));
+        }
+        if (!node.httpEndpoint.isEmpty())
+            lines.append(tr("HTTP: %1").arg(node.httpEndpoint));
+        if (!node.adminEndpoint.isEmpty())
+            lines.append(tr("Admin: %1").arg(node.adminEndpoint));
+        if (node.enrolled.isValid())
+            lines.append(tr("Enrolled: %1").arg(node.enrolled.toUTC().toString(Qt::ISODate)));
+        return lines.join(u'\n');
+    }
+    case LastSeenColumn:
+        return node.lastSeen.isValid() ? node.lastSeen.toUTC().toString(Qt::ISODate) : QVariant();
+    case LabelsColumn:
+        return node.labels.isEmpty() ? QVariant() : labelsText(node.labels, QStringLiteral("\n"));
+    default:
+        return {};
+    }
+}
+
+QVariant NodeTableModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return QAbstractTableModel::headerData(section, orientation, role);
+    switch (section) {
+    case NameColumn: return tr("Name");
+    case RegionColumn: return tr("Region");
+    case SiteColumn: return tr("Site");
+    case JurisdictionColumn: return tr("Jurisdiction");
+    case StatusColumn: return tr("Status");
+    case AgentVersionColumn: return tr("Agent version");
+    case LastSeenColumn: return tr("Last seen");
+    case LabelsColumn: return tr("Labels");
+    }
+    return {};
+}
+
+QHash<int, QByteArray> NodeTableModel::roleNames() const
+{
+    QHash<int, QByteArray> names = QAbstractTableModel::roleNames();
+    names.insert({
+        {NameRole, "name"},
+        {RegionRole, "region"},
+        {SiteRole, "site"},
+        {JurisdictionRole, "jurisdiction"},
+        {StatusRole, "status"},
+        {AgentVersionRole, "agentVersion"},
+        {LastSeenRole, "lastSeen"},
+        {LabelsRole, "labels"},
+        {SortRole, "sortValue"},
+    });
+    return names;
+}
+
+void NodeTableModel::setNodes(const QList<Node> &nodes)
+{
+    beginResetModel();
+    m_nodes = nodes;
+    reindex();
+    endResetModel();
+    emit countsChanged();
+}
+
+void NodeTableModel::applyChange(const NodeChange &change)
+{
+    const Node &node = change.node;
+    Q_ASSERT(!node.name.isEmpty());
+    // Whatever the kind, the event carries the node's whole current state; an update for a
+    // node this model has not seen (an event racing the first list) still shows it.
+    const int row = rowOf(node.name);
+    if (row < 0) {
+        const int at = int(m_nodes.size());
+        beginInsertRows({}, at, at);
+        m_nodes.append(node);
+        m_rows.insert(node.name, at);
+        endInsertRows();
+    } else {
+        if (m_nodes.at(row) == node)
+            return;
+        m_nodes[row] = node;
+        emit dataChanged(index(row, 0), index(row, ColumnCount - 1));
+    }
+    emit countsChanged();
+}
+
+void NodeTableModel::clear()
+{
+    if (m_nodes.isEmpty())
+        return;
+    beginResetModel();
+    m_nodes.clear();
+    m_rows.clear();
+    endResetModel();
+    emit countsChanged();
+}
+
+void NodeTableModel::refreshAges()
+{
+    if (m_nodes.isEmpty())
+        return;
+    emit dataChanged(index(0, LastSeenColumn), index(int(m_nodes.size()) - 1, LastSeenColumn),
+                     {Qt::DisplayRole});
+}
+
+int NodeTableModel::count(NodeStatus status) const
+{
+    return int(std::count_if(m_nodes.cbegin(), m_nodes.cend(),
+                             [status](const Node &node) { return node.status == status; }));
+}
+
+void NodeTableModel::setClockForTest(Clock clock)
+{
+    m_clock = std::move(clock);
+    refreshAges();
+}
+
+void NodeTableModel::reindex()
+{
+    m_rows.clear();
+    m_rows.reserve(m_nodes.size());
+    for (int row = 0; row < m_nodes.size(); ++row)
+        m_rows.insert(m_nodes.at(row).name, row);
+}
+
+} // namespace Keel

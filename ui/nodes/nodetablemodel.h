@@ -1,0 +1,88 @@
+#pragma once
+
+#include "fleettypes.h"
+
+#include <QAbstractTableModel>
+#include <QDateTime>
+#include <QHash>
+#include <QList>
+
+#include <functional>
+
+namespace Keel {
+
+// The fleet's nodes as a table: one row per node, kept in arrival order. A provider
+// (FleetFeed) fills it with setNodes() and keeps it current with applyChange(); views
+// sort and filter through a proxy. Knows nothing of widgets.
+class NodeTableModel final : public QAbstractTableModel
+{
+    Q_OBJECT
+
+public:
+    enum Column {
+        NameColumn,
+        RegionColumn,
+        SiteColumn,
+        JurisdictionColumn,
+        StatusColumn,
+        AgentVersionColumn,
+        LastSeenColumn,
+        LabelsColumn,
+        ColumnCount
+    };
+    Q_ENUM(Column)
+
+    // Typed values of a row, the same on every column of it.
+    enum Role {
+        NameRole = Qt::UserRole + 1,
+        RegionRole,
+        SiteRole,
+        JurisdictionRole,
+        StatusRole,        // int(NodeStatus)
+        AgentVersionRole,
+        LastSeenRole,      // QDateTime
+        LabelsRole,        // QVariantMap
+        SortRole,          // per column: a value that orders correctly (times as times)
+    };
+    Q_ENUM(Role)
+
+    using Clock = std::function<QDateTime()>;
+
+    explicit NodeTableModel(QObject *parent = nullptr);
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+    QHash<int, QByteArray> roleNames() const override;
+
+    void setNodes(const QList<Node> &nodes);
+    // Inserts a node not seen before, otherwise updates its row in place.
+    void applyChange(const NodeChange &change);
+    void clear();
+    // "Last seen" is relative to now; a view calls this now and then to keep it honest.
+    void refreshAges();
+
+    int nodeCount() const { return int(m_nodes.size()); }
+    int count(NodeStatus status) const;
+    int rowOf(const QString &name) const { return m_rows.value(name, -1); }
+    const Node &nodeAt(int row) const { return m_nodes.at(row); }
+
+    void setClockForTest(Clock clock);
+
+signals:
+    // The totals behind nodeCount() and count() may have moved.
+    void countsChanged();
+
+private:
+    QVariant display(const Node &node, int column) const;
+    QVariant sortValue(const Node &node, int column) const;
+    QVariant toolTip(const Node &node, int column) const;
+    void reindex();
+
+    QList<Node> m_nodes;
+    QHash<QString, int> m_rows; // name -> row, so that a change finds its row in O(1)
+    Clock m_clock;
+};
+
+} // namespace Keel
