@@ -1,0 +1,143 @@
+#include "agent.h"
+
+#include "control/controlchannel.h"
+#include "log.h"
+#include "targettriple.h"
+
+#include "keelversion.h"
+
+#include <filesystem>
+
+namespace keel::agent {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+std::string formatEndpoint(const tcp::endpoint &endpoint)
+{
+    const auto address = endpoint.address().to_string();
+    return (endpoint.address().is_v6() ? "[" + address + "]" : address) + ":"
+           + std::to_string(endpoint.port());
+}
+
+HttpServer::Limits dataLimits()
+{
+    HttpServer::Limits limits;
+    limits.bodyBytes = 1024 * 1024; // room for component request bodies
+    return limits;
+}
+
+} // namespace
+
+Agent::Agent(AgentOptions options)
+    : m_options(std::move(options))
+    , m_signals(m_io, SIGINT, SIGTERM)
+    , m_metrics(KEEL_VERSION, m_options.name, m_options.region)
+    , m_dataPlane(m_options.name)
+    , m_admin(m_metrics)
+    , m_dataServer(
+          m_io, "data", [this](const HttpRequest &r) { return m_dataPlane.handle(r); }, m_metrics,
+          dataLimits())
+    , m_adminServer(
+          m_io, "admin", [this](const HttpRequest &r) { return m_admin.handle(r); }, m_metrics, {})
+{
+}
+
+Agent::~Agent() = default;
+
+int Agent::run()
+{
+    if (const int code = start(); code != kExitOk)
+        return code;
+    m_io.run();
+    return m_exitCode;
+}
+
+int Agent::start()
+{
+    const std::filesystem::path dataDir(m_options.dataDir);
+    std::error_code ec;
+    std::filesystem::create_directories(dataDir, ec);
+    if (ec || !std::filesystem::is_directory(dataDir)) {
+        logError("--data-dir: " + m_options.dataDir + ": cannot create it ("
+                 + (ec ? ec.message() : std::string("not a directory"))
+                 + "): pass a directory the agent may write");
+        return kExitBadSetup;
+    }
+    std::string error;
+    m_identity = NodeIdentity::loadOrCreate(dataDir / "identity.key", error);
+    if (!m_identity) {
+        logError(error);
+        return kExitBadSetup;
+    }
+
+    if (!listen(m_dataServer, m_options.http, "--http")
+        || !listen(m_adminServer, m_options.admin, "--admin"))
+        return kExitCannotStart;
+    const auto httpEndpoint = formatEndpoint(m_dataServer.localEndpoint());
+    const auto adminEndpoint = formatEndpoint(m_adminServer.localEndpoint());
+    m_dataServer.start();
+    m_adminServer.start();
+    m_admin.setReady(true);
+    logInfo("http listening on " + httpEndpoint);
+    logInfo("admin listening on " + adminEndpoint);
+
+    m_signals.async_wait([this](const boost::system::error_code &ec, int) {
+        if (!ec)
+            shutdown(kExitOk);
+    });
+
+    if (m_options.hasControlPlane) {
+        Hello hello;
+        hello.nodeName = m_options.name;
+        hello.region = m_options.region;
+        hello.site = m_options.site;
+        for (const auto &[key, value] : m_options.labels)
+            hello.labels.push_back({key, value});
+        hello.tiers = {RuntimeTier::Interpreter};
+        hello.targetTriple = kTargetTriple;
+        hello.agentVersion = KEEL_VERSION;
+        const auto &publicKey = m_identity->publicKey();
+        hello.publicKey.assign(publicKey.begin(), publicKey.end());
+        hello.joinToken = m_options.joinToken;
+        hello.httpEndpoint = httpEndpoint;
+        hello.adminEndpoint = adminEndpoint;
+        m_controlChannel = std::make_unique<ControlChannel>(
+            m_io, m_options.controlPlane, std::move(hello), *m_identity, m_metrics,
+            [this](const std::string &message) {
+                logError(message);
+                shutdown(kExitRefused);
+            });
+        m_controlChannel->start();
+    }
+    return kExitOk;
+}
+
+bool Agent::listen(HttpServer &server, const ListenAddress &address, std::string_view flag)
+{
+    const tcp::endpoint endpoint(asio::ip::make_address(address.host), address.port);
+    if (const auto ec = server.listen(endpoint)) {
+        logError(std::string(flag) + ": " + formatEndpoint(endpoint) + ": cannot listen ("
+                 + ec.message() + "): pass a free HOST:PORT, or port 0 for any free port");
+        return false;
+    }
+    return true;
+}
+
+void Agent::shutdown(int exitCode)
+{
+    if (m_shuttingDown)
+        return;
+    m_shuttingDown = true;
+    m_exitCode = exitCode;
+    m_admin.setReady(false);
+    m_signals.cancel();
+    m_dataServer.stop();
+    m_adminServer.stop();
+    if (m_controlChannel)
+        m_controlChannel->stop();
+}
+
+} // namespace keel::agent

@@ -1,0 +1,58 @@
+#pragma once
+
+#include "agentoptions.h"
+#include "http/adminservice.h"
+#include "http/dataplane.h"
+#include "http/httpserver.h"
+#include "identity/nodeidentity.h"
+#include "metrics/agentmetrics.h"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+
+#include <memory>
+#include <optional>
+
+namespace keel::agent {
+
+class ControlChannel;
+
+// One edge node: wires the listeners, the identity and the control channel onto a
+// single-threaded io_context, and owns their order of start and stop.
+class Agent final
+{
+public:
+    // Exit codes, part of the CLI contract.
+    static constexpr int kExitOk = 0;
+    static constexpr int kExitCannotStart = 1;   // e.g. a listen address is taken
+    static constexpr int kExitBadSetup = 2;      // bad flag, data dir or identity key
+    static constexpr int kExitRefused = 3;       // the control plane refused enrollment
+
+    explicit Agent(AgentOptions options);
+    Agent(const Agent &) = delete;
+    Agent &operator=(const Agent &) = delete;
+    ~Agent();
+
+    // Runs until SIGINT/SIGTERM or a fatal refusal; returns the process exit code.
+    int run();
+
+private:
+    int start();
+    bool listen(HttpServer &server, const ListenAddress &address, std::string_view flag);
+    void shutdown(int exitCode);
+
+    AgentOptions m_options;
+    boost::asio::io_context m_io{1}; // one thread: no locks anywhere in the agent
+    boost::asio::signal_set m_signals;
+    AgentMetrics m_metrics;
+    std::optional<NodeIdentity> m_identity;
+    DataPlane m_dataPlane;
+    AdminService m_admin;
+    HttpServer m_dataServer;
+    HttpServer m_adminServer;
+    std::unique_ptr<ControlChannel> m_controlChannel;
+    bool m_shuttingDown = false;
+    int m_exitCode = kExitOk;
+};
+
+} // namespace keel::agent

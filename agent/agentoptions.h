@@ -1,0 +1,50 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace keel::agent {
+
+// A listen address as given on the command line; the host is an IP literal.
+struct ListenAddress
+{
+    std::string host;
+    std::uint16_t port = 0;
+};
+
+// Where the control plane listens: ws://HOST:PORT/PATH, split for the resolver.
+struct ControlPlaneAddress
+{
+    std::string url;  // as the operator wrote it, for messages
+    std::string host; // without brackets for IPv6 literals
+    std::string port;
+    std::string path; // "/v1/agent" when the URL has none
+};
+
+struct AgentOptions
+{
+    enum class Outcome { Run, ShowHelp, ShowVersion, Invalid };
+
+    Outcome outcome = Outcome::Invalid;
+    // Outcome::Invalid: one line "keel-agent: <what>: <value>: <what to do>".
+    // Outcome::ShowHelp: the usage text.
+    std::string message;
+
+    bool hasControlPlane = false; // false: standalone, serving HTTP only
+    ControlPlaneAddress controlPlane;
+    std::string joinToken;
+    std::string name;
+    std::string region;
+    std::string site;
+    std::vector<std::pair<std::string, std::string>> labels;
+    std::string dataDir;
+    ListenAddress http{"127.0.0.1", 8080};
+    ListenAddress admin{"127.0.0.1", 9090};
+
+    // Never throws: every problem becomes Outcome::Invalid with a message.
+    static AgentOptions parse(int argc, const char *const argv[]);
+};
+
+} // namespace keel::agent

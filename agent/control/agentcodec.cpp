@@ -1,0 +1,215 @@
+#include "agentcodec.h"
+
+#include "keel/v1/keel.pb.h"
+
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/wire_format_lite.h>
+
+namespace keel::agent {
+
+namespace {
+
+namespace pb = keel::v1;
+using google::protobuf::internal::WireFormatLite;
+
+AgentCodec::Decoded reject(std::string_view reason, std::string detail)
+{
+    return {std::nullopt, reason, std::move(detail)};
+}
+
+AgentCodec::Decoded accept(const pb::Envelope &envelope, InboundBody body)
+{
+    return {InboundMessage{envelope.request_id(), std::move(body)}, {}, {}};
+}
+
+AgentCodec::Decoded unexpected(const pb::Envelope &envelope, std::string name)
+{
+    return accept(envelope, UnhandledMessage{UnhandledMessage::Kind::Unexpected, std::move(name)});
+}
+
+pb::RuntimeTier toProto(RuntimeTier tier)
+{
+    switch (tier) {
+    case RuntimeTier::Interpreter: return pb::RUNTIME_TIER_INTERPRETER;
+    case RuntimeTier::Aot: return pb::RUNTIME_TIER_AOT;
+    }
+    return pb::RUNTIME_TIER_UNSPECIFIED;
+}
+
+ErrorCode fromProto(pb::ErrorCode code)
+{
+    switch (code) {
+    case pb::ERROR_CODE_BAD_REQUEST: return ErrorCode::BadRequest;
+    case pb::ERROR_CODE_UNAUTHENTICATED: return ErrorCode::Unauthenticated;
+    case pb::ERROR_CODE_PERMISSION_DENIED: return ErrorCode::PermissionDenied;
+    case pb::ERROR_CODE_NOT_FOUND: return ErrorCode::NotFound;
+    case pb::ERROR_CODE_ALREADY_EXISTS: return ErrorCode::AlreadyExists;
+    case pb::ERROR_CODE_CONFLICT: return ErrorCode::Conflict;
+    case pb::ERROR_CODE_JOIN_TOKEN_INVALID: return ErrorCode::JoinTokenInvalid;
+    case pb::ERROR_CODE_UNIMPLEMENTED: return ErrorCode::Unimplemented;
+    case pb::ERROR_CODE_INTERNAL: return ErrorCode::Internal;
+    case pb::ERROR_CODE_UNAVAILABLE: return ErrorCode::Unavailable;
+    case pb::ERROR_CODE_FAILED_PRECONDITION: return ErrorCode::FailedPrecondition;
+    default: return ErrorCode::Unknown; // proto3 enums are open: newer peers add codes
+    }
+}
+
+// Tells whether a field number belongs to Envelope. The switch has no default so that
+// the compiler names this place when keel.proto grows a body.
+bool isEnvelopeField(int number)
+{
+    if (number == pb::Envelope::kRequestIdFieldNumber)
+        return true;
+    switch (static_cast<pb::Envelope::BodyCase>(number)) {
+    case pb::Envelope::kHello:
+    case pb::Envelope::kChallenge:
+    case pb::Envelope::kChallengeProof:
+    case pb::Envelope::kWelcome:
+    case pb::Envelope::kHeartbeat:
+    case pb::Envelope::kDesiredState:
+    case pb::Envelope::kStateAck:
+    case pb::Envelope::kFetchArtifact:
+    case pb::Envelope::kArtifactChunk:
+    case pb::Envelope::kMetricsReport:
+    case pb::Envelope::kOperatorRequest:
+    case pb::Envelope::kOperatorResponse:
+    case pb::Envelope::kWatchEvent:
+    case pb::Envelope::kError:
+        return true;
+    case pb::Envelope::BODY_NOT_SET:
+        return false;
+    }
+    return false;
+}
+
+// An Envelope with no known body is either empty, a body from a newer control plane
+// (an unknown field number: ignorable), or a known field with the wrong wire type,
+// which the parser keeps as an unknown field too (garbled). Lite messages do not expose
+// their unknown fields, so the frame itself is walked.
+AgentCodec::Decoded classifyUnknown(const pb::Envelope &envelope, std::string_view frame)
+{
+    google::protobuf::io::CodedInputStream in(reinterpret_cast<const std::uint8_t *>(frame.data()),
+                                              int(frame.size()));
+    int unknown = 0;
+    while (const std::uint32_t tag = in.ReadTag()) {
+        const int number = WireFormatLite::GetTagFieldNumber(tag);
+        if (number != pb::Envelope::kRequestIdFieldNumber) {
+            if (isEnvelopeField(number))
+                return reject("unparsable", "field " + std::to_string(number) + " has the wrong wire type");
+            if (unknown == 0)
+                unknown = number;
+        }
+        if (!WireFormatLite::SkipField(&in, tag))
+            return reject("unparsable", "truncated field");
+    }
+    if (unknown == 0)
+        return reject("empty", "envelope without a body");
+    return accept(envelope, UnhandledMessage{UnhandledMessage::Kind::UnknownType,
+                                             "field " + std::to_string(unknown)});
+}
+
+AgentCodec::Decoded decodeChallenge(const pb::Envelope &envelope)
+{
+    const auto &nonce = envelope.challenge().nonce();
+    if (nonce.size() != Challenge::kNonceSize)
+        return reject("invalid_field", "challenge nonce has " + std::to_string(nonce.size())
+                                           + " bytes, expected 32");
+    return accept(envelope, Challenge{nonce});
+}
+
+AgentCodec::Decoded decodeWelcome(const pb::Envelope &envelope)
+{
+    const auto &w = envelope.welcome();
+    if (w.node_id().empty())
+        return reject("invalid_field", "welcome without a node id");
+    if (!w.controlplane_public_key().empty() && w.controlplane_public_key().size() != 32)
+        return reject("invalid_field", "welcome control-plane key is not 32 bytes");
+    return accept(envelope, Welcome{w.node_id(), w.heartbeat_interval_ms(),
+                                    w.controlplane_public_key(), w.controlplane_version(),
+                                    w.metrics_interval_ms()});
+}
+
+AgentCodec::Decoded decodeError(const pb::Envelope &envelope)
+{
+    const auto &e = envelope.error();
+    if (e.code() == pb::ERROR_CODE_UNSPECIFIED)
+        return reject("unspecified_enum", "error with ERROR_CODE_UNSPECIFIED");
+    return accept(envelope, ControlError{fromProto(e.code()), e.message(), e.field()});
+}
+
+AgentCodec::Decoded decodeDesiredState(const pb::Envelope &envelope)
+{
+    const auto &state = envelope.desired_state();
+    for (const auto &component : state.components()) {
+        if (component.has_manifest() && component.manifest().abi() == pb::COMPONENT_ABI_UNSPECIFIED)
+            return reject("unspecified_enum", "component " + component.manifest().name()
+                                                  + " with COMPONENT_ABI_UNSPECIFIED");
+    }
+    return accept(envelope, DesiredStateNotice{state.generation(),
+                                               std::size_t(state.components_size())});
+}
+
+} // namespace
+
+std::string AgentCodec::encode(const OutboundMessage &message)
+{
+    pb::Envelope envelope;
+    envelope.set_request_id(message.requestId);
+    if (const auto *hello = std::get_if<Hello>(&message.body)) {
+        auto *h = envelope.mutable_hello();
+        h->set_node_name(hello->nodeName);
+        h->set_region(hello->region);
+        h->set_site(hello->site);
+        for (const auto &label : hello->labels) {
+            auto *l = h->add_labels();
+            l->set_key(label.key);
+            l->set_value(label.value);
+        }
+        for (const auto tier : hello->tiers)
+            h->add_tiers(toProto(tier));
+        h->set_target_triple(hello->targetTriple);
+        h->set_agent_version(hello->agentVersion);
+        h->set_public_key(hello->publicKey);
+        h->set_join_token(hello->joinToken);
+        h->set_http_endpoint(hello->httpEndpoint);
+        h->set_admin_endpoint(hello->adminEndpoint);
+        h->set_applied_generation(hello->appliedGeneration);
+    } else if (const auto *proof = std::get_if<ChallengeProof>(&message.body)) {
+        envelope.mutable_challenge_proof()->set_signature(proof->signature);
+    } else if (const auto *heartbeat = std::get_if<Heartbeat>(&message.body)) {
+        auto *h = envelope.mutable_heartbeat();
+        h->set_sent_unix_ms(heartbeat->sentUnixMs);
+        h->set_applied_generation(heartbeat->appliedGeneration);
+    }
+    return envelope.SerializeAsString();
+}
+
+AgentCodec::Decoded AgentCodec::decode(std::string_view frame)
+{
+    pb::Envelope envelope;
+    if (!envelope.ParseFromArray(frame.data(), int(frame.size())))
+        return reject("unparsable", "not a keel.v1 Envelope");
+
+    switch (envelope.body_case()) {
+    case pb::Envelope::kChallenge: return decodeChallenge(envelope);
+    case pb::Envelope::kWelcome: return decodeWelcome(envelope);
+    case pb::Envelope::kError: return decodeError(envelope);
+    case pb::Envelope::kDesiredState: return decodeDesiredState(envelope);
+    // Sent by agents or operators, never to an agent.
+    case pb::Envelope::kHello: return unexpected(envelope, "hello");
+    case pb::Envelope::kChallengeProof: return unexpected(envelope, "challenge_proof");
+    case pb::Envelope::kHeartbeat: return unexpected(envelope, "heartbeat");
+    case pb::Envelope::kStateAck: return unexpected(envelope, "state_ack");
+    case pb::Envelope::kFetchArtifact: return unexpected(envelope, "fetch_artifact");
+    case pb::Envelope::kMetricsReport: return unexpected(envelope, "metrics_report");
+    case pb::Envelope::kOperatorRequest: return unexpected(envelope, "operator_request");
+    case pb::Envelope::kOperatorResponse: return unexpected(envelope, "operator_response");
+    case pb::Envelope::kWatchEvent: return unexpected(envelope, "watch_event");
+    // The agent fetches no artifacts yet, so a chunk answers nothing it asked.
+    case pb::Envelope::kArtifactChunk: return unexpected(envelope, "artifact_chunk");
+    case pb::Envelope::BODY_NOT_SET: return classifyUnknown(envelope, frame);
+    }
+    return reject("unparsable", "unknown body");
+}
+
+} // namespace keel::agent

@@ -1,0 +1,202 @@
+#include "httpserver.h"
+
+#include "log.h"
+#include "metrics/agentmetrics.h"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include <algorithm>
+
+namespace keel::agent {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
+
+// Keeps a coroutine's failure in the log instead of in std::terminate.
+void logFailure(std::string_view what, std::exception_ptr failure)
+{
+    if (!failure)
+        return;
+    try {
+        std::rethrow_exception(failure);
+    } catch (const std::exception &e) {
+        logError(std::string(what) + ": " + e.what());
+    }
+}
+
+} // namespace
+
+HttpServer::HttpServer(asio::io_context &io, std::string name, Handler handler,
+                       AgentMetrics &metrics, Limits limits)
+    : m_io(io)
+    , m_name(std::move(name))
+    , m_handler(std::move(handler))
+    , m_metrics(metrics)
+    , m_limits(limits)
+    , m_acceptor(io)
+{
+}
+
+boost::system::error_code HttpServer::listen(const tcp::endpoint &endpoint)
+{
+    boost::system::error_code ec;
+    m_acceptor.open(endpoint.protocol(), ec);
+    if (!ec)
+        m_acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec)
+        m_acceptor.bind(endpoint, ec);
+    if (!ec)
+        m_acceptor.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) {
+        boost::system::error_code ignored;
+        m_acceptor.close(ignored);
+    }
+    return ec;
+}
+
+tcp::endpoint HttpServer::localEndpoint() const
+{
+    boost::system::error_code ec;
+    return m_acceptor.local_endpoint(ec);
+}
+
+void HttpServer::start()
+{
+    asio::co_spawn(m_io, acceptLoop(),
+                   [name = m_name](std::exception_ptr e) { logFailure(name + " listener", e); });
+}
+
+void HttpServer::stop()
+{
+    m_stopping = true;
+    boost::system::error_code ignored;
+    m_acceptor.close(ignored);
+    for (auto *connection : m_connections)
+        connection->close();
+}
+
+asio::awaitable<void> HttpServer::acceptLoop()
+{
+    asio::steady_timer pause(m_io);
+    while (!m_stopping) {
+        auto [ec, socket] = co_await m_acceptor.async_accept(nothrow);
+        if (ec == asio::error::operation_aborted || m_stopping)
+            co_return;
+        if (ec) {
+            // Out of descriptors or buffers: back off briefly instead of spinning.
+            logError(m_name + " listener: accept failed: " + ec.message());
+            pause.expires_after(std::chrono::milliseconds(100));
+            co_await pause.async_wait(nothrow);
+            continue;
+        }
+        if (m_connections.size() >= m_limits.maxConnections) {
+            m_metrics.countRefusedConnection(m_name);
+            socket.close(ec);
+            continue;
+        }
+        asio::co_spawn(m_io, serve(std::move(socket)), [name = m_name](std::exception_ptr e) {
+            logFailure(name + " connection", e);
+        });
+    }
+}
+
+asio::awaitable<bool> HttpServer::refuse(beast::tcp_stream &stream, http::status status)
+{
+    m_metrics.countBadRequest();
+    HttpResponse response{status, 11};
+    response.set(http::field::content_type, "text/plain");
+    response.body() = std::string(http::obsolete_reason(status)) + "\n";
+    response.keep_alive(false);
+    response.prepare_payload();
+    stream.expires_after(m_limits.requestTimeout);
+    auto [ec, n] = co_await http::async_write(stream, response, nothrow);
+    if (!ec)
+        m_metrics.countHttpRequest(m_name, unsigned(status));
+    co_return false;
+}
+
+asio::awaitable<void> HttpServer::serve(tcp::socket socket)
+{
+    boost::system::error_code ignored;
+    socket.set_option(tcp::no_delay(true), ignored); // small answers must not wait for Nagle
+    beast::tcp_stream stream(std::move(socket));
+    m_connections.push_back(&stream);
+    struct Unregister
+    {
+        std::vector<beast::tcp_stream *> &list;
+        beast::tcp_stream *stream;
+        ~Unregister() { list.erase(std::find(list.begin(), list.end(), stream)); }
+    } unregister{m_connections, &stream};
+
+    beast::flat_buffer buffer;
+    bool keepAlive = true;
+    while (keepAlive && !m_stopping) {
+        http::request_parser<http::string_body> parser;
+        parser.header_limit(std::uint32_t(m_limits.headerBytes));
+        parser.body_limit(m_limits.bodyBytes);
+        stream.expires_after(m_limits.requestTimeout);
+        auto [ec, n] = co_await http::async_read(stream, buffer, parser, nothrow);
+        if (ec == http::error::end_of_stream || ec == asio::error::operation_aborted)
+            break;
+        if (ec == beast::error::timeout) {
+            // Silence between keep-alive requests is normal; a request that started and
+            // stalled is a slow client.
+            if (parser.got_some())
+                m_metrics.countBadRequest();
+            break;
+        }
+        if (ec == http::error::header_limit) {
+            co_await refuse(stream, http::status::request_header_fields_too_large);
+            break;
+        }
+        if (ec == http::error::body_limit) {
+            co_await refuse(stream, http::status::payload_too_large);
+            break;
+        }
+        if (ec.category() == http::make_error_code(http::error::bad_target).category()) {
+            co_await refuse(stream, http::status::bad_request);
+            break;
+        }
+        if (ec)
+            break; // reset by peer and the like: nothing to answer
+
+        const HttpRequest &request = parser.get();
+        if (request.target().empty() || request.target().front() != '/') {
+            co_await refuse(stream, http::status::bad_request); // absolute-form or '*'
+            break;
+        }
+        HttpResponse response = m_handler(request);
+        response.version(request.version());
+        keepAlive = request.keep_alive() && !m_stopping;
+        response.keep_alive(keepAlive);
+        if (request.method() == http::verb::head) {
+            const auto size = response.body().size();
+            response.body().clear();
+            response.content_length(size);
+        } else {
+            response.prepare_payload();
+        }
+        stream.expires_after(m_limits.requestTimeout);
+        auto [writeError, written] = co_await http::async_write(stream, response, nothrow);
+        if (writeError)
+            break;
+        m_metrics.countHttpRequest(m_name, response.result_int());
+    }
+    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+}
+
+} // namespace keel::agent
