@@ -1,6 +1,7 @@
 #include "keelclient.h"
 
 #include "operatorcodec.h"
+#include "overloaded.h"
 
 #include <QLoggingCategory>
 #include <QNetworkRequest>
@@ -10,8 +11,6 @@ Q_LOGGING_CATEGORY(lcClient, "keel.client")
 namespace Keel {
 
 namespace {
-template<class... Ts>
-struct Overloaded : Ts... { using Ts::operator()...; };
 constexpr qint64 kMaxServerMessageBytes = 64 * 1024 * 1024;
 } // namespace
 

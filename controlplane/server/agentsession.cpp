@@ -3,14 +3,13 @@
 #include "agentchannelcodec.h"
 #include "fleetservice.h"
 #include "keelversion.h"
+#include "overloaded.h"
 #include "secrets.h"
 #include "servermetrics.h"
 
 namespace Keel {
 
 namespace {
-template<class... Ts>
-struct Overloaded : Ts... { using Ts::operator()...; };
 constexpr int kHandshakeTimeoutMs = 10000;
 } // namespace
 

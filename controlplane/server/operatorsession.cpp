@@ -1,17 +1,16 @@
 #include "operatorsession.h"
 
 #include "eventhub.h"
-#include "keelversion.h"
 #include "fleetservice.h"
+#include "keelversion.h"
 #include "operatorcodec.h"
+#include "overloaded.h"
 #include "servermetrics.h"
 
 namespace Keel {
 
 namespace {
 
-template<class... Ts>
-struct Overloaded : Ts... { using Ts::operator()...; };
 
 WireError denied(const OperatorTokenRecord &principal, const char *action, Role needed)
 {

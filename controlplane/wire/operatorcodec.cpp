@@ -1,5 +1,6 @@
 #include "operatorcodec.h"
 
+#include "overloaded.h"
 #include "protoconvert_p.h"
 
 namespace Keel {
@@ -9,8 +10,6 @@ namespace pb = keel::v1;
 
 namespace {
 
-template<class... Ts>
-struct Overloaded : Ts... { using Ts::operator()...; };
 
 std::optional<WatchTopic> fromProto(int topic)
 {
