@@ -1,3 +1,4 @@
+#include "keelversion.h"
 #include "processundertest.h"
 
 #include <QDir>
@@ -132,6 +133,33 @@ private slots:
             m_cp->terminate();
     }
 
+    void everyBinaryAnswersHelpAndVersion_data()
+    {
+        QTest::addColumn<QString>("binary");
+        for (const char *name : {"keel-controlplane", "keel-agent", "keelctl", "keel-console"})
+            QTest::newRow(name) << QString::fromLatin1(name);
+    }
+
+    void everyBinaryAnswersHelpAndVersion()
+    {
+        QFETCH(QString, binary);
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.remove(QStringLiteral("DISPLAY")); // the console must answer without a display
+        env.remove(QStringLiteral("QT_QPA_PLATFORM"));
+        for (const QString &flag : {QStringLiteral("--version"), QStringLiteral("--help")}) {
+            QProcess process;
+            process.setProcessEnvironment(env);
+            process.start(kBinDir + u'/' + binary, {flag});
+            QVERIFY(process.waitForFinished(10000));
+            QCOMPARE(process.exitCode(), 0);
+            const QString out = QString::fromUtf8(process.readAllStandardOutput());
+            if (flag == QLatin1String("--version"))
+                QCOMPARE(out.trimmed(), binary + QStringLiteral(" " KEEL_VERSION));
+            else
+                QVERIFY2(out.contains(QLatin1String("--")), qPrintable(out));
+        }
+    }
+
     void agentsEnrollAndHeartbeat()
     {
         m_agents.insert(QStringLiteral("edge-eu"), startAgent(QStringLiteral("edge-eu"), QStringLiteral("eu-west"), joinToken(QStringLiteral("eu-west"))));
@@ -147,7 +175,7 @@ private slots:
         QCOMPARE(eu.value(QStringLiteral("jurisdiction")).toString(), QStringLiteral("EU"));
         QCOMPARE(all.value(QStringLiteral("edge-us")).value(QStringLiteral("jurisdiction")).toString(), QStringLiteral("US"));
         QCOMPARE(eu.value(QStringLiteral("labels")).toObject().value(QStringLiteral("tier")).toString(), QStringLiteral("edge"));
-        QCOMPARE(eu.value(QStringLiteral("agent_version")).toString(), QStringLiteral("0.1.0"));
+        QCOMPARE(eu.value(QStringLiteral("agent_version")).toString(), QStringLiteral(KEEL_VERSION));
         QVERIFY(eu.contains(QStringLiteral("site")));
         QVERIFY(QDateTime::fromString(eu.value(QStringLiteral("last_seen")).toString(), Qt::ISODateWithMs).isValid());
 
