@@ -9,6 +9,7 @@
 #include <QDir>
 
 #include <cstdio>
+#include <sys/resource.h>
 
 namespace {
 
@@ -48,6 +49,17 @@ bool parsePositive(const QString &text, int *out)
     return true;
 }
 
+// Every agent is a socket: take the hard limit on open files rather than the often
+// small soft default, so a large fleet (or a flood) does not exhaust descriptors early.
+void raiseOpenFileLimit()
+{
+    rlimit limit{};
+    if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+        limit.rlim_cur = limit.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &limit);
+    }
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
@@ -82,6 +94,7 @@ int main(int argc, char *argv[])
         return fail(QStringLiteral("--grace %1 must be longer than --heartbeat-interval %2, or every node flaps").arg(options.fleet.graceMs).arg(options.fleet.heartbeatIntervalMs));
     options.metricsListen = parser.value(metrics);
 
+    raiseOpenFileLimit();
     QString error;
     auto controlPlane = Keel::ControlPlane::start(options, &error);
     if (!controlPlane)

@@ -24,29 +24,43 @@ AGENTS=(
   "edge-in-1 ap-south bom-1 8083 9093"
 )
 
+die() { echo "keel demo: $*" >&2; exit 1; }
+
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# Checked before anything is started or any cleanup is armed: a second demo must not
+# touch the first one's processes.
+for p in "$CP_PORT" 9464 8081 8082 8083 9091 9092 9093; do
+  port_free "$p" || die "port $p on 127.0.0.1 is in use (another demo still running?): stop it, or set KEEL_DEMO_PORT for the control plane"
+done
+rm -f "$DEMO"/*.pid
+
 PIDS=()
+# Stops what this run started: its own children, and agents (re)started through their
+# start scripts, found by pid file and checked to still be a keel-agent of this demo.
 stop_all() {
   trap - INT TERM EXIT
-  local f
+  local f pid
   for f in "$DEMO"/*.pid; do
-    [ -f "$f" ] && PIDS+=("$(cat "$f")") && rm -f "$f"
+    [ -f "$f" ] || continue
+    pid="$(cat "$f")"
+    rm -f "$f"
+    if tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q "keel-agent .*--data-dir $DEMO/"; then
+      PIDS+=("$pid")
+    fi
   done
   if [ ${#PIDS[@]} -gt 0 ]; then
     echo
     echo "keel demo: stopping ${#PIDS[@]} process(es)"
     kill "${PIDS[@]}" 2>/dev/null || true
-    wait "${PIDS[@]}" 2>/dev/null || true
+    local deadline=$((SECONDS + 10)) p
+    for p in "${PIDS[@]}"; do
+      while kill -0 "$p" 2>/dev/null && [ $SECONDS -lt $deadline ]; do sleep 0.1; done
+    done
   fi
 }
-trap stop_all INT TERM EXIT
-
-die() { echo "keel demo: $*" >&2; exit 1; }
-
-port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
-for p in "$CP_PORT" 9464 8081 8082 8083 9091 9092 9093; do
-  port_free "$p" || die "port $p on 127.0.0.1 is in use (another demo still running?): stop it, or set KEEL_DEMO_PORT for the control plane"
-done
+trap 'stop_all; exit 130' INT TERM
+trap stop_all EXIT
 
 # wait_for FILE PATTERN SECONDS: a line in a log, or give up.
 wait_for() {

@@ -26,6 +26,8 @@ AgentSession::AgentSession(QWebSocket *socket, FleetService &fleet, ServerMetric
                QWebSocketProtocol::CloseCodePolicyViolated);
     });
     m_handshakeTimer.start();
+    socket->setMaxAllowedIncomingMessageSize(kMaxHandshakeMessageBytes);
+    socket->setMaxAllowedIncomingFrameSize(kMaxHandshakeMessageBytes);
 }
 
 void AgentSession::handleFrame(const QByteArray &frame)
@@ -90,6 +92,8 @@ void AgentSession::onProof(quint64 requestId, const AgentProof &proof)
         return refuse(requestId, *error, "refused");
     m_handshakeTimer.stop();
     m_state = State::Established;
+    socket()->setMaxAllowedIncomingMessageSize(kMaxMessageBytes);
+    socket()->setMaxAllowedIncomingFrameSize(kMaxMessageBytes);
     metrics().enrollment("admitted");
     AgentWelcome welcome;
     welcome.nodeId = m_hello.nodeName;

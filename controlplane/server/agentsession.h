@@ -16,6 +16,11 @@ class AgentSession final : public WebSocketSession
     Q_OBJECT
 
 public:
+    // Until a peer has proved who it is, it may send only small frames: a hello is tiny,
+    // and nobody unauthenticated gets to park megabytes in the server.
+    static constexpr qint64 kMaxHandshakeMessageBytes = 64 * 1024;
+    static constexpr qint64 kMaxMessageBytes = 4 * 1024 * 1024;
+
     AgentSession(QWebSocket *socket, FleetService &fleet, ServerMetrics &metrics,
                  QByteArray controlPlanePublicKey, QObject *parent);
 

@@ -43,6 +43,13 @@ ControlPlaneServer::ControlPlaneServer(FleetService &fleet, EventHub &events, To
     connect(&m_server, &QWebSocketServer::serverError, this, [](QWebSocketProtocol::CloseCode code) {
         qCWarning(lcServer, "refused a WebSocket handshake (close code %d)", int(code));
     });
+    // Out of file descriptors, Qt pauses accepting; without a resume the listener would
+    // stay deaf after the flood is gone.
+    connect(&m_server, &QWebSocketServer::acceptError, this, [this](QAbstractSocket::SocketError error) {
+        m_metrics.frameRejected("listener", "accept_error");
+        qCWarning(lcServer, "accepting a connection failed (%s); resuming in 200 ms", qPrintable(m_server.errorString()));
+        QTimer::singleShot(200, this, [this] { m_server.resumeAccepting(); });
+    });
 }
 
 ControlPlaneServer::~ControlPlaneServer() = default;
@@ -75,9 +82,24 @@ void ControlPlaneServer::onNewConnection()
 
 void ControlPlaneServer::acceptAgent(QWebSocket *socket)
 {
-    socket->setMaxAllowedIncomingMessageSize(kMaxAgentMessageBytes);
-    socket->setMaxAllowedIncomingFrameSize(kMaxAgentMessageBytes);
+    if (m_pendingHandshakes >= kMaxPendingHandshakes) {
+        m_metrics.frameRejected("agent", "busy");
+        qCWarning(lcServer, "turning away an agent from %s: %d handshakes already under way",
+                  qPrintable(socket->peerAddress().toString()), m_pendingHandshakes);
+        closeAndDispose(socket, QWebSocketProtocol::CloseCode(1013), // "try again later" (RFC 6455 registry)
+                        QStringLiteral("too many agents are enrolling; try again"));
+        return;
+    }
+    ++m_pendingHandshakes;
     auto *session = new AgentSession(socket, m_fleet, m_metrics, m_controlPlanePublicKey, this);
+    // A session leaves the pending count once: when admitted, or when it closes before.
+    auto pending = std::make_shared<bool>(true);
+    auto leavePending = [this, pending] {
+        if (std::exchange(*pending, false))
+            --m_pendingHandshakes;
+    };
+    connect(session, &WebSocketSession::closed, this, leavePending);
+    connect(session, &AgentSession::admitted, this, leavePending);
     connect(session, &WebSocketSession::closed, session, &QObject::deleteLater);
     connect(session, &AgentSession::admitted, this, [this, session](const QString &node) {
         // One live session per node: a reconnect wins over a half-dead older connection.

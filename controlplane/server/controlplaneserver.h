@@ -21,8 +21,9 @@ class ControlPlaneServer final : public QObject
     Q_OBJECT
 
 public:
-    static constexpr qint64 kMaxAgentMessageBytes = 4 * 1024 * 1024;
     static constexpr qint64 kMaxOperatorMessageBytes = 64 * 1024 * 1024;
+    // Agents still in their handshake; more are turned away until some finish.
+    static constexpr int kMaxPendingHandshakes = 512;
 
     ControlPlaneServer(FleetService &fleet, EventHub &events, TokenAuthority &tokens, ServerMetrics &metrics,
                        QByteArray controlPlanePublicKey, QObject *parent = nullptr);
@@ -44,6 +45,7 @@ private:
     QByteArray m_controlPlanePublicKey;
     QWebSocketServer m_server;
     QHash<QString, QPointer<AgentSession>> m_agentsByNode;
+    int m_pendingHandshakes = 0;
 };
 
 } // namespace Keel

@@ -20,7 +20,10 @@ void EventHub::publish(std::variant<NodeChange, TopologyChange> event)
 std::optional<QList<WatchEvent>> EventHub::since(quint64 sequence) const
 {
     QList<WatchEvent> result;
-    if (sequence >= m_sequence)
+    // A sequence this hub never issued comes from before a restart: its events are gone.
+    if (sequence > m_sequence)
+        return std::nullopt;
+    if (sequence == m_sequence)
         return result;
     if (m_recent.empty() || m_recent.front().sequence > sequence + 1)
         return std::nullopt;

@@ -20,7 +20,8 @@ public:
 
     quint64 currentSequence() const { return m_sequence; }
     void publish(std::variant<NodeChange, TopologyChange> event);
-    // The events after `sequence`, or nullopt when some of them are no longer held.
+    // The events after `sequence`, or nullopt when some of them are no longer held (or
+    // were issued by an earlier run of the control plane).
     std::optional<QList<WatchEvent>> since(quint64 sequence) const;
 
 signals:

@@ -28,6 +28,7 @@ FleetService::FleetService(Store &store, ServerMetrics &metrics, FleetOptions op
         m_keys.insert(record.node.name, record.publicKey);
     }
 
+    m_monotonic.start();
     m_sweepTimer.setInterval(std::clamp(m_options.graceMs / 4, 50, 1000));
     connect(&m_sweepTimer, &QTimer::timeout, this, &FleetService::sweep);
     m_sweepTimer.start();
@@ -44,6 +45,13 @@ FleetService::~FleetService()
 QDateTime FleetService::now() const
 {
     return m_clock ? m_clock() : QDateTime::currentDateTimeUtc();
+}
+
+qint64 FleetService::monotonicMs() const
+{
+    // Liveness must not jump with the wall clock (an NTP step would flip the whole fleet);
+    // an injected clock stands in for both in tests.
+    return m_clock ? m_clock().toMSecsSinceEpoch() : m_monotonic.elapsed();
 }
 
 WireError FleetService::storeFailure(const char *what, const std::exception &error)
@@ -64,11 +72,21 @@ std::variant<TopologyApplied, WireError> FleetService::applyTopology(const QList
 {
     if (regions.isEmpty())
         return WireError{ErrorCode::BadRequest, QStringLiteral("the topology names no regions: add at least one under \"regions\""), QStringLiteral("regions")};
+    if (regions.size() > kMaxRegionsPerApply) {
+        return WireError{ErrorCode::BadRequest,
+                         QStringLiteral("%1 regions in one topology is more than %2: split the file").arg(regions.size()).arg(kMaxRegionsPerApply),
+                         QStringLiteral("regions")};
+    }
     QSet<QString> seen;
     for (qsizetype i = 0; i < regions.size(); ++i) {
         const QString field = QStringLiteral("regions[%1]").arg(i);
         if (auto error = FleetValidation::checkRegion(regions[i]))
             return WireError{ErrorCode::BadRequest, *error, field};
+        if (regions[i].sites.size() > kMaxSitesPerRegion) {
+            return WireError{ErrorCode::BadRequest,
+                             QStringLiteral("region %1 has %2 sites, more than %3").arg(regions[i].name).arg(regions[i].sites.size()).arg(kMaxSitesPerRegion),
+                             field};
+        }
         if (seen.contains(regions[i].name))
             return WireError{ErrorCode::BadRequest, QStringLiteral("region %1 appears twice").arg(regions[i].name), field};
         seen.insert(regions[i].name);
@@ -90,7 +108,10 @@ std::variant<TopologyApplied, WireError> FleetService::applyTopology(const QList
             emit nodeChanged({NodeChange::Kind::Updated, node});
         }
     }
-    emit topologyChanged(this->regions());
+    QList<Region> changed;
+    for (const Region &region : regions)
+        changed.append(m_regions.value(region.name));
+    emit topologyChanged(changed);
     return applied;
 }
 
@@ -182,56 +203,72 @@ std::optional<WireError> FleetService::checkHello(const AgentHello &hello) const
     return std::nullopt;
 }
 
+namespace {
+
+WireError joinTokenRefusal(JoinTokenUse use, const QString &region)
+{
+    const QString create = QStringLiteral("keelctl join-token create --region %1").arg(region);
+    switch (use) {
+    case JoinTokenUse::Unknown:
+        return {ErrorCode::JoinTokenInvalid, QStringLiteral("the join token is not known to this control plane: create one with %1").arg(create), QStringLiteral("join_token")};
+    case JoinTokenUse::Expired:
+        return {ErrorCode::JoinTokenInvalid, QStringLiteral("the join token has expired: create a new one with %1").arg(create), QStringLiteral("join_token")};
+    case JoinTokenUse::UsedUp:
+        return {ErrorCode::JoinTokenInvalid, QStringLiteral("the join token is used up: create a new one with %1").arg(create), QStringLiteral("join_token")};
+    case JoinTokenUse::WrongRegion:
+        return {ErrorCode::JoinTokenInvalid, QStringLiteral("the join token is for another region than %1: create one with %2").arg(region, create), QStringLiteral("join_token")};
+    case JoinTokenUse::Consumed:
+        break;
+    }
+    Q_UNREACHABLE();
+}
+
+} // namespace
+
 std::variant<Node, WireError> FleetService::admit(const AgentHello &hello)
 {
     if (auto error = checkHello(hello))
         return *error;
     const bool known = m_keys.contains(hello.nodeName);
     const QDateTime at = now();
+    Node node = known ? m_nodes.value(hello.nodeName) : Node{};
+    const bool wasReady = known && node.status == NodeStatus::Ready;
+    node.name = hello.nodeName;
+    node.region = hello.region;
+    node.site = hello.site;
+    node.jurisdiction = m_regions.value(hello.region).jurisdiction;
+    node.labels = hello.labels;
+    node.agentVersion = hello.agentVersion;
+    node.tiers = hello.tiers;
+    node.targetTriple = hello.targetTriple;
+    node.httpEndpoint = hello.httpEndpoint;
+    node.adminEndpoint = hello.adminEndpoint;
+    node.lastSeen = at;
+    if (!known)
+        node.enrolled = at;
     try {
-        if (!known) {
-            switch (m_store.consumeJoinToken(Secrets::hash(hello.joinToken), hello.region, at)) {
-            case JoinTokenUse::Consumed:
-                break;
-            case JoinTokenUse::Unknown:
-                return WireError{ErrorCode::JoinTokenInvalid, QStringLiteral("the join token is not known to this control plane: create one with keelctl join-token create --region %1").arg(hello.region), QStringLiteral("join_token")};
-            case JoinTokenUse::Expired:
-                return WireError{ErrorCode::JoinTokenInvalid, QStringLiteral("the join token has expired: create a new one with keelctl join-token create --region %1").arg(hello.region), QStringLiteral("join_token")};
-            case JoinTokenUse::UsedUp:
-                return WireError{ErrorCode::JoinTokenInvalid, QStringLiteral("the join token is used up: create a new one with keelctl join-token create --region %1").arg(hello.region), QStringLiteral("join_token")};
-            case JoinTokenUse::WrongRegion:
-                return WireError{ErrorCode::JoinTokenInvalid, QStringLiteral("the join token is for another region than %1: create one for this region").arg(hello.region), QStringLiteral("join_token")};
-            }
+        if (known) {
+            m_store.upsertNode({node, hello.publicKey});
+        } else {
+            // The token's use and the node's row land together or not at all.
+            const JoinTokenUse use = m_store.enrollNode({node, hello.publicKey}, Secrets::hash(hello.joinToken), at);
+            if (use != JoinTokenUse::Consumed)
+                return joinTokenRefusal(use, hello.region);
         }
-        Node node = known ? m_nodes.value(hello.nodeName) : Node{};
-        node.name = hello.nodeName;
-        node.region = hello.region;
-        node.site = hello.site;
-        node.jurisdiction = m_regions.value(hello.region).jurisdiction;
-        node.labels = hello.labels;
-        node.agentVersion = hello.agentVersion;
-        node.tiers = hello.tiers;
-        node.targetTriple = hello.targetTriple;
-        node.httpEndpoint = hello.httpEndpoint;
-        node.adminEndpoint = hello.adminEndpoint;
-        node.lastSeen = at;
-        if (!known)
-            node.enrolled = at;
-        m_store.upsertNode({node, hello.publicKey});
-        m_keys.insert(node.name, hello.publicKey);
-        m_pendingLastSeen.remove(node.name);
-        const bool wasReady = known && m_nodes[node.name].status == NodeStatus::Ready;
-        node.status = NodeStatus::Ready;
-        m_nodes.insert(node.name, node);
-        if (!known)
-            emit nodeChanged({NodeChange::Kind::Joined, node});
-        else
-            emit nodeChanged({wasReady ? NodeChange::Kind::Updated : NodeChange::Kind::Ready, node});
-        qCInfo(lcFleet, "node %s %s in region %s", qPrintable(node.name), known ? "reconnected" : "enrolled", qPrintable(node.region));
-        return node;
     } catch (const StoreError &error) {
         return storeFailure("admitting a node", error);
     }
+    m_keys.insert(node.name, hello.publicKey);
+    m_pendingLastSeen.remove(node.name);
+    m_lastHeardMs.insert(node.name, monotonicMs());
+    node.status = NodeStatus::Ready;
+    m_nodes.insert(node.name, node);
+    if (!known)
+        emit nodeChanged({NodeChange::Kind::Joined, node});
+    else
+        emit nodeChanged({wasReady ? NodeChange::Kind::Updated : NodeChange::Kind::Ready, node});
+    qCInfo(lcFleet, "node %s %s in region %s", qPrintable(node.name), known ? "reconnected" : "enrolled", qPrintable(node.region));
+    return node;
 }
 
 void FleetService::heartbeat(const QString &nodeName)
@@ -240,6 +277,7 @@ void FleetService::heartbeat(const QString &nodeName)
     if (it == m_nodes.end())
         return;
     it->lastSeen = now();
+    m_lastHeardMs.insert(nodeName, monotonicMs());
     m_pendingLastSeen.insert(nodeName, it->lastSeen);
     if (it->status != NodeStatus::Ready)
         setStatus(*it, NodeStatus::Ready);
@@ -254,10 +292,10 @@ void FleetService::setStatus(Node &node, NodeStatus status)
 
 void FleetService::sweep()
 {
-    const QDateTime at = now();
+    const qint64 nowMs = monotonicMs();
     QHash<QString, std::pair<int, int>> perRegion; // ready, unreachable
     for (Node &node : m_nodes) {
-        if (node.status == NodeStatus::Ready && node.lastSeen.msecsTo(at) > m_options.graceMs)
+        if (node.status == NodeStatus::Ready && nowMs - m_lastHeardMs.value(node.name) > m_options.graceMs)
             setStatus(node, NodeStatus::Unreachable);
         auto &counts = perRegion[node.region];
         node.status == NodeStatus::Ready ? ++counts.first : ++counts.second;

@@ -4,6 +4,7 @@
 #include "fleettypes.h"
 #include "wireerror.h"
 
+#include <QElapsedTimer>
 #include <QHash>
 #include <QObject>
 #include <QTimer>
@@ -33,6 +34,8 @@ class FleetService final : public QObject
 
 public:
     using Clock = std::function<QDateTime()>;
+    static constexpr int kMaxRegionsPerApply = 1000;
+    static constexpr int kMaxSitesPerRegion = 1000;
 
     FleetService(Store &store, ServerMetrics &metrics, FleetOptions options,
                  Clock clock = {}, QObject *parent = nullptr);
@@ -63,10 +66,12 @@ public:
 
 signals:
     void nodeChanged(const Keel::NodeChange &change);
+    // The regions an apply created or updated, as stored.
     void topologyChanged(const QList<Keel::Region> &regions);
 
 private:
     QDateTime now() const;
+    qint64 monotonicMs() const;
     void setStatus(Node &node, NodeStatus status);
     WireError storeFailure(const char *what, const std::exception &error);
 
@@ -78,6 +83,8 @@ private:
     QHash<QString, Node> m_nodes;
     QHash<QString, QByteArray> m_keys;
     QHash<QString, QDateTime> m_pendingLastSeen;
+    QHash<QString, qint64> m_lastHeardMs; // monotonic, for liveness only
+    QElapsedTimer m_monotonic;
     QTimer m_sweepTimer;
     QTimer m_flushTimer;
 };

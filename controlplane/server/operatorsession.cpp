@@ -103,21 +103,22 @@ OperatorResponseBody OperatorSession::startWatch(const Op::Watch &watch)
 {
     if (watch.topics.isEmpty())
         return WireError{ErrorCode::BadRequest, QStringLiteral("a watch needs at least one topic"), QStringLiteral("topics")};
-    m_topics = QSet<WatchTopic>(watch.topics.cbegin(), watch.topics.cend());
-    if (!m_watch)
-        m_watch = connect(&m_events, &EventHub::published, this, &OperatorSession::forward);
-    const quint64 current = m_events.currentSequence();
+    QList<WatchEvent> missed;
     if (watch.resumeAfterSequence > 0) {
-        const auto missed = m_events.since(watch.resumeAfterSequence);
-        if (!missed) {
+        const auto held = m_events.since(watch.resumeAfterSequence);
+        if (!held) {
             return WireError{ErrorCode::FailedPrecondition,
                              QStringLiteral("events after sequence %1 are no longer held: list the current state again and watch from now").arg(watch.resumeAfterSequence),
                              QStringLiteral("resume_after_sequence")};
         }
-        // Sent right after the answer, before any live event can interleave.
-        m_replay = *missed;
+        missed = *held;
     }
-    return Op::WatchStarted{current};
+    m_topics = QSet<WatchTopic>(watch.topics.cbegin(), watch.topics.cend());
+    if (!m_watch)
+        m_watch = connect(&m_events, &EventHub::published, this, &OperatorSession::forward);
+    // Sent right after the answer, before any live event can interleave.
+    m_replay = std::move(missed);
+    return Op::WatchStarted{m_events.currentSequence()};
 }
 
 bool OperatorSession::wants(const WatchEvent &event) const

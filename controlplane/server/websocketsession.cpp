@@ -3,6 +3,7 @@
 #include "servermetrics.h"
 
 #include <QLoggingCategory>
+#include <QTimer>
 
 Q_LOGGING_CATEGORY(lcSession, "keel.session")
 
@@ -41,8 +42,15 @@ QString WebSocketSession::peer() const
 
 void WebSocketSession::send(const QByteArray &frame)
 {
-    if (!m_closing)
-        m_socket->sendBinaryMessage(frame);
+    if (m_closing)
+        return;
+    if (m_socket->bytesToWrite() + frame.size() > kMaxQueuedBytes) {
+        reject("slow_consumer", QStringLiteral("%1 bytes of answers are waiting to be read; the peer is not reading them")
+                                    .arg(m_socket->bytesToWrite()),
+               QWebSocketProtocol::CloseCodePolicyViolated);
+        return;
+    }
+    m_socket->sendBinaryMessage(frame);
 }
 
 void WebSocketSession::reject(const std::string &reasonLabel, const QString &why, QWebSocketProtocol::CloseCode code)
@@ -54,6 +62,11 @@ void WebSocketSession::reject(const std::string &reasonLabel, const QString &why
     qCWarning(lcSession, "closing %s connection from %s: %s", m_pathLabel.c_str(), qPrintable(peer()), qPrintable(why));
     // The close reason travels in a control frame: at most 123 bytes.
     m_socket->close(code, why.left(120));
+    // A peer that does not drain its socket never completes the close; do not keep it.
+    QTimer::singleShot(5000, m_socket, [socket = m_socket] {
+        if (socket->state() != QAbstractSocket::UnconnectedState)
+            socket->abort();
+    });
 }
 
 void WebSocketSession::onDisconnected()

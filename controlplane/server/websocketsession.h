@@ -21,11 +21,16 @@ public:
     WebSocketSession(QWebSocket *socket, std::string pathLabel, ServerMetrics &metrics, QObject *parent);
     ~WebSocketSession() override;
 
+    // Above this much unsent data a peer is not reading its answers: it is dropped rather
+    // than let the server buffer without end.
+    static constexpr qint64 kMaxQueuedBytes = 16 * 1024 * 1024;
+
     QString peer() const;
     void send(const QByteArray &frame);
     // Closes this connection only: logs `why`, counts it under `reasonLabel`.
     void reject(const std::string &reasonLabel, const QString &why,
                 QWebSocketProtocol::CloseCode code = QWebSocketProtocol::CloseCodeProtocolError);
+    bool isClosing() const { return m_closing; }
 
 signals:
     void closed();

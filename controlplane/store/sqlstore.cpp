@@ -258,6 +258,11 @@ std::optional<NodeRecord> SqlStore::node(const QString &name)
 
 void SqlStore::upsertNode(const NodeRecord &record)
 {
+    writeNode(record);
+}
+
+void SqlStore::writeNode(const NodeRecord &record)
+{
     const Node &n = record.node;
     run(m_db, QStringLiteral("INSERT INTO nodes (name, region, site, labels, public_key, agent_version, target_triple,"
                              " tiers, http_endpoint, admin_endpoint, enrolled_ms, last_seen_ms)"
@@ -292,8 +297,27 @@ void SqlStore::addJoinToken(const JoinTokenRecord &record)
 
 JoinTokenUse SqlStore::consumeJoinToken(const QByteArray &tokenHash, const QString &region, const QDateTime &now)
 {
-    const QString hash = QString::fromLatin1(tokenHash.toHex());
     Transaction tx(m_db);
+    const JoinTokenUse use = spendJoinToken(tokenHash, region, now);
+    if (use == JoinTokenUse::Consumed)
+        tx.commit();
+    return use;
+}
+
+JoinTokenUse SqlStore::enrollNode(const NodeRecord &record, const QByteArray &tokenHash, const QDateTime &now)
+{
+    Transaction tx(m_db);
+    const JoinTokenUse use = spendJoinToken(tokenHash, record.node.region, now);
+    if (use != JoinTokenUse::Consumed)
+        return use;
+    writeNode(record);
+    tx.commit();
+    return use;
+}
+
+JoinTokenUse SqlStore::spendJoinToken(const QByteArray &tokenHash, const QString &region, const QDateTime &now)
+{
+    const QString hash = QString::fromLatin1(tokenHash.toHex());
     QSqlQuery q = run(m_db, QStringLiteral("SELECT region, uses_left, expires_ms FROM join_tokens WHERE token_hash = ?"), {hash});
     if (!q.next())
         return JoinTokenUse::Unknown;
@@ -309,10 +333,7 @@ JoinTokenUse SqlStore::consumeJoinToken(const QByteArray &tokenHash, const QStri
         return JoinTokenUse::UsedUp;
     // The guard on uses_left keeps two concurrent replicas from spending the last use twice.
     QSqlQuery u = run(m_db, QStringLiteral("UPDATE join_tokens SET uses_left = uses_left - 1 WHERE token_hash = ? AND uses_left > 0"), {hash});
-    if (u.numRowsAffected() != 1)
-        return JoinTokenUse::UsedUp;
-    tx.commit();
-    return JoinTokenUse::Consumed;
+    return u.numRowsAffected() == 1 ? JoinTokenUse::Consumed : JoinTokenUse::UsedUp;
 }
 
 void SqlStore::addOperatorToken(const OperatorTokenRecord &record)

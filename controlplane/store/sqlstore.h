@@ -33,6 +33,8 @@ public:
     void addJoinToken(const JoinTokenRecord &record) override;
     JoinTokenUse consumeJoinToken(const QByteArray &tokenHash, const QString &region,
                                   const QDateTime &now) override;
+    JoinTokenUse enrollNode(const NodeRecord &record, const QByteArray &tokenHash,
+                            const QDateTime &now) override;
 
     void addOperatorToken(const OperatorTokenRecord &record) override;
     std::optional<OperatorTokenRecord> operatorToken(const QByteArray &tokenHash) override;
@@ -40,6 +42,9 @@ public:
 
 private:
     void migrate();
+    // Both run inside a caller's transaction.
+    JoinTokenUse spendJoinToken(const QByteArray &tokenHash, const QString &region, const QDateTime &now);
+    void writeNode(const NodeRecord &record);
     QSqlDatabase m_db;
     QString m_connectionName;
 };

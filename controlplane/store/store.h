@@ -71,6 +71,10 @@ public:
     // Atomically checks and uses one use of the token.
     virtual JoinTokenUse consumeJoinToken(const QByteArray &tokenHash, const QString &region,
                                           const QDateTime &now) = 0;
+    // Spends one use of the token and stores the new node in one transaction: either both
+    // happen or neither does. Returns Consumed when the node was stored.
+    virtual JoinTokenUse enrollNode(const NodeRecord &record, const QByteArray &tokenHash,
+                                    const QDateTime &now) = 0;
 
     virtual void addOperatorToken(const OperatorTokenRecord &record) = 0;
     virtual std::optional<OperatorTokenRecord> operatorToken(const QByteArray &tokenHash) = 0;

@@ -26,7 +26,7 @@ FleetFeed::FleetFeed(KeelClient *client, NodeTableModel *nodes, RegionListModel 
     connect(m_client, &KeelClient::connected, this, &FleetFeed::onConnected);
     connect(m_client, &KeelClient::disconnected, this, &FleetFeed::onDisconnected);
     connect(m_client, &KeelClient::nodeChanged, m_nodes, &NodeTableModel::applyChange);
-    connect(m_client, &KeelClient::topologyChanged, m_regions, &RegionListModel::setRegions);
+    connect(m_client, &KeelClient::topologyChanged, m_regions, &RegionListModel::upsertRegions);
 }
 
 FleetFeed::~FleetFeed() = default;

@@ -1,5 +1,7 @@
 #include "regionlistmodel.h"
 
+#include <algorithm>
+
 namespace Keel {
 
 RegionListModel::RegionListModel(QObject *parent)
@@ -53,6 +55,20 @@ void RegionListModel::setRegions(const QList<Region> &regions)
     beginResetModel();
     m_regions = regions;
     endResetModel();
+}
+
+void RegionListModel::upsertRegions(const QList<Region> &regions)
+{
+    QList<Region> merged = m_regions;
+    for (const Region &region : regions) {
+        auto it = std::find_if(merged.begin(), merged.end(), [&](const Region &r) { return r.name == region.name; });
+        if (it != merged.end())
+            *it = region;
+        else
+            merged.append(region);
+    }
+    std::sort(merged.begin(), merged.end(), [](const Region &a, const Region &b) { return a.name < b.name; });
+    setRegions(merged);
 }
 
 void RegionListModel::clear()

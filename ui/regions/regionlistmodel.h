@@ -30,6 +30,8 @@ public:
     QHash<int, QByteArray> roleNames() const override;
 
     void setRegions(const QList<Region> &regions);
+    // A topology event names only the regions it created or updated.
+    void upsertRegions(const QList<Region> &regions);
     void clear();
     int regionCount() const { return int(m_regions.size()); }
     const Region &regionAt(int row) const { return m_regions.at(row); }

@@ -1,4 +1,5 @@
 #include "agentchannelcodec.h"
+#include "agentsession.h"
 #include "controlplane.h"
 #include "controlplaneserver.h"
 #include "keelclient.h"
@@ -161,7 +162,7 @@ private slots:
     {
         auto socket = open("/v1/agent");
         QVERIFY(socket);
-        socket->sendBinaryMessage(QByteArray(int(ControlPlaneServer::kMaxAgentMessageBytes) + 1, 'x'));
+        socket->sendBinaryMessage(QByteArray(int(AgentSession::kMaxHandshakeMessageBytes) + 1, 'x'));
         QTRY_COMPARE_WITH_TIMEOUT(socket->state(), QAbstractSocket::UnconnectedState, 10000);
         QTRY_COMPARE(m_cp->metrics().framesRejectedForTest("agent", "oversized"), 1.0);
     }
