@@ -1,0 +1,302 @@
+// The AOT tier end to end: WAT -> wasm (libwabt) -> keel-aot -> AotObject/AotInstance.
+#include "watmodule.h"
+
+#include "common/moduledigest.h"
+#include "load/aotinstance.h"
+#include "load/aotobject.h"
+
+#include <QElapsedTimer>
+#include <QFile>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <atomic>
+#include <thread>
+#include <vector>
+
+using namespace keel::aot;
+
+namespace {
+
+const char kTarget[] = "x86_64-linux-gnu";
+
+const QByteArray kModule = R"((module
+  (import "env" "add" (func $add (param i32 i32) (result i32)))
+  (memory (export "memory") 1 100)
+  (func (export "answer") (result i32) i32.const 42)
+  (func (export "viaHost") (param i32) (result i32) (call $add (local.get 0) (i32.const 1)))
+  (func (export "boom") unreachable)
+  (func (export "spin") (loop $l (br $l)))
+  (func $rec (export "recurse") (param i32) (result i32) (local $r i32)
+    (local.set $r (call $rec (i32.add (local.get 0) (i32.const 1))))
+    (i32.store (i32.and (local.get 0) (i32.const 0xffc)) (local.get $r))
+    (i32.xor (local.get $r) (local.get 0)))
+  (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
+  (func (export "oob") (result i32) (i32.load (i32.const -4)))
+  (func (export "f64id") (param f64) (result f64) (f64.add (local.get 0) (f64.const 0.5)))
+))";
+
+} // namespace
+
+class tst_Aot : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void roundTrip();
+    void hostImportAndMemory();
+    void trapThenServeAgain();
+    void outOfBoundsTraps();
+    void infiniteLoopHitsDeadline();
+    void recursionTraps();
+    void memoryGrowthStopsAtLimit();
+    void initialMemoryAboveLimitRefused();
+    void concurrentTrapsDoNotInterfere();
+    void ungrantedImportNamed();
+    void wrongDigestRefused();
+    void wrongTargetRefused();
+    void invalidModuleRefusedWithWabtMessage();
+
+private:
+    QString buildObject(const QByteArray &wat, const QString &name);
+    std::unique_ptr<AotInstance> instance(AotLimits limits = {});
+
+    QTemporaryDir m_dir;
+    QString m_wasm;
+    QString m_object;
+    std::string m_digest;
+    std::shared_ptr<AotObject> m_loaded;
+};
+
+QString tst_Aot::buildObject(const QByteArray &wat, const QString &name)
+{
+    QString error;
+    const QByteArray wasm = watToWasm(wat, &error);
+    if (wasm.isEmpty())
+        qFatal("WAT did not parse: %s", qPrintable(error));
+    const QString wasmPath = m_dir.filePath(name + ".wasm");
+    QFile out(wasmPath);
+    if (!out.open(QIODevice::WriteOnly) || out.write(wasm) != wasm.size())
+        qFatal("cannot write %s", qPrintable(wasmPath));
+    out.close();
+    QProcess aot;
+    aot.start(QStringLiteral(KEEL_AOT_BINARY), {wasmPath, QStringLiteral("-o"), m_dir.filePath(name + ".so")});
+    if (!aot.waitForFinished(120000) || aot.exitCode() != 0)
+        qFatal("keel-aot failed: %s", aot.readAllStandardError().constData());
+    return wasmPath;
+}
+
+std::unique_ptr<AotInstance> tst_Aot::instance(AotLimits limits)
+{
+    std::string error;
+    auto resolver = [](const AotImport &import) -> std::optional<AotHostFunction> {
+        if (import.module != "env" || import.name != "add")
+            return std::nullopt;
+        return [](AotInstance &, const uint64_t *args, uint64_t *results) {
+            results[0] = static_cast<uint32_t>(args[0] + args[1]);
+            return AotTrapCode::None;
+        };
+    };
+    auto inst = m_loaded->instantiate(resolver, limits, &error);
+    if (!inst)
+        qWarning("instantiate: %s", error.c_str());
+    return inst;
+}
+
+void tst_Aot::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+    m_wasm = buildObject(kModule, QStringLiteral("probe"));
+    m_object = m_dir.filePath(QStringLiteral("probe.so"));
+    std::string error;
+    m_digest = *fileDigest(m_wasm.toStdString(), &error);
+    m_loaded = AotObject::open(m_object.toStdString(), {m_digest, "probe.wasm", kTarget}, &error);
+    QVERIFY2(m_loaded, error.c_str());
+    QCOMPARE(m_loaded->metadata().moduleDigest, m_digest);
+    QCOMPARE(m_loaded->imports().size(), size_t(1));
+}
+
+void tst_Aot::roundTrip()
+{
+    auto inst = instance();
+    QVERIFY(inst);
+    uint64_t result = 0;
+    const AotCallResult r = inst->call(inst->findExport("answer"), {}, {&result, 1}, 1'000'000'000);
+    QVERIFY2(r.ok(), r.message.c_str());
+    QCOMPARE(result, uint64_t(42));
+
+    double in = 1.25;
+    uint64_t bits;
+    std::memcpy(&bits, &in, sizeof bits);
+    QVERIFY(inst->call(inst->findExport("f64id"), {&bits, 1}, {&result, 1}, 0).ok());
+    double out;
+    std::memcpy(&out, &result, sizeof out);
+    QCOMPARE(out, 1.75);
+}
+
+void tst_Aot::hostImportAndMemory()
+{
+    auto inst = instance();
+    QVERIFY(inst);
+    uint64_t arg = 41, result = 0;
+    QVERIFY(inst->call(inst->findExport("viaHost"), {&arg, 1}, {&result, 1}, 1'000'000'000).ok());
+    QCOMPARE(result, uint64_t(42));
+    QVERIFY(inst->memoryBase());
+    QCOMPARE(inst->memorySize(), size_t(65536));
+}
+
+void tst_Aot::trapThenServeAgain()
+{
+    auto inst = instance();
+    const AotCallResult r = inst->call(inst->findExport("boom"), {}, {}, 1'000'000'000);
+    QCOMPARE(r.trap, AotTrapCode::Unreachable);
+    QVERIFY(!r.message.empty());
+    auto fresh = instance();
+    uint64_t result = 0;
+    QVERIFY(fresh->call(fresh->findExport("answer"), {}, {&result, 1}, 0).ok());
+    QCOMPARE(result, uint64_t(42));
+}
+
+void tst_Aot::outOfBoundsTraps()
+{
+    auto inst = instance();
+    uint64_t result = 0;
+    QCOMPARE(inst->call(inst->findExport("oob"), {}, {&result, 1}, 0).trap, AotTrapCode::OutOfBounds);
+}
+
+void tst_Aot::infiniteLoopHitsDeadline()
+{
+    auto inst = instance();
+    QElapsedTimer timer;
+    timer.start();
+    const AotCallResult r = inst->call(inst->findExport("spin"), {}, {}, 200'000'000);
+    const qint64 elapsed = timer.elapsed();
+    QCOMPARE(r.trap, AotTrapCode::Deadline);
+    QVERIFY2(elapsed >= 200 && elapsed < 200 + 100, qPrintable(QString::number(elapsed)));
+}
+
+void tst_Aot::recursionTraps()
+{
+    // On a worker thread, as in the agent; the deadline is only a safety net.
+    AotCallResult r;
+    std::thread worker([&] {
+        auto inst = instance();
+        uint64_t arg = 0, result = 0;
+        r = inst->call(inst->findExport("recurse"), {&arg, 1}, {&result, 1}, 10'000'000'000);
+    });
+    worker.join();
+    QCOMPARE(r.trap, AotTrapCode::StackExhausted);
+    // and the main thread too, whose stack grows on demand
+    auto inst = instance();
+    uint64_t arg = 0, result = 0;
+    QCOMPARE(inst->call(inst->findExport("recurse"), {&arg, 1}, {&result, 1}, 10'000'000'000).trap,
+             AotTrapCode::StackExhausted);
+}
+
+void tst_Aot::memoryGrowthStopsAtLimit()
+{
+    AotLimits limits;
+    limits.memoryBytes = 3 * 65536;
+    auto inst = instance(limits);
+    const int grow = inst->findExport("grow");
+    uint64_t pages = 2, result = 0;
+    QVERIFY(inst->call(grow, {&pages, 1}, {&result, 1}, 0).ok());
+    QCOMPARE(result, uint64_t(1)); // previous size
+    pages = 1;
+    QVERIFY(inst->call(grow, {&pages, 1}, {&result, 1}, 0).ok());
+    QCOMPARE(result, uint64_t(0xffffffffu)); // refused: 4 pages > 3
+    QCOMPARE(inst->memoryPages(), 3u);
+}
+
+void tst_Aot::initialMemoryAboveLimitRefused()
+{
+    AotLimits limits;
+    limits.memoryBytes = 0;
+    std::string error;
+    auto inst = m_loaded->instantiate(
+        [](const AotImport &) { return AotHostFunction([](AotInstance &, const uint64_t *, uint64_t *) { return AotTrapCode::None; }); },
+        limits, &error);
+    QVERIFY(!inst);
+    QVERIFY2(error.find("memory limit") != std::string::npos, error.c_str());
+}
+
+void tst_Aot::concurrentTrapsDoNotInterfere()
+{
+    std::atomic<int> wrong{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 8; ++t) {
+        threads.emplace_back([&, t] {
+            auto inst = instance();
+            uint64_t result = 0;
+            for (int i = 0; i < 300; ++i) {
+                switch ((i + t) % 3) {
+                case 0:
+                    if (inst->call(inst->findExport("boom"), {}, {}, 1'000'000'000).trap != AotTrapCode::Unreachable)
+                        ++wrong;
+                    break;
+                case 1:
+                    if (inst->call(inst->findExport("oob"), {}, {&result, 1}, 1'000'000'000).trap
+                        != AotTrapCode::OutOfBounds)
+                        ++wrong;
+                    break;
+                default:
+                    result = 0;
+                    if (!inst->call(inst->findExport("answer"), {}, {&result, 1}, 1'000'000'000).ok() || result != 42)
+                        ++wrong;
+                }
+            }
+        });
+    }
+    for (std::thread &t : threads)
+        t.join();
+    QCOMPARE(wrong.load(), 0);
+}
+
+void tst_Aot::ungrantedImportNamed()
+{
+    std::string error;
+    auto inst = m_loaded->instantiate([](const AotImport &) { return std::nullopt; }, {}, &error);
+    QVERIFY(!inst);
+    QVERIFY2(error.find("'env' 'add'") != std::string::npos, error.c_str());
+    QVERIFY2(error.find("does not grant") != std::string::npos, error.c_str());
+}
+
+void tst_Aot::wrongDigestRefused()
+{
+    std::string error;
+    const std::string other = "sha256:" + std::string(64, 'a');
+    QVERIFY(!AotObject::open(m_object.toStdString(), {other, "probe.wasm", kTarget}, &error));
+    const std::string expected = "probe.so was built from " + m_digest + " but probe.wasm is " + other
+                                 + ": rebuild it with keel-aot";
+    QCOMPARE(QString::fromStdString(error), QString::fromStdString(expected));
+}
+
+void tst_Aot::wrongTargetRefused()
+{
+    std::string error;
+    QVERIFY(!AotObject::open(m_object.toStdString(), {m_digest, "probe.wasm", "aarch64-linux-gnu"}, &error));
+    QVERIFY2(error.find("was built for x86_64-linux-gnu but this agent runs on aarch64-linux-gnu")
+                 != std::string::npos,
+             error.c_str());
+}
+
+void tst_Aot::invalidModuleRefusedWithWabtMessage()
+{
+    const QString bad = m_dir.filePath(QStringLiteral("bad.wasm"));
+    QFile out(bad);
+    QVERIFY(out.open(QIODevice::WriteOnly));
+    out.write(QByteArray("\0asm\1\0\0\0\x7f", 9));
+    out.close();
+    QProcess aot;
+    aot.start(QStringLiteral(KEEL_AOT_BINARY), {bad, QStringLiteral("-o"), m_dir.filePath(QStringLiteral("bad.so"))});
+    QVERIFY(aot.waitForFinished(60000));
+    QCOMPARE(aot.exitCode(), 1);
+    const QByteArray err = aot.readAllStandardError();
+    QVERIFY2(err.contains("invalid module") && err.contains("error"), err.constData());
+    QVERIFY(!QFile::exists(m_dir.filePath(QStringLiteral("bad.so"))));
+}
+
+QTEST_GUILESS_MAIN(tst_Aot)
+#include "tst_aot.moc"
