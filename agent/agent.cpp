@@ -1,5 +1,6 @@
 #include "agent.h"
 
+#include "componentruntime.h"
 #include "control/controlchannel.h"
 #include "log.h"
 #include "targettriple.h"
@@ -35,11 +36,14 @@ Agent::Agent(AgentOptions options)
     : m_options(std::move(options))
     , m_signals(m_io, SIGINT, SIGTERM)
     , m_metrics(KEEL_VERSION, m_options.name, m_options.region)
-    , m_dataPlane(m_options.name)
+    , m_dataPlane(m_options.name, m_io, m_metrics)
     , m_admin(m_metrics)
     , m_dataServer(
-          m_io, "data", [this](const HttpRequest &r) { return m_dataPlane.handle(r); }, m_metrics,
-          dataLimits())
+          m_io, "data",
+          [this](const HttpRequest &r, const HttpServer::Peer &peer, HttpServer::Respond respond) {
+              m_dataPlane.handle(r, peer, std::move(respond));
+          },
+          m_metrics, dataLimits())
     , m_adminServer(
           m_io, "admin", [this](const HttpRequest &r) { return m_admin.handle(r); }, m_metrics, {})
 {
@@ -72,6 +76,19 @@ int Agent::start()
         logError(error);
         return kExitBadSetup;
     }
+
+    ComponentRuntime::Options runtimeOptions;
+    runtimeOptions.kvDirectory = (dataDir / "kv").string();
+    m_runtime = std::make_unique<ComponentRuntime>(runtimeOptions, [](std::string_view line) {
+        logInfo("component " + std::string(line));
+    });
+    m_dataPlane.setRuntime(m_runtime.get());
+    m_metrics.setComponentMemorySource([this] {
+        std::vector<std::pair<std::string, double>> memory;
+        for (const Component *c : m_runtime->components())
+            memory.emplace_back(c->config().name, double(c->linearMemoryBytes()));
+        return memory;
+    });
 
     if (!listen(m_dataServer, m_options.http, "--http")
         || !listen(m_adminServer, m_options.admin, "--admin"))

@@ -15,6 +15,7 @@
 
 namespace keel::agent {
 
+class ComponentRuntime;
 class ControlChannel;
 
 // One edge node: wires the listeners, the identity and the control channel onto a
@@ -46,6 +47,8 @@ private:
     boost::asio::signal_set m_signals;
     AgentMetrics m_metrics;
     std::optional<NodeIdentity> m_identity;
+    // Before the servers: destroyed after them, joining its workers first.
+    std::unique_ptr<ComponentRuntime> m_runtime;
     DataPlane m_dataPlane;
     AdminService m_admin;
     HttpServer m_dataServer;

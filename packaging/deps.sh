@@ -11,6 +11,8 @@ KEEL_DEBIAN_PACKAGES=(
   libqt6sql6-sqlite libgl-dev
   # wire protocol, metrics, Wasm
   libprotobuf-dev protobuf-compiler prometheus-cpp-dev wabt
+  # agent: node-local kv for components
+  libsqlite3-dev
   # agent: lean networking stack, options, identity keys
   libboost1.81-dev libboost-program-options1.81-dev libsodium-dev
   # manifests and topology files

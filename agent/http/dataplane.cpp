@@ -1,8 +1,15 @@
 #include "dataplane.h"
 
+#include "componentruntime.h"
+#include "log.h"
+#include "metrics/agentmetrics.h"
+
+#include <boost/asio/post.hpp>
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
+
+#include <chrono>
 
 namespace keel::agent {
 
@@ -18,33 +25,119 @@ HttpResponse jsonResponse(http::status status, const boost::json::object &body)
     return response;
 }
 
+HttpResponse toHttp(ComponentResponse &&answer)
+{
+    HttpResponse response;
+    response.version(11);
+    response.result(answer.status);
+    if (answer.error != ComponentError::None) {
+        // The reason goes to the log, not to the client: it may name host details.
+        response.set(http::field::content_type, "application/json");
+        response.body() = boost::json::serialize(boost::json::object{
+            {"error", std::string(errorKindName(answer.error))}, {"status", answer.status}});
+        return response;
+    }
+    for (auto &[name, value] : answer.headers)
+        response.insert(name, value);
+    response.body() = std::move(answer.body);
+    return response;
+}
+
 } // namespace
 
-DataPlane::DataPlane(std::string nodeName)
+DataPlane::DataPlane(std::string nodeName, boost::asio::io_context &io, AgentMetrics &metrics)
     : m_nodeName(std::move(nodeName))
+    , m_io(io)
+    , m_metrics(metrics)
 {
 }
 
-HttpResponse DataPlane::handle(const HttpRequest &request) const
+HttpResponse DataPlane::listComponents(const HttpRequest &request) const
 {
-    std::string_view path = request.target();
-    path = path.substr(0, path.find('?'));
+    if (request.method() != http::verb::get && request.method() != http::verb::head) {
+        HttpResponse response{http::status::method_not_allowed, 11};
+        response.set(http::field::allow, "GET, HEAD");
+        return response;
+    }
+    boost::json::array components;
+    if (m_runtime) {
+        for (const Component *c : m_runtime->components()) {
+            const auto &config = c->config();
+            components.push_back(boost::json::object{
+                {"name", config.name},
+                {"version", config.version},
+                {"abi", config.abi == ComponentConfig::Abi::Wagi ? "wagi" : "keel"},
+                {"tier", std::string(c->tier())}});
+        }
+    }
+    return jsonResponse(http::status::ok, {{"node", m_nodeName}, {"components", std::move(components)}});
+}
+
+void DataPlane::handle(const HttpRequest &request, const HttpServer::Peer &peer, HttpServer::Respond respond)
+{
+    const std::string_view target = request.target();
+    const auto question = target.find('?');
+    const std::string_view path = target.substr(0, question);
 
     if (path == "/") {
-        if (request.method() != http::verb::get && request.method() != http::verb::head) {
-            HttpResponse response{http::status::method_not_allowed, 11};
-            response.set(http::field::allow, "GET, HEAD");
-            return response;
-        }
-        return jsonResponse(http::status::ok,
-                            {{"node", m_nodeName}, {"components", boost::json::array()}});
+        respond(listComponents(request));
+        return;
+    }
+    // The server only passes origin-form targets, so path starts with '/'.
+    const auto slash = path.find('/', 1);
+    const std::string_view name = path.substr(1, slash == std::string_view::npos ? path.npos : slash - 1);
+    const Component *component = m_runtime ? m_runtime->find(name) : nullptr;
+    if (!component) {
+        std::string message = "no component named \"";
+        message.append(name).append("\" on node ").append(m_nodeName);
+        respond(jsonResponse(http::status::not_found, {{"error", message}}));
+        return;
     }
 
-    // The server only passes origin-form targets, so path starts with '/'.
-    const std::string_view component = path.substr(1, path.find('/', 1) - 1);
-    std::string message = "no component named \"";
-    message.append(component).append("\" on node ").append(m_nodeName);
-    return jsonResponse(http::status::not_found, {{"error", message}});
+    ComponentRequest call;
+    call.method = std::string(request.method_string());
+    call.path = slash == std::string_view::npos ? "/" : std::string(path.substr(slash));
+    if (question != std::string_view::npos)
+        call.query = std::string(target.substr(question + 1));
+    for (const auto &field : request)
+        call.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+    call.body = request.body();
+    call.remoteAddress = peer.remote.address().to_string();
+    call.serverName = peer.local.address().to_string();
+    call.serverPort = std::to_string(peer.local.port());
+    call.protocol = request.version() == 10 ? "HTTP/1.0" : "HTTP/1.1";
+
+    const std::string componentName(name);
+    const std::string tier(component->tier());
+    const auto started = std::chrono::steady_clock::now();
+    auto done = [this, componentName, tier, started, respond](ComponentResponse answer) {
+        // On a worker: hop back to the io_context for metrics, logging and the answer.
+        boost::asio::post(m_io, [this, componentName, tier, started, respond,
+                                 answer = std::move(answer)]() mutable {
+            const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+            if (answer.instantiationSeconds >= 0)
+                m_metrics.observeInstantiation(componentName, tier, answer.instantiationSeconds, answer.coldStart);
+            const bool failed = answer.error != ComponentError::None;
+            m_metrics.countComponentRequest(componentName, tier, answer.status,
+                                            failed ? errorKindName(answer.error) : std::string_view(), seconds);
+            if (failed)
+                logError("component " + componentName + ": " + std::string(errorKindName(answer.error)) + ": "
+                         + answer.detail);
+            respond(toHttp(std::move(answer)));
+        });
+    };
+    switch (m_runtime->dispatch(name, std::move(call), std::move(done))) {
+    case ComponentRuntime::Dispatch::Accepted:
+        return;
+    case ComponentRuntime::Dispatch::Unknown:
+        respond(jsonResponse(http::status::not_found, {{"error", "no component named \"" + componentName + "\""}}));
+        return;
+    case ComponentRuntime::Dispatch::Overloaded:
+        m_metrics.countComponentRequest(componentName, tier, 503, {}, 0);
+        respond(jsonResponse(http::status::service_unavailable,
+                             {{"error", "component " + componentName + " is overloaded; retry later"}}));
+        return;
+    }
 }
 
 } // namespace keel::agent

@@ -6,17 +6,29 @@
 
 namespace keel::agent {
 
-// The --http port: component C answers under /C/... once the runtime exists. Until
-// then every component path is a clear 404 and / lists the (empty) component set.
+class AgentMetrics;
+class ComponentRuntime;
+
+// The --http port: component C answers under /C/... (it sees the rest of the path), and
+// / lists the components. Guest code runs on the runtime's workers; answers come back
+// to the io_context through the server's continuation.
 class DataPlane final
 {
 public:
-    explicit DataPlane(std::string nodeName);
+    DataPlane(std::string nodeName, boost::asio::io_context &io, AgentMetrics &metrics);
 
-    HttpResponse handle(const HttpRequest &request) const;
+    // Until set (or when null), every component path is a 404.
+    void setRuntime(ComponentRuntime *runtime) { m_runtime = runtime; }
+
+    void handle(const HttpRequest &request, const HttpServer::Peer &peer, HttpServer::Respond respond);
 
 private:
+    HttpResponse listComponents(const HttpRequest &request) const;
+
     std::string m_nodeName;
+    boost::asio::io_context &m_io;
+    AgentMetrics &m_metrics;
+    ComponentRuntime *m_runtime = nullptr;
 };
 
 } // namespace keel::agent

@@ -42,6 +42,17 @@ void logFailure(std::string_view what, std::exception_ptr failure)
 
 HttpServer::HttpServer(asio::io_context &io, std::string name, Handler handler,
                        AgentMetrics &metrics, Limits limits)
+    : HttpServer(
+          io, std::move(name),
+          [handler = std::move(handler)](const HttpRequest &request, const Peer &, Respond respond) {
+              respond(handler(request));
+          },
+          metrics, limits)
+{
+}
+
+HttpServer::HttpServer(asio::io_context &io, std::string name, AsyncHandler handler,
+                       AgentMetrics &metrics, Limits limits)
     : m_io(io)
     , m_name(std::move(name))
     , m_handler(std::move(handler))
@@ -179,7 +190,17 @@ asio::awaitable<void> HttpServer::serve(tcp::socket socket)
             co_await refuse(stream, http::status::bad_request); // absolute-form or '*'
             break;
         }
-        HttpResponse response = m_handler(request);
+        Peer peer;
+        peer.remote = stream.socket().remote_endpoint(ignored);
+        peer.local = stream.socket().local_endpoint(ignored);
+        HttpResponse response = co_await asio::async_initiate<const asio::use_awaitable_t<> &,
+                                                              void(HttpResponse)>(
+            [this, &request, &peer](auto handler) {
+                // std::function needs a copyable callable; the completion handler is not.
+                auto shared = std::make_shared<decltype(handler)>(std::move(handler));
+                m_handler(request, peer, [shared](HttpResponse r) { (*shared)(std::move(r)); });
+            },
+            asio::use_awaitable);
         response.version(request.version());
         keepAlive = request.keep_alive() && !m_stopping;
         response.keep_alive(keepAlive);

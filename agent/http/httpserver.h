@@ -21,8 +21,9 @@ using HttpResponse = boost::beast::http::response<boost::beast::http::string_bod
 
 // A small HTTP/1.1 server with keep-alive on the agent's one io_context. It owns the
 // protocol chores (limits, timeouts, HEAD, Content-Length, counting) and hands every
-// well-formed request to a handler, so the data plane and the admin port stay plain
-// request -> response functions.
+// well-formed request to a handler. A handler answers through a continuation, so one
+// that waits (the data plane waits for a worker running guest code) never blocks the
+// io_context; the admin port's plain request -> response function is wrapped.
 class HttpServer final
 {
 public:
@@ -36,10 +37,20 @@ public:
         std::size_t maxConnections = 256;
     };
 
-    // Answers synchronously: every current handler has its answer at hand. The Wasm
-    // runtime may turn this into a continuation when handlers start to wait.
+    // Where a request came from and arrived, for handlers that pass it on (CGI).
+    struct Peer
+    {
+        boost::asio::ip::tcp::endpoint remote;
+        boost::asio::ip::tcp::endpoint local;
+    };
+    // Must be called exactly once, on the io_context's thread.
+    using Respond = std::function<void(HttpResponse)>;
+    using AsyncHandler = std::function<void(const HttpRequest &, const Peer &, Respond)>;
     using Handler = std::function<HttpResponse(const HttpRequest &)>;
 
+    HttpServer(boost::asio::io_context &io, std::string name, AsyncHandler handler,
+               AgentMetrics &metrics, Limits limits);
+    // For handlers that have their answer at hand.
     HttpServer(boost::asio::io_context &io, std::string name, Handler handler,
                AgentMetrics &metrics, Limits limits);
     HttpServer(const HttpServer &) = delete;
@@ -61,7 +72,7 @@ private:
 
     boost::asio::io_context &m_io;
     std::string m_name;
-    Handler m_handler;
+    AsyncHandler m_handler;
     AgentMetrics &m_metrics;
     Limits m_limits;
     boost::asio::ip::tcp::acceptor m_acceptor;

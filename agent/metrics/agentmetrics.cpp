@@ -45,6 +45,23 @@ AgentMetrics::AgentMetrics(std::string_view version, std::string_view node, std:
     , m_residentMemory(gauge(m_registry, "process_resident_memory_bytes",
                              "Resident memory size in bytes")
                            .Add({}))
+    , m_componentRequests(counter(m_registry, "keel_agent_component_requests_total",
+                                  "Requests answered per component, by HTTP status code"))
+    , m_componentErrors(counter(m_registry, "keel_agent_component_errors_total",
+                                "Component failures by kind (trap, deadline, memory, response_too_large, "
+                                "bad_output, instantiation)"))
+    , m_requestDuration(prometheus::BuildHistogram()
+                            .Name("keel_agent_request_duration_seconds")
+                            .Help("Time from dispatch to a component's answer, by component and tier")
+                            .Register(m_registry))
+    , m_instantiation(prometheus::BuildHistogram()
+                          .Name("keel_agent_instantiation_seconds")
+                          .Help("Time to instantiate a component's module, by component and tier")
+                          .Register(m_registry))
+    , m_coldStarts(counter(m_registry, "keel_agent_cold_starts_total",
+                           "First instantiations of a component since the agent started"))
+    , m_componentMemory(gauge(m_registry, "keel_agent_component_memory_bytes",
+                              "Linear memory held by a component's live instances"))
 {
     gauge(m_registry, "keel_agent_info", "The agent's version and identity; always 1")
         .Add({{"version", std::string(version)},
@@ -103,8 +120,64 @@ void AgentMetrics::countRefusedConnection(std::string_view listener)
     m_refusedConnections.Add({{"listener", std::string(listener)}}).Increment();
 }
 
+void AgentMetrics::registerComponent(const std::string &component, const std::string &tier)
+{
+    // Buckets from a fast interpreted call to a long deadline, and from a cached
+    // instantiation to a large module's.
+    static const prometheus::Histogram::BucketBoundaries duration{
+        0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+    static const prometheus::Histogram::BucketBoundaries instantiation{
+        0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1};
+    ComponentSeries &series = m_components[component];
+    series.duration = &m_requestDuration.Add({{"component", component}, {"tier", tier}}, duration);
+    series.instantiation = &m_instantiation.Add({{"component", component}, {"tier", tier}}, instantiation);
+    series.coldStarts = &m_coldStarts.Add({{"component", component}});
+    series.memory = &m_componentMemory.Add({{"component", component}});
+    for (const char *kind : {"trap", "deadline", "memory", "response_too_large", "bad_output", "instantiation"})
+        series.errors[kind] = &m_componentErrors.Add({{"component", component}, {"kind", kind}});
+}
+
+void AgentMetrics::countComponentRequest(const std::string &component, const std::string &tier,
+                                         unsigned code, std::string_view errorKind, double seconds)
+{
+    auto it = m_components.find(component);
+    if (it == m_components.end()) {
+        registerComponent(component, tier);
+        it = m_components.find(component);
+    }
+    ComponentSeries &series = it->second;
+    auto &requests = series.requests[code];
+    if (!requests)
+        requests = &m_componentRequests.Add({{"component", component}, {"code", std::to_string(code)}});
+    requests->Increment();
+    series.duration->Observe(seconds);
+    if (!errorKind.empty()) {
+        if (auto e = series.errors.find(errorKind); e != series.errors.end())
+            e->second->Increment();
+    }
+}
+
+void AgentMetrics::observeInstantiation(const std::string &component, const std::string &tier,
+                                        double seconds, bool coldStart)
+{
+    auto it = m_components.find(component);
+    if (it == m_components.end()) {
+        registerComponent(component, tier);
+        it = m_components.find(component);
+    }
+    it->second.instantiation->Observe(seconds);
+    if (coldStart)
+        it->second.coldStarts->Increment();
+}
+
 std::string AgentMetrics::scrape()
 {
+    if (m_memorySource) {
+        for (const auto &[component, bytes] : m_memorySource()) {
+            if (auto it = m_components.find(component); it != m_components.end())
+                it->second.memory->Set(bytes);
+        }
+    }
     m_residentMemory.Set(residentMemoryBytes());
     return prometheus::TextSerializer().Serialize(m_registry.Collect());
 }

@@ -3,8 +3,11 @@
 #include <prometheus/counter.h>
 #include <prometheus/family.h>
 #include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 
+#include <functional>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,6 +31,17 @@ public:
     void countHttpRequest(std::string_view listener, unsigned status);
     void countBadRequest();
     void countRefusedConnection(std::string_view listener);
+
+    // Components: every series of a component starts at 0 when it is registered.
+    void registerComponent(const std::string &component, const std::string &tier);
+    // One answered request: code is the HTTP status, errorKind empty when none.
+    void countComponentRequest(const std::string &component, const std::string &tier,
+                               unsigned code, std::string_view errorKind, double seconds);
+    void observeInstantiation(const std::string &component, const std::string &tier,
+                              double seconds, bool coldStart);
+    // Read at each scrape: linear memory per component.
+    using MemorySource = std::function<std::vector<std::pair<std::string, double>>()>;
+    void setComponentMemorySource(MemorySource source) { m_memorySource = std::move(source); }
 
     // The Prometheus text exposition (format 0.0.4); refreshes the process gauges first.
     std::string scrape();
@@ -54,6 +68,25 @@ private:
     prometheus::Gauge &m_residentMemory;
     // Looked up per request; a short vector beats building a label map each time.
     std::vector<HttpSeries> m_httpSeries;
+
+    // Per-component series, resolved once at registration.
+    struct ComponentSeries
+    {
+        prometheus::Histogram *duration = nullptr;
+        prometheus::Histogram *instantiation = nullptr;
+        prometheus::Counter *coldStarts = nullptr;
+        prometheus::Gauge *memory = nullptr;
+        std::map<std::string, prometheus::Counter *, std::less<>> errors;
+        std::map<unsigned, prometheus::Counter *> requests;
+    };
+    prometheus::Family<prometheus::Counter> &m_componentRequests;
+    prometheus::Family<prometheus::Counter> &m_componentErrors;
+    prometheus::Family<prometheus::Histogram> &m_requestDuration;
+    prometheus::Family<prometheus::Histogram> &m_instantiation;
+    prometheus::Family<prometheus::Counter> &m_coldStarts;
+    prometheus::Family<prometheus::Gauge> &m_componentMemory;
+    std::map<std::string, ComponentSeries, std::less<>> m_components;
+    MemorySource m_memorySource;
 };
 
 } // namespace keel::agent

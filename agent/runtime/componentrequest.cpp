@@ -1,0 +1,76 @@
+#include "componentrequest.h"
+
+namespace keel::agent {
+
+std::string_view errorKindName(ComponentError error)
+{
+    switch (error) {
+    case ComponentError::None: return "none";
+    case ComponentError::Trap: return "trap";
+    case ComponentError::Deadline: return "deadline";
+    case ComponentError::Memory: return "memory";
+    case ComponentError::ResponseTooLarge: return "response_too_large";
+    case ComponentError::BadOutput: return "bad_output";
+    case ComponentError::Instantiation: return "instantiation";
+    }
+    return "unknown";
+}
+
+ComponentResponse ComponentResponse::failure(unsigned status, ComponentError error, std::string detail)
+{
+    ComponentResponse response;
+    response.status = status;
+    response.error = error;
+    response.detail = std::move(detail);
+    response.headers = {{"Content-Type", "text/plain"}};
+    return response;
+}
+
+} // namespace keel::agent
+
+namespace keel::agent {
+
+namespace {
+
+bool iequals(std::string_view a, std::string_view b)
+{
+    if (a.size() != b.size())
+        return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c; };
+        if (lower(a[i]) != lower(b[i]))
+            return false;
+    }
+    return true;
+}
+
+} // namespace
+
+bool isGuestHeaderValid(std::string_view name, std::string_view value)
+{
+    if (name.empty() || name.size() > 256 || value.size() > 8192)
+        return false;
+    for (char c : name) {
+        const bool token = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                           || std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+        if (!token)
+            return false;
+    }
+    for (char c : value) {
+        if (c == '\r' || c == '\n' || c == '\0')
+            return false;
+    }
+    return true;
+}
+
+bool isServerOwnedHeader(std::string_view name)
+{
+    for (std::string_view owned : {"content-length", "transfer-encoding", "connection", "keep-alive",
+                                   "upgrade", "trailer", "te"}) {
+        if (iequals(name, owned))
+            return true;
+    }
+    return false;
+}
+
+} // namespace keel::agent

@@ -1,0 +1,131 @@
+#include "wagicomponent.h"
+
+#include "cgi.h"
+#include "host/hostlinker.h"
+#include "host/keelhost.h"
+#include "host/wasihost.h"
+
+namespace keel::agent {
+
+namespace {
+
+// Room for the CGI header lines on top of the body limit.
+constexpr std::size_t kHeaderRoom = 64 * 1024;
+
+std::unique_ptr<KvStore> makeKv(const ComponentConfig &config)
+{
+    if (!config.grants.count("kv") || config.kvDirectory.empty())
+        return nullptr;
+    return std::make_unique<KvStore>(std::filesystem::path(config.kvDirectory) / (config.name + ".sqlite"),
+                                     KvStore::Quota{});
+}
+
+std::string levelName(int level)
+{
+    switch (level) {
+    case 0: return "debug";
+    case 1: return "info";
+    case 2: return "warn";
+    default: return "error";
+    }
+}
+
+} // namespace
+
+std::unique_ptr<WagiComponent> WagiComponent::create(ComponentConfig config,
+                                                     std::unique_ptr<CompiledModule> module,
+                                                     LogSink log, std::string &error)
+{
+    if (!module->exportsFunction("_start")) {
+        error = "component " + config.name + " has abi wagi but its module exports no _start "
+                "function: build it as a wasm32-wasi command";
+        return nullptr;
+    }
+    HostLinker linker(config.name, config.grants);
+    WasiHost wasi({});
+    const std::map<std::string, std::string> noConfig;
+    KeelHost keel(noConfig, nullptr, {});
+    linker.provide(wasi.imports());
+    linker.provide(keel.imports());
+    if (!linker.check(module->imports(), error))
+        return nullptr;
+    return std::unique_ptr<WagiComponent>(new WagiComponent(std::move(config), std::move(module), std::move(log)));
+}
+
+WagiComponent::WagiComponent(ComponentConfig config, std::unique_ptr<CompiledModule> module, LogSink log)
+    : m_config(std::move(config))
+    , m_module(std::move(module))
+    , m_log(std::move(log))
+    , m_kv(makeKv(m_config))
+{
+}
+
+ComponentResponse WagiComponent::handle(const ComponentRequest &request)
+{
+    using Clock = ModuleInstance::Clock;
+    const auto started = Clock::now();
+    const auto deadline = started + std::chrono::milliseconds(m_config.deadlineMs);
+
+    WasiHost::Setup setup;
+    setup.args = {m_config.name};
+    setup.environment = Cgi::environment(request, m_config.name);
+    setup.stdinBytes = request.body;
+    setup.stdoutMode = WasiHost::StdoutMode::Capture;
+    setup.maxStdoutBytes = std::size_t(m_config.maxResponseBytes) + kHeaderRoom;
+    setup.logLine = m_log;
+    WasiHost wasi(std::move(setup));
+    KeelHost keel(m_config.config, m_kv.get(), [this](int level, std::string_view message) {
+        if (m_log)
+            m_log(levelName(level) + ": " + std::string(message));
+    });
+    HostLinker linker(m_config.name, m_config.grants);
+    linker.provide(wasi.imports());
+    linker.provide(keel.imports());
+    std::vector<HostImport> stubs;
+    std::string error;
+    const auto linked = linker.link(m_module->imports(), stubs, error);
+    if (!linked)
+        return ComponentResponse::failure(500, ComponentError::Instantiation, error);
+
+    auto instance = m_module->instantiate(*linked, deadline, error);
+    const double instantiation = std::chrono::duration<double>(Clock::now() - started).count();
+    if (!instance)
+        return ComponentResponse::failure(500, ComponentError::Instantiation, error);
+
+    const std::uint64_t memory = instance->memoryBytes();
+    m_memoryBytes += memory;
+    const CallResult result = instance->call("_start", {}, deadline);
+    const std::uint64_t peak = instance->memoryBytes();
+    m_memoryBytes -= memory;
+
+    ComponentResponse response;
+    if (result.kind == CallResult::Kind::DeadlineExceeded) {
+        response = ComponentResponse::failure(504, ComponentError::Deadline,
+                                              "ran past its deadline of " + std::to_string(m_config.deadlineMs) + " ms");
+    } else if (wasi.stdoutOverflowed()) {
+        response = ComponentResponse::failure(502, ComponentError::ResponseTooLarge,
+                                              "response over max_response_bytes ("
+                                                  + std::to_string(m_config.maxResponseBytes) + ")");
+    } else if (result.kind == CallResult::Kind::Trapped) {
+        const bool memoryLimit = instance->atMemoryLimit();
+        response = ComponentResponse::failure(500, memoryLimit ? ComponentError::Memory : ComponentError::Trap,
+                                              memoryLimit ? "at its memory limit; trap: " + result.trap : result.trap);
+    } else if (result.kind == CallResult::Kind::Exited && result.exitCode != 0 && wasi.stdoutBytes().empty()) {
+        const bool memoryLimit = instance->atMemoryLimit();
+        response = ComponentResponse::failure(500, memoryLimit ? ComponentError::Memory : ComponentError::Trap,
+                                              "exited with status " + std::to_string(result.exitCode)
+                                                  + (memoryLimit ? " at its memory limit" : ""));
+    } else if (!Cgi::parseOutput(wasi.stdoutBytes(), response, error)) {
+        response = ComponentResponse::failure(502, ComponentError::BadOutput, error);
+    } else if (response.body.size() > m_config.maxResponseBytes) {
+        response = ComponentResponse::failure(502, ComponentError::ResponseTooLarge,
+                                              "response over max_response_bytes ("
+                                                  + std::to_string(m_config.maxResponseBytes) + ")");
+    }
+    response.instantiationSeconds = instantiation;
+    response.coldStart = !m_started.exchange(true);
+    response.memoryBytes = peak;
+    return response;
+}
+
+} // namespace keel::agent

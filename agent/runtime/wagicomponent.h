@@ -1,0 +1,43 @@
+#pragma once
+
+#include "compiledmodule.h"
+#include "component.h"
+#include "host/kvstore.h"
+
+#include <atomic>
+#include <functional>
+#include <memory>
+
+namespace keel::agent {
+
+// WAGI: a wasm32-wasi command module run once per request, CGI over WASI preview 1.
+// A fresh instance per request means nothing survives from one request to the next,
+// and a trap costs only that request.
+class WagiComponent final : public Component
+{
+public:
+    using LogSink = std::function<void(std::string_view line)>;
+
+    // nullptr with error when the module does not fit the ABI or asks for imports the
+    // manifest does not grant.
+    static std::unique_ptr<WagiComponent> create(ComponentConfig config,
+                                                 std::unique_ptr<CompiledModule> module,
+                                                 LogSink log, std::string &error);
+
+    const ComponentConfig &config() const override { return m_config; }
+    std::string_view tier() const override { return m_module->tier(); }
+    ComponentResponse handle(const ComponentRequest &request) override;
+    std::uint64_t linearMemoryBytes() const override { return m_memoryBytes.load(); }
+
+private:
+    WagiComponent(ComponentConfig config, std::unique_ptr<CompiledModule> module, LogSink log);
+
+    ComponentConfig m_config;
+    std::unique_ptr<CompiledModule> m_module;
+    LogSink m_log;
+    std::unique_ptr<KvStore> m_kv;
+    std::atomic<bool> m_started{false};
+    std::atomic<std::uint64_t> m_memoryBytes{0}; // held by requests running now
+};
+
+} // namespace keel::agent

@@ -1,0 +1,180 @@
+#include "componentruntime.h"
+
+#include <QtTest>
+
+#include <chrono>
+#include <future>
+
+using namespace keel::agent;
+
+namespace {
+
+ComponentConfig config(const std::string &name, ComponentConfig::Abi abi, const std::string &module)
+{
+    ComponentConfig c;
+    c.name = name;
+    c.version = "1.0.0";
+    c.abi = abi;
+    c.modulePath = std::string(KEEL_TEST_WASM_DIR) + "/" + module + ".wasm";
+    c.deadlineMs = 300;
+    c.memoryBytes = 4 * 1024 * 1024;
+    c.maxResponseBytes = 256 * 1024;
+    return c;
+}
+
+ComponentRequest request(const std::string &path, const std::string &body = {})
+{
+    ComponentRequest r;
+    r.method = body.empty() ? "GET" : "POST";
+    r.path = path;
+    r.query = "a=1&b=2";
+    r.headers = {{"User-Agent", "tst"}, {"X-Custom-Thing", "v"}, {"Content-Type", "text/plain"}};
+    r.body = body;
+    r.remoteAddress = "127.0.0.1";
+    r.serverName = "127.0.0.1";
+    r.serverPort = "8080";
+    return r;
+}
+
+std::future<ComponentResponse> send(ComponentRuntime &runtime, const std::string &name, ComponentRequest r)
+{
+    auto promise = std::make_shared<std::promise<ComponentResponse>>();
+    auto future = promise->get_future();
+    const auto dispatched = runtime.dispatch(name, std::move(r), [promise](ComponentResponse answer) {
+        promise->set_value(std::move(answer));
+    });
+    if (dispatched != ComponentRuntime::Dispatch::Accepted)
+        promise->set_value(ComponentResponse::failure(503, ComponentError::None, "not dispatched"));
+    return future;
+}
+
+ComponentResponse call(ComponentRuntime &runtime, const std::string &name, ComponentRequest r)
+{
+    return send(runtime, name, std::move(r)).get();
+}
+
+} // namespace
+
+class tst_ComponentRuntime : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void init()
+    {
+        QVERIFY(m_dir.isValid());
+    }
+
+    void wagiConformance()
+    {
+        ComponentRuntime runtime({2, 64, 128, m_dir.path().toStdString()}, {});
+        std::string error;
+        QVERIFY2(runtime.add(config("env", ComponentConfig::Abi::Wagi, "wagienv"), error), error.c_str());
+        const auto answer = call(runtime, "env", request("/x/y", "hello stdin"));
+        QCOMPARE(answer.error, ComponentError::None);
+        QCOMPARE(answer.status, 201u);
+        QVERIFY(std::find(answer.headers.begin(), answer.headers.end(),
+                          std::pair<std::string, std::string>{"X-Test", "yes"})
+                != answer.headers.end());
+        const std::string &body = answer.body;
+        for (const char *expected : {"REQUEST_METHOD=POST", "PATH_INFO=/x/y", "QUERY_STRING=a=1&b=2",
+                                     "SCRIPT_NAME=/env", "X_KEEL_COMPONENT=env", "CONTENT_LENGTH=11",
+                                     "CONTENT_TYPE=text/plain", "HTTP_USER_AGENT=tst",
+                                     "HTTP_X_CUSTOM_THING=v", "REMOTE_ADDR=127.0.0.1", "SERVER_PORT=8080"}) {
+            QVERIFY2(body.find(std::string(expected) + '\0') != std::string::npos, expected);
+        }
+        QVERIFY(body.size() >= 11 && body.substr(body.size() - 11) == "hello stdin");
+        QVERIFY(answer.coldStart);
+        QVERIFY(answer.instantiationSeconds >= 0);
+    }
+
+    void keelHandlerAndKvPersistence()
+    {
+        auto configured = config("counter", ComponentConfig::Abi::Keel, "keelcounter");
+        configured.grants = {"kv"};
+        for (std::uint32_t expected : {1u, 2u}) {
+            // A fresh runtime each round: the count must come back from the data dir.
+            ComponentRuntime runtime({2, 64, 128, m_dir.path().toStdString() + "/kv"}, {});
+            std::string error;
+            QVERIFY2(runtime.add(configured, error), error.c_str());
+            const auto answer = call(runtime, "counter", request("/hello"));
+            QCOMPARE(answer.error, ComponentError::None);
+            QCOMPARE(answer.status, 200u);
+            QCOMPARE(answer.body.size(), std::size_t(4 + 6));
+            std::uint32_t count = 0;
+            std::memcpy(&count, answer.body.data(), 4);
+            QCOMPARE(count, expected);
+            QCOMPARE(answer.body.substr(4), std::string("/hello"));
+        }
+    }
+
+    void forbiddenImportNamed()
+    {
+        ComponentRuntime runtime({2, 64, 128, {}}, {});
+        std::string error;
+        QVERIFY(!runtime.add(config("counter", ComponentConfig::Abi::Keel, "forbidden"), error));
+        QCOMPARE(QString::fromStdString(error),
+                 QString("component counter imports keel:platform/kv.get but its manifest does not grant kv"));
+    }
+
+    void invalidModuleRefusedWithWabtMessage()
+    {
+        const QString path = m_dir.filePath("invalid.wasm");
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(QByteArray("\0asm\x01\0\0\0\x01\xff", 10));
+        file.close();
+        ComponentRuntime runtime({2, 64, 128, {}}, {});
+        auto c = config("bad", ComponentConfig::Abi::Wagi, "x");
+        c.modulePath = path.toStdString();
+        std::string error;
+        QVERIFY(!runtime.add(c, error));
+        QVERIFY2(error.find("invalid module") != std::string::npos, error.c_str());
+        QVERIFY2(error.find("error:") != std::string::npos, error.c_str()); // WABT's own text
+    }
+
+    void hostileComponentsWhileAnotherServes_data()
+    {
+        QTest::addColumn<QString>("module");
+        QTest::addColumn<int>("status");
+        QTest::addColumn<int>("kind");
+        QTest::newRow("loop") << "loop" << 504 << int(ComponentError::Deadline);
+        QTest::newRow("membomb") << "membomb" << 500 << int(ComponentError::Memory);
+        QTest::newRow("trap") << "trap" << 500 << int(ComponentError::Trap);
+        QTest::newRow("bigresponse") << "bigresponse" << 502 << int(ComponentError::ResponseTooLarge);
+    }
+
+    void hostileComponentsWhileAnotherServes()
+    {
+        QFETCH(QString, module);
+        QFETCH(int, status);
+        QFETCH(int, kind);
+        ComponentRuntime runtime({4, 64, 128, {}}, {});
+        std::string error;
+        QVERIFY2(runtime.add(config("hostile", ComponentConfig::Abi::Wagi, module.toStdString()), error),
+                 error.c_str());
+        QVERIFY2(runtime.add(config("good", ComponentConfig::Abi::Wagi, "wagienv"), error), error.c_str());
+
+        const auto started = std::chrono::steady_clock::now();
+        auto hostile = send(runtime, "hostile", request("/"));
+        int served = 0;
+        // The well-behaved component answers every request while the hostile one runs.
+        while (hostile.wait_for(std::chrono::seconds(0)) != std::future_status::ready || served < 5) {
+            const auto answer = call(runtime, "good", request("/"));
+            QCOMPARE(answer.status, 201u);
+            ++served;
+        }
+        const auto answer = hostile.get();
+        const auto elapsed = std::chrono::steady_clock::now() - started;
+        QCOMPARE(int(answer.status), status);
+        QCOMPARE(int(answer.error), kind);
+        // Deadline 300 ms; generous slack for a loaded machine.
+        QVERIFY(elapsed < std::chrono::milliseconds(300 + 3000));
+    }
+
+private:
+    QTemporaryDir m_dir;
+};
+
+QTEST_GUILESS_MAIN(tst_ComponentRuntime)
+#include "tst_componentruntime.moc"

@@ -1,0 +1,35 @@
+;; Keel handler: counts requests in kv key "n" and answers the request's path with the
+;; count, so a test sees both the request encoding and kv persistence.
+(module
+  (import "keel:platform/kv" "get" (func $kv_get (param i32 i32 i32 i32) (result i32)))
+  (import "keel:platform/kv" "set" (func $kv_set (param i32 i32 i32 i32) (result i32)))
+  (memory (export "memory") 2)
+  (global $next (mut i32) (i32.const 8192))
+  (data (i32.const 16) "n")
+  (func (export "keel_alloc") (param $n i32) (result i32)
+    (local $p i32)
+    (local.set $p (global.get $next))
+    (global.set $next (i32.add (global.get $next) (i32.and (i32.add (local.get $n) (i32.const 7)) (i32.const -8))))
+    (local.get $p))
+  (func (export "keel_free") (param i32))
+  ;; request: method_len method path_len path ...; response at 4096:
+  ;; status=200, 0 headers, body = count(4 bytes LE) + path
+  (func (export "keel_handle") (param $req i32) (param $len i32) (result i64)
+    (local $mlen i32) (local $plen i32) (local $pptr i32) (local $count i32)
+    (if (i32.lt_s (call $kv_get (i32.const 16) (i32.const 1) (i32.const 32) (i32.const 4)) (i32.const 0))
+      (then (i32.store (i32.const 32) (i32.const 0))))
+    (local.set $count (i32.add (i32.load (i32.const 32)) (i32.const 1)))
+    (i32.store (i32.const 32) (local.get $count))
+    (drop (call $kv_set (i32.const 16) (i32.const 1) (i32.const 32) (i32.const 4)))
+    (local.set $mlen (i32.load (local.get $req)))
+    (local.set $pptr (i32.add (i32.add (local.get $req) (i32.const 8)) (local.get $mlen)))
+    (local.set $plen (i32.load (i32.sub (local.get $pptr) (i32.const 4))))
+    (i32.store (i32.const 4096) (i32.const 200))
+    (i32.store (i32.const 4100) (i32.const 0))
+    (i32.store (i32.const 4104) (i32.add (i32.const 4) (local.get $plen)))
+    (i32.store (i32.const 4108) (local.get $count))
+    (memory.copy (i32.const 4112) (local.get $pptr) (local.get $plen))
+    ;; reset the bump allocator: one request at a time per instance
+    (global.set $next (i32.const 8192))
+    (i64.or (i64.shl (i64.const 4096) (i64.const 32))
+            (i64.extend_i32_u (i32.add (i32.const 16) (local.get $plen))))))

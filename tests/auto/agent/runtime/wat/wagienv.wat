@@ -1,0 +1,25 @@
+;; WAGI conformance: writes CGI headers (Status 201), then the environment block
+;; (NUL-separated) and then stdin, so the test can check both.
+(module
+  (import "wasi_snapshot_preview1" "environ_sizes_get" (func $env_sizes (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "environ_get" (func $env_get (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_read" (func $fd_read (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "proc_exit" (func $proc_exit (param i32)))
+  (memory (export "memory") 2)
+  (data (i32.const 0) "Content-Type: text/plain\nStatus: 201 Created\nX-Test: yes\n\n")
+  ;; 0..58 header, 100 iovec, 200 sizes, 1024 env pointers, 4096 env buffer, 32768 stdin
+  (func $write (param $ptr i32) (param $len i32)
+    (i32.store (i32.const 100) (local.get $ptr))
+    (i32.store (i32.const 104) (local.get $len))
+    (drop (call $fd_write (i32.const 1) (i32.const 100) (i32.const 1) (i32.const 108))))
+  (func (export "_start")
+    (call $write (i32.const 0) (i32.const 58))
+    (drop (call $env_sizes (i32.const 200) (i32.const 204)))
+    (drop (call $env_get (i32.const 1024) (i32.const 4096)))
+    (call $write (i32.const 4096) (i32.load (i32.const 204)))
+    (i32.store (i32.const 100) (i32.const 32768))
+    (i32.store (i32.const 104) (i32.const 16384))
+    (drop (call $fd_read (i32.const 0) (i32.const 100) (i32.const 1) (i32.const 108)))
+    (call $write (i32.const 32768) (i32.load (i32.const 108)))
+    (call $proc_exit (i32.const 0))))
