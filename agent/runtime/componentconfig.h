@@ -18,6 +18,7 @@ struct ComponentConfig
     std::string version;
     Abi abi = Abi::Wagi;
     std::string modulePath;             // absolute
+    std::string aotPath;                // absolute; the keel-aot object of modulePath, empty when none
     std::set<std::string> grants;       // keel:platform interfaces: log, kv, clock, config
     std::map<std::string, std::string> config;
     std::uint64_t memoryBytes = 64ull * 1024 * 1024;

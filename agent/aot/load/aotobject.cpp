@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <mutex>
 #include <set>
+#include <utility>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -62,10 +63,18 @@ std::shared_ptr<AotObject> AotObject::open(const std::string &path, const Expect
         *error = "cannot open " + path + ": " + std::strerror(errno);
         return nullptr;
     }
+    // Owns fd until the object does (below), then the object keeps it open while the
+    // code is mapped: glibc's dlopen finds an already loaded object by *name* first, so
+    // if this fd number were reused while an earlier object loaded as /proc/self/fd/N is
+    // still mapped, dlopen would hand back that other object's code.
     struct FdCloser
     {
         int fd;
-        ~FdCloser() { ::close(fd); }
+        ~FdCloser()
+        {
+            if (fd >= 0)
+                ::close(fd);
+        }
     } closer{fd};
 
     std::string why;
@@ -114,6 +123,13 @@ std::shared_ptr<AotObject> AotObject::open(const std::string &path, const Expect
         *error = name + " has no keel_aot_entry of ABI " + std::to_string(KEEL_AOT_ABI_VERSION);
         return nullptr;
     }
+    // The code mapped must be the code verified: same metadata text as the section read.
+    const auto *loadedMetadata = static_cast<const char *>(dlsym(handle, "keel_aot_metadata"));
+    if (!loadedMetadata || facts->metadata != loadedMetadata) {
+        dlclose(handle);
+        *error = "cannot load " + name + ": the loader mapped other code than the object verified";
+        return nullptr;
+    }
     initialiseOnce(module);
 
     std::shared_ptr<AotObject> object(new AotObject());
@@ -121,6 +137,7 @@ std::shared_ptr<AotObject> AotObject::open(const std::string &path, const Expect
     object->m_module = module;
     object->m_metadata = std::move(*metadata);
     object->m_label = expect.moduleLabel;
+    object->m_fd = std::exchange(closer.fd, -1);
     for (uint32_t i = 0; i < module->import_count; ++i) {
         const keel_aot_import &imp = module->imports[i];
         object->m_imports.push_back({imp.module, imp.name, imp.params, imp.results});
@@ -133,6 +150,8 @@ AotObject::~AotObject()
     // Instances hold a shared_ptr to us, so no code of this object runs any more.
     if (m_handle)
         dlclose(m_handle);
+    if (m_fd >= 0)
+        ::close(m_fd); // only now may another object be loaded under this fd's name
 }
 
 std::vector<std::string> AotObject::exportNames() const

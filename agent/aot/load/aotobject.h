@@ -43,6 +43,7 @@ private:
     AotObject() = default;
 
     void *m_handle = nullptr;
+    int m_fd = -1; // the verified descriptor dlopen loaded through; open while mapped
     const keel_aot_module *m_module = nullptr;
     AotMetadata m_metadata;
     std::string m_label;

@@ -1,0 +1,51 @@
+#include "aotengine.h"
+
+#include "aotmodule.h"
+#include "targettriple.h"
+
+#include "common/moduledigest.h"
+#include "load/aotobject.h"
+
+#include <filesystem>
+
+namespace keel::agent {
+
+AotEngine::AotEngine()
+    : m_target(kTargetTriple)
+{
+}
+
+AotEngine::AotEngine(std::string target)
+    : m_target(std::move(target))
+{
+}
+
+std::unique_ptr<CompiledModule> AotEngine::load(const ComponentConfig &config, std::string &error)
+{
+    const std::string prefix = "component " + config.name + ": ";
+    if (config.aotPath.empty()) {
+        error = prefix + "no AOT object (the manifest's aot field) to run " + config.modulePath
+                + " on the AOT tier: build one with keel-aot";
+        return nullptr;
+    }
+    // The digest of the module file itself, not of anything the object says about itself:
+    // this is what ties the native code to the bytes the manifest (and later its
+    // signature) names. keel-aot validated exactly those bytes before translating them,
+    // so a matching object needs no second validation here.
+    std::string why;
+    const auto digest = aot::fileDigest(config.modulePath, &why);
+    if (!digest) {
+        error = prefix + config.modulePath + ": cannot read the module: " + why;
+        return nullptr;
+    }
+    const aot::AotObject::Expectations expect{
+        *digest, std::filesystem::path(config.modulePath).filename().string(), m_target};
+    auto object = aot::AotObject::open(config.aotPath, expect, &why);
+    if (!object) {
+        error = prefix + why;
+        return nullptr;
+    }
+    return std::make_unique<AotModule>(config.name, std::move(object), config.memoryBytes);
+}
+
+} // namespace keel::agent

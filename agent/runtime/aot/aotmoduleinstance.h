@@ -1,0 +1,56 @@
+#pragma once
+
+#include "moduleinstance.h"
+
+#include "load/aottypes.h"
+
+#include <memory>
+#include <optional>
+
+namespace keel::aot {
+class AotInstance;
+class AotObject;
+}
+
+namespace keel::agent {
+
+struct HostImport;
+
+// One instance of an AOT object as the runtime's ModuleInstance. Host functions are the
+// runtime's HostImports (the very objects the interpreter tier calls), each wrapped in an
+// AotHostFunction that hands it a GuestMemory over this instance's linear memory and
+// turns its HostOutcome into a trap code. Used from one thread at a time.
+class AotModuleInstance final : public ModuleInstance
+{
+public:
+    explicit AotModuleInstance(std::uint64_t memoryLimitBytes);
+    ~AotModuleInstance() override;
+
+    // Binds imports (one per object import, in order) and runs the module's start code
+    // within deadline. false with error (naming the component's module) on failure.
+    bool instantiate(aot::AotObject &object, const std::vector<const HostImport *> &imports,
+                     Clock::time_point deadline, std::string &error);
+
+    bool hasFunction(std::string_view exportName) const override;
+    CallResult call(std::string_view exportName, const std::vector<std::uint64_t> &args,
+                    Clock::time_point deadline) override;
+    GuestMemory memory() override;
+    std::uint64_t memoryBytes() const override;
+    bool atMemoryLimit() const override;
+
+private:
+    aot::AotHostFunction bind(const HostImport &import);
+
+    std::uint64_t m_memoryLimitBytes;
+    std::unique_ptr<aot::AotInstance> m_instance;
+    // Set by host functions during a call, read when it returns: the trap codes carry no
+    // text or status of their own.
+    std::optional<int> m_exitCode;
+    std::string m_hostTrap;
+    bool m_memoryRefused = false; // the runtime trapped on the memory limit
+    // A trap or deadline can stop native code anywhere (mid-malloc, say): after one the
+    // instance answers no further call, whatever its owner does.
+    bool m_poisoned = false;
+};
+
+} // namespace keel::agent
