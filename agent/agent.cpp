@@ -1,8 +1,11 @@
 #include "agent.h"
 
+#include "aot/aotengine.h"
 #include "componentruntime.h"
+#include "componentset.h"
 #include "control/controlchannel.h"
 #include "log.h"
+#include "manifestconfig.h"
 #include "targettriple.h"
 
 #include "keelversion.h"
@@ -77,22 +80,22 @@ int Agent::start()
         return kExitBadSetup;
     }
 
-    ComponentRuntime::Options runtimeOptions;
-    runtimeOptions.kvDirectory = (dataDir / "kv").string();
-    m_runtime = std::make_unique<ComponentRuntime>(runtimeOptions, [](std::string_view line) {
-        logInfo("component " + std::string(line));
-    });
-    m_dataPlane.setRuntime(m_runtime.get());
-    m_metrics.setComponentMemorySource([this] {
-        std::vector<std::pair<std::string, double>> memory;
-        for (const Component *c : m_runtime->components())
-            memory.emplace_back(c->config().name, double(c->linearMemoryBytes()));
-        return memory;
-    });
+    if (!m_options.componentsDir.empty() && !std::filesystem::is_directory(m_options.componentsDir, ec)) {
+        logError("--components: " + m_options.componentsDir + ": not a directory"
+                 + (ec ? " (" + ec.message() + ")" : std::string())
+                 + ": pass the directory that holds the component manifests");
+        return kExitBadSetup;
+    }
 
+    // Bound before the components load, so a taken port fails at once; accepting starts
+    // only once the set is loaded, so no request sees a 404 for a component still loading.
     if (!listen(m_dataServer, m_options.http, "--http")
         || !listen(m_adminServer, m_options.admin, "--admin"))
         return kExitCannotStart;
+    startRuntime((dataDir / "kv").string());
+    if (!m_options.componentsDir.empty())
+        loadComponents();
+
     const auto httpEndpoint = formatEndpoint(m_dataServer.localEndpoint());
     const auto adminEndpoint = formatEndpoint(m_adminServer.localEndpoint());
     m_dataServer.start();
@@ -113,7 +116,7 @@ int Agent::start()
         hello.site = m_options.site;
         for (const auto &[key, value] : m_options.labels)
             hello.labels.push_back({key, value});
-        hello.tiers = {RuntimeTier::Interpreter};
+        hello.tiers = {RuntimeTier::Interpreter, RuntimeTier::Aot};
         hello.targetTriple = kTargetTriple;
         hello.agentVersion = KEEL_VERSION;
         const auto &publicKey = m_identity->publicKey();
@@ -130,6 +133,39 @@ int Agent::start()
         m_controlChannel->start();
     }
     return kExitOk;
+}
+
+void Agent::startRuntime(const std::string &kvDirectory)
+{
+    ComponentRuntime::Options runtimeOptions;
+    runtimeOptions.kvDirectory = kvDirectory;
+    m_aotEngine = std::make_unique<AotEngine>();
+    m_runtime = std::make_unique<ComponentRuntime>(runtimeOptions, [](std::string_view line) {
+        logInfo("component " + std::string(line));
+    });
+    m_dataPlane.setRuntime(m_runtime.get());
+    m_metrics.setComponentMemorySource([this] {
+        std::vector<std::pair<std::string, double>> memory;
+        for (const Component *c : m_runtime->components())
+            memory.emplace_back(c->config().name, double(c->linearMemoryBytes()));
+        return memory;
+    });
+}
+
+void Agent::loadComponents()
+{
+    ComponentSet set(
+        *m_runtime, m_aotEngine.get(), [](std::string_view line) { logInfo(line); },
+        [](std::string_view line) { logError(line); },
+        [this](const Component &component) {
+            const auto &config = component.config();
+            m_metrics.addComponent(config.name, config.version, std::string(abiName(config.abi)),
+                                   std::string(component.tier()));
+        });
+    const auto counts = set.loadDirectory(m_options.componentsDir);
+    m_metrics.setRefusedComponents(counts.refused);
+    logInfo("serving " + std::to_string(counts.served) + " component" + (counts.served == 1 ? "" : "s")
+            + " from " + m_options.componentsDir + " (" + std::to_string(counts.refused) + " refused)");
 }
 
 bool Agent::listen(HttpServer &server, const ListenAddress &address, std::string_view flag)

@@ -15,6 +15,7 @@
 
 namespace keel::agent {
 
+class AotEngine;
 class ComponentRuntime;
 class ControlChannel;
 
@@ -40,6 +41,8 @@ public:
 private:
     int start();
     bool listen(HttpServer &server, const ListenAddress &address, std::string_view flag);
+    void startRuntime(const std::string &dataDir);
+    void loadComponents();
     void shutdown(int exitCode);
 
     AgentOptions m_options;
@@ -47,6 +50,8 @@ private:
     boost::asio::signal_set m_signals;
     AgentMetrics m_metrics;
     std::optional<NodeIdentity> m_identity;
+    // Outlives the runtime, whose AOT components it loaded.
+    std::unique_ptr<AotEngine> m_aotEngine;
     // Before the servers: destroyed after them, joining its workers first.
     std::unique_ptr<ComponentRuntime> m_runtime;
     DataPlane m_dataPlane;

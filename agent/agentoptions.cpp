@@ -158,7 +158,8 @@ AgentOptions AgentOptions::parse(int argc, const char *const argv[])
     AgentOptions o;
     po::options_description desc(
         "Usage: keel-agent --name NAME --region REGION --data-dir DIR [options]\n\n"
-        "Runs one Keel edge node: serves its components over HTTP and follows the control plane.\n\n"
+        "Runs one Keel edge node: serves its components over HTTP and follows the control plane.\n"
+        "Without --controlplane it runs standalone, e.g. with --components DIR.\n\n"
         "Options");
     // clang-format off
     desc.add_options()
@@ -175,6 +176,9 @@ AgentOptions AgentOptions::parse(int argc, const char *const argv[])
         ("labels", po::value<std::string>()->value_name("K=V,..."), "node labels, e.g. tier=gold,zone=a")
         ("data-dir", po::value<std::string>()->value_name("DIR"),
          "where the node keeps its key and state; created if absent (required)")
+        ("components", po::value<std::string>()->value_name("DIR"),
+         "serve the components whose manifests (*.yaml, *.yml, *.json) are directly in DIR;"
+         " a bad one is logged and skipped")
         ("http", po::value<std::string>()->value_name("HOST:PORT")->default_value("127.0.0.1:8080"),
          "data-plane listen address; port 0 picks a free port")
         ("admin", po::value<std::string>()->value_name("HOST:PORT")->default_value("127.0.0.1:9090"),
@@ -263,6 +267,15 @@ AgentOptions AgentOptions::parse(int argc, const char *const argv[])
         o.message = invalid("--data-dir", vm.count("data-dir") ? "empty" : "missing",
                             "pass a directory for the node's key and state, e.g. --data-dir /var/lib/keel");
         return o;
+    }
+    if (vm.count("components")) {
+        o.componentsDir = text("components");
+        // Whether it exists is the agent's to check at start, with the data dir.
+        if (o.componentsDir.empty()) {
+            o.message = invalid("--components", "empty",
+                                "pass a directory of component manifests, e.g. --components /etc/keel/components");
+            return o;
+        }
     }
     if (!parseListen(text("http"), o.http)) {
         o.message = invalid("--http", text("http"), kListenRule);

@@ -40,6 +40,8 @@ struct AgentOptions
     std::string site;
     std::vector<std::pair<std::string, std::string>> labels;
     std::string dataDir;
+    // Manifests (*.yaml, *.yml, *.json) of the components to serve; empty: none.
+    std::string componentsDir;
     ListenAddress http{"127.0.0.1", 8080};
     ListenAddress admin{"127.0.0.1", 9090};
 

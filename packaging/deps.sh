@@ -17,8 +17,12 @@ KEEL_DEBIAN_PACKAGES=(
   libboost1.81-dev libboost-program-options1.81-dev libsodium-dev
   # manifests and topology files
   libyaml-cpp-dev
+  # tests: promtool (Debian ships it only inside prometheus) checks the agent's /metrics
+  prometheus
   # guest components (wasm32-wasi)
   clang-14 lld-14 wasi-libc libclang-rt-14-dev-wasm32
+  # the demo checks each agent's components over HTTP
+  curl
   # headless runs of the console
   xvfb xauth
 )

@@ -62,6 +62,13 @@ AgentMetrics::AgentMetrics(std::string_view version, std::string_view node, std:
                            "First instantiations of a component since the agent started"))
     , m_componentMemory(gauge(m_registry, "keel_agent_component_memory_bytes",
                               "Linear memory held by a component's live instances"))
+    , m_componentInfo(gauge(m_registry, "keel_agent_component_info",
+                            "A component the node serves, with its version, ABI and tier; always 1"))
+    , m_componentsServed(gauge(m_registry, "keel_agent_components",
+                               "Components the node serves, by tier"))
+    , m_componentsRefused(gauge(m_registry, "keel_agent_components_refused",
+                                "Manifests or components refused when the component set was loaded")
+                              .Add({}))
 {
     gauge(m_registry, "keel_agent_info", "The agent's version and identity; always 1")
         .Add({{"version", std::string(version)},
@@ -75,6 +82,8 @@ AgentMetrics::AgentMetrics(std::string_view version, std::string_view node, std:
         m_rejectedFrames.Add({{"reason", reason}});
     for (const char *reason : {"unknown_type", "desired_state"})
         m_ignoredFrames.Add({{"reason", reason}});
+    for (const char *tier : {"interp", "aot"})
+        m_componentsServed.Add({{"tier", tier}});
 }
 
 void AgentMetrics::setControlPlaneConnected(bool connected)
@@ -135,6 +144,19 @@ void AgentMetrics::registerComponent(const std::string &component, const std::st
     series.memory = &m_componentMemory.Add({{"component", component}});
     for (const char *kind : {"trap", "deadline", "memory", "response_too_large", "bad_output", "instantiation"})
         series.errors[kind] = &m_componentErrors.Add({{"component", component}, {"kind", kind}});
+}
+
+void AgentMetrics::addComponent(const std::string &component, const std::string &version,
+                                const std::string &abi, const std::string &tier)
+{
+    registerComponent(component, tier);
+    m_componentInfo.Add({{"component", component}, {"version", version}, {"abi", abi}, {"tier", tier}}).Set(1);
+    m_componentsServed.Add({{"tier", tier}}).Increment();
+}
+
+void AgentMetrics::setRefusedComponents(std::size_t count)
+{
+    m_componentsRefused.Set(double(count));
 }
 
 void AgentMetrics::countComponentRequest(const std::string &component, const std::string &tier,

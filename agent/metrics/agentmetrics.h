@@ -34,6 +34,11 @@ public:
 
     // Components: every series of a component starts at 0 when it is registered.
     void registerComponent(const std::string &component, const std::string &tier);
+    // A component now served: registers its series and says what runs it.
+    void addComponent(const std::string &component, const std::string &version, const std::string &abi,
+                      const std::string &tier);
+    // Manifests or components refused when the set was loaded.
+    void setRefusedComponents(std::size_t count);
     // One answered request: code is the HTTP status, errorKind empty when none.
     void countComponentRequest(const std::string &component, const std::string &tier,
                                unsigned code, std::string_view errorKind, double seconds);
@@ -85,6 +90,9 @@ private:
     prometheus::Family<prometheus::Histogram> &m_instantiation;
     prometheus::Family<prometheus::Counter> &m_coldStarts;
     prometheus::Family<prometheus::Gauge> &m_componentMemory;
+    prometheus::Family<prometheus::Gauge> &m_componentInfo;
+    prometheus::Family<prometheus::Gauge> &m_componentsServed;
+    prometheus::Gauge &m_componentsRefused;
     std::map<std::string, ComponentSeries, std::less<>> m_components;
     MemorySource m_memorySource;
 };

@@ -40,6 +40,7 @@ private slots:
         QCOMPARE(o.region, std::string("eu-west"));
         QCOMPARE(o.dataDir, std::string("/tmp/keel"));
         QVERIFY(!o.hasControlPlane);
+        QVERIFY(o.componentsDir.empty());
         QCOMPARE(o.http.host, std::string("127.0.0.1"));
         QCOMPARE(o.http.port, 8080);
         QCOMPARE(o.admin.port, 9090);
@@ -63,6 +64,17 @@ private slots:
         QCOMPARE(o.http.host, std::string("::1"));
         QCOMPARE(o.http.port, 0);
         QCOMPARE(o.admin.host, std::string("0.0.0.0"));
+    }
+
+    void components()
+    {
+        // Standalone and with a control plane alike.
+        QCOMPARE(parse(required({"--components", "/etc/keel/components"})).componentsDir,
+                 std::string("/etc/keel/components"));
+        const auto o = parse(required({"--controlplane", "ws://cp:7070", "--components", "c"}));
+        QCOMPARE(o.outcome, AgentOptions::Outcome::Run);
+        QVERIFY(o.hasControlPlane);
+        QCOMPARE(o.componentsDir, std::string("c"));
     }
 
     void controlPlaneUrl_data()
@@ -123,6 +135,9 @@ private slots:
                                     << "keel-agent: --region: eu_west: use 1 to 63 lowercase letters, digits or '-', starting with a letter or digit";
         QTest::newRow("missing data dir") << QStringList{"--name", "a", "--region", "eu"}
                                           << "keel-agent: --data-dir: missing: pass a directory for the node's key and state, e.g. --data-dir /var/lib/keel";
+        QTest::newRow("empty components dir")
+            << with({"--components", ""})
+            << "keel-agent: --components: empty: pass a directory of component manifests, e.g. --components /etc/keel/components";
         QTest::newRow("bad site") << with({"--site", "A B"})
                                   << "keel-agent: --site: A B: use 1 to 63 lowercase letters, digits or '-', starting with a letter or digit";
         QTest::newRow("bad labels") << with({"--labels", "tier"})
