@@ -1,0 +1,546 @@
+#!/usr/bin/env bash
+# Keel's benchmarks, side by side in one run on this machine; writes docs/benchmarks.md.
+#
+#   bench/run.sh
+#
+# Builds what it needs (the main build in build/, then the bench project in
+# bench/out/build), installs wrk and nginx-light with apt-get when they are missing (the
+# test suite never needs them), and measures:
+#   a. compute kernels: native gcc -O2, AOT (keel-aot), interpreter, Node.js
+#   b. data plane: wrk against echo on the AOT tier, nginx and Node.js with the same body
+#   c. cold start: exec keel-agent -> first 200 on /hello/ with 10 components
+#   d. RSS: 10 components idle, and growth over 1,000,000 requests
+# A part that cannot run (a tool or agent feature missing) appears in the tables as
+# "not measured: <reason>" instead of failing the run. All traffic stays on 127.0.0.1 and
+# every load loop is bounded in time; a full run takes about 5-8 minutes.
+#
+# Knobs (environment): KEEL_BUILD (build dir), BENCH_RUNS (timed runs per kernel, 11),
+# BENCH_WRK_SECONDS (10), BENCH_COLD_RUNS (25), BENCH_RSS_REQUESTS (1000000),
+# BENCH_RSS_SECONDS (time bound for those requests, 150), BENCH_OUTPUT (docs/benchmarks.md),
+# BENCH_SKIP_BUILD=1 (use the main build as it is; the bench project is still built).
+set -uo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BUILD="${KEEL_BUILD:-$ROOT/build}"
+OUT="$ROOT/bench/out"
+BB="$OUT/build"
+KDIR="$BB/kernels"
+DOC="${BENCH_OUTPUT:-$ROOT/docs/benchmarks.md}"
+RUNS="${BENCH_RUNS:-11}"
+WRK_SECONDS="${BENCH_WRK_SECONDS:-10}"
+COLD_RUNS="${BENCH_COLD_RUNS:-25}"
+RSS_REQUESTS="${BENCH_RSS_REQUESTS:-1000000}"
+RSS_SECONDS="${BENCH_RSS_SECONDS:-150}"
+AGENT="$BUILD/bin/keel-agent"
+KEEL_AOT="$BUILD/bin/keel-aot"
+
+mkdir -p "$OUT"
+TMP="$(mktemp -d "$OUT/run.XXXXXX")"
+chmod 755 "$TMP" # nginx's workers (user nobody when started as root) read $TMP/www
+PIDS=()
+cleanup() {
+  local pid
+  for pid in "${PIDS[@]}"; do
+    kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+  done
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+rel() { realpath -m --relative-to="$ROOT" "$1"; }
+log() { printf '[bench] %s\n' "$*" >&2; }
+nm() { local m="$*"; printf 'not measured: %s' "${m//"$ROOT"\//}"; }
+
+# ---------------------------------------------------------------------------------------
+# Tools and builds
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else return 1; fi; }
+
+ensure_tools() {
+  local missing=()
+  command -v wrk >/dev/null || missing+=(wrk)
+  command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
+  if [ ${#missing[@]} -gt 0 ]; then
+    log "installing ${missing[*]} with apt-get"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}" >&2 \
+      || { as_root apt-get update >&2 && as_root env DEBIAN_FRONTEND=noninteractive \
+             apt-get install -y --no-install-recommends "${missing[@]}" >&2; } \
+      || log "could not install ${missing[*]}; the parts that need them are reported as not measured"
+  fi
+  NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
+}
+
+AGENT_BUILD_ERROR=""
+build_all() {
+  if [ "${BENCH_SKIP_BUILD:-0}" = 1 ]; then
+    log "BENCH_SKIP_BUILD=1: using $BUILD as it is"
+  else
+    build_main
+  fi
+  log "building the kernels and drivers in $BB"
+  cmake -S "$ROOT/bench" -B "$BB" -G Ninja -DKEEL_BUILD_DIR="$BUILD" >&2 || exit 1
+  cmake --build "$BB" --parallel "${KEEL_JOBS:-2}" >&2 || exit 1
+}
+
+build_main() {
+  if [ ! -f "$BUILD/build.ninja" ]; then
+    log "configuring and building Keel into $BUILD (packaging/build.sh)"
+    # shellcheck source=../packaging/build.sh
+    (source "$ROOT/packaging/build.sh" && KEEL_BUILD="$BUILD" keel_build) >&2 || true
+  fi
+  log "building the libraries, keel-aot and the components in $BUILD"
+  if ! cmake --build "$BUILD" --parallel "${KEEL_JOBS:-2}" \
+         --target keel_runtime keel_aot_load keel_aot_common keel-aot keel_components >&2; then
+    log "the main build failed; nothing can be measured"
+    exit 1
+  fi
+  log "building keel-agent"
+  if ! cmake --build "$BUILD" --parallel "${KEEL_JOBS:-2}" --target keel-agent >&2; then
+    AGENT_BUILD_ERROR="keel-agent did not build"
+  fi
+}
+
+# ---------------------------------------------------------------------------------------
+# a. Compute kernels
+
+field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p" <<<"$2"; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b == 0) print "-"; else printf "%.2f", a / b }'; }
+fmt_ms() { awk -v a="$1" 'BEGIN { if (a == "") print "-"; else if (a >= 100) printf "%.0f", a; else printf "%.1f", a }'; }
+
+# name iterations interp-divisor description
+KERNELS=(
+  "hash 2500 25 SHA-256 of a 4 KiB buffer repeated N times (the hash component's sha256.c)"
+  "json 300 30 recursive-descent parse of a 128 KiB JSON document, N times"
+  "matmul 100 50 128x128 double matrix multiply, N times"
+  "nbody 400000 20 five-body simulation (benchmarks game), N steps"
+  "lz 120 12 LZ77 compress + decompress + CRC-32 of 64 KiB of text, N times"
+)
+
+kernels_section() {
+  local kb="$BB/kernelbench" node_ok=1 rows="" k n iters div desc
+  command -v node >/dev/null || node_ok=0
+  for k in "${KERNELS[@]}"; do
+    read -r n iters div desc <<<"$k"
+    log "kernel $n: native, AOT, Node.js ($RUNS runs of $iters), interpreter (3 runs of $((iters / div)))"
+    local nat aot nod itp itn
+    nat="$("$kb" native "$KDIR/$n.native.so" "$iters" "$RUNS" 2>&1)"
+    aot="$("$kb" aot "$KDIR/$n.aot.so" "$KDIR/$n.wasm" "$iters" "$RUNS" 2>&1)"
+    if [ $node_ok = 1 ]; then nod="$(node "$ROOT/bench/node/runkernel.mjs" "$KDIR/$n.wasm" "$iters" "$RUNS" 2>&1)"
+    else nod="node not installed"; fi
+    itp="$(timeout 120 "$kb" interp "$KDIR/$n.wasm" "$((iters / div))" 3 2>&1)"
+    itn="$("$kb" native "$KDIR/$n.native.so" "$((iters / div))" 1 2>&1)"
+
+    local tn ta to ti ci cn sums_ok="yes"
+    tn="$(field median_ms "$nat")"; ta="$(field median_ms "$aot")"; to="$(field median_ms "$nod")"
+    ti="$(field median_ms "$itp")"
+    [ -n "$ti" ] && ti="$(awk -v t="$ti" -v d="$div" 'BEGIN { print t * d }')"
+    # Every tier must compute the same checksum (the interpreter at its smaller N).
+    local c_nat c_aot c_nod
+    c_nat="$(field checksum "$nat")"; c_aot="$(field checksum "$aot")"; c_nod="$(field checksum "$nod")"
+    ci="$(field checksum "$itp")"; cn="$(field checksum "$itn")"
+    [ -n "$c_nat" ] && [ "$c_aot" = "$c_nat" ] || sums_ok="NO (AOT)"
+    [ $node_ok = 0 ] || [ "$c_nod" = "$c_nat" ] || sums_ok="NO (Node.js)"
+    [ -z "$ci" ] || [ "$ci" = "$cn" ] || sums_ok="NO (interpreter)"
+
+    local cell_aot cell_nod cell_itp r_aot r_nod r_itp target
+    r_aot="$(ratio "$ta" "$tn")"; r_nod="$(ratio "$to" "$tn")"; r_itp="$(ratio "$ti" "$tn")"
+    cell_aot="$( [ -n "$ta" ] && echo "$(fmt_ms "$ta") ms (**${r_aot}×**)" || nm "$(tail -1 <<<"$aot")")"
+    cell_nod="$( [ -n "$to" ] && echo "$(fmt_ms "$to") ms (${r_nod}×)" || nm "$(tail -1 <<<"$nod")")"
+    cell_itp="$( [ -n "$ti" ] && echo "$(fmt_ms "$ti") ms (${r_itp}×)" || nm "$(tail -1 <<<"$itp")")"
+    target="-"
+    if [ -n "$ta" ] && [ -n "$tn" ]; then
+      local t1 t2
+      t1="$(awk -v r="$r_aot" 'BEGIN { print (r <= 1.3) ? "yes" : "no" }')"
+      t2="$( [ -n "$to" ] && awk -v a="$ta" -v o="$to" 'BEGIN { print (a < o) ? "yes" : "no" }' || echo "-")"
+      target="≤1.3×: $t1; < Node: $t2"
+    fi
+    rows+="| \`$n\` | $desc; N=$iters | $(fmt_ms "$tn") ms | $cell_aot | $cell_nod | $cell_itp | $target | $sums_ok |"$'\n'
+  done
+  KERNEL_ROWS="$rows"
+}
+
+# ---------------------------------------------------------------------------------------
+# Components for the agent: the four samples and six more copies, each with its own AOT
+# object, tier: aot.
+
+COMPONENT_SET_ERROR=""
+make_component_set() {
+  local dir="$TMP/components" src="$BUILD/components" base copy name
+  mkdir -p "$dir"
+  # name-of-copy:sample
+  local set=(hello:hello echo:echo counter:counter hash:hash hello-2:hello hello-3:hello
+             echo-2:echo echo-3:echo counter-2:counter hash-2:hash)
+  for copy in "${set[@]}"; do
+    name="${copy%%:*}"; base="${copy#*:}"
+    [ -f "$src/$base.wasm" ] && [ -f "$src/$base.yaml" ] \
+      || { COMPONENT_SET_ERROR="$(rel "$src/$base").wasm or .yaml missing"; return 1; }
+    cp "$src/$base.wasm" "$dir/$name.wasm"
+    if ! "$KEEL_AOT" "$dir/$name.wasm" -o "$dir/$name.so" >"$TMP/keel-aot.log" 2>&1; then
+      COMPONENT_SET_ERROR="keel-aot $base.wasm failed: $(tail -1 "$TMP/keel-aot.log")"
+      return 1
+    fi
+    sed -e "s/^name: .*/name: $name/" -e "s/^module: .*/module: $name.wasm\naot: $name.so/" \
+        -e "s/^tier: .*/tier: aot/" "$src/$base.yaml" >"$dir/$name.yaml"
+    grep -q '^aot:' "$dir/$name.yaml" || printf 'aot: %s.so\n' "$name" >>"$dir/$name.yaml"
+    grep -q '^tier:' "$dir/$name.yaml" || printf 'tier: aot\n' >>"$dir/$name.yaml"
+  done
+  COMPONENTS="$dir"
+}
+
+agent_unavailable() {
+  [ -n "$AGENT_BUILD_ERROR" ] && { echo "$AGENT_BUILD_ERROR"; return 0; }
+  [ -x "$AGENT" ] || { echo "$(rel "$AGENT") missing"; return 0; }
+  "$AGENT" --help 2>&1 | grep -q -- '--components' \
+    || { echo "keel-agent has no --components yet"; return 0; }
+  [ -n "$COMPONENT_SET_ERROR" ] && { echo "$COMPONENT_SET_ERROR"; return 0; }
+  return 1
+}
+
+PORT_NEXT=$((20000 + RANDOM % 20000))
+pick_port() { # VAR: the next port nothing listens on (never one handed out before)
+  while (exec 3<>"/dev/tcp/127.0.0.1/$PORT_NEXT") 2>/dev/null; do PORT_NEXT=$((PORT_NEXT + 1)); done
+  printf -v "$1" '%s' "$PORT_NEXT"
+  PORT_NEXT=$((PORT_NEXT + 1))
+}
+
+wait_http() { # url seconds: until 200
+  local deadline=$((SECONDS + $2))
+  while [ $SECONDS -lt $deadline ]; do
+    [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "$1")" = 200 ] && return 0
+    sleep 0.05
+  done
+  return 1
+}
+
+AGENT_PID=""
+start_agent() { # http-port admin-port
+  local data="$TMP/agent-data"
+  mkdir -p "$data"
+  "$AGENT" --name bench --region local --data-dir "$data" --components "$COMPONENTS" \
+    --http "127.0.0.1:$1" --admin "127.0.0.1:$2" >>"$TMP/agent.log" 2>&1 &
+  AGENT_PID=$!
+  PIDS+=("$AGENT_PID")
+  wait_http "http://127.0.0.1:$2/readyz" 15 && wait_http "http://127.0.0.1:$1/echo/" 5
+}
+stop_pid() { [ -n "$1" ] && kill "$1" 2>/dev/null && wait "$1" 2>/dev/null; return 0; }
+
+# ---------------------------------------------------------------------------------------
+# b. Data plane
+
+wrk_row() { # label url -> "req/s|p50|p99|errors"
+  local out rps p50 p99 errs
+  wrk -t2 -c64 -d2s "$2" >/dev/null 2>&1 # warm-up
+  out="$(wrk -t2 -c64 -d"${WRK_SECONDS}s" --latency "$2" 2>&1)"
+  echo "$out" >"$TMP/wrk-$1.txt"
+  rps="$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' <<<"$out")"
+  to_ms() { awk -v v="$1" 'BEGIN { n = v + 0; u = v; sub(/^[0-9.]+/, "", u);
+    if (u == "us") n /= 1000; else if (u == "s") n *= 1000; else if (u == "m") n *= 60000; printf "%.2f", n }'; }
+  p50="$(to_ms "$(awk '$1 == "50%" { print $2 }' <<<"$out")")"
+  p99="$(to_ms "$(awk '$1 == "99%" { print $2 }' <<<"$out")")"
+  errs="$(awk '/Non-2xx/ { n += $NF } /Socket errors/ { gsub(/,/, ""); n += $4 + $6 + $8 + $10 } END { print n + 0 }' <<<"$out")"
+  echo "$rps|$p50|$p99|$errs"
+}
+
+dataplane_section() {
+  DP_ROWS=""; DP_BODY="-"
+  local why
+  if ! command -v wrk >/dev/null; then
+    DP_ROWS="| all | $(nm "wrk is not installed") | | | | |"$'\n'; return
+  fi
+  if why="$(agent_unavailable)"; then
+    DP_ROWS+="| keel-agent, echo, AOT tier | $(nm "$why") | | | | |"$'\n'
+    return
+  fi
+  local hp ap np jp body
+  pick_port hp; pick_port ap
+  if ! start_agent "$hp" "$ap"; then
+    DP_ROWS+="| keel-agent, echo, AOT tier | $(nm "the agent did not answer /echo/ (log: $(tail -1 "$TMP/agent.log"))") | | | | |"$'\n'
+    stop_pid "$AGENT_PID"; return
+  fi
+  # echo's answer to exactly what wrk sends (GET, Host only) is the body the peers return.
+  body="$TMP/www/echo/index.html"; mkdir -p "$(dirname "$body")"
+  curl -s -H 'User-Agent:' -H 'Accept:' -o "$body" "http://127.0.0.1:$hp/echo/"
+  DP_BODY="$(stat -c %s "$body")"
+  log "data plane: keel-agent echo (body $DP_BODY bytes)"
+  local agent_r="" nginx_r="" node_r="" tier=""
+  agent_r="$(wrk_row agent "http://127.0.0.1:$hp/echo/")"
+  tier="$(curl -s "http://127.0.0.1:$ap/metrics" | grep -o 'component="echo"[^}]*tier="[a-z]*"\|tier="[a-z]*"[^}]*component="echo"' | grep -o 'tier="[a-z]*"' | head -1)"
+  stop_pid "$AGENT_PID"
+
+  pick_port np
+  if [ -x "$NGINX" ]; then
+    mkdir -p "$TMP/nginx"
+    cat >"$TMP/nginx/nginx.conf" <<EOF
+daemon off;
+worker_processes auto;
+pid $TMP/nginx/nginx.pid;
+error_log $TMP/nginx/error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path $TMP/nginx/body;
+  proxy_temp_path $TMP/nginx/proxy;
+  fastcgi_temp_path $TMP/nginx/fastcgi;
+  uwsgi_temp_path $TMP/nginx/uwsgi;
+  scgi_temp_path $TMP/nginx/scgi;
+  default_type application/json;
+  keepalive_requests 1000000;
+  server {
+    listen 127.0.0.1:$np;
+    root $TMP/www;
+  }
+}
+EOF
+    "$NGINX" -c "$TMP/nginx/nginx.conf" -p "$TMP/nginx" >"$TMP/nginx/out.log" 2>&1 &
+    local ngx=$!; PIDS+=("$ngx")
+    if wait_http "http://127.0.0.1:$np/echo/" 10; then
+      log "data plane: nginx"
+      nginx_r="$(wrk_row nginx "http://127.0.0.1:$np/echo/")"
+    fi
+    stop_pid "$ngx"
+  fi
+  pick_port jp
+  if command -v node >/dev/null; then
+    node "$ROOT/bench/node/server.mjs" "$jp" "$body" >"$TMP/node.log" 2>&1 &
+    local nd=$!; PIDS+=("$nd")
+    if wait_http "http://127.0.0.1:$jp/echo/" 10; then
+      log "data plane: Node.js"
+      node_r="$(wrk_row node "http://127.0.0.1:$jp/echo/")"
+    fi
+    stop_pid "$nd"
+  fi
+
+  local nginx_rps="${nginx_r%%|*}"
+  AGENT_RPS="${agent_r%%|*}"
+  dp_row() { # label result
+    local rps p50 p99 errs rest vs
+    if [ -z "$2" ]; then DP_ROWS+="| $1 | $(nm "${3:-did not start}") | | | | |"$'\n'; return; fi
+    IFS='|' read -r rps p50 p99 errs <<<"$2"
+    vs="$(ratio "$rps" "$nginx_rps")"
+    DP_ROWS+="| $1 | $rps | $p50 ms | $p99 ms | ${vs}× | $errs |"$'\n'
+  }
+  dp_row "keel-agent, \`echo\` (${tier:-tier unknown})" "$agent_r"
+  dp_row "nginx $("$NGINX" -v 2>&1 | sed 's/.*nginx\///'), static file" "${nginx_r:-}" "nginx is not installed or did not start"
+  dp_row "Node.js $(node --version 2>/dev/null), http.createServer" "${node_r:-}" "node is not installed or did not start"
+  DP_TARGET="$(awk -v a="${agent_r%%|*}" -v n="$nginx_rps" 'BEGIN { if (a == "" || n == "" || n == 0) print "-"; else printf "%.2f× nginx (target ≥ 0.6×): %s", a / n, (a / n >= 0.6) ? "met" : "not met" }')"
+}
+
+# ---------------------------------------------------------------------------------------
+# c. Cold start
+
+coldstart_section() {
+  COLD_ROWS=""
+  local why out port
+  if why="$(agent_unavailable)"; then
+    COLD_ROWS="| keel-agent, 10 components, AOT | $(nm "$why") | | | |"$'\n'; return
+  fi
+  local data="$TMP/cold-data"; mkdir -p "$data"
+  pick_port port
+  # coldstart uses port+1 .. port+RUNS+1 for the agent's runs: keep them for it.
+  PORT_NEXT=$((PORT_NEXT + COLD_RUNS + 2))
+  local args=("$AGENT" --name bench --region local --data-dir "$data" --components "$COMPONENTS"
+              --http "127.0.0.1:{PORT}" --admin 127.0.0.1:0)
+  # One untimed run first: it makes the node key in the data dir (as a first boot would).
+  "$BB/coldstart" 1 "$port" /hello/ "$TMP/cold.log" -- "${args[@]}" >/dev/null 2>&1
+  log "cold start: keel-agent, $COLD_RUNS runs"
+  out="$("$BB/coldstart" "$COLD_RUNS" "$((port + 1))" /hello/ "$TMP/cold.log" -- "${args[@]}" 2>&1)"
+  cold_row "keel-agent, 10 components (AOT), \`/hello/\`" "$out" "≤ 20 ms"
+
+  if [ -x "$NGINX" ] && [ -d "$TMP/www" ]; then
+    # Same tool; nginx listens on a fixed port, so every run uses port+0 of a config each.
+    log "cold start: nginx"
+    pick_port port
+    sed "s/listen 127.0.0.1:[0-9]*;/listen 127.0.0.1:$port;/" "$TMP/nginx/nginx.conf" >"$TMP/nginx/cold.conf"
+    out="$(for _ in $(seq 1 "$COLD_RUNS"); do "$BB/coldstart" 1 "$port" /echo/ "$TMP/cold.log" -- \
+             "$NGINX" -c "$TMP/nginx/cold.conf" -p "$TMP/nginx" 2>&1 | grep '^run'; done)"
+    cold_row "nginx, static file" "$(summarise_runs "$out")" "peer"
+  fi
+  if command -v node >/dev/null && [ -f "$TMP/www/echo/index.html" ]; then
+    log "cold start: Node.js"
+    pick_port port
+    PORT_NEXT=$((PORT_NEXT + COLD_RUNS))
+    out="$("$BB/coldstart" "$COLD_RUNS" "$port" /echo/ "$TMP/cold.log" -- \
+             "$(command -v node)" "$ROOT/bench/node/server.mjs" "{PORT}" "$TMP/www/echo/index.html" 2>&1)"
+    cold_row "Node.js http.createServer" "$out" "peer"
+  fi
+}
+summarise_runs() { # "run i: X ms" lines -> coldstart's summary line
+  awk '/^run/ { print $3 }' <<<"$1" | sort -n | awk '{ v[++n] = $1 } END { if (!n) exit;
+    m = n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2;
+    printf "median_ms=%.3f min_ms=%.3f max_ms=%.3f runs=%d\n", m, v[1], v[n], n }'
+}
+cold_row() { # label coldstart-output target
+  local med mn mx
+  med="$(field median_ms "$2")"; mn="$(field min_ms "$2")"; mx="$(field max_ms "$2")"
+  if [ -z "$med" ]; then COLD_ROWS+="| $1 | $(nm "$(tail -1 <<<"$2")") | | | $3 |"$'\n'; return; fi
+  local met=""
+  [ "$3" = "≤ 20 ms" ] && met=" ($(awk -v m="$med" 'BEGIN { print (m <= 20) ? "met" : "not met" }'))"
+  COLD_ROWS+="| $1 | $(printf %.1f "$med") ms | $(printf %.1f "$mn") ms | $(printf %.1f "$mx") ms | $3$met |"$'\n'
+}
+
+# ---------------------------------------------------------------------------------------
+# d. RSS
+
+rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null; }
+metric_rss() { curl -s --max-time 2 "http://127.0.0.1:$1/metrics" | awk '/^process_resident_memory_bytes/ { printf "%.0f", $2 / 1024 }'; }
+mib() { awk -v k="$1" 'BEGIN { if (k == "") print "-"; else printf "%.1f MiB", k / 1024 }'; }
+
+rss_section() {
+  RSS_ROWS=""
+  local why
+  if why="$(agent_unavailable)"; then RSS_ROWS="| keel-agent, 10 components | $(nm "$why") | | |"$'\n'; return; fi
+  local hp ap
+  pick_port hp; pick_port ap
+  if ! start_agent "$hp" "$ap"; then
+    RSS_ROWS="| keel-agent, 10 components | $(nm "the agent did not start (log: $(tail -1 "$TMP/agent.log"))") | | |"$'\n'
+    stop_pid "$AGENT_PID"; return
+  fi
+  sleep 2
+  local idle idle_m
+  idle="$(rss_kib "$AGENT_PID")"; idle_m="$(metric_rss "$ap")"
+  RSS_ROWS+="| 10 components loaded, idle (before any request but the readiness probe) | $(mib "$idle") | $(mib "$idle_m") | ≤ 20 MB: $(awk -v k="$idle" 'BEGIN { print (k <= 20 * 1000 * 1000 / 1024) ? "met" : "not met" }') |"$'\n'
+  # One request to each component, then a short warm-up on echo, so that "before" has
+  # every instance and the server's buffers in place.
+  local c
+  for c in hello echo counter hash hello-2 hello-3 echo-2 echo-3 counter-2 hash-2; do
+    curl -s -o /dev/null "http://127.0.0.1:$hp/$c/"
+  done
+  if ! command -v wrk >/dev/null; then
+    RSS_ROWS+="| growth over $RSS_REQUESTS requests | $(nm "wrk is not installed") | | |"$'\n'
+    stop_pid "$AGENT_PID"; return
+  fi
+  wrk -t2 -c64 -d3s "http://127.0.0.1:$hp/echo/" >/dev/null 2>&1
+  sleep 1
+  local before before_m after after_m out done_n
+  before="$(rss_kib "$AGENT_PID")"; before_m="$(metric_rss "$ap")"
+  # wrk runs for its whole -d even after the script stops every thread, so -d comes from
+  # the rate measured in part b (plus 25 %), capped at BENCH_RSS_SECONDS.
+  local secs
+  secs="$(awk -v n="$RSS_REQUESTS" -v r="${AGENT_RPS:-0}" -v cap="$RSS_SECONDS" \
+            'BEGIN { s = r > 0 ? int(1.25 * n / r) + 3 : cap; print (s > cap) ? cap : s }')"
+  log "RSS: $RSS_REQUESTS requests to echo (wrk -d${secs}s)"
+  out="$(BENCH_REQUESTS="$RSS_REQUESTS" BENCH_THREADS=2 wrk -t2 -c64 -d"${secs}s" \
+           -s "$ROOT/bench/tools/stop-after.lua" "http://127.0.0.1:$hp/echo/" 2>&1)"
+  echo "$out" >"$TMP/wrk-rss.txt"
+  done_n="$(awk '/requests in/ { print $1 }' <<<"$out")"
+  sleep 1
+  after="$(rss_kib "$AGENT_PID")"; after_m="$(metric_rss "$ap")"
+  stop_pid "$AGENT_PID"
+  RSS_ROWS+="| after warm-up (one request per component + 3 s of wrk on echo) | $(mib "$before") | $(mib "$before_m") | |"$'\n'
+  RSS_ROWS+="| after ${done_n:-?} more requests to echo | $(mib "$after") | $(mib "$after_m") | ≤ 20 MB: $(awk -v k="$after" 'BEGIN { print (k <= 20 * 1000 * 1000 / 1024) ? "met" : "not met" }') |"$'\n'
+  RSS_ROWS+="| **growth** over those requests | **$(awk -v a="$after" -v b="$before" 'BEGIN { printf "%+d KiB", a - b }')** | $(awk -v a="$after_m" -v b="$before_m" 'BEGIN { if (a == "" || b == "") print "-"; else printf "%+d KiB", a - b }') | < 1 MB: $(awk -v a="$after" -v b="$before" 'BEGIN { print (a - b < 1000 * 1000 / 1024) ? "met" : "not met" }') |"$'\n'
+}
+
+# ---------------------------------------------------------------------------------------
+
+write_doc() {
+  local cpu mem
+  cpu="$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
+  mem="$(awk '/^MemTotal:/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
+  cat >"$DOC" <<EOF
+# Benchmarks
+
+Written by \`bench/run.sh\` (do not edit by hand: run it again). All four parts ran side by
+side in one run on one machine; shared machines are noisy, so these are a record of one
+run, not assertions (the test suite checks behaviour, never timings).
+
+- **Date:** $RUN_DATE
+- **Command:** \`$RUN_COMMAND\` (in the repository root; $RUN_SECONDS s)
+- **Machine:** $(nproc) CPUs, $cpu, $mem RAM, Linux $(uname -r); load average at the start: $LOAD_START
+- **Tools:** $(gcc --version | head -1); $(clang-14 --version | head -1); Node.js $(node --version 2>/dev/null || echo "-"); $( { "$NGINX" -v 2>&1 || echo "nginx -"; } | head -1); $(wrk --version 2>&1 | head -1 | awk '{ print $1, $2 }')
+- **Keel:** $(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo unknown), build in \`$(rel "$BUILD")\`
+
+## a. Compute kernels
+
+Each kernel (\`bench/kernels/\`, plain C) exports \`uint32_t run(uint32_t iterations)\` and
+returns a checksum over all its work. The same source is built four ways:
+
+- **native**: \`gcc -O2 -shared -fPIC\`, loaded with \`dlopen\` — the baseline;
+- **AOT**: \`clang-14 --target=wasm32-wasi -O2\` (the project's \`keel_add_wasm_component\`,
+  reactor, no imports), then \`keel-aot\` with its defaults (\`-O2\`, guard pages), loaded by
+  \`keel_aot_load\`'s \`AotObject\`/\`AotInstance\` exactly as the agent does;
+- **interpreter**: the same \`.wasm\` on \`keel_runtime\`'s \`InterpEngine\` (WABT's interpreter);
+- **Node.js**: the same \`.wasm\` in V8 (\`bench/node/runkernel.mjs\`).
+
+\`bench/out/build/kernelbench\` (native, AOT, interpreter) and \`runkernel.mjs\` make one untimed
+warm-up call and then $RUNS timed calls in one process; the table gives the **median** wall
+time of one call and, in parentheses, its ratio to native. The interpreter is too slow for
+the full N: it runs N/k (k = 12–50) three times and its median is scaled back to N.
+"Checksums" says whether every tier computed the native checksum (the interpreter compared
+with native at its smaller N).
+
+| kernel | work | native | AOT | Node.js | interpreter | AOT targets | checksums |
+|---|---|---|---|---|---|---|---|
+${KERNEL_ROWS}
+Targets: AOT within 1.3× of native, and faster than Node.js.
+
+## b. Data plane
+
+\`wrk -t2 -c64 -d${WRK_SECONDS}s --latency\` on loopback (after 2 s of warm-up with the same
+settings), one server at a time, against:
+
+- **keel-agent** \`--components DIR\` serving \`echo\` on the AOT tier (\`tier: aot\`, object by
+  \`keel-aot\`), \`GET /echo/\`;
+- **nginx** from Debian (\`worker_processes auto\`, \`access_log off\`, \`daemon off\`, config in a
+  temporary directory) serving a static file holding exactly echo's response body to
+  wrk's request ($DP_BODY bytes);
+- **Node.js** \`http.createServer\` answering the same bytes.
+
+wrk and the server share the machine's CPUs. "errors" counts non-2xx answers and socket
+errors.
+
+| server | requests/s | p50 | p99 | vs nginx | errors |
+|---|---|---|---|---|---|
+${DP_ROWS}
+Target: the agent at ≥ 0.6× nginx's requests/s. This run: ${DP_TARGET:-not measured}.
+
+## c. Cold start
+
+\`bench/tools/coldstart.c\` takes the time, \`posix_spawn\`s the server, then connects to it and
+sends \`GET\` in a tight loop (100 µs between refused attempts) until an answer starts with
+\`HTTP/1.1 200\`; then it stops the server and waits for it. ${COLD_RUNS} runs each (the
+agent after one untimed run that creates its node key, as a first boot would). The agent
+runs with 10 components from \`--components DIR\` (hello, echo, counter, hash and two or
+three copies of each under other names, every one with its own AOT object and
+\`tier: aot\`), no control plane.
+
+| server | median | min | max | target |
+|---|---|---|---|---|
+${COLD_ROWS}
+## d. Memory
+
+The agent with the same 10 components; VmRSS from \`/proc/PID/status\` and the agent's own
+\`process_resident_memory_bytes\` from \`/metrics\`. Then ${RSS_REQUESTS} requests to \`echo\`
+(wrk -t2 -c64 with \`bench/tools/stop-after.lua\`, bounded to ${RSS_SECONDS} s).
+
+| state | VmRSS | process_resident_memory_bytes | target |
+|---|---|---|---|
+${RSS_ROWS}
+Targets: ≤ 20 MB with 10 components idle; growth < 1 MB over a million requests.
+EOF
+  log "wrote $DOC"
+}
+
+main() {
+  local start=$SECONDS
+  RUN_DATE="$(date -u '+%Y-%m-%d %H:%M UTC')"
+  RUN_COMMAND="bench/run.sh"
+  local v
+  for v in KEEL_BUILD BENCH_RUNS BENCH_WRK_SECONDS BENCH_COLD_RUNS BENCH_RSS_REQUESTS BENCH_RSS_SECONDS BENCH_SKIP_BUILD; do
+    [ -n "${!v:-}" ] && RUN_COMMAND="$v=${!v} $RUN_COMMAND"
+  done
+  LOAD_START="$(cut -d' ' -f1-3 /proc/loadavg)"
+  ensure_tools
+  build_all
+  make_component_set || log "component set: $COMPONENT_SET_ERROR"
+  kernels_section
+  dataplane_section
+  coldstart_section
+  rss_section
+  RUN_SECONDS=$((SECONDS - start))
+  write_doc
+}
+
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+  main "$@"
+fi
