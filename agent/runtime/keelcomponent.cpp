@@ -53,13 +53,7 @@ std::unique_ptr<KeelComponent> KeelComponent::create(ComponentConfig config,
             return nullptr;
         }
     }
-    HostLinker linker(config.name, config.grants);
-    WasiHost wasi({});
-    const std::map<std::string, std::string> noConfig;
-    KeelHost keel(noConfig, nullptr, {});
-    linker.provide(wasi.imports());
-    linker.provide(keel.imports());
-    if (!linker.check(module->imports(), error))
+    if (!HostLinker::checkPlatformImports(config.name, config.grants, module->imports(), error))
         return nullptr;
     return std::unique_ptr<KeelComponent>(new KeelComponent(std::move(config), std::move(module), std::move(log)));
 }
@@ -69,9 +63,8 @@ KeelComponent::KeelComponent(ComponentConfig config, std::unique_ptr<CompiledMod
     , m_module(std::move(module))
     , m_log(std::move(log))
 {
-    if (m_config.grants.count("kv") && !m_config.kvDirectory.empty())
-        m_kv = std::make_unique<KvStore>(std::filesystem::path(m_config.kvDirectory) / (m_config.name + ".sqlite"),
-                                         KvStore::Quota{});
+    if (m_config.grants.count("kv"))
+        m_kv = KvStore::forComponent(m_config.kvDirectory, m_config.name);
 }
 
 KeelComponent::~KeelComponent() = default;

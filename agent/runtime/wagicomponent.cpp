@@ -14,10 +14,7 @@ constexpr std::size_t kHeaderRoom = 64 * 1024;
 
 std::unique_ptr<KvStore> makeKv(const ComponentConfig &config)
 {
-    if (!config.grants.count("kv") || config.kvDirectory.empty())
-        return nullptr;
-    return std::make_unique<KvStore>(std::filesystem::path(config.kvDirectory) / (config.name + ".sqlite"),
-                                     KvStore::Quota{});
+    return config.grants.count("kv") ? KvStore::forComponent(config.kvDirectory, config.name) : nullptr;
 }
 
 std::string levelName(int level)
@@ -41,13 +38,7 @@ std::unique_ptr<WagiComponent> WagiComponent::create(ComponentConfig config,
                 "function: build it as a wasm32-wasi command";
         return nullptr;
     }
-    HostLinker linker(config.name, config.grants);
-    WasiHost wasi({});
-    const std::map<std::string, std::string> noConfig;
-    KeelHost keel(noConfig, nullptr, {});
-    linker.provide(wasi.imports());
-    linker.provide(keel.imports());
-    if (!linker.check(module->imports(), error))
+    if (!HostLinker::checkPlatformImports(config.name, config.grants, module->imports(), error))
         return nullptr;
     return std::unique_ptr<WagiComponent>(new WagiComponent(std::move(config), std::move(module), std::move(log)));
 }

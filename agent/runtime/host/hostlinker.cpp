@@ -100,4 +100,17 @@ std::optional<std::vector<const HostImport *>> HostLinker::link(const std::vecto
     return linked;
 }
 
+bool HostLinker::checkPlatformImports(const std::string &component, const std::set<std::string> &grants,
+                                      const std::vector<ImportRequest> &requests, std::string &error)
+{
+    HostLinker linker(component, grants);
+    // Throwaway hosts: only their import tables (names and signatures) are needed here.
+    WasiHost wasi({});
+    const std::map<std::string, std::string> noConfig;
+    KeelHost keel(noConfig, nullptr, {});
+    linker.provide(wasi.imports());
+    linker.provide(keel.imports());
+    return linker.check(requests, error);
+}
+
 } // namespace keel::agent

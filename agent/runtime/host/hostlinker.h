@@ -21,6 +21,9 @@ public:
 
     // Checks the imports without binding them (at load time, before any instance exists).
     bool check(const std::vector<ImportRequest> &requests, std::string &error) const;
+    // The load-time check every component gets: against WASI and keel:platform as granted.
+    static bool checkPlatformImports(const std::string &component, const std::set<std::string> &grants,
+                                     const std::vector<ImportRequest> &requests, std::string &error);
     // One HostImport per request, in order; WASI functions outside the subset get
     // ENOSYS stubs, kept in stubs. nullopt with error when an import is refused.
     std::optional<std::vector<const HostImport *>> link(const std::vector<ImportRequest> &requests,

@@ -139,4 +139,11 @@ bool KvStore::remove(std::string_view key)
     return true;
 }
 
+std::unique_ptr<KvStore> KvStore::forComponent(const std::string &directory, const std::string &component)
+{
+    if (directory.empty())
+        return nullptr;
+    return std::make_unique<KvStore>(std::filesystem::path(directory) / (component + ".sqlite"), Quota{});
+}
+
 } // namespace keel::agent

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <mutex>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -28,6 +29,8 @@ public:
 
     KvStore(std::filesystem::path file, Quota quota);
     ~KvStore();
+    // A component's own namespace: <directory>/<component>.sqlite; nullptr without a directory.
+    static std::unique_ptr<KvStore> forComponent(const std::string &directory, const std::string &component);
     KvStore(const KvStore &) = delete;
     KvStore &operator=(const KvStore &) = delete;
 
