@@ -229,14 +229,10 @@ private slots:
 
     void memoryBombIsContained()
     {
-        // The cap makes memory.grow fail; this guest then reports what it got (200), a
-        // guest that traps on it gets 500. Either way it never holds more than memory_mb.
+        // The cap (membomb.yaml: memory_mb 32) makes memory.grow fail; the bomb writes into
+        // memory it never got and traps: a 5xx, never more than memory_mb held.
         const auto reply = m_client.get(url(QStringLiteral("/membomb/")), 30000);
-        QVERIFY2(reply.status == 200 || reply.status / 100 == 5, qPrintable(QString::number(reply.status)));
-        if (reply.status == 200) {
-            const qint64 bytes = QJsonDocument::fromJson(reply.body).object().value(QStringLiteral("memory_bytes")).toInteger();
-            QVERIFY2(bytes > 0 && bytes <= 32ll * 1024 * 1024, reply.body.constData()); // membomb.yaml: memory_mb 32
-        }
+        QVERIFY2(reply.status / 100 == 5, qPrintable(QString::number(reply.status)));
         QVERIFY2(m_agent->isRunning(), qPrintable(m_agent->transcript()));
         QCOMPARE(m_client.get(url(QStringLiteral("/hello/"))).status, 200);
     }

@@ -1,10 +1,14 @@
 /*
- * membomb (Keel handler): grows linear memory until the runtime refuses.
- *   GET /membomb/            memory.grow by 1 MiB at a time
- *   GET /membomb/?via=malloc malloc 1 MiB blocks (and touch them) until NULL
- * Then it answers 200 with what it got: {"grown_mib": n, "memory_bytes": total}, which
- * must stay within the manifest's memory_mb. Without a limit it would reach 4 GiB, the
- * wasm32 ceiling. A runtime that traps on the refused grow instead answers 500.
+ * membomb (Keel handler): grows linear memory without end.
+ *   GET /membomb/            memory.grow by 1 MiB at a time and use the new memory
+ *                            without checking that the grow succeeded, as a runaway
+ *                            program would: once the runtime refuses to grow past the
+ *                            manifest's memory_mb, the write lands past the end of
+ *                            memory and traps (the client gets a 5xx)
+ *   GET /membomb/?via=malloc malloc 1 MiB blocks (and touch them) until NULL, then answer
+ *                            200 with {"grown_mib": n, "memory_bytes": total}, which must
+ *                            stay within memory_mb (a careful program at the limit)
+ * Without a limit it would reach 4 GiB, the wasm32 ceiling.
  */
 #include "keel_guest.h"
 
@@ -24,12 +28,11 @@ void keel_on_request(const keel_request *req, keel_response *resp)
             memset(block, 0xA5, 1 << 20);
     } else {
         for (;; ++grown) {
-            const size_t old_pages = __builtin_wasm_memory_grow(0, PAGES_PER_MIB);
-            if (old_pages == (size_t)-1)
-                break;
-            /* Touch the new last byte so a lazily committed host really backs it. */
-            const uintptr_t last = (old_pages + PAGES_PER_MIB) * 65536 - 1;
-            *(volatile char *)last = 1;
+            /* The first byte past the current end: new memory if the grow worked, out of
+             * bounds if it was refused. The result of the grow is ignored on purpose. */
+            const uintptr_t end = __builtin_wasm_memory_size(0) * 65536;
+            (void)__builtin_wasm_memory_grow(0, PAGES_PER_MIB);
+            *(volatile char *)end = 1;
         }
     }
     keel_response_header(resp, "Content-Type", "application/json");
