@@ -10,13 +10,15 @@
 
 #include <stdint.h>
 
-/* The multiply-add after the call keeps it out of tail position (no loop conversion);
- * the stop condition depends on input, so the compiler cannot prove it never returns. */
+/* A division after the call keeps it out of tail position, and unlike + or * it has no
+ * accumulator form, so neither clang (to wasm) nor gcc (on the AOT tier's C) can turn the
+ * recursion into a loop; the stop condition depends on input, so neither can prove it
+ * never returns. */
 __attribute__((noinline)) static uint32_t descend(uint32_t depth, uint32_t stop)
 {
     if (depth == stop)
         return depth;
-    return descend(depth + 1, stop) * 31u + depth;
+    return descend(depth + 1, stop) / 3u + depth;
 }
 
 __attribute__((noinline)) static uint32_t descend_big(uint32_t depth, uint32_t stop)
