@@ -1,6 +1,7 @@
 #include "keelcomponent.h"
 
 #include "host/hostlinker.h"
+#include "host/keelhost.h"
 #include "keelabi.h"
 
 namespace keel::agent {
@@ -11,16 +12,6 @@ using Clock = ModuleInstance::Clock;
 
 // Idle instances kept for reuse; more may run at once, the extra ones end with their request.
 constexpr std::size_t kMaxIdle = 4;
-
-std::string levelName(int level)
-{
-    switch (level) {
-    case 0: return "debug";
-    case 1: return "info";
-    case 2: return "warn";
-    default: return "error";
-    }
-}
 
 ComponentResponse callFailure(const CallResult &result, std::string_view what, const ModuleInstance &instance,
                               std::uint32_t deadlineMs)
@@ -88,7 +79,7 @@ std::unique_ptr<KeelComponent::Slot> KeelComponent::makeSlot(Clock::time_point d
     slot->wasi = std::make_unique<WasiHost>(std::move(setup));
     slot->keel = std::make_unique<KeelHost>(m_config.config, m_kv.get(), [this](int level, std::string_view message) {
         if (m_log)
-            m_log(levelName(level) + ": " + std::string(message));
+            m_log(std::string(KeelHost::levelName(level)) + ": " + std::string(message));
     });
     HostLinker linker(m_config.name, m_config.grants);
     linker.provide(slot->wasi->imports());

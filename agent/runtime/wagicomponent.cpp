@@ -17,16 +17,6 @@ std::unique_ptr<KvStore> makeKv(const ComponentConfig &config)
     return config.grants.count("kv") ? KvStore::forComponent(config.kvDirectory, config.name) : nullptr;
 }
 
-std::string levelName(int level)
-{
-    switch (level) {
-    case 0: return "debug";
-    case 1: return "info";
-    case 2: return "warn";
-    default: return "error";
-    }
-}
-
 } // namespace
 
 std::unique_ptr<WagiComponent> WagiComponent::create(ComponentConfig config,
@@ -67,7 +57,7 @@ ComponentResponse WagiComponent::handle(const ComponentRequest &request)
     WasiHost wasi(std::move(setup));
     KeelHost keel(m_config.config, m_kv.get(), [this](int level, std::string_view message) {
         if (m_log)
-            m_log(levelName(level) + ": " + std::string(message));
+            m_log(std::string(KeelHost::levelName(level)) + ": " + std::string(message));
     });
     HostLinker linker(m_config.name, m_config.grants);
     linker.provide(wasi.imports());

@@ -157,4 +157,14 @@ HostOutcome KeelHost::configGet(GuestMemory &m, std::uint32_t keyPtr, std::uint3
     return copyOut(m, it == m_config.end() ? nullptr : &it->second, bufPtr, cap, result);
 }
 
+std::string_view KeelHost::levelName(int level)
+{
+    switch (level) {
+    case 0: return "debug";
+    case 1: return "info";
+    case 2: return "warn";
+    default: return "error";
+    }
+}
+
 } // namespace keel::agent

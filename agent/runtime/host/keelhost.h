@@ -19,6 +19,8 @@ class KeelHost final
 {
 public:
     using LogSink = std::function<void(int level, std::string_view message)>;
+    // keel:platform/log's levels: 0 debug, 1 info, 2 warn, anything else error.
+    static std::string_view levelName(int level);
 
     // kv may be null when the component is not granted kv.
     KeelHost(const std::map<std::string, std::string> &config, KvStore *kv, LogSink log);

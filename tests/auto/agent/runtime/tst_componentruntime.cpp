@@ -1,4 +1,5 @@
 #include "componentruntime.h"
+#include "runtimecalls.h"
 
 #include <QtTest>
 
@@ -8,6 +9,9 @@
 using namespace keel::agent;
 
 namespace {
+
+using keel::agent::test::call;
+using keel::agent::test::send;
 
 ComponentConfig config(const std::string &name, ComponentConfig::Abi abi, const std::string &module)
 {
@@ -34,23 +38,6 @@ ComponentRequest request(const std::string &path, const std::string &body = {})
     r.serverName = "127.0.0.1";
     r.serverPort = "8080";
     return r;
-}
-
-std::future<ComponentResponse> send(ComponentRuntime &runtime, const std::string &name, ComponentRequest r)
-{
-    auto promise = std::make_shared<std::promise<ComponentResponse>>();
-    auto future = promise->get_future();
-    const auto dispatched = runtime.dispatch(name, std::move(r), [promise](ComponentResponse answer) {
-        promise->set_value(std::move(answer));
-    });
-    if (dispatched != ComponentRuntime::Dispatch::Accepted)
-        promise->set_value(ComponentResponse::failure(503, ComponentError::None, "not dispatched"));
-    return future;
-}
-
-ComponentResponse call(ComponentRuntime &runtime, const std::string &name, ComponentRequest r)
-{
-    return send(runtime, name, std::move(r)).get();
 }
 
 } // namespace

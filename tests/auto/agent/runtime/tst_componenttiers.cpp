@@ -3,6 +3,7 @@
 // refusals), and refuse objects that do not belong to the module or this machine.
 #include "aot/aotengine.h"
 #include "componentruntime.h"
+#include "runtimecalls.h"
 
 #include <QtTest>
 
@@ -13,6 +14,9 @@ using namespace keel::agent;
 using Abi = ComponentConfig::Abi;
 
 namespace {
+
+using keel::agent::test::call;
+using keel::agent::test::send;
 
 const std::string kSamples = KEEL_SAMPLES_DIR;
 const std::string kHostile = KEEL_HOSTILE_DIR;
@@ -58,23 +62,6 @@ ComponentRequest request(const std::string &path, const std::string &body = {}, 
     r.serverName = "127.0.0.1";
     r.serverPort = "8080";
     return r;
-}
-
-std::future<ComponentResponse> send(ComponentRuntime &runtime, const std::string &name, ComponentRequest r)
-{
-    auto promise = std::make_shared<std::promise<ComponentResponse>>();
-    auto future = promise->get_future();
-    const auto dispatched = runtime.dispatch(name, std::move(r), [promise](ComponentResponse answer) {
-        promise->set_value(std::move(answer));
-    });
-    if (dispatched != ComponentRuntime::Dispatch::Accepted)
-        promise->set_value(ComponentResponse::failure(503, ComponentError::None, "not dispatched"));
-    return future;
-}
-
-ComponentResponse call(ComponentRuntime &runtime, const std::string &name, ComponentRequest r)
-{
-    return send(runtime, name, std::move(r)).get();
 }
 
 std::string text(const ComponentResponse &r)
