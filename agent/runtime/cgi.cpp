@@ -1,21 +1,12 @@
 #include "cgi.h"
 
+#include <boost/algorithm/string/predicate.hpp>
+
 #include <charconv>
 
 namespace keel::agent {
 
 namespace {
-
-bool iequals(std::string_view a, std::string_view b)
-{
-    if (a.size() != b.size())
-        return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
-            return false;
-    }
-    return true;
-}
 
 std::string_view trim(std::string_view s)
 {
@@ -38,7 +29,7 @@ std::vector<std::string> Cgi::environment(const ComponentRequest &request, std::
     };
     std::string contentType;
     for (const auto &[name, value] : request.headers) {
-        if (iequals(name, "content-type"))
+        if (boost::algorithm::iequals(name, "content-type"))
             contentType = value;
     }
     add("GATEWAY_INTERFACE", "CGI/1.1");
@@ -56,7 +47,7 @@ std::vector<std::string> Cgi::environment(const ComponentRequest &request, std::
     add("X_KEEL_COMPONENT", component);
     for (const auto &[name, value] : request.headers) {
         // Content-Type and Content-Length have their own variables (RFC 3875 4.1.18).
-        if (iequals(name, "content-type") || iequals(name, "content-length"))
+        if (boost::algorithm::iequals(name, "content-type") || boost::algorithm::iequals(name, "content-length"))
             continue;
         std::string key = "HTTP_";
         for (char c : name)
@@ -91,7 +82,7 @@ bool Cgi::parseOutput(std::string_view output, ComponentResponse &response, std:
         }
         const std::string_view name = trim(line.substr(0, colon));
         const std::string_view value = trim(line.substr(colon + 1));
-        if (iequals(name, "status")) {
+        if (boost::algorithm::iequals(name, "status")) {
             unsigned code = 0;
             const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), code);
             if (ec != std::errc() || code < 100 || code > 599 || (end != value.data() + value.size() && *end != ' ')) {
@@ -108,7 +99,7 @@ bool Cgi::parseOutput(std::string_view output, ComponentResponse &response, std:
         }
         if (isServerOwnedHeader(name))
             continue;
-        hasLocation = hasLocation || iequals(name, "location");
+        hasLocation = hasLocation || boost::algorithm::iequals(name, "location");
         response.headers.emplace_back(std::string(name), std::string(value));
     }
     if (bodyStart == std::string_view::npos) {

@@ -1,5 +1,7 @@
 #include "componentrequest.h"
 
+#include <boost/algorithm/string/predicate.hpp>
+
 namespace keel::agent {
 
 std::string_view errorKindName(ComponentError error)
@@ -26,26 +28,6 @@ ComponentResponse ComponentResponse::failure(unsigned status, ComponentError err
     return response;
 }
 
-} // namespace keel::agent
-
-namespace keel::agent {
-
-namespace {
-
-bool iequals(std::string_view a, std::string_view b)
-{
-    if (a.size() != b.size())
-        return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c; };
-        if (lower(a[i]) != lower(b[i]))
-            return false;
-    }
-    return true;
-}
-
-} // namespace
-
 bool isGuestHeaderValid(std::string_view name, std::string_view value)
 {
     if (name.empty() || name.size() > 256 || value.size() > 8192)
@@ -67,7 +49,7 @@ bool isServerOwnedHeader(std::string_view name)
 {
     for (std::string_view owned : {"content-length", "transfer-encoding", "connection", "keep-alive",
                                    "upgrade", "trailer", "te"}) {
-        if (iequals(name, owned))
+        if (boost::algorithm::iequals(name, owned))
             return true;
     }
     return false;
