@@ -1,8 +1,11 @@
 #include "keelctl.h"
 
+#include "accesscommands.h"
+#include "accesstypes.h"
 #include "keelclient.h"
 #include "keelversion.h"
 #include "outputformat.h"
+#include "timeargument.h"
 #include "topologyfile.h"
 
 #include <QCommandLineParser>
@@ -22,6 +25,16 @@ const QList<QStringList> kCommands = {
     {QStringLiteral("regions"), QStringLiteral("list")},
     {QStringLiteral("topology"), QStringLiteral("apply")},
     {QStringLiteral("join-token"), QStringLiteral("create")},
+    {QStringLiteral("token"), QStringLiteral("create")},
+    {QStringLiteral("token"), QStringLiteral("list")},
+    {QStringLiteral("token"), QStringLiteral("revoke")},
+    {QStringLiteral("audit"), QStringLiteral("list")},
+};
+
+// Commands that take one argument after the verb (NAME, ID).
+const QList<QStringList> kCommandsWithArgument = {
+    {QStringLiteral("nodes"), QStringLiteral("show")},
+    {QStringLiteral("token"), QStringLiteral("revoke")},
 };
 
 QString json(const QJsonValue &value)
@@ -48,8 +61,16 @@ QString KeelCtl::usage()
         "  nodes show NAME                    one node in detail\n"
         "  regions list                       regions with jurisdiction, coordinates and sites\n"
         "  topology apply -f FILE             create or update regions and sites from a YAML/JSON file\n"
-        "  join-token create --region R [--uses N] [--ttl SECONDS]\n"
+        "  join-token create --region R [--uses N] [--ttl DURATION]\n"
         "                                     a token that lets agents enroll in region R\n"
+        "  token create --role viewer|operator|admin [--name NAME] [--ttl DURATION]\n"
+        "                                     an operator token (admin); the secret is shown once\n"
+        "  token list                         operator tokens: id, name, role, expiry, state (admin)\n"
+        "  token revoke ID                    revoke a token and close its connections (admin)\n"
+        "  audit list [--since WHEN]          the audit log, oldest first (operator)\n"
+        "\n"
+        "DURATION is 90s, 10m, 12h, 30d or plain seconds; WHEN is a DURATION back from now or an\n"
+        "ISO 8601 time such as 2026-11-27T10:00:00Z.\n"
         "\n"
         "Options:\n"
         "  --server URL      control plane, ws://HOST:PORT (default: $KEEL_SERVER, else ws://127.0.0.1:7070)\n"
@@ -70,9 +91,12 @@ std::variant<CtlInvocation, QString> KeelCtl::parse(const QStringList &arguments
     const QCommandLineOption file({QStringLiteral("f"), QStringLiteral("file")}, {}, QStringLiteral("FILE"));
     const QCommandLineOption region(QStringLiteral("region"), {}, QStringLiteral("R"));
     const QCommandLineOption uses(QStringLiteral("uses"), {}, QStringLiteral("N"));
-    const QCommandLineOption ttl(QStringLiteral("ttl"), {}, QStringLiteral("SECONDS"));
+    const QCommandLineOption ttl(QStringLiteral("ttl"), {}, QStringLiteral("DURATION"));
     const QCommandLineOption timeout(QStringLiteral("timeout"), {}, QStringLiteral("SECONDS"));
-    parser.addOptions({server, token, output, file, region, uses, ttl, timeout});
+    const QCommandLineOption role(QStringLiteral("role"), {}, QStringLiteral("ROLE"));
+    const QCommandLineOption name(QStringLiteral("name"), {}, QStringLiteral("NAME"));
+    const QCommandLineOption since(QStringLiteral("since"), {}, QStringLiteral("WHEN"));
+    parser.addOptions({server, token, output, file, region, uses, ttl, timeout, role, name, since});
     if (!parser.parse(arguments))
         return parser.errorText() + QStringLiteral(": see keelctl --help");
 
@@ -83,7 +107,7 @@ std::variant<CtlInvocation, QString> KeelCtl::parse(const QStringList &arguments
         return inv.command.isEmpty() ? QStringLiteral("no command given: see keelctl --help")
                                      : QStringLiteral("unknown command \"%1\": see keelctl --help").arg(inv.command.join(u' '));
     }
-    const qsizetype expectedArgs = verb == QStringList{QStringLiteral("nodes"), QStringLiteral("show")} ? 3 : 2;
+    const qsizetype expectedArgs = kCommandsWithArgument.contains(verb) ? 3 : 2;
     if (inv.command.size() != expectedArgs)
         return QStringLiteral("\"%1\" takes %2 argument(s): see keelctl --help").arg(verb.join(u' ')).arg(expectedArgs - 2);
 
@@ -111,9 +135,16 @@ std::variant<CtlInvocation, QString> KeelCtl::parse(const QStringList &arguments
         *out = value;
         return std::nullopt;
     };
-    for (auto [option, target] : {std::pair{&uses, &inv.uses}, {&ttl, &inv.ttlSeconds}, {&timeout, &inv.timeoutSeconds}}) {
+    for (auto [option, target] : {std::pair{&uses, &inv.uses}, {&timeout, &inv.timeoutSeconds}}) {
         if (auto error = positive(*option, target))
             return *error;
+    }
+    if (parser.isSet(ttl)) {
+        const auto seconds = TimeArgument::seconds(parser.value(ttl));
+        constexpr qint64 kTenYears = 10LL * 365 * 86400;
+        if (!seconds || *seconds > kTenYears)
+            return QStringLiteral("--ttl \"%1\" is not a duration: use 90s, 10m, 12h, 30d (at most ten years)").arg(parser.value(ttl));
+        inv.ttlSeconds = int(*seconds);
     }
 
     if (verb.first() == QLatin1String("topology")) {
@@ -126,6 +157,22 @@ std::variant<CtlInvocation, QString> KeelCtl::parse(const QStringList &arguments
             return QStringLiteral("join-token create needs --region R");
         inv.region = parser.value(region);
     }
+    if (verb == QStringList{QStringLiteral("token"), QStringLiteral("create")}) {
+        if (!parser.isSet(role))
+            return QStringLiteral("token create needs --role viewer, operator or admin");
+        const auto parsedRole = roleFromText(parser.value(role));
+        if (!parsedRole)
+            return QStringLiteral("--role \"%1\" is not a role: use viewer, operator or admin").arg(parser.value(role));
+        inv.role = *parsedRole;
+        inv.name = parser.isSet(name) ? parser.value(name)
+                                      : toText(inv.role) + QDateTime::currentDateTimeUtc().toString(QStringLiteral("-yyyyMMdd-HHmmss"));
+    }
+    if (parser.isSet(since)) {
+        const auto when = TimeArgument::since(parser.value(since), QDateTime::currentDateTimeUtc());
+        if (!when)
+            return QStringLiteral("--since \"%1\" is neither a duration (10m, 12h, 7d) nor an ISO 8601 time").arg(parser.value(since));
+        inv.since = *when;
+    }
     return inv;
 }
 
@@ -134,6 +181,8 @@ KeelCtl::KeelCtl(QObject *parent)
     , m_client(new KeelClient(this))
 {
 }
+
+KeelCtl::~KeelCtl() = default;
 
 void KeelCtl::fail(const QString &message, int exitCode)
 {
@@ -213,6 +262,18 @@ void KeelCtl::run(const CtlInvocation &invocation)
         });
     } else if (noun == QLatin1String("join-token")) {
         createJoinToken();
+    } else if (noun == QLatin1String("token") || noun == QLatin1String("audit")) {
+        m_access = std::make_unique<AccessCommands>(
+            *m_client, m_invocation, [this](const QString &output) { succeed(output); },
+            [this](const QString &message) { fail(message); });
+        if (noun == QLatin1String("audit"))
+            m_access->listAudit();
+        else if (verb == QLatin1String("create"))
+            m_access->createToken();
+        else if (verb == QLatin1String("list"))
+            m_access->listTokens();
+        else
+            m_access->revokeToken();
     }
 }
 

@@ -1,14 +1,19 @@
 #pragma once
 
+#include "fleettypes.h"
+
+#include <QDateTime>
 #include <QObject>
 #include <QProcessEnvironment>
 #include <QStringList>
 #include <QUrl>
 
+#include <memory>
 #include <variant>
 
 namespace Keel {
 
+class AccessCommands;
 class KeelClient;
 
 // One keelctl invocation: what to do, against which server, shown how.
@@ -21,7 +26,10 @@ struct CtlInvocation
     QString file;          // topology apply -f
     QString region;        // join-token create --region
     int uses = 1;
-    int ttlSeconds = 0;
+    int ttlSeconds = 0;    // join-token create, token create --ttl
+    Role role = Role::Viewer; // token create --role
+    QString name;          // token create --name
+    QDateTime since;       // audit list --since (invalid: everything kept)
     int timeoutSeconds = 15;
 };
 
@@ -36,6 +44,7 @@ public:
     static QString usage();
 
     explicit KeelCtl(QObject *parent = nullptr);
+    ~KeelCtl() override;
     // Runs the command; emits finished() once with the exit code.
     void run(const CtlInvocation &invocation);
 
@@ -50,6 +59,7 @@ private:
 
     KeelClient *m_client;
     CtlInvocation m_invocation;
+    std::unique_ptr<AccessCommands> m_access;
     bool m_done = false;
 };
 

@@ -67,6 +67,64 @@ QJsonObject OutputFormat::toJson(const JoinToken &token)
     };
 }
 
+QString OutputFormat::tokenState(const OperatorToken &token, const QDateTime &now)
+{
+    if (token.revoked)
+        return QStringLiteral("revoked");
+    if (token.expires.isValid() && token.expires <= now)
+        return QStringLiteral("expired");
+    return QStringLiteral("active");
+}
+
+QJsonObject OutputFormat::toJson(const OperatorToken &token, const QDateTime &now)
+{
+    return {
+        {QStringLiteral("id"), token.id},
+        {QStringLiteral("name"), token.name},
+        {QStringLiteral("role"), toText(token.role)},
+        {QStringLiteral("created"), isoTime(token.created)},
+        {QStringLiteral("expires"), isoTime(token.expires)},
+        {QStringLiteral("state"), tokenState(token, now)},
+    };
+}
+
+QJsonObject OutputFormat::toJson(const AuditRecord &record)
+{
+    return {
+        {QStringLiteral("sequence"), qint64(record.sequence)},
+        {QStringLiteral("time"), isoTime(record.time)},
+        {QStringLiteral("principal"), record.principal},
+        {QStringLiteral("principal_id"), record.principalId},
+        {QStringLiteral("action"), record.action},
+        {QStringLiteral("target"), record.target},
+        {QStringLiteral("result"), record.result},
+    };
+}
+
+QString OutputFormat::tokensTable(const QList<OperatorToken> &tokens, const QDateTime &now)
+{
+    QList<QStringList> rows;
+    for (const OperatorToken &token : tokens) {
+        rows.append({token.id, token.name, toText(token.role), isoTime(token.created),
+                     token.expires.isValid() ? isoTime(token.expires) : QStringLiteral("never"), tokenState(token, now)});
+    }
+    return table({QStringLiteral("ID"), QStringLiteral("NAME"), QStringLiteral("ROLE"), QStringLiteral("CREATED"),
+                  QStringLiteral("EXPIRES"), QStringLiteral("STATE")},
+                 rows);
+}
+
+QString OutputFormat::auditTable(const QList<AuditRecord> &records)
+{
+    QList<QStringList> rows;
+    for (const AuditRecord &record : records) {
+        rows.append({QString::number(record.sequence), isoTime(record.time), record.principal, record.action,
+                     record.target.isEmpty() ? QStringLiteral("-") : record.target, record.result});
+    }
+    return table({QStringLiteral("SEQ"), QStringLiteral("TIME"), QStringLiteral("PRINCIPAL"), QStringLiteral("ACTION"),
+                  QStringLiteral("TARGET"), QStringLiteral("RESULT")},
+                 rows);
+}
+
 QString OutputFormat::age(const QDateTime &then, const QDateTime &now)
 {
     if (!then.isValid())

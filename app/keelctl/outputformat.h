@@ -1,5 +1,6 @@
 #pragma once
 
+#include "accesstypes.h"
 #include "fleettypes.h"
 
 #include <QJsonArray>
@@ -16,9 +17,15 @@ public:
     static QJsonObject toJson(const Node &node);
     static QJsonObject toJson(const Region &region);
     static QJsonObject toJson(const JoinToken &token);
+    static QJsonObject toJson(const OperatorToken &token, const QDateTime &now);
+    static QJsonObject toJson(const AuditRecord &record);
 
     static QString nodesTable(const QList<Node> &nodes, const QDateTime &now);
     static QString regionsTable(const QList<Region> &regions);
+    static QString tokensTable(const QList<OperatorToken> &tokens, const QDateTime &now);
+    static QString auditTable(const QList<AuditRecord> &records);
+    // "active", "revoked" or "expired".
+    static QString tokenState(const OperatorToken &token, const QDateTime &now);
     // Columns padded to their widest cell, two spaces apart.
     static QString table(const QStringList &header, const QList<QStringList> &rows);
     // "3s ago", "5m ago"... for a person reading a table.

@@ -165,6 +165,7 @@ void KeelClient::onFrame(const QByteArray &frame)
             std::visit(Overloaded{
                 [&](const NodeChange &change) { emit nodeChanged(change); },
                 [&](const TopologyChange &change) { emit topologyChanged(change.regions); },
+                [&](const AuditRecord &record) { emit auditRecorded(record); },
             }, event.event);
         },
     }, *message.value);
@@ -219,6 +220,32 @@ void KeelClient::watch(const QList<WatchTopic> &topics, quint64 resumeAfter, std
     send(Op::Watch{topics, resumeAfter}, expect<Op::WatchStarted>([done](const Result<Op::WatchStarted> &r) {
         if (const auto *w = std::get_if<Op::WatchStarted>(&r)) done(w->currentSequence); else done(std::get<WireError>(r));
     }));
+}
+
+void KeelClient::createToken(Role role, const QString &name, int ttlSeconds,
+                             std::function<void(const Result<CreatedToken> &)> done)
+{
+    send(Op::CreateToken{role, name, ttlSeconds}, expect<CreatedToken>(std::move(done)));
+}
+
+void KeelClient::listTokens(std::function<void(const Result<QList<OperatorToken>> &)> done)
+{
+    send(Op::ListTokens{}, expect<Op::TokenList>([done](const Result<Op::TokenList> &r) {
+        if (const auto *list = std::get_if<Op::TokenList>(&r)) done(list->tokens); else done(std::get<WireError>(r));
+    }));
+}
+
+void KeelClient::revokeToken(const QString &id, std::function<void(const Result<std::monostate> &)> done)
+{
+    send(Op::RevokeToken{id}, expect<Op::TokenRevoked>([done](const Result<Op::TokenRevoked> &r) {
+        if (std::holds_alternative<Op::TokenRevoked>(r)) done(std::monostate{}); else done(std::get<WireError>(r));
+    }));
+}
+
+void KeelClient::listAudit(const QDateTime &since, quint64 afterSequence, int limit,
+                           std::function<void(const Result<Op::AuditList> &)> done)
+{
+    send(Op::ListAudit{since, limit, afterSequence}, expect<Op::AuditList>(std::move(done)));
 }
 
 } // namespace Keel

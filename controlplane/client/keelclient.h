@@ -47,6 +47,12 @@ public:
     void getNode(const QString &name, std::function<void(const Result<Node> &)> done);
     void createJoinToken(const QString &region, int uses, int ttlSeconds, std::function<void(const Result<JoinToken> &)> done);
     void watch(const QList<WatchTopic> &topics, quint64 resumeAfter, std::function<void(const Result<quint64> &)> done);
+    // Operator tokens (admin) and the audit log (operator).
+    void createToken(Role role, const QString &name, int ttlSeconds, std::function<void(const Result<CreatedToken> &)> done);
+    void listTokens(std::function<void(const Result<QList<OperatorToken>> &)> done);
+    void revokeToken(const QString &id, std::function<void(const Result<std::monostate> &)> done);
+    void listAudit(const QDateTime &since, quint64 afterSequence, int limit,
+                   std::function<void(const Result<Op::AuditList> &)> done);
 
 signals:
     void stateChanged(Keel::KeelClient::State state);
@@ -55,6 +61,7 @@ signals:
     void disconnected(const QString &reason);
     void nodeChanged(const Keel::NodeChange &change);
     void topologyChanged(const QList<Keel::Region> &regions);
+    void auditRecorded(const Keel::AuditRecord &record);
 
 private:
     using Handler = std::function<void(const OperatorResponseBody &)>;

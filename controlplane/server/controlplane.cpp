@@ -1,5 +1,6 @@
 #include "controlplane.h"
 
+#include "auditlog.h"
 #include "controlplaneserver.h"
 #include "eventhub.h"
 #include "secrets.h"
@@ -34,12 +35,13 @@ std::unique_ptr<ControlPlane> ControlPlane::start(const ControlPlaneOptions &opt
         if (!key)
             return nullptr;
         cp->m_signingKey = std::make_unique<SigningKey>(*key);
-        cp->m_tokens = std::make_unique<TokenAuthority>(*cp->m_store);
+        cp->m_tokens = std::make_unique<TokenAuthority>(cp->m_store->access());
         error->clear();
         cp->m_createdAdminToken = cp->m_tokens->bootstrapAdminToken(cp->adminTokenPath(), error);
         if (!error->isEmpty())
             return nullptr;
         cp->m_events = std::make_unique<EventHub>();
+        cp->m_audit = std::make_unique<AuditLog>(cp->m_store->access(), *cp->m_events, *cp->m_metrics);
         cp->m_fleet = std::make_unique<FleetService>(*cp->m_store, *cp->m_metrics, options.fleet);
     } catch (const StoreError &e) {
         *error = QString::fromStdString(e.what());
@@ -52,8 +54,8 @@ std::unique_ptr<ControlPlane> ControlPlane::start(const ControlPlaneOptions &opt
         events->publish(TopologyChange{regions});
     });
 
-    cp->m_server = std::make_unique<ControlPlaneServer>(*fleet, *events, *cp->m_tokens, *cp->m_metrics,
-                                                        cp->m_signingKey->publicKey());
+    cp->m_server = std::make_unique<ControlPlaneServer>(OperatorServices{*fleet, *events, *cp->m_tokens, *cp->m_audit},
+                                                        *cp->m_metrics, cp->m_signingKey->publicKey());
     if (!cp->m_server->listen(options.listenAddress, options.listenPort, error))
         return nullptr;
 

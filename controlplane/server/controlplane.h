@@ -11,6 +11,7 @@ namespace prometheus { class Exposer; }
 
 namespace Keel {
 
+class AuditLog;
 class ControlPlaneServer;
 class EventHub;
 class ServerMetrics;
@@ -57,6 +58,7 @@ private:
     std::unique_ptr<SigningKey> m_signingKey;
     std::unique_ptr<TokenAuthority> m_tokens;
     std::unique_ptr<EventHub> m_events;
+    std::unique_ptr<AuditLog> m_audit;
     std::unique_ptr<FleetService> m_fleet;
     std::unique_ptr<ControlPlaneServer> m_server;
     std::unique_ptr<prometheus::Exposer> m_exposer;

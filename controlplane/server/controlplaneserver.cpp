@@ -1,10 +1,11 @@
 #include "controlplaneserver.h"
 
 #include "agentsession.h"
+#include "auditlog.h"
 #include "operatorcodec.h"
 #include "operatorsession.h"
 #include "servermetrics.h"
-#include "store.h"
+#include "storeerror.h"
 #include "tokenauthority.h"
 
 #include <QLoggingCategory>
@@ -28,12 +29,10 @@ void closeAndDispose(QWebSocket *socket, QWebSocketProtocol::CloseCode code, con
 
 } // namespace
 
-ControlPlaneServer::ControlPlaneServer(FleetService &fleet, EventHub &events, TokenAuthority &tokens,
-                                       ServerMetrics &metrics, QByteArray controlPlanePublicKey, QObject *parent)
+ControlPlaneServer::ControlPlaneServer(OperatorServices services, ServerMetrics &metrics,
+                                       QByteArray controlPlanePublicKey, QObject *parent)
     : QObject(parent)
-    , m_fleet(fleet)
-    , m_events(events)
-    , m_tokens(tokens)
+    , m_services(services)
     , m_metrics(metrics)
     , m_controlPlanePublicKey(std::move(controlPlanePublicKey))
     , m_server(QStringLiteral("keel-controlplane"), QWebSocketServer::NonSecureMode)
@@ -91,7 +90,7 @@ void ControlPlaneServer::acceptAgent(QWebSocket *socket)
         return;
     }
     ++m_pendingHandshakes;
-    auto *session = new AgentSession(socket, m_fleet, m_metrics, m_controlPlanePublicKey, this);
+    auto *session = new AgentSession(socket, m_services.fleet, m_metrics, m_controlPlanePublicKey, this);
     // A session leaves the pending count once: when admitted, or when it closes before.
     auto pending = std::make_shared<bool>(true);
     auto leavePending = [this, pending] {
@@ -117,23 +116,27 @@ void ControlPlaneServer::acceptOperator(QWebSocket *socket)
     const QByteArray authorization = socket->request().rawHeader("Authorization");
     const QByteArray bearer = authorization.startsWith("Bearer ") ? authorization.mid(7).trimmed() : QByteArray();
 
-    std::variant<OperatorTokenRecord, WireError> principal = WireError{};
+    std::variant<OperatorTokenRecord, AuthRefusal> principal = AuthRefusal{};
     try {
-        principal = m_tokens.authenticate(QString::fromUtf8(bearer));
+        principal = m_services.tokens.authenticate(QString::fromUtf8(bearer));
     } catch (const StoreError &error) {
         m_metrics.storeError();
         qCCritical(lcServer, "store failure while authenticating an operator: %s", error.what());
-        principal = WireError{ErrorCode::Internal, QStringLiteral("the control plane's store failed; see its log"), {}};
+        principal = AuthRefusal{{ErrorCode::Internal, QStringLiteral("the control plane's store failed; see its log"), {}},
+                                QStringLiteral("unknown"), {}};
     }
-    if (auto *error = std::get_if<WireError>(&principal)) {
-        m_metrics.request("authenticate", toText(error->code).toStdString());
-        qCWarning(lcServer, "refusing operator connection from %s: %s", qPrintable(socket->peerAddress().toString()),
-                  qPrintable(error->message));
-        socket->sendBinaryMessage(OperatorCodec::encodeResponse({0, *error}));
-        closeAndDispose(socket, QWebSocketProtocol::CloseCodePolicyViolated, error->message);
+    if (auto *refusal = std::get_if<AuthRefusal>(&principal)) {
+        const WireError &error = refusal->error;
+        m_metrics.request("authenticate", toText(error.code).toStdString());
+        const QString peer = socket->peerAddress().toString();
+        qCWarning(lcServer, "refusing operator connection from %s: %s", qPrintable(peer), qPrintable(error.message));
+        m_services.audit.record(refusal->principal, refusal->principalId, QStringLiteral("authenticate"),
+                                QStringLiteral("/v1/operator from ") + peer, QStringLiteral("denied: ") + error.message);
+        socket->sendBinaryMessage(OperatorCodec::encodeResponse({0, error}));
+        closeAndDispose(socket, QWebSocketProtocol::CloseCodePolicyViolated, error.message);
         return;
     }
-    auto *session = new OperatorSession(socket, std::get<OperatorTokenRecord>(principal), m_fleet, m_events, m_metrics, this);
+    auto *session = new OperatorSession(socket, std::get<OperatorTokenRecord>(principal), m_services, m_metrics, this);
     connect(session, &WebSocketSession::closed, session, &QObject::deleteLater);
 }
 

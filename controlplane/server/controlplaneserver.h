@@ -6,13 +6,12 @@
 #include <QPointer>
 #include <QWebSocketServer>
 
+#include "operatorservices.h"
+
 namespace Keel {
 
 class AgentSession;
-class EventHub;
-class FleetService;
 class ServerMetrics;
-class TokenAuthority;
 
 // The one WebSocket listener. Routes /v1/agent and /v1/operator to their sessions and
 // closes anything else; caps message sizes per path.
@@ -25,8 +24,8 @@ public:
     // Agents still in their handshake; more are turned away until some finish.
     static constexpr int kMaxPendingHandshakes = 512;
 
-    ControlPlaneServer(FleetService &fleet, EventHub &events, TokenAuthority &tokens, ServerMetrics &metrics,
-                       QByteArray controlPlanePublicKey, QObject *parent = nullptr);
+    ControlPlaneServer(OperatorServices services, ServerMetrics &metrics, QByteArray controlPlanePublicKey,
+                       QObject *parent = nullptr);
     ~ControlPlaneServer() override;
 
     bool listen(const QHostAddress &address, quint16 port, QString *error);
@@ -38,9 +37,7 @@ private:
     void acceptAgent(QWebSocket *socket);
     void acceptOperator(QWebSocket *socket);
 
-    FleetService &m_fleet;
-    EventHub &m_events;
-    TokenAuthority &m_tokens;
+    OperatorServices m_services;
     ServerMetrics &m_metrics;
     QByteArray m_controlPlanePublicKey;
     QWebSocketServer m_server;

@@ -1,34 +1,46 @@
 #include "operatorsession.h"
 
+#include "auditlog.h"
 #include "eventhub.h"
 #include "fleetservice.h"
 #include "keelversion.h"
 #include "operatorcodec.h"
 #include "overloaded.h"
 #include "servermetrics.h"
+#include "storeerror.h"
+#include "tokenauthority.h"
+
+#include <QLoggingCategory>
 
 namespace Keel {
 
+Q_LOGGING_CATEGORY(lcOperator, "keel.operator")
+
 namespace {
 
-
-WireError denied(const OperatorTokenRecord &principal, const char *action, Role needed)
+QString auditResult(const OperatorResponseBody &response)
 {
-    return {ErrorCode::PermissionDenied,
-            QStringLiteral("token %1 has role %2; %3 needs %4").arg(principal.name, toText(principal.role),
-                                                                   QLatin1String(action), toText(needed)),
-            {}};
+    if (const auto *error = std::get_if<WireError>(&response)) {
+        if (error->code == ErrorCode::PermissionDenied)
+            return QStringLiteral("denied: ") + error->message;
+        return QStringLiteral("error: %1: %2").arg(toText(error->code), error->message);
+    }
+    return QStringLiteral("ok");
 }
 
 } // namespace
 
-OperatorSession::OperatorSession(QWebSocket *socket, OperatorTokenRecord principal, FleetService &fleet,
-                                 EventHub &events, ServerMetrics &metrics, QObject *parent)
+OperatorSession::OperatorSession(QWebSocket *socket, OperatorTokenRecord principal, OperatorServices services,
+                                 ServerMetrics &metrics, QObject *parent)
     : WebSocketSession(socket, "operator", metrics, parent)
     , m_principal(std::move(principal))
-    , m_fleet(fleet)
-    , m_events(events)
+    , m_services(services)
 {
+    connect(&m_services.tokens, &TokenAuthority::revoked, this, [this](const QString &id) {
+        if (id == m_principal.id)
+            reject("token_revoked", QStringLiteral("operator token %1 was revoked").arg(m_principal.name),
+                   QWebSocketProtocol::CloseCodePolicyViolated);
+    });
 }
 
 void OperatorSession::handleFrame(const QByteArray &frame)
@@ -38,60 +50,85 @@ void OperatorSession::handleFrame(const QByteArray &frame)
         reject("garbled", request.error);
         return;
     }
-    std::string kind;
-    OperatorResponse response{request.value->id, dispatch(request.value->body, &kind)};
+    const RequestAccess access = AccessPolicy::of(request.value->body);
+    OperatorResponse response{request.value->id, authorizeAndServe(request.value->body, access)};
     const auto *error = std::get_if<WireError>(&response.body);
-    metrics().request(kind, error ? toText(error->code).toStdString() : "ok");
+    metrics().request(access.action.toStdString(), error ? toText(error->code).toStdString() : "ok");
+    if (access.mutates) {
+        m_services.audit.record(TokenAuthority::principalOf(m_principal), m_principal.id, access.action, access.target,
+                                auditResult(response.body));
+    }
     send(OperatorCodec::encodeResponse(response));
     const QList<WatchEvent> replay = std::exchange(m_replay, {});
     for (const WatchEvent &event : replay)
         forward(event);
 }
 
-OperatorResponseBody OperatorSession::dispatch(const OperatorRequestBody &request, std::string *kind)
+OperatorResponseBody OperatorSession::authorizeAndServe(const OperatorRequestBody &request, const RequestAccess &access)
 {
-    const Role role = m_principal.role;
+    if (m_principal.role < access.needed) {
+        return WireError{ErrorCode::PermissionDenied,
+                         QStringLiteral("token %1 has role %2; %3 needs role %4 or higher")
+                             .arg(m_principal.name, toText(m_principal.role), access.action, toText(access.needed)),
+                         {}};
+    }
+    try {
+        return serve(request);
+    } catch (const StoreError &error) {
+        metrics().storeError();
+        qCCritical(lcOperator, "store failure serving %s: %s", qPrintable(access.action), error.what());
+        return WireError{ErrorCode::Internal, QStringLiteral("the control plane's store failed; see its log"), {}};
+    }
+}
+
+OperatorResponseBody OperatorSession::serve(const OperatorRequestBody &request)
+{
+    FleetService &fleet = m_services.fleet;
+    TokenAuthority &tokens = m_services.tokens;
     auto convert = [](auto &&result) -> OperatorResponseBody {
         return std::visit([](auto &&v) -> OperatorResponseBody { return v; }, std::move(result));
     };
     return std::visit(Overloaded{
-        [&](const Op::ListRegions &) -> OperatorResponseBody {
-            *kind = "list_regions";
-            return Op::RegionList{m_fleet.regions()};
-        },
-        [&](const Op::ApplyTopology &r) -> OperatorResponseBody {
-            *kind = "apply_topology";
-            if (role < Role::Operator)
-                return denied(m_principal, "applying a topology", Role::Operator);
-            return convert(m_fleet.applyTopology(r.regions));
-        },
+        [&](const Op::ListRegions &) -> OperatorResponseBody { return Op::RegionList{fleet.regions()}; },
+        [&](const Op::ApplyTopology &r) -> OperatorResponseBody { return convert(fleet.applyTopology(r.regions)); },
         [&](const Op::ListNodes &r) -> OperatorResponseBody {
-            *kind = "list_nodes";
             if (!r.selector.isEmpty() && r.selector != QLatin1String("all")) {
                 return WireError{ErrorCode::Unimplemented,
                                  QStringLiteral("node selectors arrive with deployments; list all nodes and filter instead"),
                                  QStringLiteral("selector")};
             }
-            return Op::NodeList{m_fleet.nodes()};
+            return Op::NodeList{fleet.nodes()};
         },
         [&](const Op::GetNode &r) -> OperatorResponseBody {
-            *kind = "get_node";
-            if (auto node = m_fleet.node(r.name))
+            if (auto node = fleet.node(r.name))
                 return Op::NodeDetail{*node};
             return WireError{ErrorCode::NotFound, QStringLiteral("no node named \"%1\": see keelctl nodes list").arg(r.name), QStringLiteral("name")};
         },
         [&](const Op::CreateJoinToken &r) -> OperatorResponseBody {
-            *kind = "create_join_token";
-            if (role < Role::Operator)
-                return denied(m_principal, "creating a join token", Role::Operator);
-            return convert(m_fleet.createJoinToken(r.region, r.uses, r.ttlSeconds));
+            return convert(fleet.createJoinToken(r.region, r.uses, r.ttlSeconds));
         },
-        [&](const Op::Watch &r) -> OperatorResponseBody {
-            *kind = "watch";
-            return startWatch(r);
+        [&](const Op::Watch &r) -> OperatorResponseBody { return startWatch(r); },
+        [&](const Op::CreateToken &r) -> OperatorResponseBody { return convert(tokens.create(r.role, r.name, r.ttlSeconds)); },
+        [&](const Op::ListTokens &) -> OperatorResponseBody { return Op::TokenList{tokens.list()}; },
+        [&](const Op::RevokeToken &r) -> OperatorResponseBody {
+            auto revoked = tokens.revoke(r.id);
+            if (auto *error = std::get_if<WireError>(&revoked))
+                return *error;
+            return Op::TokenRevoked{};
+        },
+        [&](const Op::ListAudit &r) -> OperatorResponseBody {
+            constexpr int kDefaultLimit = 1000;
+            const int limit = r.limit > 0 ? r.limit : kDefaultLimit;
+            Op::AuditList list;
+            // One more than asked tells whether the answer is complete.
+            list.records = m_services.audit.read(r.since, r.afterSequence, limit + 1);
+            if (list.records.size() > limit) {
+                list.records.resize(limit);
+                list.truncated = true;
+            }
+            return list;
         },
         [&](const Op::Unsupported &r) -> OperatorResponseBody {
-            *kind = "unsupported";
             return WireError{ErrorCode::Unimplemented,
                              QStringLiteral("%1 is part of keel.v1 but this control plane (%2) does not serve it yet").arg(r.name, QStringLiteral(KEEL_VERSION)),
                              {}};
@@ -103,9 +140,10 @@ OperatorResponseBody OperatorSession::startWatch(const Op::Watch &watch)
 {
     if (watch.topics.isEmpty())
         return WireError{ErrorCode::BadRequest, QStringLiteral("a watch needs at least one topic"), QStringLiteral("topics")};
+    EventHub &events = m_services.events;
     QList<WatchEvent> missed;
     if (watch.resumeAfterSequence > 0) {
-        const auto held = m_events.since(watch.resumeAfterSequence);
+        const auto held = events.since(watch.resumeAfterSequence);
         if (!held) {
             return WireError{ErrorCode::FailedPrecondition,
                              QStringLiteral("events after sequence %1 are no longer held: list the current state again and watch from now").arg(watch.resumeAfterSequence),
@@ -113,12 +151,19 @@ OperatorResponseBody OperatorSession::startWatch(const Op::Watch &watch)
         }
         missed = *held;
     }
+    // The audit stream is for those who may read the audit log.
+    if (watch.topics.contains(WatchTopic::Audit) && m_principal.role < Role::Operator) {
+        return WireError{ErrorCode::PermissionDenied,
+                         QStringLiteral("token %1 has role %2; watching the audit topic needs role operator or higher")
+                             .arg(m_principal.name, toText(m_principal.role)),
+                         QStringLiteral("topics")};
+    }
     m_topics = QSet<WatchTopic>(watch.topics.cbegin(), watch.topics.cend());
     if (!m_watch)
-        m_watch = connect(&m_events, &EventHub::published, this, &OperatorSession::forward);
+        m_watch = connect(&events, &EventHub::published, this, &OperatorSession::forward);
     // Sent right after the answer, before any live event can interleave.
     m_replay = std::move(missed);
-    return Op::WatchStarted{m_events.currentSequence()};
+    return Op::WatchStarted{events.currentSequence()};
 }
 
 bool OperatorSession::wants(const WatchEvent &event) const
@@ -126,6 +171,7 @@ bool OperatorSession::wants(const WatchEvent &event) const
     return std::visit(Overloaded{
         [&](const NodeChange &) { return m_topics.contains(WatchTopic::Nodes); },
         [&](const TopologyChange &) { return m_topics.contains(WatchTopic::Topology); },
+        [&](const AuditRecord &) { return m_topics.contains(WatchTopic::Audit); },
     }, event.event);
 }
 

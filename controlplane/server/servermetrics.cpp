@@ -15,6 +15,10 @@ ServerMetrics::ServerMetrics()
     , m_requests(BuildCounter().Name("keel_cp_operator_requests_total").Help("Operator requests by kind and result").Register(*m_registry))
     , m_enrollments(BuildCounter().Name("keel_cp_agent_handshakes_total").Help("Agent handshakes by result").Register(*m_registry))
     , m_storeErrors(BuildCounter().Name("keel_cp_store_errors_total").Help("Store operations that failed").Register(*m_registry))
+    , m_auditRecords(BuildCounter().Name("keel_cp_audit_records_total").Help("Audit records by result: ok, denied, error").Register(*m_registry))
+    , m_auditWriteFailures(BuildCounter().Name("keel_cp_audit_write_failures_total")
+                               .Help("Audit records the store could not keep (logged at critical level)")
+                               .Register(*m_registry))
     , m_nodes(BuildGauge().Name("keel_cp_nodes").Help("Known nodes by region and status").Register(*m_registry))
 {
 }
@@ -35,6 +39,8 @@ void ServerMetrics::request(const std::string &kind, const std::string &result)
 
 void ServerMetrics::enrollment(const std::string &result) { m_enrollments.Add({{"result", result}}).Increment(); }
 void ServerMetrics::storeError() { m_storeErrors.Add({}).Increment(); }
+void ServerMetrics::auditRecorded(const std::string &result) { m_auditRecords.Add({{"result", result}}).Increment(); }
+void ServerMetrics::auditWriteFailure() { m_auditWriteFailures.Add({}).Increment(); }
 
 void ServerMetrics::setNodes(const std::string &region, const std::string &status, double count)
 {

@@ -26,6 +26,8 @@ public:
     void request(const std::string &kind, const std::string &result);
     void enrollment(const std::string &result);
     void storeError();
+    void auditRecorded(const std::string &result);
+    void auditWriteFailure();
     void setNodes(const std::string &region, const std::string &status, double count);
 
     // For tests: current value of a rejection counter.
@@ -39,6 +41,8 @@ private:
     prometheus::Family<prometheus::Counter> &m_requests;
     prometheus::Family<prometheus::Counter> &m_enrollments;
     prometheus::Family<prometheus::Counter> &m_storeErrors;
+    prometheus::Family<prometheus::Counter> &m_auditRecords;
+    prometheus::Family<prometheus::Counter> &m_auditWriteFailures;
     prometheus::Family<prometheus::Gauge> &m_nodes;
 };
 

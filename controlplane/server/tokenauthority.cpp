@@ -1,13 +1,22 @@
 #include "tokenauthority.h"
 
+#include "fleetvalidation.h"
 #include "secrets.h"
 
 #include <QFile>
 
 namespace Keel {
 
-TokenAuthority::TokenAuthority(Store &store)
-    : m_store(store)
+namespace {
+
+// Names longer than any valid one are cut in the answer: it echoes, never floods.
+constexpr qsizetype kMaxNameEcho = 80;
+
+} // namespace
+
+TokenAuthority::TokenAuthority(AccessStore &store, QObject *parent)
+    : QObject(parent)
+    , m_store(store)
 {
 }
 
@@ -25,23 +34,90 @@ bool TokenAuthority::bootstrapAdminToken(const QString &path, QString *error)
     }
     file.write(token.toUtf8() + '\n');
     file.close();
-    m_store.addOperatorToken({Secrets::newId(), Secrets::hash(token), QStringLiteral("bootstrap-admin"), Role::Admin,
-                              QDateTime::currentDateTimeUtc(), false});
+    OperatorTokenRecord record;
+    record.id = Secrets::newId();
+    record.tokenHash = Secrets::hash(token);
+    record.name = QStringLiteral("bootstrap-admin");
+    record.role = Role::Admin;
+    record.created = QDateTime::currentDateTimeUtc();
+    m_store.addOperatorToken(record);
     return true;
 }
 
-std::variant<OperatorTokenRecord, WireError> TokenAuthority::authenticate(const QString &bearerToken)
+std::variant<OperatorTokenRecord, AuthRefusal> TokenAuthority::authenticate(const QString &bearerToken)
 {
+    const QString unknown = QStringLiteral("unknown");
     if (bearerToken.isEmpty()) {
-        return WireError{ErrorCode::Unauthenticated,
-                         QStringLiteral("no operator token: pass --token or set KEEL_TOKEN (the first admin token is in the control plane's data dir, admin.token)"), {}};
+        return AuthRefusal{{ErrorCode::Unauthenticated,
+                            QStringLiteral("no operator token: pass --token or set KEEL_TOKEN (the first admin token is in the control plane's data dir, admin.token)"), {}},
+                           unknown, {}};
     }
     const auto record = m_store.operatorToken(Secrets::hash(bearerToken));
-    if (!record)
-        return WireError{ErrorCode::Unauthenticated, QStringLiteral("the operator token is not known to this control plane: check --token / KEEL_TOKEN"), {}};
-    if (record->revoked)
-        return WireError{ErrorCode::Unauthenticated, QStringLiteral("the operator token %1 has been revoked: ask an admin for a new one").arg(record->name), {}};
+    if (!record) {
+        return AuthRefusal{{ErrorCode::Unauthenticated, QStringLiteral("the operator token is not known to this control plane: check --token / KEEL_TOKEN"), {}},
+                           unknown, {}};
+    }
+    if (record->revoked) {
+        return AuthRefusal{{ErrorCode::Unauthenticated, QStringLiteral("the operator token %1 has been revoked: ask an admin for a new one").arg(record->name), {}},
+                           principalOf(*record), record->id};
+    }
+    if (record->expires.isValid() && record->expires <= QDateTime::currentDateTimeUtc()) {
+        return AuthRefusal{{ErrorCode::Unauthenticated,
+                            QStringLiteral("the operator token %1 expired at %2: ask an admin for a new one")
+                                .arg(record->name, record->expires.toString(Qt::ISODate)), {}},
+                           principalOf(*record), record->id};
+    }
     return *record;
+}
+
+std::variant<CreatedToken, WireError> TokenAuthority::create(Role role, const QString &name, int ttlSeconds)
+{
+    if (const auto problem = FleetValidation::checkName(QStringLiteral("token name"), name.left(kMaxNameEcho)))
+        return WireError{ErrorCode::BadRequest, *problem + QStringLiteral(", e.g. ci-deployer"), QStringLiteral("name")};
+    if (ttlSeconds < 0)
+        return WireError{ErrorCode::BadRequest, QStringLiteral("ttl %1 s is negative").arg(ttlSeconds), QStringLiteral("ttl_seconds")};
+    const QString secret = Secrets::generateToken(QStringLiteral("kop"));
+    OperatorTokenRecord record;
+    record.id = Secrets::newId();
+    record.tokenHash = Secrets::hash(secret);
+    record.name = name;
+    record.role = role;
+    record.created = QDateTime::currentDateTimeUtc();
+    if (ttlSeconds > 0)
+        record.expires = record.created.addSecs(ttlSeconds);
+    m_store.addOperatorToken(record);
+    return CreatedToken{secret, record.info()};
+}
+
+QList<OperatorToken> TokenAuthority::list()
+{
+    QList<OperatorToken> tokens;
+    for (const OperatorTokenRecord &record : m_store.operatorTokens())
+        tokens.append(record.info());
+    return tokens;
+}
+
+std::variant<OperatorToken, WireError> TokenAuthority::revoke(const QString &id)
+{
+    const auto field = QStringLiteral("id");
+    switch (m_store.revokeOperatorToken(id, QDateTime::currentDateTimeUtc())) {
+    case AccessStore::Revoke::Revoked:
+        break;
+    case AccessStore::Revoke::Unknown:
+        return WireError{ErrorCode::NotFound, QStringLiteral("no operator token with id \"%1\": see keelctl token list").arg(id.left(64)), field};
+    case AccessStore::Revoke::AlreadyRevoked:
+        return WireError{ErrorCode::FailedPrecondition, QStringLiteral("operator token %1 is already revoked").arg(id), field};
+    case AccessStore::Revoke::LastAdmin:
+        return WireError{ErrorCode::FailedPrecondition,
+                         QStringLiteral("operator token %1 is the last usable admin token: create another admin token first").arg(id), field};
+    }
+    OperatorToken token;
+    for (const OperatorTokenRecord &record : m_store.operatorTokens()) {
+        if (record.id == id)
+            token = record.info();
+    }
+    emit revoked(id);
+    return token;
 }
 
 } // namespace Keel

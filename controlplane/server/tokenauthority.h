@@ -1,25 +1,51 @@
 #pragma once
 
-#include "store.h"
+#include "accessstore.h"
 #include "wireerror.h"
+
+#include <QObject>
 
 #include <variant>
 
 namespace Keel {
 
-// Operator tokens: the first admin token at first start, and bearer authentication.
-class TokenAuthority final
+// A credential the control plane refused, and whom it belonged to when that is known
+// (a revoked or expired token): what the audit log records.
+struct AuthRefusal
 {
+    WireError error;
+    QString principal;   // "token:<name>" or "unknown"
+    QString principalId;
+};
+
+// Operator tokens: the first admin token at first start, bearer authentication, and the
+// token management requests (admin only; the session checks the role).
+class TokenAuthority final : public QObject
+{
+    Q_OBJECT
+
 public:
-    explicit TokenAuthority(Store &store);
+    explicit TokenAuthority(AccessStore &store, QObject *parent = nullptr);
 
     // When the store holds no operator token yet, creates an admin token and writes it to
     // `path` with mode 0600. Returns true when it created one. Throws StoreError.
     bool bootstrapAdminToken(const QString &path, QString *error);
-    std::variant<OperatorTokenRecord, WireError> authenticate(const QString &bearerToken);
+    // Throws StoreError.
+    std::variant<OperatorTokenRecord, AuthRefusal> authenticate(const QString &bearerToken);
+
+    // Throw StoreError.
+    std::variant<CreatedToken, WireError> create(Role role, const QString &name, int ttlSeconds);
+    QList<OperatorToken> list();
+    std::variant<OperatorToken, WireError> revoke(const QString &id);
+
+    static QString principalOf(const OperatorTokenRecord &record) { return QStringLiteral("token:") + record.name; }
+
+signals:
+    // A token was revoked: sessions authenticated by it close.
+    void revoked(const QString &id);
 
 private:
-    Store &m_store;
+    AccessStore &m_store;
 };
 
 } // namespace Keel

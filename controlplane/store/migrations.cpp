@@ -46,6 +46,19 @@ const QList<Migration> &schemaMigrations()
                             " created_ms BIGINT NOT NULL,"
                             " revoked_ms BIGINT)"),
          }},
+        {2, QStringLiteral("operator token expiry, audit log"),
+         {
+             QStringLiteral("ALTER TABLE operator_tokens ADD COLUMN expires_ms BIGINT"),
+             QStringLiteral("CREATE TABLE audit_log ("
+                            " seq BIGINT PRIMARY KEY,"
+                            " time_ms BIGINT NOT NULL,"
+                            " principal TEXT NOT NULL,"
+                            " principal_id TEXT NOT NULL,"
+                            " action TEXT NOT NULL,"
+                            " target TEXT NOT NULL,"
+                            " result TEXT NOT NULL)"),
+             QStringLiteral("CREATE INDEX audit_log_time ON audit_log (time_ms)"),
+         }},
     };
     return migrations;
 }

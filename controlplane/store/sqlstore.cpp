@@ -1,70 +1,19 @@
 #include "sqlstore.h"
 
-#include "migrations.h"
+#include "sqlaccessstore.h"
+#include "sqlconnection.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QSqlError>
 #include <QSqlQuery>
-#include <QUuid>
 #include <QVariant>
 
 namespace Keel {
 
 namespace {
 
-[[noreturn]] void fail(const QString &what, const QSqlError &error)
-{
-    throw StoreError(QStringLiteral("%1: %2").arg(what, error.text()).toStdString());
-}
-
-// Prepares and runs one statement; positional values in order. Throws StoreError.
-QSqlQuery run(QSqlDatabase &db, const QString &sql, const QVariantList &values = {})
-{
-    QSqlQuery query(db);
-    query.setForwardOnly(true);
-    if (!query.prepare(sql))
-        fail(QStringLiteral("preparing \"%1\"").arg(sql.left(60)), query.lastError());
-    for (const QVariant &value : values) {
-        // A null QString would bind as SQL NULL; our text columns mean "empty" by it.
-        if (value.typeId() == QMetaType::QString && value.toString().isNull())
-            query.addBindValue(QStringLiteral(""));
-        else
-            query.addBindValue(value);
-    }
-    if (!query.exec())
-        fail(QStringLiteral("running \"%1\"").arg(sql.left(60)), query.lastError());
-    return query;
-}
-
-// Commits on commit(), rolls back when left by an exception.
-class Transaction
-{
-public:
-    explicit Transaction(QSqlDatabase &db) : m_db(db)
-    {
-        if (!m_db.transaction())
-            fail(QStringLiteral("beginning a transaction"), m_db.lastError());
-    }
-    ~Transaction()
-    {
-        if (!m_done)
-            m_db.rollback();
-    }
-    void commit()
-    {
-        if (!m_db.commit())
-            fail(QStringLiteral("committing a transaction"), m_db.lastError());
-        m_done = true;
-    }
-
-private:
-    QSqlDatabase &m_db;
-    bool m_done = false;
-};
-
-qint64 ms(const QDateTime &t) { return t.isValid() ? t.toMSecsSinceEpoch() : 0; }
-QDateTime fromMs(qint64 v) { return v > 0 ? QDateTime::fromMSecsSinceEpoch(v, Qt::UTC) : QDateTime(); }
+qint64 ms(const QDateTime &t) { return SqlConnection::toMs(t); }
+QDateTime fromMs(qint64 v) { return SqlConnection::fromMs(v); }
 
 QString labelsToJson(const Labels &labels)
 {
@@ -130,69 +79,33 @@ NodeRecord nodeFromRow(const QSqlQuery &q)
 } // namespace
 
 SqlStore::SqlStore(const QString &sqlitePath)
-    : m_connectionName(QStringLiteral("keel-store-%1").arg(QUuid::createUuid().toString(QUuid::WithoutBraces)))
+    : m_sql(std::make_unique<SqlConnection>(sqlitePath))
+    , m_access(std::make_unique<SqlAccessStore>(*m_sql))
 {
-    m_db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connectionName);
-    m_db.setDatabaseName(sqlitePath);
-    if (!m_db.open())
-        fail(QStringLiteral("opening the SQLite store %1").arg(sqlitePath), m_db.lastError());
-    // SQLite-specific tuning lives here and nowhere else: WAL so a killed process loses
-    // nothing committed; NORMAL sync is durable in WAL mode except on power loss.
-    run(m_db, QStringLiteral("PRAGMA journal_mode=WAL"));
-    run(m_db, QStringLiteral("PRAGMA synchronous=NORMAL"));
-    run(m_db, QStringLiteral("PRAGMA foreign_keys=ON"));
-    run(m_db, QStringLiteral("PRAGMA busy_timeout=5000"));
-    migrate();
 }
 
-SqlStore::~SqlStore()
-{
-    m_db.close();
-    m_db = QSqlDatabase();
-    QSqlDatabase::removeDatabase(m_connectionName);
-}
-
-void SqlStore::migrate()
-{
-    run(m_db, QStringLiteral("CREATE TABLE IF NOT EXISTS schema_migrations ("
-                             " version INTEGER PRIMARY KEY,"
-                             " description TEXT NOT NULL,"
-                             " applied_ms BIGINT NOT NULL)"));
-    const int current = schemaVersion();
-    const int newest = schemaMigrations().isEmpty() ? 0 : schemaMigrations().constLast().version;
-    if (current > newest) {
-        throw StoreError(QStringLiteral("the store's schema is version %1 but this keel-controlplane knows "
-                                        "only up to %2: run a newer keel-controlplane")
-                             .arg(current).arg(newest).toStdString());
-    }
-    for (const Migration &migration : schemaMigrations()) {
-        if (migration.version <= current)
-            continue;
-        Transaction tx(m_db);
-        for (const QString &statement : migration.statements)
-            run(m_db, statement);
-        run(m_db, QStringLiteral("INSERT INTO schema_migrations (version, description, applied_ms) VALUES (?, ?, ?)"),
-            {migration.version, migration.description, QDateTime::currentMSecsSinceEpoch()});
-        tx.commit();
-    }
-}
+SqlStore::~SqlStore() = default;
 
 int SqlStore::schemaVersion()
 {
-    QSqlQuery q = run(m_db, QStringLiteral("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
-    return q.next() ? q.value(0).toInt() : 0;
+    return m_sql->schemaVersion();
+}
+
+AccessStore &SqlStore::access()
+{
+    return *m_access;
 }
 
 QList<Region> SqlStore::regions()
 {
     QList<Region> result;
     QHash<QString, int> index;
-    QSqlQuery q = run(m_db, QStringLiteral("SELECT name, jurisdiction, latitude, longitude FROM regions ORDER BY name"));
+    QSqlQuery q = m_sql->run(QStringLiteral("SELECT name, jurisdiction, latitude, longitude FROM regions ORDER BY name"));
     while (q.next()) {
         index.insert(q.value(0).toString(), int(result.size()));
         result.append({q.value(0).toString(), q.value(1).toString(), q.value(2).toDouble(), q.value(3).toDouble(), {}});
     }
-    QSqlQuery s = run(m_db, QStringLiteral("SELECT region, name FROM sites ORDER BY region, name"));
+    QSqlQuery s = m_sql->run(QStringLiteral("SELECT region, name FROM sites ORDER BY region, name"));
     while (s.next()) {
         const auto it = index.constFind(s.value(0).toString());
         if (it != index.cend())
@@ -203,11 +116,11 @@ QList<Region> SqlStore::regions()
 
 std::optional<Region> SqlStore::region(const QString &name)
 {
-    QSqlQuery q = run(m_db, QStringLiteral("SELECT name, jurisdiction, latitude, longitude FROM regions WHERE name = ?"), {name});
+    QSqlQuery q = m_sql->run(QStringLiteral("SELECT name, jurisdiction, latitude, longitude FROM regions WHERE name = ?"), {name});
     if (!q.next())
         return std::nullopt;
     Region region{q.value(0).toString(), q.value(1).toString(), q.value(2).toDouble(), q.value(3).toDouble(), {}};
-    QSqlQuery s = run(m_db, QStringLiteral("SELECT name FROM sites WHERE region = ? ORDER BY name"), {name});
+    QSqlQuery s = m_sql->run(QStringLiteral("SELECT name FROM sites WHERE region = ? ORDER BY name"), {name});
     while (s.next())
         region.sites.append(s.value(0).toString());
     return region;
@@ -216,12 +129,12 @@ std::optional<Region> SqlStore::region(const QString &name)
 TopologyApplied SqlStore::applyTopology(const QList<Region> &regions, const QDateTime &now)
 {
     TopologyApplied applied;
-    Transaction tx(m_db);
+    SqlConnection::Transaction tx(*m_sql);
     for (const Region &region : regions) {
-        QSqlQuery exists = run(m_db, QStringLiteral("SELECT 1 FROM regions WHERE name = ?"), {region.name});
+        QSqlQuery exists = m_sql->run(QStringLiteral("SELECT 1 FROM regions WHERE name = ?"), {region.name});
         const bool known = exists.next();
         exists.finish();
-        run(m_db, QStringLiteral("INSERT INTO regions (name, jurisdiction, latitude, longitude, created_ms, updated_ms)"
+        m_sql->run(QStringLiteral("INSERT INTO regions (name, jurisdiction, latitude, longitude, created_ms, updated_ms)"
                                  " VALUES (?, ?, ?, ?, ?, ?)"
                                  " ON CONFLICT (name) DO UPDATE SET jurisdiction = excluded.jurisdiction,"
                                  " latitude = excluded.latitude, longitude = excluded.longitude,"
@@ -229,7 +142,7 @@ TopologyApplied SqlStore::applyTopology(const QList<Region> &regions, const QDat
             {region.name, region.jurisdiction, region.latitude, region.longitude, ms(now), ms(now)});
         known ? ++applied.regionsUpdated : ++applied.regionsCreated;
         for (const QString &site : region.sites) {
-            QSqlQuery q = run(m_db, QStringLiteral("INSERT INTO sites (region, name) VALUES (?, ?) ON CONFLICT DO NOTHING"),
+            QSqlQuery q = m_sql->run(QStringLiteral("INSERT INTO sites (region, name) VALUES (?, ?) ON CONFLICT DO NOTHING"),
                               {region.name, site});
             if (q.numRowsAffected() > 0)
                 ++applied.sitesCreated;
@@ -242,7 +155,7 @@ TopologyApplied SqlStore::applyTopology(const QList<Region> &regions, const QDat
 QList<NodeRecord> SqlStore::nodes()
 {
     QList<NodeRecord> result;
-    QSqlQuery q = run(m_db, QStringLiteral("SELECT %1 FROM nodes n JOIN regions r ON r.name = n.region ORDER BY n.name").arg(kNodeColumns));
+    QSqlQuery q = m_sql->run(QStringLiteral("SELECT %1 FROM nodes n JOIN regions r ON r.name = n.region ORDER BY n.name").arg(kNodeColumns));
     while (q.next())
         result.append(nodeFromRow(q));
     return result;
@@ -250,7 +163,7 @@ QList<NodeRecord> SqlStore::nodes()
 
 std::optional<NodeRecord> SqlStore::node(const QString &name)
 {
-    QSqlQuery q = run(m_db, QStringLiteral("SELECT %1 FROM nodes n JOIN regions r ON r.name = n.region WHERE n.name = ?").arg(kNodeColumns), {name});
+    QSqlQuery q = m_sql->run(QStringLiteral("SELECT %1 FROM nodes n JOIN regions r ON r.name = n.region WHERE n.name = ?").arg(kNodeColumns), {name});
     if (!q.next())
         return std::nullopt;
     return nodeFromRow(q);
@@ -264,7 +177,7 @@ void SqlStore::upsertNode(const NodeRecord &record)
 void SqlStore::writeNode(const NodeRecord &record)
 {
     const Node &n = record.node;
-    run(m_db, QStringLiteral("INSERT INTO nodes (name, region, site, labels, public_key, agent_version, target_triple,"
+    m_sql->run(QStringLiteral("INSERT INTO nodes (name, region, site, labels, public_key, agent_version, target_triple,"
                              " tiers, http_endpoint, admin_endpoint, enrolled_ms, last_seen_ms)"
                              " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                              " ON CONFLICT (name) DO UPDATE SET region = excluded.region, site = excluded.site,"
@@ -281,15 +194,15 @@ void SqlStore::recordLastSeen(const QHash<QString, QDateTime> &lastSeen)
 {
     if (lastSeen.isEmpty())
         return;
-    Transaction tx(m_db);
+    SqlConnection::Transaction tx(*m_sql);
     for (auto it = lastSeen.cbegin(); it != lastSeen.cend(); ++it)
-        run(m_db, QStringLiteral("UPDATE nodes SET last_seen_ms = ? WHERE name = ?"), {ms(it.value()), it.key()});
+        m_sql->run(QStringLiteral("UPDATE nodes SET last_seen_ms = ? WHERE name = ?"), {ms(it.value()), it.key()});
     tx.commit();
 }
 
 void SqlStore::addJoinToken(const JoinTokenRecord &record)
 {
-    run(m_db, QStringLiteral("INSERT INTO join_tokens (id, token_hash, region, uses_left, expires_ms, created_ms)"
+    m_sql->run(QStringLiteral("INSERT INTO join_tokens (id, token_hash, region, uses_left, expires_ms, created_ms)"
                              " VALUES (?, ?, ?, ?, ?, ?)"),
         {record.id, QString::fromLatin1(record.tokenHash.toHex()), record.region, record.usesLeft,
          ms(record.expires), ms(record.created)});
@@ -297,7 +210,7 @@ void SqlStore::addJoinToken(const JoinTokenRecord &record)
 
 JoinTokenUse SqlStore::consumeJoinToken(const QByteArray &tokenHash, const QString &region, const QDateTime &now)
 {
-    Transaction tx(m_db);
+    SqlConnection::Transaction tx(*m_sql);
     const JoinTokenUse use = spendJoinToken(tokenHash, region, now);
     if (use == JoinTokenUse::Consumed)
         tx.commit();
@@ -306,7 +219,7 @@ JoinTokenUse SqlStore::consumeJoinToken(const QByteArray &tokenHash, const QStri
 
 JoinTokenUse SqlStore::enrollNode(const NodeRecord &record, const QByteArray &tokenHash, const QDateTime &now)
 {
-    Transaction tx(m_db);
+    SqlConnection::Transaction tx(*m_sql);
     const JoinTokenUse use = spendJoinToken(tokenHash, record.node.region, now);
     if (use != JoinTokenUse::Consumed)
         return use;
@@ -318,7 +231,7 @@ JoinTokenUse SqlStore::enrollNode(const NodeRecord &record, const QByteArray &to
 JoinTokenUse SqlStore::spendJoinToken(const QByteArray &tokenHash, const QString &region, const QDateTime &now)
 {
     const QString hash = QString::fromLatin1(tokenHash.toHex());
-    QSqlQuery q = run(m_db, QStringLiteral("SELECT region, uses_left, expires_ms FROM join_tokens WHERE token_hash = ?"), {hash});
+    QSqlQuery q = m_sql->run(QStringLiteral("SELECT region, uses_left, expires_ms FROM join_tokens WHERE token_hash = ?"), {hash});
     if (!q.next())
         return JoinTokenUse::Unknown;
     const QString tokenRegion = q.value(0).toString();
@@ -332,40 +245,8 @@ JoinTokenUse SqlStore::spendJoinToken(const QByteArray &tokenHash, const QString
     if (usesLeft <= 0)
         return JoinTokenUse::UsedUp;
     // The guard on uses_left keeps two concurrent replicas from spending the last use twice.
-    QSqlQuery u = run(m_db, QStringLiteral("UPDATE join_tokens SET uses_left = uses_left - 1 WHERE token_hash = ? AND uses_left > 0"), {hash});
+    QSqlQuery u = m_sql->run(QStringLiteral("UPDATE join_tokens SET uses_left = uses_left - 1 WHERE token_hash = ? AND uses_left > 0"), {hash});
     return u.numRowsAffected() == 1 ? JoinTokenUse::Consumed : JoinTokenUse::UsedUp;
-}
-
-void SqlStore::addOperatorToken(const OperatorTokenRecord &record)
-{
-    run(m_db, QStringLiteral("INSERT INTO operator_tokens (id, token_hash, name, role, created_ms, revoked_ms)"
-                             " VALUES (?, ?, ?, ?, ?, NULL)"),
-        {record.id, QString::fromLatin1(record.tokenHash.toHex()), record.name, int(record.role), ms(record.created)});
-}
-
-std::optional<OperatorTokenRecord> SqlStore::operatorToken(const QByteArray &tokenHash)
-{
-    QSqlQuery q = run(m_db, QStringLiteral("SELECT id, name, role, created_ms, revoked_ms FROM operator_tokens WHERE token_hash = ?"),
-                      {QString::fromLatin1(tokenHash.toHex())});
-    if (!q.next())
-        return std::nullopt;
-    OperatorTokenRecord record;
-    record.id = q.value(0).toString();
-    record.tokenHash = tokenHash;
-    record.name = q.value(1).toString();
-    const int role = q.value(2).toInt();
-    if (role < int(Role::Viewer) || role > int(Role::Admin))
-        throw StoreError(QStringLiteral("operator token %1 has an unknown role %2").arg(record.id).arg(role).toStdString());
-    record.role = Role(role);
-    record.created = fromMs(q.value(3).toLongLong());
-    record.revoked = !q.value(4).isNull();
-    return record;
-}
-
-int SqlStore::operatorTokenCount()
-{
-    QSqlQuery q = run(m_db, QStringLiteral("SELECT COUNT(*) FROM operator_tokens"));
-    return q.next() ? q.value(0).toInt() : 0;
 }
 
 } // namespace Keel

@@ -2,13 +2,17 @@
 
 #include "store.h"
 
-#include <QSqlDatabase>
+#include <memory>
 
 namespace Keel {
 
+class SqlAccessStore;
+class SqlConnection;
+
 // Store over QtSql. Opens (creating if needed) an SQLite file and brings its schema up to
-// date with the versioned migrations. Only open() knows it is SQLite (WAL, pragmas); the
-// queries are portable.
+// date with the versioned migrations (SqlConnection). Only the connection knows it is
+// SQLite (WAL, pragmas); the queries are portable. Each area of the store beyond
+// topology and nodes is a class of its own over the same connection.
 class SqlStore final : public Store
 {
 public:
@@ -36,17 +40,14 @@ public:
     JoinTokenUse enrollNode(const NodeRecord &record, const QByteArray &tokenHash,
                             const QDateTime &now) override;
 
-    void addOperatorToken(const OperatorTokenRecord &record) override;
-    std::optional<OperatorTokenRecord> operatorToken(const QByteArray &tokenHash) override;
-    int operatorTokenCount() override;
+    AccessStore &access() override;
 
 private:
-    void migrate();
     // Both run inside a caller's transaction.
     JoinTokenUse spendJoinToken(const QByteArray &tokenHash, const QString &region, const QDateTime &now);
     void writeNode(const NodeRecord &record);
-    QSqlDatabase m_db;
-    QString m_connectionName;
+    std::unique_ptr<SqlConnection> m_sql;
+    std::unique_ptr<SqlAccessStore> m_access;
 };
 
 } // namespace Keel

@@ -1,23 +1,15 @@
 #pragma once
 
+#include "accessstore.h"
 #include "fleettypes.h"
+#include "storeerror.h"
 
 #include <QByteArray>
 #include <QHash>
 
 #include <optional>
-#include <stdexcept>
 
 namespace Keel {
-
-// A store failure the caller cannot fix by changing its input (disk full, locked file,
-// corrupt database). Thrown by Store implementations; request handlers turn it into an
-// INTERNAL error and a counter, never a crash.
-class StoreError : public std::runtime_error
-{
-public:
-    using std::runtime_error::runtime_error;
-};
 
 struct NodeRecord
 {
@@ -33,16 +25,6 @@ struct JoinTokenRecord
     int usesLeft = 1;
     QDateTime expires;
     QDateTime created;
-};
-
-struct OperatorTokenRecord
-{
-    QString id;
-    QByteArray tokenHash;
-    QString name;
-    Role role = Role::Viewer;
-    QDateTime created;
-    bool revoked = false;
 };
 
 enum class JoinTokenUse { Consumed, Unknown, Expired, UsedUp, WrongRegion };
@@ -76,9 +58,8 @@ public:
     virtual JoinTokenUse enrollNode(const NodeRecord &record, const QByteArray &tokenHash,
                                     const QDateTime &now) = 0;
 
-    virtual void addOperatorToken(const OperatorTokenRecord &record) = 0;
-    virtual std::optional<OperatorTokenRecord> operatorToken(const QByteArray &tokenHash) = 0;
-    virtual int operatorTokenCount() = 0;
+    // Operator tokens and the audit log.
+    virtual AccessStore &access() = 0;
 };
 
 } // namespace Keel

@@ -61,21 +61,18 @@ std::optional<NodeChange::Kind> fromProto(pb::NodeChanged::Kind kind)
     }
 }
 
-// Names of the requests the contract defines that this build answers UNIMPLEMENTED.
+// Names (the keel.v1 field names) of the requests the contract defines that this build
+// answers UNIMPLEMENTED.
 QString unsupportedName(pb::OperatorRequest::RequestCase c)
 {
     switch (c) {
-    case pb::OperatorRequest::kPushComponent: return QStringLiteral("PushComponent");
-    case pb::OperatorRequest::kListComponents: return QStringLiteral("ListComponents");
-    case pb::OperatorRequest::kDeploy: return QStringLiteral("Deploy");
-    case pb::OperatorRequest::kUndeploy: return QStringLiteral("Undeploy");
-    case pb::OperatorRequest::kCreateToken: return QStringLiteral("CreateToken");
-    case pb::OperatorRequest::kListTokens: return QStringLiteral("ListTokens");
-    case pb::OperatorRequest::kRevokeToken: return QStringLiteral("RevokeToken");
-    case pb::OperatorRequest::kListAudit: return QStringLiteral("ListAudit");
-    case pb::OperatorRequest::kQueryMetrics: return QStringLiteral("QueryMetrics");
-    case pb::OperatorRequest::kStartRollout: return QStringLiteral("StartRollout");
-    case pb::OperatorRequest::kSetPolicy: return QStringLiteral("SetPolicy");
+    case pb::OperatorRequest::kPushComponent: return QStringLiteral("push_component");
+    case pb::OperatorRequest::kListComponents: return QStringLiteral("list_components");
+    case pb::OperatorRequest::kDeploy: return QStringLiteral("deploy");
+    case pb::OperatorRequest::kUndeploy: return QStringLiteral("undeploy");
+    case pb::OperatorRequest::kQueryMetrics: return QStringLiteral("query_metrics");
+    case pb::OperatorRequest::kStartRollout: return QStringLiteral("start_rollout");
+    case pb::OperatorRequest::kSetPolicy: return QStringLiteral("set_policy");
     default: return {};
     }
 }
@@ -107,6 +104,20 @@ QByteArray OperatorCodec::encodeRequest(const OperatorRequest &request)
             for (WatchTopic t : r.topics)
                 m->add_topics(toProto(t));
             m->set_resume_after_sequence(r.resumeAfterSequence);
+        },
+        [&](const Op::CreateToken &r) {
+            auto *m = out->mutable_create_token();
+            m->set_role(Proto::toProto(r.role));
+            m->set_name(str(r.name));
+            m->set_ttl_seconds(uint32_t(r.ttlSeconds));
+        },
+        [&](const Op::ListTokens &) { out->mutable_list_tokens(); },
+        [&](const Op::RevokeToken &r) { out->mutable_revoke_token()->set_id(str(r.id)); },
+        [&](const Op::ListAudit &r) {
+            auto *m = out->mutable_list_audit();
+            m->set_since_unix_ms(toUnixMs(r.since));
+            m->set_limit(uint32_t(r.limit));
+            m->set_after_sequence(r.afterSequence);
         },
         [&](const Op::Unsupported &) { Q_ASSERT_X(false, "encodeRequest", "cannot encode Unsupported"); },
     }, request.body);
@@ -164,6 +175,30 @@ Decoded<OperatorRequest> OperatorCodec::decodeRequest(QByteArrayView frame)
         request.body = std::move(body);
         break;
     }
+    case pb::OperatorRequest::kCreateToken: {
+        const auto &m = in.create_token();
+        const auto role = Proto::fromProto(m.role());
+        if (!role)
+            return Result::fail(QStringLiteral("create_token: role %1 is unspecified or unknown").arg(int(m.role())));
+        if (m.ttl_seconds() > 10u * 365 * 24 * 3600)
+            return Result::fail(QStringLiteral("create_token: ttl_seconds %1 is over ten years").arg(m.ttl_seconds()));
+        request.body = Op::CreateToken{*role, str(m.name()), int(m.ttl_seconds())};
+        break;
+    }
+    case pb::OperatorRequest::kListTokens:
+        request.body = Op::ListTokens{};
+        break;
+    case pb::OperatorRequest::kRevokeToken:
+        request.body = Op::RevokeToken{str(in.revoke_token().id())};
+        break;
+    case pb::OperatorRequest::kListAudit: {
+        const auto &m = in.list_audit();
+        if (m.since_unix_ms() < 0 || m.limit() > 100000)
+            return Result::fail(QStringLiteral("list_audit: since_unix_ms or limit out of range"));
+        request.body = Op::ListAudit{m.since_unix_ms() > 0 ? fromUnixMs(m.since_unix_ms()) : QDateTime(), int(m.limit()),
+                                     m.after_sequence()};
+        break;
+    }
     case pb::OperatorRequest::REQUEST_NOT_SET:
         return Result::fail(QStringLiteral("operator request has no body, or one this build does not know"));
     default:
@@ -209,6 +244,24 @@ QByteArray OperatorCodec::encodeResponse(const OperatorResponse &response)
             m->set_expires_unix_ms(toUnixMs(r.expires));
         },
         [&](const Op::WatchStarted &r) { out->mutable_watch()->set_current_sequence(r.currentSequence); },
+        [&](const CreatedToken &r) {
+            auto *m = out->mutable_create_token();
+            m->set_token(str(r.secret));
+            m->set_id(str(r.token.id));
+            Proto::toProto(r.token, m->mutable_info());
+        },
+        [&](const Op::TokenList &r) {
+            auto *m = out->mutable_list_tokens();
+            for (const OperatorToken &token : r.tokens)
+                Proto::toProto(token, m->add_tokens());
+        },
+        [&](const Op::TokenRevoked &) { out->mutable_revoke_token(); },
+        [&](const Op::AuditList &r) {
+            auto *m = out->mutable_list_audit();
+            for (const AuditRecord &record : r.records)
+                Proto::toProto(record, m->add_records());
+            m->set_truncated(r.truncated);
+        },
     }, response.body);
     return serialize(envelope);
 }
@@ -230,6 +283,7 @@ QByteArray OperatorCodec::encodeEvent(const WatchEvent &event)
             for (const Region &region : e.regions)
                 Proto::toProto(region, m->add_regions());
         },
+        [&](const AuditRecord &e) { Proto::toProto(e, out->mutable_audit_record()); },
     }, event.event);
     return serialize(envelope);
 }
@@ -260,6 +314,9 @@ Decoded<OperatorServerMessage> decodeEvent(const pb::WatchEvent &in)
         event.event = std::move(change);
         break;
     }
+    case pb::WatchEvent::kAuditRecord:
+        event.event = Proto::fromProto(in.audit_record());
+        break;
     default:
         return Result::fail(QStringLiteral("watch event %1 is not known to this build").arg(int(in.event_case())));
     }
@@ -310,6 +367,36 @@ Decoded<OperatorServerMessage> decodeResponse(quint64 id, const pb::OperatorResp
     case pb::OperatorResponse::kWatch:
         response.body = Op::WatchStarted{in.watch().current_sequence()};
         break;
+    case pb::OperatorResponse::kCreateToken: {
+        const auto &m = in.create_token();
+        auto info = Proto::fromProto(m.info());
+        if (!info)
+            return Result::fail(info.error);
+        response.body = CreatedToken{str(m.token()), std::move(*info.value)};
+        break;
+    }
+    case pb::OperatorResponse::kListTokens: {
+        Op::TokenList list;
+        for (const auto &token : in.list_tokens().tokens()) {
+            auto decoded = Proto::fromProto(token);
+            if (!decoded)
+                return Result::fail(decoded.error);
+            list.tokens.append(std::move(*decoded.value));
+        }
+        response.body = std::move(list);
+        break;
+    }
+    case pb::OperatorResponse::kRevokeToken:
+        response.body = Op::TokenRevoked{};
+        break;
+    case pb::OperatorResponse::kListAudit: {
+        Op::AuditList list;
+        for (const auto &record : in.list_audit().records())
+            list.records.append(Proto::fromProto(record));
+        list.truncated = in.list_audit().truncated();
+        response.body = std::move(list);
+        break;
+    }
     default:
         return Result::fail(QStringLiteral("operator response %1 is not known to this build").arg(int(in.response_case())));
     }

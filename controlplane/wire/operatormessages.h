@@ -1,5 +1,6 @@
 #pragma once
 
+#include "accesstypes.h"
 #include "fleettypes.h"
 #include "wireerror.h"
 
@@ -17,6 +18,10 @@ struct ListNodes { QString selector; };
 struct GetNode { QString name; };
 struct CreateJoinToken { QString region; int uses = 1; int ttlSeconds = 0; };
 struct Watch { QList<WatchTopic> topics; quint64 resumeAfterSequence = 0; };
+struct CreateToken { Role role = Role::Viewer; QString name; int ttlSeconds = 0; };
+struct ListTokens {};
+struct RevokeToken { QString id; };
+struct ListAudit { QDateTime since; int limit = 0; quint64 afterSequence = 0; };
 // A request the contract defines but this build does not serve yet; answered UNIMPLEMENTED.
 struct Unsupported { QString name; };
 
@@ -24,11 +29,15 @@ struct RegionList { QList<Region> regions; };
 struct NodeList { QList<Node> nodes; };
 struct NodeDetail { Node node; };
 struct WatchStarted { quint64 currentSequence = 0; };
+struct TokenList { QList<OperatorToken> tokens; };
+struct TokenRevoked {};
+struct AuditList { QList<AuditRecord> records; bool truncated = false; };
 } // namespace Op
 
 using OperatorRequestBody = std::variant<Op::ListRegions, Op::ApplyTopology, Op::ListNodes,
                                          Op::GetNode, Op::CreateJoinToken, Op::Watch,
-                                         Op::Unsupported>;
+                                         Op::CreateToken, Op::ListTokens, Op::RevokeToken,
+                                         Op::ListAudit, Op::Unsupported>;
 
 struct OperatorRequest
 {
@@ -38,7 +47,8 @@ struct OperatorRequest
 
 using OperatorResponseBody = std::variant<WireError, Op::RegionList, TopologyApplied,
                                           Op::NodeList, Op::NodeDetail, JoinToken,
-                                          Op::WatchStarted>;
+                                          Op::WatchStarted, CreatedToken, Op::TokenList,
+                                          Op::TokenRevoked, Op::AuditList>;
 
 struct OperatorResponse
 {
@@ -52,7 +62,7 @@ struct WatchEvent
 {
     quint64 sequence = 0;
     QDateTime time;
-    std::variant<NodeChange, TopologyChange> event;
+    std::variant<NodeChange, TopologyChange, AuditRecord> event;
 };
 
 // What a client can receive: an answer to one of its requests, or a pushed event.

@@ -3,6 +3,7 @@
 // Private to the codec layer: conversions between keel.v1 and domain types shared by
 // both channel codecs. Nothing outside controlplane/wire includes this header.
 
+#include "accesstypes.h"
 #include "decoded.h"
 #include "fleettypes.h"
 #include "wireerror.h"
@@ -38,6 +39,14 @@ keel::v1::ErrorCode toProto(ErrorCode code);
 std::optional<ErrorCode> fromProto(keel::v1::ErrorCode code);
 void toProto(const WireError &error, keel::v1::Error *out);
 Decoded<WireError> fromProto(const keel::v1::Error &error);
+
+// Operator access (accessconvert.cpp).
+keel::v1::Role toProto(Role role);
+std::optional<Role> fromProto(keel::v1::Role role);
+void toProto(const OperatorToken &token, keel::v1::TokenInfo *out);
+Decoded<OperatorToken> fromProto(const keel::v1::TokenInfo &token);
+void toProto(const AuditRecord &record, keel::v1::AuditRecord *out);
+AuditRecord fromProto(const keel::v1::AuditRecord &record);
 
 QByteArray serialize(const keel::v1::Envelope &envelope);
 // Parses one frame; fails on bytes that are not an Envelope or carry no known body.

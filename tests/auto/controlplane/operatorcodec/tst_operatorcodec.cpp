@@ -122,7 +122,7 @@ private slots:
         const std::string bytes = envelope.SerializeAsString();
         auto decoded = OperatorCodec::decodeRequest(QByteArrayView(bytes.data(), qsizetype(bytes.size())));
         QVERIFY(decoded);
-        QCOMPARE(std::get<Op::Unsupported>(decoded.value->body).name, QStringLiteral("Deploy"));
+        QCOMPARE(std::get<Op::Unsupported>(decoded.value->body).name, QStringLiteral("deploy"));
     }
 
     void requestWithoutIdIsRejected()

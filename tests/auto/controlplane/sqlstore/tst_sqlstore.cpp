@@ -100,23 +100,87 @@ private slots:
     void operatorTokens()
     {
         SqlStore store(path("o.db"));
-        QCOMPARE(store.operatorTokenCount(), 0);
-        store.addOperatorToken({QStringLiteral("id1"), QByteArray(32, 'h'), QStringLiteral("ci"), Role::Operator,
-                                QDateTime::currentDateTimeUtc(), false});
-        QCOMPARE(store.operatorTokenCount(), 1);
-        const auto token = store.operatorToken(QByteArray(32, 'h'));
-        QVERIFY(token);
-        QCOMPARE(token->role, Role::Operator);
-        QCOMPARE(token->name, QStringLiteral("ci"));
-        QVERIFY(!store.operatorToken(QByteArray(32, 'x')));
+        AccessStore &access = store.access();
+        QCOMPARE(access.operatorTokenCount(), 0);
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        access.addOperatorToken(token("id1", 'h', "ci", Role::Operator, now, now.addSecs(3600)));
+        QCOMPARE(access.operatorTokenCount(), 1);
+        const auto found = access.operatorToken(QByteArray(32, 'h'));
+        QVERIFY(found);
+        QCOMPARE(found->role, Role::Operator);
+        QCOMPARE(found->name, QStringLiteral("ci"));
+        QCOMPARE(found->expires.toMSecsSinceEpoch(), now.addSecs(3600).toMSecsSinceEpoch());
+        QVERIFY(!found->revoked);
+        QVERIFY(!access.operatorToken(QByteArray(32, 'x')));
     }
 
     void duplicateOperatorTokenIsAStoreError()
     {
         SqlStore store(path("d.db"));
-        const OperatorTokenRecord record{QStringLiteral("id1"), QByteArray(32, 'h'), QStringLiteral("a"), Role::Admin, {}, false};
-        store.addOperatorToken(record);
-        QVERIFY_THROWS_EXCEPTION(StoreError, store.addOperatorToken(record));
+        const OperatorTokenRecord record = token("id1", 'h', "a", Role::Admin, {}, {});
+        store.access().addOperatorToken(record);
+        QVERIFY_THROWS_EXCEPTION(StoreError, store.access().addOperatorToken(record));
+    }
+
+    void revokeKeepsTheLastUsableAdmin()
+    {
+        SqlStore store(path("r.db"));
+        AccessStore &access = store.access();
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        access.addOperatorToken(token("admin1", 'a', "first", Role::Admin, now, {}));
+        access.addOperatorToken(token("admin2", 'b', "expired", Role::Admin, now, now.addSecs(-10)));
+        access.addOperatorToken(token("op", 'c', "ci", Role::Operator, now, {}));
+        QCOMPARE(access.revokeOperatorToken(QStringLiteral("nope"), now), AccessStore::Revoke::Unknown);
+        QCOMPARE(access.revokeOperatorToken(QStringLiteral("op"), now), AccessStore::Revoke::Revoked);
+        QCOMPARE(access.revokeOperatorToken(QStringLiteral("op"), now), AccessStore::Revoke::AlreadyRevoked);
+        // The expired admin token does not count as a usable one.
+        QCOMPARE(access.revokeOperatorToken(QStringLiteral("admin1"), now), AccessStore::Revoke::LastAdmin);
+        QVERIFY(!access.operatorToken(QByteArray(32, 'a'))->revoked);
+        access.addOperatorToken(token("admin3", 'd', "second", Role::Admin, now, {}));
+        QCOMPARE(access.revokeOperatorToken(QStringLiteral("admin1"), now), AccessStore::Revoke::Revoked);
+        QVERIFY(access.operatorToken(QByteArray(32, 'a'))->revoked);
+        QCOMPARE(access.operatorTokens().size(), 4);
+    }
+
+    void auditAppendsPagesAndPrunes()
+    {
+        SqlStore store(path("audit.db"));
+        AccessStore &access = store.access();
+        QCOMPARE(access.lastAuditSequence(), quint64(0));
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        for (quint64 i = 1; i <= 5; ++i) {
+            access.appendAudit({i, now.addDays(i == 1 ? -400 : 0).addMSecs(qint64(i)), QStringLiteral("token:ci"),
+                                QStringLiteral("id"), QStringLiteral("deploy"), QStringLiteral("hash@%1").arg(i),
+                                QStringLiteral("ok")});
+        }
+        QCOMPARE(access.lastAuditSequence(), quint64(5));
+        const auto all = access.audit({}, 0, 100);
+        QCOMPARE(all.size(), 5);
+        QCOMPARE(all.first().sequence, quint64(1));
+        QCOMPARE(all.last().target, QStringLiteral("hash@5"));
+        const auto page = access.audit({}, 2, 2);
+        QCOMPARE(page.size(), 2);
+        QCOMPARE(page.first().sequence, quint64(3));
+        QCOMPARE(access.audit(now.addDays(-1), 0, 100).size(), 4);
+        // A sequence is never reused.
+        QVERIFY_THROWS_EXCEPTION(StoreError, access.appendAudit(all.first()));
+        QCOMPARE(access.pruneAudit(now.addDays(-365)), 1);
+        QCOMPARE(access.audit({}, 0, 100).size(), 4);
+        QCOMPARE(access.lastAuditSequence(), quint64(5));
+    }
+
+private:
+    static OperatorTokenRecord token(const char *id, char hash, const char *name, Role role, const QDateTime &created,
+                                     const QDateTime &expires)
+    {
+        OperatorTokenRecord record;
+        record.id = QLatin1String(id);
+        record.tokenHash = QByteArray(32, hash);
+        record.name = QLatin1String(name);
+        record.role = role;
+        record.created = created;
+        record.expires = expires;
+        return record;
     }
 };
 

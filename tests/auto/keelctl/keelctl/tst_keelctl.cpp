@@ -66,6 +66,33 @@ private slots:
         QTest::newRow("no token") << "nodes list" << false << "no operator token";
         QTest::newRow("show without name") << "nodes show" << true << "takes 1 argument";
         QTest::newRow("unknown option") << "nodes list --frobnicate" << true << "frobnicate";
+        QTest::newRow("token without role") << "token create" << true << "needs --role";
+        QTest::newRow("token bad role") << "token create --role root" << true << "--role \"root\" is not a role";
+        QTest::newRow("token bad ttl") << "token create --role admin --ttl soon" << true << "--ttl \"soon\"";
+        QTest::newRow("revoke without id") << "token revoke" << true << "takes 1 argument";
+        QTest::newRow("audit bad since") << "audit list --since yesterday" << true << "--since \"yesterday\"";
+    }
+
+    void parsesTokenAndAuditCommands()
+    {
+        auto parsed = KeelCtl::parse(args("token create --role operator --name ci-deployer --ttl 30d"), env());
+        QVERIFY2(std::holds_alternative<CtlInvocation>(parsed), qPrintable(errorOf(parsed)));
+        const auto &create = std::get<CtlInvocation>(parsed);
+        QCOMPARE(create.role, Role::Operator);
+        QCOMPARE(create.name, QStringLiteral("ci-deployer"));
+        QCOMPARE(create.ttlSeconds, 30 * 86400);
+
+        parsed = KeelCtl::parse(args("token create --role viewer"), env());
+        QVERIFY(std::get<CtlInvocation>(parsed).name.startsWith(QLatin1String("viewer-")));
+
+        const QDateTime before = QDateTime::currentDateTimeUtc();
+        parsed = KeelCtl::parse(args("audit list --since 10m -o json"), env());
+        QVERIFY2(std::holds_alternative<CtlInvocation>(parsed), qPrintable(errorOf(parsed)));
+        const qint64 back = std::get<CtlInvocation>(parsed).since.secsTo(before);
+        QVERIFY2(back >= 599 && back <= 601, qPrintable(QString::number(back)));
+
+        parsed = KeelCtl::parse(args("audit list --since 2026-11-27T10:00:00Z"), env());
+        QCOMPARE(std::get<CtlInvocation>(parsed).since, QDateTime(QDate(2026, 11, 27), QTime(10, 0), Qt::UTC));
     }
 
     void usageErrors()

@@ -1,0 +1,66 @@
+#include "accesspolicy.h"
+
+#include "overloaded.h"
+
+namespace Keel {
+
+namespace {
+
+RequestAccess reads(const char *action, Role needed = Role::Viewer)
+{
+    return {QLatin1String(action), needed, false, {}};
+}
+
+RequestAccess changes(const char *action, Role needed, QString target)
+{
+    return {QLatin1String(action), needed, true, std::move(target)};
+}
+
+// Requests the contract defines and this build answers UNIMPLEMENTED: still authorised
+// and audited like the real thing, so the matrix never depends on what is built yet.
+RequestAccess unsupported(const QString &name)
+{
+    static const QHash<QString, std::pair<Role, bool>> known = {
+        {QStringLiteral("push_component"), {Role::Operator, true}},
+        {QStringLiteral("list_components"), {Role::Viewer, false}},
+        {QStringLiteral("deploy"), {Role::Operator, true}},
+        {QStringLiteral("undeploy"), {Role::Operator, true}},
+        {QStringLiteral("query_metrics"), {Role::Viewer, false}},
+        {QStringLiteral("start_rollout"), {Role::Operator, true}},
+        {QStringLiteral("set_policy"), {Role::Operator, true}},
+    };
+    const auto it = known.constFind(name);
+    if (it == known.cend()) // unknown to this build: only an admin gets as far as UNIMPLEMENTED
+        return {name, Role::Admin, true, {}};
+    return {name, it->first, it->second, {}};
+}
+
+} // namespace
+
+RequestAccess AccessPolicy::of(const OperatorRequestBody &request)
+{
+    return std::visit(Overloaded{
+        [](const Op::ListRegions &) { return reads("list_regions"); },
+        [](const Op::ListNodes &) { return reads("list_nodes"); },
+        [](const Op::GetNode &) { return reads("get_node"); },
+        [](const Op::Watch &) { return reads("watch"); },
+        [](const Op::ListTokens &) { return reads("list_tokens", Role::Admin); },
+        [](const Op::ListAudit &) { return reads("list_audit", Role::Operator); },
+        [](const Op::ApplyTopology &r) {
+            QStringList names;
+            for (const Region &region : r.regions)
+                names.append(region.name);
+            return changes("apply_topology", Role::Operator, QStringLiteral("regions ") + names.join(u','));
+        },
+        [](const Op::CreateJoinToken &r) {
+            return changes("create_join_token", Role::Operator, QStringLiteral("region ") + r.region);
+        },
+        [](const Op::CreateToken &r) {
+            return changes("create_token", Role::Admin, QStringLiteral("%1 (%2)").arg(r.name, toText(r.role)));
+        },
+        [](const Op::RevokeToken &r) { return changes("revoke_token", Role::Admin, QStringLiteral("token ") + r.id); },
+        [](const Op::Unsupported &r) { return unsupported(r.name); },
+    }, request);
+}
+
+} // namespace Keel

@@ -1,0 +1,20 @@
+#pragma once
+
+namespace Keel {
+
+class AuditLog;
+class EventHub;
+class FleetService;
+class TokenAuthority;
+
+// What an operator session serves requests from. Owned by ControlPlane; outlives every
+// session.
+struct OperatorServices
+{
+    FleetService &fleet;
+    EventHub &events;
+    TokenAuthority &tokens;
+    AuditLog &audit;
+};
+
+} // namespace Keel

@@ -1,0 +1,57 @@
+#pragma once
+
+#include <QDateTime>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QVariantList>
+
+class QSqlError;
+
+namespace Keel {
+
+// One open database and the few things every Sql*Store needs from it: prepared
+// statements that throw StoreError, transactions that roll back when left by an
+// exception, and the versioned migrations. Only open() knows the file is SQLite.
+class SqlConnection final
+{
+public:
+    // Opens (creating if needed) the SQLite file and migrates its schema. Throws StoreError.
+    explicit SqlConnection(const QString &sqlitePath);
+    ~SqlConnection();
+
+    SqlConnection(const SqlConnection &) = delete;
+    SqlConnection &operator=(const SqlConnection &) = delete;
+
+    // Prepares and runs one statement; positional values in order. Throws StoreError.
+    QSqlQuery run(const QString &sql, const QVariantList &values = {});
+    int schemaVersion();
+
+    // Commits on commit(), rolls back when left by an exception.
+    class Transaction
+    {
+    public:
+        explicit Transaction(SqlConnection &connection);
+        ~Transaction();
+        void commit();
+
+        Transaction(const Transaction &) = delete;
+        Transaction &operator=(const Transaction &) = delete;
+
+    private:
+        QSqlDatabase &m_db;
+        bool m_done = false;
+    };
+
+    static qint64 toMs(const QDateTime &t) { return t.isValid() ? t.toMSecsSinceEpoch() : 0; }
+    static QDateTime fromMs(qint64 v) { return v > 0 ? QDateTime::fromMSecsSinceEpoch(v, Qt::UTC) : QDateTime(); }
+
+    [[noreturn]] static void fail(const QString &what, const QSqlError &error);
+
+private:
+    void migrate();
+
+    QSqlDatabase m_db;
+    QString m_connectionName;
+};
+
+} // namespace Keel
