@@ -1,5 +1,7 @@
 #include "manifestparser.h"
 
+#include "manifestrules.h"
+
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -21,28 +23,6 @@ std::string joined(auto names)
     for (const auto &name : names)
         text += (text.empty() ? "" : ", ") + std::string(name);
     return text;
-}
-
-bool isLowerAlnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
-
-// [a-z0-9][a-z0-9<extra>]{0,maxLength-1}
-bool isIdentifier(std::string_view text, std::size_t maxLength, std::string_view extra)
-{
-    if (text.empty() || text.size() > maxLength || !isLowerAlnum(text.front()))
-        return false;
-    return std::all_of(text.begin(), text.end(), [&](char c) {
-        return isLowerAlnum(c) || extra.find(c) != std::string_view::npos;
-    });
-}
-
-// Semver-ish: starts with a digit, then digits, letters, '.', '-', '+' ("1", "1.2.0-rc.1+b7").
-bool isVersion(std::string_view text)
-{
-    if (text.empty() || text.size() > 64 || text.front() < '0' || text.front() > '9')
-        return false;
-    return std::all_of(text.begin(), text.end(), [](char c) {
-        return isLowerAlnum(c) || (c >= 'A' && c <= 'Z') || c == '.' || c == '-' || c == '+';
-    });
 }
 
 } // namespace
@@ -121,14 +101,14 @@ void ManifestParser::parseField(const std::string &field, const YAML::Node &key,
     if (field == "name") {
         m_nameLine = m_keyLine;
         if (const auto name = scalar(value, field)) {
-            if (isIdentifier(*name, 63, "-"))
+            if (ManifestRules::isName(*name))
                 manifest.name = *name;
             else
                 fail(value, field, "'" + *name + "' is not a component name ([a-z0-9][a-z0-9-]{0,62})");
         }
     } else if (field == "version") {
         if (const auto version = scalar(value, field)) {
-            if (isVersion(*version))
+            if (ManifestRules::isVersion(*version))
                 manifest.version = *version;
             else
                 fail(value, field, "'" + *version + "' is not a version (like 1.2.0 or 1.2.0-rc.1)");
@@ -176,7 +156,7 @@ void ManifestParser::parseDataClasses(const YAML::Node &node, std::vector<std::s
         const auto name = scalar(item, "data_classes");
         if (!name)
             continue;
-        if (!isIdentifier(*name, 32, "_-"))
+        if (!ManifestRules::isDataClass(*name))
             fail(item, "data_classes", "'" + *name + "' is not a data class ([a-z0-9][a-z0-9_-]{0,31})");
         else if (std::find(dataClasses.begin(), dataClasses.end(), *name) != dataClasses.end())
             fail(item, "data_classes", "'" + *name + "' listed twice");

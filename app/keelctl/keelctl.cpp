@@ -2,6 +2,7 @@
 
 #include "accesscommands.h"
 #include "accesstypes.h"
+#include "componentcommands.h"
 #include "keelclient.h"
 #include "keelversion.h"
 #include "outputformat.h"
@@ -29,12 +30,16 @@ const QList<QStringList> kCommands = {
     {QStringLiteral("token"), QStringLiteral("list")},
     {QStringLiteral("token"), QStringLiteral("revoke")},
     {QStringLiteral("audit"), QStringLiteral("list")},
+    {QStringLiteral("component"), QStringLiteral("push")},
+    {QStringLiteral("component"), QStringLiteral("list")},
+    {QStringLiteral("component"), QStringLiteral("show")},
 };
 
 // Commands that take one argument after the verb (NAME, ID).
 const QList<QStringList> kCommandsWithArgument = {
     {QStringLiteral("nodes"), QStringLiteral("show")},
     {QStringLiteral("token"), QStringLiteral("revoke")},
+    {QStringLiteral("component"), QStringLiteral("show")},
 };
 
 QString json(const QJsonValue &value)
@@ -68,6 +73,12 @@ QString KeelCtl::usage()
         "  token list                         operator tokens: id, name, role, expiry, state (admin)\n"
         "  token revoke ID                    revoke a token and close its connections (admin)\n"
         "  audit list [--since WHEN]          the audit log, oldest first (operator)\n"
+        "  component push FILE.wasm --name N --version V [--abi wagi|keel] [--data-class C]...\n"
+        "                 [--grant log,kv,clock,config] [--memory-mb M] [--deadline-ms D]\n"
+        "                 [--max-response-bytes B]\n"
+        "  component push --manifest FILE     push what a component manifest describes (operator)\n"
+        "  component list                     every pushed version: digest, size, ABI, AOT build state\n"
+        "  component show NAME[@VERSION]      one component's versions in detail\n"
         "\n"
         "DURATION is 90s, 10m, 12h, 30d or plain seconds; WHEN is a DURATION back from now or an\n"
         "ISO 8601 time such as 2026-11-27T10:00:00Z.\n"
@@ -96,7 +107,16 @@ std::variant<CtlInvocation, QString> KeelCtl::parse(const QStringList &arguments
     const QCommandLineOption role(QStringLiteral("role"), {}, QStringLiteral("ROLE"));
     const QCommandLineOption name(QStringLiteral("name"), {}, QStringLiteral("NAME"));
     const QCommandLineOption since(QStringLiteral("since"), {}, QStringLiteral("WHEN"));
-    parser.addOptions({server, token, output, file, region, uses, ttl, timeout, role, name, since});
+    const QCommandLineOption version(QStringLiteral("version"), {}, QStringLiteral("V"));
+    const QCommandLineOption abi(QStringLiteral("abi"), {}, QStringLiteral("ABI"));
+    const QCommandLineOption dataClass(QStringLiteral("data-class"), {}, QStringLiteral("C"));
+    const QCommandLineOption grant(QStringLiteral("grant"), {}, QStringLiteral("G"));
+    const QCommandLineOption memoryMb(QStringLiteral("memory-mb"), {}, QStringLiteral("M"));
+    const QCommandLineOption deadlineMs(QStringLiteral("deadline-ms"), {}, QStringLiteral("D"));
+    const QCommandLineOption maxResponse(QStringLiteral("max-response-bytes"), {}, QStringLiteral("B"));
+    const QCommandLineOption manifest(QStringLiteral("manifest"), {}, QStringLiteral("FILE"));
+    parser.addOptions({server, token, output, file, region, uses, ttl, timeout, role, name, since, version, abi, dataClass,
+                       grant, memoryMb, deadlineMs, maxResponse, manifest});
     if (!parser.parse(arguments))
         return parser.errorText() + QStringLiteral(": see keelctl --help");
 
@@ -107,7 +127,8 @@ std::variant<CtlInvocation, QString> KeelCtl::parse(const QStringList &arguments
         return inv.command.isEmpty() ? QStringLiteral("no command given: see keelctl --help")
                                      : QStringLiteral("unknown command \"%1\": see keelctl --help").arg(inv.command.join(u' '));
     }
-    const qsizetype expectedArgs = kCommandsWithArgument.contains(verb) ? 3 : 2;
+    const bool pushWithFlags = verb == QStringList{QStringLiteral("component"), QStringLiteral("push")} && !parser.isSet(manifest);
+    const qsizetype expectedArgs = kCommandsWithArgument.contains(verb) || pushWithFlags ? 3 : 2;
     if (inv.command.size() != expectedArgs)
         return QStringLiteral("\"%1\" takes %2 argument(s): see keelctl --help").arg(verb.join(u' ')).arg(expectedArgs - 2);
 
@@ -167,6 +188,40 @@ std::variant<CtlInvocation, QString> KeelCtl::parse(const QStringList &arguments
         inv.name = parser.isSet(name) ? parser.value(name)
                                       : toText(inv.role) + QDateTime::currentDateTimeUtc().toString(QStringLiteral("-yyyyMMdd-HHmmss"));
     }
+    if (verb == QStringList{QStringLiteral("component"), QStringLiteral("push")}) {
+        if (!pushWithFlags) {
+            inv.manifestFile = parser.value(manifest);
+        } else {
+            inv.moduleFile = inv.command.at(2);
+            if (!parser.isSet(name) || !parser.isSet(version))
+                return QStringLiteral("component push FILE.wasm needs --name N and --version V (or use --manifest FILE)");
+            Manifest &m = inv.manifest;
+            m.name = parser.value(name);
+            m.version = parser.value(version);
+            const QString abiText = parser.isSet(abi) ? parser.value(abi) : QStringLiteral("wagi");
+            const auto parsedAbi = componentAbiFromText(abiText);
+            if (!parsedAbi)
+                return QStringLiteral("--abi \"%1\" is not an ABI: use wagi or keel").arg(abiText);
+            m.abi = *parsedAbi;
+            m.dataClasses = parser.values(dataClass);
+            for (const QString &value : parser.values(grant))
+                m.grants += value.split(u',', Qt::SkipEmptyParts);
+            for (auto [option, target] : {std::pair{&memoryMb, 0}, {&deadlineMs, 1}, {&maxResponse, 2}}) {
+                if (!parser.isSet(*option))
+                    continue;
+                bool ok = false;
+                const qulonglong value = parser.value(*option).toULongLong(&ok);
+                if (!ok || value == 0)
+                    return QStringLiteral("--%1 \"%2\" is not a positive whole number").arg(option->names().constLast(), parser.value(*option));
+                if (target == 0)
+                    m.limits.memoryMb = quint32(std::min<qulonglong>(value, UINT32_MAX));
+                else if (target == 1)
+                    m.limits.deadlineMs = quint32(std::min<qulonglong>(value, UINT32_MAX));
+                else
+                    m.limits.maxResponseBytes = value;
+            }
+        }
+    }
     if (parser.isSet(since)) {
         const auto when = TimeArgument::since(parser.value(since), QDateTime::currentDateTimeUtc());
         if (!when)
@@ -218,6 +273,18 @@ void KeelCtl::run(const CtlInvocation &invocation)
         applyTopology();
         return;
     }
+    if (noun == QLatin1String("component")) {
+        m_components = std::make_unique<ComponentCommands>(
+            *m_client, m_invocation, [this](const QString &output) { succeed(output); },
+            [this](const QString &message) { fail(message); });
+        if (verb == QLatin1String("push"))
+            m_components->push();
+        else if (verb == QLatin1String("list"))
+            m_components->list();
+        else
+            m_components->show();
+        return;
+    }
     m_client->open(invocation.server, invocation.token);
     if (noun == QLatin1String("nodes") && verb == QLatin1String("list")) {
         m_client->listNodes([this](const Result<QList<Node>> &result) {
@@ -236,17 +303,7 @@ void KeelCtl::run(const CtlInvocation &invocation)
             if (auto *error = errorOf(result))
                 return fail(error->message);
             const QJsonObject object = OutputFormat::toJson(std::get<Node>(result));
-            if (m_invocation.json)
-                return succeed(json(object));
-            QList<QStringList> rows;
-            for (auto it = object.begin(); it != object.end(); ++it) {
-                const QJsonValue v = it.value();
-                const QString text = v.isString() ? v.toString()
-                    : QString::fromUtf8(v.isArray() ? QJsonDocument(v.toArray()).toJson(QJsonDocument::Compact)
-                                                    : QJsonDocument(v.toObject()).toJson(QJsonDocument::Compact));
-                rows.append({it.key() + u':', text});
-            }
-            succeed(OutputFormat::table({QStringLiteral("FIELD"), QStringLiteral("VALUE")}, rows));
+            succeed(m_invocation.json ? json(object) : OutputFormat::detailTable(object));
         });
     } else if (noun == QLatin1String("regions")) {
         m_client->listRegions([this](const Result<QList<Region>> &result) {

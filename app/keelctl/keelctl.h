@@ -1,6 +1,7 @@
 #pragma once
 
 #include "fleettypes.h"
+#include "registrytypes.h"
 
 #include <QDateTime>
 #include <QObject>
@@ -14,6 +15,7 @@
 namespace Keel {
 
 class AccessCommands;
+class ComponentCommands;
 class KeelClient;
 
 // One keelctl invocation: what to do, against which server, shown how.
@@ -30,6 +32,9 @@ struct CtlInvocation
     Role role = Role::Viewer; // token create --role
     QString name;          // token create --name
     QDateTime since;       // audit list --since (invalid: everything kept)
+    Manifest manifest;     // component push with flags
+    QString moduleFile;    // component push FILE.wasm
+    QString manifestFile;  // component push --manifest FILE
     int timeoutSeconds = 15;
 };
 
@@ -60,6 +65,7 @@ private:
     KeelClient *m_client;
     CtlInvocation m_invocation;
     std::unique_ptr<AccessCommands> m_access;
+    std::unique_ptr<ComponentCommands> m_components;
     bool m_done = false;
 };
 

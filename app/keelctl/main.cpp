@@ -15,7 +15,8 @@ int main(int argc, char *argv[])
         std::fputs(qPrintable(Keel::KeelCtl::usage()), stdout);
         return 0;
     }
-    if (arguments.contains(QLatin1String("--version")) || arguments.contains(QLatin1String("-v"))) {
+    // Alone only: `component push --version V` names a component version.
+    if (arguments.size() == 2 && (arguments.at(1) == QLatin1String("--version") || arguments.at(1) == QLatin1String("-v"))) {
         std::printf("keelctl %s\n", KEEL_VERSION);
         return 0;
     }

@@ -1,5 +1,7 @@
 #include "outputformat.h"
 
+#include <QJsonDocument>
+
 #include <algorithm>
 
 namespace Keel {
@@ -99,6 +101,65 @@ QJsonObject OutputFormat::toJson(const AuditRecord &record)
         {QStringLiteral("target"), record.target},
         {QStringLiteral("result"), record.result},
     };
+}
+
+QJsonObject OutputFormat::toJson(const ComponentVersion &v)
+{
+    QJsonObject config;
+    for (auto it = v.manifest.config.cbegin(); it != v.manifest.config.cend(); ++it)
+        config.insert(it.key(), it.value());
+    const QJsonObject limits{
+        {QStringLiteral("memory_mb"), qint64(v.manifest.limits.memoryMb)},
+        {QStringLiteral("deadline_ms"), qint64(v.manifest.limits.deadlineMs)},
+        {QStringLiteral("max_response_bytes"), qint64(v.manifest.limits.maxResponseBytes)},
+    };
+    return {
+        {QStringLiteral("name"), v.manifest.name},
+        {QStringLiteral("version"), v.manifest.version},
+        {QStringLiteral("abi"), toText(v.manifest.abi)},
+        {QStringLiteral("data_classes"), QJsonArray::fromStringList(v.manifest.dataClasses)},
+        {QStringLiteral("grants"), QJsonArray::fromStringList(v.manifest.grants)},
+        {QStringLiteral("limits"), limits},
+        {QStringLiteral("config"), config},
+        {QStringLiteral("module_digest"), v.moduleDigest},
+        {QStringLiteral("module_size"), qint64(v.moduleSize)},
+        {QStringLiteral("aot_state"), toText(v.aotState)},
+        {QStringLiteral("aot_digest"), v.aotDigest},
+        {QStringLiteral("aot_size"), qint64(v.aotSize)},
+        {QStringLiteral("aot_target"), v.aotTarget},
+        {QStringLiteral("aot_error"), v.aotError},
+        {QStringLiteral("pushed"), isoTime(v.pushed)},
+        {QStringLiteral("pushed_by"), v.pushedBy},
+    };
+}
+
+QString OutputFormat::componentsTable(const QList<ComponentVersion> &versions)
+{
+    QList<QStringList> rows;
+    for (const ComponentVersion &v : versions) {
+        // sha256: and 12 hex digits tell versions apart; `show` has the whole digest.
+        rows.append({v.manifest.name, v.manifest.version, toText(v.manifest.abi), v.moduleDigest.left(19),
+                     QString::number(v.moduleSize), toText(v.aotState),
+                     v.manifest.dataClasses.isEmpty() ? QStringLiteral("-") : v.manifest.dataClasses.join(u','),
+                     isoTime(v.pushed)});
+    }
+    return table({QStringLiteral("NAME"), QStringLiteral("VERSION"), QStringLiteral("ABI"), QStringLiteral("DIGEST"),
+                  QStringLiteral("SIZE"), QStringLiteral("AOT"), QStringLiteral("DATA CLASSES"), QStringLiteral("PUSHED")},
+                 rows);
+}
+
+QString OutputFormat::detailTable(const QJsonObject &object)
+{
+    QList<QStringList> rows;
+    for (auto it = object.begin(); it != object.end(); ++it) {
+        const QJsonValue v = it.value();
+        const QString text = v.isString() ? v.toString()
+            : v.isDouble() ? QString::number(v.toInteger())
+            : QString::fromUtf8(v.isArray() ? QJsonDocument(v.toArray()).toJson(QJsonDocument::Compact)
+                                            : QJsonDocument(v.toObject()).toJson(QJsonDocument::Compact));
+        rows.append({it.key() + u':', text});
+    }
+    return table({QStringLiteral("FIELD"), QStringLiteral("VALUE")}, rows);
 }
 
 QString OutputFormat::tokensTable(const QList<OperatorToken> &tokens, const QDateTime &now)

@@ -2,6 +2,7 @@
 
 #include "accesstypes.h"
 #include "fleettypes.h"
+#include "registrytypes.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
@@ -19,11 +20,15 @@ public:
     static QJsonObject toJson(const JoinToken &token);
     static QJsonObject toJson(const OperatorToken &token, const QDateTime &now);
     static QJsonObject toJson(const AuditRecord &record);
+    static QJsonObject toJson(const ComponentVersion &version);
 
     static QString nodesTable(const QList<Node> &nodes, const QDateTime &now);
     static QString regionsTable(const QList<Region> &regions);
     static QString tokensTable(const QList<OperatorToken> &tokens, const QDateTime &now);
     static QString auditTable(const QList<AuditRecord> &records);
+    static QString componentsTable(const QList<ComponentVersion> &versions);
+    // FIELD VALUE rows of one JSON object (nested values compact).
+    static QString detailTable(const QJsonObject &object);
     // "active", "revoked" or "expired".
     static QString tokenState(const OperatorToken &token, const QDateTime &now);
     // Columns padded to their widest cell, two spaces apart.

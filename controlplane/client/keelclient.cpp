@@ -166,6 +166,7 @@ void KeelClient::onFrame(const QByteArray &frame)
                 [&](const NodeChange &change) { emit nodeChanged(change); },
                 [&](const TopologyChange &change) { emit topologyChanged(change.regions); },
                 [&](const AuditRecord &record) { emit auditRecorded(record); },
+                [&](const AotBuildFinished &finished) { emit aotBuildFinished(finished); },
             }, event.event);
         },
     }, *message.value);
@@ -246,6 +247,19 @@ void KeelClient::listAudit(const QDateTime &since, quint64 afterSequence, int li
                            std::function<void(const Result<Op::AuditList> &)> done)
 {
     send(Op::ListAudit{since, limit, afterSequence}, expect<Op::AuditList>(std::move(done)));
+}
+
+void KeelClient::pushComponent(const Manifest &manifest, const QByteArray &module,
+                               std::function<void(const Result<PushedComponent> &)> done)
+{
+    send(Op::PushComponent{manifest, module}, expect<PushedComponent>(std::move(done)));
+}
+
+void KeelClient::listComponents(const QString &name, std::function<void(const Result<QList<ComponentVersion>> &)> done)
+{
+    send(Op::ListComponents{name}, expect<Op::ComponentList>([done](const Result<Op::ComponentList> &r) {
+        if (const auto *list = std::get_if<Op::ComponentList>(&r)) done(list->versions); else done(std::get<WireError>(r));
+    }));
 }
 
 } // namespace Keel

@@ -53,6 +53,10 @@ public:
     void revokeToken(const QString &id, std::function<void(const Result<std::monostate> &)> done);
     void listAudit(const QDateTime &since, quint64 afterSequence, int limit,
                    std::function<void(const Result<Op::AuditList> &)> done);
+    // The component registry: push (operator), list (viewer; empty name: all).
+    void pushComponent(const Manifest &manifest, const QByteArray &module,
+                       std::function<void(const Result<PushedComponent> &)> done);
+    void listComponents(const QString &name, std::function<void(const Result<QList<ComponentVersion>> &)> done);
 
 signals:
     void stateChanged(Keel::KeelClient::State state);
@@ -62,6 +66,7 @@ signals:
     void nodeChanged(const Keel::NodeChange &change);
     void topologyChanged(const QList<Keel::Region> &regions);
     void auditRecorded(const Keel::AuditRecord &record);
+    void aotBuildFinished(const Keel::AotBuildFinished &event);
 
 private:
     using Handler = std::function<void(const OperatorResponseBody &)>;

@@ -21,8 +21,6 @@ RequestAccess changes(const char *action, Role needed, QString target)
 RequestAccess unsupported(const QString &name)
 {
     static const QHash<QString, std::pair<Role, bool>> known = {
-        {QStringLiteral("push_component"), {Role::Operator, true}},
-        {QStringLiteral("list_components"), {Role::Viewer, false}},
         {QStringLiteral("deploy"), {Role::Operator, true}},
         {QStringLiteral("undeploy"), {Role::Operator, true}},
         {QStringLiteral("query_metrics"), {Role::Viewer, false}},
@@ -59,6 +57,10 @@ RequestAccess AccessPolicy::of(const OperatorRequestBody &request)
             return changes("create_token", Role::Admin, QStringLiteral("%1 (%2)").arg(r.name, toText(r.role)));
         },
         [](const Op::RevokeToken &r) { return changes("revoke_token", Role::Admin, QStringLiteral("token ") + r.id); },
+        [](const Op::PushComponent &r) {
+            return changes("push_component", Role::Operator, r.manifest.name + u'@' + r.manifest.version);
+        },
+        [](const Op::ListComponents &) { return reads("list_components"); },
         [](const Op::Unsupported &r) { return unsupported(r.name); },
     }, request);
 }

@@ -1,8 +1,11 @@
 #include "controlplane.h"
 
+#include "aotbuildqueue.h"
 #include "auditlog.h"
+#include "blobstore.h"
 #include "controlplaneserver.h"
 #include "eventhub.h"
+#include "registryservice.h"
 #include "secrets.h"
 #include "servermetrics.h"
 #include "signingkey.h"
@@ -42,6 +45,12 @@ std::unique_ptr<ControlPlane> ControlPlane::start(const ControlPlaneOptions &opt
             return nullptr;
         cp->m_events = std::make_unique<EventHub>();
         cp->m_audit = std::make_unique<AuditLog>(cp->m_store->access(), *cp->m_events, *cp->m_metrics);
+        cp->m_blobs = std::make_unique<BlobStore>(dir.filePath(QStringLiteral("blobs")));
+        cp->m_builds = std::make_unique<AotBuildQueue>(dir.filePath(QStringLiteral("aot-work")), QString(), options.aotCompiler);
+        const SigningKey *signer = cp->m_signingKey.get();
+        cp->m_registry = std::make_unique<RegistryService>(cp->m_store->registry(), *cp->m_blobs, *cp->m_builds,
+                                                           [signer](const QByteArray &message) { return signer->sign(message); });
+        cp->m_registry->resumeBuilds();
         cp->m_fleet = std::make_unique<FleetService>(*cp->m_store, *cp->m_metrics, options.fleet);
     } catch (const StoreError &e) {
         *error = QString::fromStdString(e.what());
@@ -54,7 +63,10 @@ std::unique_ptr<ControlPlane> ControlPlane::start(const ControlPlaneOptions &opt
         events->publish(TopologyChange{regions});
     });
 
-    cp->m_server = std::make_unique<ControlPlaneServer>(OperatorServices{*fleet, *events, *cp->m_tokens, *cp->m_audit},
+    connect(cp->m_registry.get(), &RegistryService::aotBuildFinished, events,
+            [events](const AotBuildFinished &finished) { events->publish(finished); });
+
+    cp->m_server = std::make_unique<ControlPlaneServer>(OperatorServices{*fleet, *events, *cp->m_tokens, *cp->m_audit, *cp->m_registry},
                                                         *cp->m_metrics, cp->m_signingKey->publicKey());
     if (!cp->m_server->listen(options.listenAddress, options.listenPort, error))
         return nullptr;
@@ -72,6 +84,11 @@ std::unique_ptr<ControlPlane> ControlPlane::start(const ControlPlaneOptions &opt
 }
 
 ControlPlane::~ControlPlane() = default;
+
+QByteArray ControlPlane::publicKey() const
+{
+    return m_signingKey->publicKey();
+}
 
 quint16 ControlPlane::port() const
 {

@@ -11,9 +11,12 @@ namespace prometheus { class Exposer; }
 
 namespace Keel {
 
+class AotBuildQueue;
 class AuditLog;
+class BlobStore;
 class ControlPlaneServer;
 class EventHub;
+class RegistryService;
 class ServerMetrics;
 class SigningKey;
 class SqlStore;
@@ -25,6 +28,7 @@ struct ControlPlaneOptions
     QHostAddress listenAddress = QHostAddress::LocalHost;
     quint16 listenPort = 7070;
     QString metricsListen; // "HOST:PORT" for /metrics; empty: off
+    QString aotCompiler = QStringLiteral("cc"); // builds AOT objects of pushed components
     FleetOptions fleet;
 };
 
@@ -48,6 +52,10 @@ public:
     bool createdAdminToken() const { return m_createdAdminToken; }
     ServerMetrics &metrics() { return *m_metrics; }
     FleetService &fleet() { return *m_fleet; }
+    RegistryService &registry() { return *m_registry; }
+    // The ed25519 key agents verify artifacts with.
+    QByteArray publicKey() const;
+    AotBuildQueue &aotBuilds() { return *m_builds; }
 
 private:
     ControlPlane() = default;
@@ -59,6 +67,9 @@ private:
     std::unique_ptr<TokenAuthority> m_tokens;
     std::unique_ptr<EventHub> m_events;
     std::unique_ptr<AuditLog> m_audit;
+    std::unique_ptr<BlobStore> m_blobs;
+    std::unique_ptr<AotBuildQueue> m_builds;
+    std::unique_ptr<RegistryService> m_registry;
     std::unique_ptr<FleetService> m_fleet;
     std::unique_ptr<ControlPlaneServer> m_server;
     std::unique_ptr<prometheus::Exposer> m_exposer;

@@ -8,7 +8,7 @@ EventHub::EventHub(size_t capacity, QObject *parent)
 {
 }
 
-void EventHub::publish(std::variant<NodeChange, TopologyChange, AuditRecord> event)
+void EventHub::publish(WatchEventBody event)
 {
     WatchEvent watchEvent{++m_sequence, QDateTime::currentDateTimeUtc(), std::move(event)};
     m_recent.push_back(watchEvent);

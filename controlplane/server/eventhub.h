@@ -19,7 +19,7 @@ public:
     explicit EventHub(size_t capacity = 4096, QObject *parent = nullptr);
 
     quint64 currentSequence() const { return m_sequence; }
-    void publish(std::variant<NodeChange, TopologyChange, AuditRecord> event);
+    void publish(WatchEventBody event);
     // The events after `sequence`, or nullopt when some of them are no longer held (or
     // were issued by an earlier run of the control plane).
     std::optional<QList<WatchEvent>> since(quint64 sequence) const;

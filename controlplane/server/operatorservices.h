@@ -5,6 +5,7 @@ namespace Keel {
 class AuditLog;
 class EventHub;
 class FleetService;
+class RegistryService;
 class TokenAuthority;
 
 // What an operator session serves requests from. Owned by ControlPlane; outlives every
@@ -15,6 +16,7 @@ struct OperatorServices
     EventHub &events;
     TokenAuthority &tokens;
     AuditLog &audit;
+    RegistryService &registry;
 };
 
 } // namespace Keel

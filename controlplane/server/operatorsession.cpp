@@ -6,6 +6,7 @@
 #include "keelversion.h"
 #include "operatorcodec.h"
 #include "overloaded.h"
+#include "registryservice.h"
 #include "servermetrics.h"
 #include "storeerror.h"
 #include "tokenauthority.h"
@@ -128,6 +129,15 @@ OperatorResponseBody OperatorSession::serve(const OperatorRequestBody &request)
             }
             return list;
         },
+        [&](const Op::PushComponent &r) -> OperatorResponseBody {
+            return convert(m_services.registry.push(r.manifest, r.module, TokenAuthority::principalOf(m_principal)));
+        },
+        [&](const Op::ListComponents &r) -> OperatorResponseBody {
+            auto listed = m_services.registry.list(r.name);
+            if (auto *error = std::get_if<WireError>(&listed))
+                return *error;
+            return Op::ComponentList{std::get<QList<ComponentVersion>>(std::move(listed))};
+        },
         [&](const Op::Unsupported &r) -> OperatorResponseBody {
             return WireError{ErrorCode::Unimplemented,
                              QStringLiteral("%1 is part of keel.v1 but this control plane (%2) does not serve it yet").arg(r.name, QStringLiteral(KEEL_VERSION)),
@@ -172,6 +182,7 @@ bool OperatorSession::wants(const WatchEvent &event) const
         [&](const NodeChange &) { return m_topics.contains(WatchTopic::Nodes); },
         [&](const TopologyChange &) { return m_topics.contains(WatchTopic::Topology); },
         [&](const AuditRecord &) { return m_topics.contains(WatchTopic::Audit); },
+        [&](const AotBuildFinished &) { return m_topics.contains(WatchTopic::Deployments); },
     }, event.event);
 }
 

@@ -59,6 +59,27 @@ const QList<Migration> &schemaMigrations()
                             " result TEXT NOT NULL)"),
              QStringLiteral("CREATE INDEX audit_log_time ON audit_log (time_ms)"),
          }},
+        {3, QStringLiteral("component registry"),
+         {
+             QStringLiteral("CREATE TABLE component_versions ("
+                            " name TEXT NOT NULL,"
+                            " version TEXT NOT NULL,"
+                            " abi TEXT NOT NULL,"
+                            " manifest TEXT NOT NULL,"
+                            " module_digest TEXT NOT NULL,"
+                            " module_size BIGINT NOT NULL,"
+                            " module_signature TEXT NOT NULL,"
+                            " aot_state TEXT NOT NULL,"
+                            " aot_digest TEXT NOT NULL,"
+                            " aot_size BIGINT NOT NULL,"
+                            " aot_target TEXT NOT NULL,"
+                            " aot_error TEXT NOT NULL,"
+                            " aot_signature TEXT NOT NULL,"
+                            " pushed_ms BIGINT NOT NULL,"
+                            " pushed_by TEXT NOT NULL,"
+                            " PRIMARY KEY (name, version))"),
+             QStringLiteral("CREATE INDEX component_versions_aot_state ON component_versions (aot_state)"),
+         }},
     };
     return migrations;
 }

@@ -2,6 +2,7 @@
 
 #include "sqlaccessstore.h"
 #include "sqlconnection.h"
+#include "sqlregistrystore.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -81,6 +82,7 @@ NodeRecord nodeFromRow(const QSqlQuery &q)
 SqlStore::SqlStore(const QString &sqlitePath)
     : m_sql(std::make_unique<SqlConnection>(sqlitePath))
     , m_access(std::make_unique<SqlAccessStore>(*m_sql))
+    , m_registry(std::make_unique<SqlRegistryStore>(*m_sql))
 {
 }
 
@@ -94,6 +96,11 @@ int SqlStore::schemaVersion()
 AccessStore &SqlStore::access()
 {
     return *m_access;
+}
+
+RegistryStore &SqlStore::registry()
+{
+    return *m_registry;
 }
 
 QList<Region> SqlStore::regions()

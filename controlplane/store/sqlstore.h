@@ -8,6 +8,7 @@ namespace Keel {
 
 class SqlAccessStore;
 class SqlConnection;
+class SqlRegistryStore;
 
 // Store over QtSql. Opens (creating if needed) an SQLite file and brings its schema up to
 // date with the versioned migrations (SqlConnection). Only the connection knows it is
@@ -41,6 +42,7 @@ public:
                             const QDateTime &now) override;
 
     AccessStore &access() override;
+    RegistryStore &registry() override;
 
 private:
     // Both run inside a caller's transaction.
@@ -48,6 +50,7 @@ private:
     void writeNode(const NodeRecord &record);
     std::unique_ptr<SqlConnection> m_sql;
     std::unique_ptr<SqlAccessStore> m_access;
+    std::unique_ptr<SqlRegistryStore> m_registry;
 };
 
 } // namespace Keel

@@ -2,6 +2,7 @@
 
 #include "accessstore.h"
 #include "fleettypes.h"
+#include "registrystore.h"
 #include "storeerror.h"
 
 #include <QByteArray>
@@ -60,6 +61,8 @@ public:
 
     // Operator tokens and the audit log.
     virtual AccessStore &access() = 0;
+    // Component versions (the bytes live in a BlobStore).
+    virtual RegistryStore &registry() = 0;
 };
 
 } // namespace Keel

@@ -66,8 +66,6 @@ std::optional<NodeChange::Kind> fromProto(pb::NodeChanged::Kind kind)
 QString unsupportedName(pb::OperatorRequest::RequestCase c)
 {
     switch (c) {
-    case pb::OperatorRequest::kPushComponent: return QStringLiteral("push_component");
-    case pb::OperatorRequest::kListComponents: return QStringLiteral("list_components");
     case pb::OperatorRequest::kDeploy: return QStringLiteral("deploy");
     case pb::OperatorRequest::kUndeploy: return QStringLiteral("undeploy");
     case pb::OperatorRequest::kQueryMetrics: return QStringLiteral("query_metrics");
@@ -119,6 +117,12 @@ QByteArray OperatorCodec::encodeRequest(const OperatorRequest &request)
             m->set_limit(uint32_t(r.limit));
             m->set_after_sequence(r.afterSequence);
         },
+        [&](const Op::PushComponent &r) {
+            auto *m = out->mutable_push_component();
+            Proto::toProto(r.manifest, m->mutable_manifest());
+            m->set_module(bytes(r.module));
+        },
+        [&](const Op::ListComponents &r) { out->mutable_list_components()->set_name(str(r.name)); },
         [&](const Op::Unsupported &) { Q_ASSERT_X(false, "encodeRequest", "cannot encode Unsupported"); },
     }, request.body);
     return serialize(envelope);
@@ -199,6 +203,16 @@ Decoded<OperatorRequest> OperatorCodec::decodeRequest(QByteArrayView frame)
                                      m.after_sequence()};
         break;
     }
+    case pb::OperatorRequest::kPushComponent: {
+        auto manifest = Proto::fromProto(in.push_component().manifest());
+        if (!manifest)
+            return Result::fail(manifest.error);
+        request.body = Op::PushComponent{std::move(*manifest.value), bytes(in.push_component().module())};
+        break;
+    }
+    case pb::OperatorRequest::kListComponents:
+        request.body = Op::ListComponents{str(in.list_components().name())};
+        break;
     case pb::OperatorRequest::REQUEST_NOT_SET:
         return Result::fail(QStringLiteral("operator request has no body, or one this build does not know"));
     default:
@@ -256,6 +270,17 @@ QByteArray OperatorCodec::encodeResponse(const OperatorResponse &response)
                 Proto::toProto(token, m->add_tokens());
         },
         [&](const Op::TokenRevoked &) { out->mutable_revoke_token(); },
+        [&](const PushedComponent &r) {
+            auto *m = out->mutable_push_component();
+            m->set_module_digest(str(r.version.moduleDigest));
+            m->set_created(r.created);
+            Proto::toProto(r.version, m->mutable_version());
+        },
+        [&](const Op::ComponentList &r) {
+            auto *m = out->mutable_list_components();
+            for (const ComponentVersion &version : r.versions)
+                Proto::toProto(version, m->add_versions());
+        },
         [&](const Op::AuditList &r) {
             auto *m = out->mutable_list_audit();
             for (const AuditRecord &record : r.records)
@@ -284,6 +309,7 @@ QByteArray OperatorCodec::encodeEvent(const WatchEvent &event)
                 Proto::toProto(region, m->add_regions());
         },
         [&](const AuditRecord &e) { Proto::toProto(e, out->mutable_audit_record()); },
+        [&](const AotBuildFinished &e) { Proto::toProto(e, out->mutable_aot_build_finished()); },
     }, event.event);
     return serialize(envelope);
 }
@@ -316,6 +342,9 @@ Decoded<OperatorServerMessage> decodeEvent(const pb::WatchEvent &in)
     }
     case pb::WatchEvent::kAuditRecord:
         event.event = Proto::fromProto(in.audit_record());
+        break;
+    case pb::WatchEvent::kAotBuildFinished:
+        event.event = Proto::fromProto(in.aot_build_finished());
         break;
     default:
         return Result::fail(QStringLiteral("watch event %1 is not known to this build").arg(int(in.event_case())));
@@ -389,6 +418,24 @@ Decoded<OperatorServerMessage> decodeResponse(quint64 id, const pb::OperatorResp
     case pb::OperatorResponse::kRevokeToken:
         response.body = Op::TokenRevoked{};
         break;
+    case pb::OperatorResponse::kPushComponent: {
+        auto version = Proto::fromProto(in.push_component().version());
+        if (!version)
+            return Result::fail(version.error);
+        response.body = PushedComponent{std::move(*version.value), in.push_component().created()};
+        break;
+    }
+    case pb::OperatorResponse::kListComponents: {
+        Op::ComponentList list;
+        for (const auto &v : in.list_components().versions()) {
+            auto version = Proto::fromProto(v);
+            if (!version)
+                return Result::fail(version.error);
+            list.versions.append(std::move(*version.value));
+        }
+        response.body = std::move(list);
+        break;
+    }
     case pb::OperatorResponse::kListAudit: {
         Op::AuditList list;
         for (const auto &record : in.list_audit().records())

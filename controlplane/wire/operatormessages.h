@@ -2,6 +2,7 @@
 
 #include "accesstypes.h"
 #include "fleettypes.h"
+#include "registrytypes.h"
 #include "wireerror.h"
 
 #include <variant>
@@ -22,6 +23,8 @@ struct CreateToken { Role role = Role::Viewer; QString name; int ttlSeconds = 0;
 struct ListTokens {};
 struct RevokeToken { QString id; };
 struct ListAudit { QDateTime since; int limit = 0; quint64 afterSequence = 0; };
+struct PushComponent { Manifest manifest; QByteArray module; };
+struct ListComponents { QString name; }; // empty: all
 // A request the contract defines but this build does not serve yet; answered UNIMPLEMENTED.
 struct Unsupported { QString name; };
 
@@ -32,12 +35,14 @@ struct WatchStarted { quint64 currentSequence = 0; };
 struct TokenList { QList<OperatorToken> tokens; };
 struct TokenRevoked {};
 struct AuditList { QList<AuditRecord> records; bool truncated = false; };
+struct ComponentList { QList<ComponentVersion> versions; };
 } // namespace Op
 
 using OperatorRequestBody = std::variant<Op::ListRegions, Op::ApplyTopology, Op::ListNodes,
                                          Op::GetNode, Op::CreateJoinToken, Op::Watch,
                                          Op::CreateToken, Op::ListTokens, Op::RevokeToken,
-                                         Op::ListAudit, Op::Unsupported>;
+                                         Op::ListAudit, Op::PushComponent, Op::ListComponents,
+                                         Op::Unsupported>;
 
 struct OperatorRequest
 {
@@ -48,7 +53,8 @@ struct OperatorRequest
 using OperatorResponseBody = std::variant<WireError, Op::RegionList, TopologyApplied,
                                           Op::NodeList, Op::NodeDetail, JoinToken,
                                           Op::WatchStarted, CreatedToken, Op::TokenList,
-                                          Op::TokenRevoked, Op::AuditList>;
+                                          Op::TokenRevoked, Op::AuditList, PushedComponent,
+                                          Op::ComponentList>;
 
 struct OperatorResponse
 {
@@ -58,11 +64,13 @@ struct OperatorResponse
 
 struct TopologyChange { QList<Region> regions; };
 
+using WatchEventBody = std::variant<NodeChange, TopologyChange, AuditRecord, AotBuildFinished>;
+
 struct WatchEvent
 {
     quint64 sequence = 0;
     QDateTime time;
-    std::variant<NodeChange, TopologyChange, AuditRecord> event;
+    WatchEventBody event;
 };
 
 // What a client can receive: an answer to one of its requests, or a pushed event.

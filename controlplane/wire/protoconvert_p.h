@@ -5,6 +5,7 @@
 
 #include "accesstypes.h"
 #include "decoded.h"
+#include "registrytypes.h"
 #include "fleettypes.h"
 #include "wireerror.h"
 
@@ -47,6 +48,14 @@ void toProto(const OperatorToken &token, keel::v1::TokenInfo *out);
 Decoded<OperatorToken> fromProto(const keel::v1::TokenInfo &token);
 void toProto(const AuditRecord &record, keel::v1::AuditRecord *out);
 AuditRecord fromProto(const keel::v1::AuditRecord &record);
+
+// The component registry (registryconvert.cpp).
+void toProto(const Manifest &manifest, keel::v1::Manifest *out);
+Decoded<Manifest> fromProto(const keel::v1::Manifest &manifest);
+void toProto(const ComponentVersion &version, keel::v1::ComponentVersion *out);
+Decoded<ComponentVersion> fromProto(const keel::v1::ComponentVersion &version);
+void toProto(const AotBuildFinished &event, keel::v1::AotBuildFinished *out);
+AotBuildFinished fromProto(const keel::v1::AotBuildFinished &event);
 
 QByteArray serialize(const keel::v1::Envelope &envelope);
 // Parses one frame; fails on bytes that are not an Envelope or carry no known body.

@@ -40,9 +40,7 @@ QByteArray rawRequest(quint64 id, const char *kind)
     envelope.set_request_id(id);
     auto *request = envelope.mutable_operator_request();
     const QByteArrayView k(kind);
-    if (k == "push_component") {
-        request->mutable_push_component()->mutable_manifest()->set_name("hash");
-    } else if (k == "deploy") {
+    if (k == "deploy") {
         request->mutable_deploy()->set_component("hash");
     } else if (k == "undeploy") {
         request->mutable_undeploy()->set_component("hash");
@@ -54,6 +52,18 @@ QByteArray rawRequest(quint64 id, const char *kind)
     std::string bytes;
     envelope.SerializeToString(&bytes);
     return QByteArray::fromStdString(bytes);
+}
+
+// The smallest valid module: magic and version, no sections.
+const QByteArray kEmptyModule = QByteArray::fromHex("0061736d01000000");
+
+Manifest emptyComponent(const QString &name)
+{
+    Manifest m;
+    m.name = name;
+    m.version = QStringLiteral("1.0.0");
+    m.abi = ComponentAbi::Keel;
+    return m;
 }
 
 } // namespace
@@ -154,9 +164,9 @@ private slots:
             {QStringLiteral("create_join_token"), Role::Operator},
             {QStringLiteral("create_token"), Role::Admin},
             {QStringLiteral("revoke_token"), Role::Admin},
+            {QStringLiteral("push_component"), Role::Operator},
         };
         const QList<Expectation> raw = {
-            {QStringLiteral("push_component"), Role::Operator},
             {QStringLiteral("deploy"), Role::Operator},
             {QStringLiteral("undeploy"), Role::Operator},
             {QStringLiteral("start_rollout"), Role::Operator},
@@ -180,6 +190,8 @@ private slots:
                     c->applyTopology({Region{QStringLiteral("eu-west"), QStringLiteral("EU"), 53.3, -6.2, {}}}, record);
                 else if (e.action == QLatin1String("create_join_token"))
                     c->createJoinToken(QStringLiteral("eu-west"), 1, 60, record);
+                else if (e.action == QLatin1String("push_component"))
+                    c->pushComponent(emptyComponent(QStringLiteral("by-") + toText(role)), kEmptyModule, record);
                 else if (e.action == QLatin1String("create_token"))
                     c->createToken(Role::Viewer, QStringLiteral("made-by-") + toText(role), 0, record);
                 else

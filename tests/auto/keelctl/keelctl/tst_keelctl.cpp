@@ -71,6 +71,30 @@ private slots:
         QTest::newRow("token bad ttl") << "token create --role admin --ttl soon" << true << "--ttl \"soon\"";
         QTest::newRow("revoke without id") << "token revoke" << true << "takes 1 argument";
         QTest::newRow("audit bad since") << "audit list --since yesterday" << true << "--since \"yesterday\"";
+        QTest::newRow("push without file") << "component push --name a --version 1" << true << "takes 1 argument";
+        QTest::newRow("push without version") << "component push a.wasm --name a" << true << "needs --name N and --version V";
+        QTest::newRow("push bad abi") << "component push a.wasm --name a --version 1 --abi cobol" << true << "--abi \"cobol\"";
+        QTest::newRow("push bad limit") << "component push a.wasm --name a --version 1 --memory-mb lots" << true << "--memory-mb \"lots\"";
+    }
+
+    void parsesComponentPush()
+    {
+        auto parsed = KeelCtl::parse(args("component push h.wasm --name hash --version 1.2.0 --abi keel --grant log,kv "
+                                          "--grant clock --data-class pii --memory-mb 32 --deadline-ms 500"), env());
+        QVERIFY2(std::holds_alternative<CtlInvocation>(parsed), qPrintable(errorOf(parsed)));
+        const auto &inv = std::get<CtlInvocation>(parsed);
+        QCOMPARE(inv.moduleFile, QStringLiteral("h.wasm"));
+        QCOMPARE(inv.manifest.name, QStringLiteral("hash"));
+        QCOMPARE(inv.manifest.version, QStringLiteral("1.2.0"));
+        QCOMPARE(inv.manifest.abi, ComponentAbi::Keel);
+        QCOMPARE(inv.manifest.grants, (QStringList{QStringLiteral("log"), QStringLiteral("kv"), QStringLiteral("clock")}));
+        QCOMPARE(inv.manifest.dataClasses, QStringList{QStringLiteral("pii")});
+        QCOMPARE(inv.manifest.limits.memoryMb, 32u);
+        QCOMPARE(inv.manifest.limits.deadlineMs, 500u);
+
+        parsed = KeelCtl::parse(args("component push --manifest hello.yaml"), env());
+        QVERIFY2(std::holds_alternative<CtlInvocation>(parsed), qPrintable(errorOf(parsed)));
+        QCOMPARE(std::get<CtlInvocation>(parsed).manifestFile, QStringLiteral("hello.yaml"));
     }
 
     void parsesTokenAndAuditCommands()

@@ -1,0 +1,77 @@
+#include "manifestrules.h"
+
+#include <algorithm>
+#include <set>
+
+namespace keel::manifest {
+
+namespace {
+
+bool isLowerAlnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
+
+// [a-z0-9][a-z0-9<extra>]{0,maxLength-1}
+bool isIdentifier(std::string_view text, std::size_t maxLength, std::string_view extra)
+{
+    if (text.empty() || text.size() > maxLength || !isLowerAlnum(text.front()))
+        return false;
+    return std::all_of(text.begin(), text.end(), [&](char c) {
+        return isLowerAlnum(c) || extra.find(c) != std::string_view::npos;
+    });
+}
+
+} // namespace
+
+bool ManifestRules::isName(std::string_view text)
+{
+    return isIdentifier(text, 63, "-");
+}
+
+bool ManifestRules::isVersion(std::string_view text)
+{
+    if (text.empty() || text.size() > 64 || text.front() < '0' || text.front() > '9')
+        return false;
+    return std::all_of(text.begin(), text.end(), [](char c) {
+        return isLowerAlnum(c) || (c >= 'A' && c <= 'Z') || c == '.' || c == '-' || c == '+';
+    });
+}
+
+bool ManifestRules::isDataClass(std::string_view text)
+{
+    return isIdentifier(text, 32, "_-");
+}
+
+std::vector<ManifestRules::Problem> ManifestRules::check(const ComponentManifest &manifest)
+{
+    using Limits = ComponentManifest::Limits;
+    std::vector<Problem> problems;
+    if (!isName(manifest.name))
+        problems.push_back({"name", "'" + manifest.name + "' is not a component name ([a-z0-9][a-z0-9-]{0,62})"});
+    if (!isVersion(manifest.version))
+        problems.push_back({"version", "'" + manifest.version + "' is not a version (like 1.2.0 or 1.2.0-rc.1)"});
+    std::set<std::string> seen;
+    for (const auto &dataClass : manifest.dataClasses) {
+        if (!isDataClass(dataClass))
+            problems.push_back({"data_classes", "'" + dataClass + "' is not a data class ([a-z0-9][a-z0-9_-]{0,31})"});
+        else if (!seen.insert(dataClass).second)
+            problems.push_back({"data_classes", "'" + dataClass + "' listed twice"});
+    }
+    std::set<Grant> grants;
+    for (Grant grant : manifest.grants) {
+        if (!grants.insert(grant).second)
+            problems.push_back({"grants", "'" + std::string(grantName(grant)) + "' listed twice"});
+    }
+    for (const auto &[key, value] : manifest.config) {
+        if (key.empty())
+            problems.push_back({"config", "keys must not be empty"});
+    }
+    auto bounded = [&](const char *field, std::uint64_t value, std::uint64_t max) {
+        if (value < 1 || value > max)
+            problems.push_back({field, std::to_string(value) + " is out of range (1.." + std::to_string(max) + ")"});
+    };
+    bounded("limits.memory_mb", manifest.limits.memoryMb, Limits::kMaxMemoryMb);
+    bounded("limits.deadline_ms", manifest.limits.deadlineMs, Limits::kMaxDeadlineMs);
+    bounded("limits.max_response_bytes", manifest.limits.maxResponseBytes, Limits::kMaxResponseBytes);
+    return problems;
+}
+
+} // namespace keel::manifest

@@ -1,0 +1,143 @@
+#include "componentcommands.h"
+
+#include "keelctl.h"
+#include "outputformat.h"
+
+#include "manifestloader.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+
+namespace Keel {
+
+namespace {
+
+QString jsonText(const QJsonValue &value)
+{
+    const QJsonDocument doc = value.isArray() ? QJsonDocument(value.toArray()) : QJsonDocument(value.toObject());
+    return QString::fromUtf8(doc.toJson(QJsonDocument::Indented));
+}
+
+QString fromStd(const std::string &s) { return QString::fromStdString(s); }
+
+} // namespace
+
+std::variant<std::pair<Manifest, QString>, QString> ComponentCommands::loadManifest(const QString &path)
+{
+    namespace mf = keel::manifest;
+    const auto loaded = mf::ManifestLoader::load(path.toStdString());
+    if (!loaded.ok()) {
+        QStringList errors;
+        for (const auto &error : loaded.errors)
+            errors.append(fromStd(error.message()));
+        return errors.join(QStringLiteral("; "));
+    }
+    const mf::ComponentManifest &m = *loaded.manifest;
+    Manifest manifest;
+    manifest.name = fromStd(m.name);
+    manifest.version = fromStd(m.version);
+    manifest.abi = m.abi == mf::Abi::Wagi ? ComponentAbi::Wagi : ComponentAbi::Keel;
+    for (const auto &dataClass : m.dataClasses)
+        manifest.dataClasses.append(fromStd(dataClass));
+    for (mf::Grant grant : m.grants)
+        manifest.grants.append(fromStd(std::string(mf::grantName(grant))));
+    manifest.limits = {m.limits.memoryMb, m.limits.deadlineMs, m.limits.maxResponseBytes};
+    for (const auto &[key, value] : m.config)
+        manifest.config.insert(fromStd(key), fromStd(value));
+    // `aot` and `tier` are an agent's local business: the registry builds its own object.
+    return std::pair{manifest, QString::fromStdString(m.module.string())};
+}
+
+ComponentCommands::ComponentCommands(KeelClient &client, const CtlInvocation &invocation, Succeed succeed, Fail fail)
+    : m_client(client)
+    , m_invocation(invocation)
+    , m_succeed(std::move(succeed))
+    , m_fail(std::move(fail))
+{
+}
+
+void ComponentCommands::push()
+{
+    Manifest manifest = m_invocation.manifest;
+    QString modulePath = m_invocation.moduleFile;
+    if (!m_invocation.manifestFile.isEmpty()) {
+        auto loaded = loadManifest(m_invocation.manifestFile);
+        if (const auto *error = std::get_if<QString>(&loaded))
+            return m_fail(*error);
+        std::tie(manifest, modulePath) = std::get<std::pair<Manifest, QString>>(std::move(loaded));
+    }
+    QFile file(modulePath);
+    if (!file.open(QIODevice::ReadOnly))
+        return m_fail(QStringLiteral("cannot read the module %1: %2").arg(modulePath, file.errorString()));
+    constexpr qint64 kMaxModuleBytes = 64 * 1024 * 1024; // the connection's frame limit
+    if (file.size() > kMaxModuleBytes)
+        return m_fail(QStringLiteral("the module %1 is %2 bytes, over the %3 a push can carry").arg(modulePath).arg(file.size()).arg(kMaxModuleBytes));
+    const QByteArray module = file.readAll();
+    m_client.open(m_invocation.server, m_invocation.token);
+    m_client.pushComponent(manifest, module, [this](const Result<PushedComponent> &result) {
+        if (const auto *error = std::get_if<WireError>(&result))
+            return m_fail(error->message);
+        const auto &pushed = std::get<PushedComponent>(result);
+        const ComponentVersion &v = pushed.version;
+        if (m_invocation.json) {
+            QJsonObject object = OutputFormat::toJson(v);
+            object.insert(QStringLiteral("created"), pushed.created);
+            return m_succeed(jsonText(object));
+        }
+        const QString id = v.manifest.name + u'@' + v.manifest.version;
+        if (!pushed.created)
+            return m_succeed(QStringLiteral("%1 already holds these bytes (%2); nothing changed\n").arg(id, v.moduleDigest));
+        m_succeed(QStringLiteral("pushed %1: %2, %3 bytes; AOT object for %4: %5\n")
+                      .arg(id, v.moduleDigest).arg(v.moduleSize).arg(v.aotTarget, toText(v.aotState)));
+    });
+}
+
+void ComponentCommands::list()
+{
+    m_client.open(m_invocation.server, m_invocation.token);
+    m_client.listComponents({}, [this](const Result<QList<ComponentVersion>> &result) {
+        if (const auto *error = std::get_if<WireError>(&result))
+            return m_fail(error->message);
+        const auto &versions = std::get<QList<ComponentVersion>>(result);
+        if (!m_invocation.json)
+            return m_succeed(OutputFormat::componentsTable(versions));
+        QJsonArray array;
+        for (const ComponentVersion &v : versions)
+            array.append(OutputFormat::toJson(v));
+        m_succeed(jsonText(array));
+    });
+}
+
+void ComponentCommands::show()
+{
+    const QString ref = m_invocation.command.at(2);
+    const qsizetype at = ref.indexOf(u'@');
+    const QString name = at < 0 ? ref : ref.left(at);
+    const QString version = at < 0 ? QString() : ref.mid(at + 1);
+    m_client.open(m_invocation.server, m_invocation.token);
+    m_client.listComponents(name, [this, name, version](const Result<QList<ComponentVersion>> &result) {
+        if (const auto *error = std::get_if<WireError>(&result))
+            return m_fail(error->message);
+        QList<ComponentVersion> versions = std::get<QList<ComponentVersion>>(result);
+        if (!version.isEmpty()) {
+            versions.removeIf([&](const ComponentVersion &v) { return v.manifest.version != version; });
+            if (versions.isEmpty())
+                return m_fail(QStringLiteral("component %1 has no version %2: see keelctl component show %1").arg(name, version));
+        }
+        if (m_invocation.json) {
+            if (!version.isEmpty())
+                return m_succeed(jsonText(OutputFormat::toJson(versions.first())));
+            QJsonArray array;
+            for (const ComponentVersion &v : versions)
+                array.append(OutputFormat::toJson(v));
+            return m_succeed(jsonText(array));
+        }
+        QString out;
+        for (const ComponentVersion &v : versions)
+            out += (out.isEmpty() ? QString() : QStringLiteral("\n")) + OutputFormat::detailTable(OutputFormat::toJson(v));
+        m_succeed(out);
+    });
+}
+
+} // namespace Keel

@@ -1,0 +1,38 @@
+#pragma once
+
+#include "keelclient.h"
+
+#include <functional>
+
+namespace Keel {
+
+struct CtlInvocation;
+
+// keelctl's component commands: push (operator) from a .wasm and flags or from a
+// component manifest file (the same file keel-agent --components reads), list and show.
+// Each ends in exactly one call of `succeed` (stdout text) or `fail`.
+class ComponentCommands final
+{
+public:
+    using Succeed = std::function<void(const QString &output)>;
+    using Fail = std::function<void(const QString &message)>;
+
+    ComponentCommands(KeelClient &client, const CtlInvocation &invocation, Succeed succeed, Fail fail);
+
+    // Reads and checks everything local (files, manifest) before any network.
+    void push();
+    void list();
+    void show();
+
+    // A manifest file (YAML/JSON) -> the pushed Manifest and the module's path, or an
+    // error naming the file, line and field.
+    static std::variant<std::pair<Manifest, QString>, QString> loadManifest(const QString &path);
+
+private:
+    KeelClient &m_client;
+    const CtlInvocation &m_invocation;
+    Succeed m_succeed;
+    Fail m_fail;
+};
+
+} // namespace Keel
