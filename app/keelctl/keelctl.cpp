@@ -33,6 +33,8 @@ const QList<QStringList> kCommands = {
     {QStringLiteral("component"), QStringLiteral("push")},
     {QStringLiteral("component"), QStringLiteral("list")},
     {QStringLiteral("component"), QStringLiteral("show")},
+    {QStringLiteral("deploy")},
+    {QStringLiteral("undeploy")},
 };
 
 // Commands that take one argument after the verb (NAME, ID).
@@ -79,6 +81,12 @@ QString KeelCtl::usage()
         "  component push --manifest FILE     push what a component manifest describes (operator)\n"
         "  component list                     every pushed version: digest, size, ABI, AOT build state\n"
         "  component show NAME[@VERSION]      one component's versions in detail\n"
+        "  deploy NAME@VERSION --to SELECTOR  run that version on every node the selector matches (operator)\n"
+        "  undeploy NAME --from SELECTOR      stop running NAME on those nodes (operator)\n"
+        "  nodes list [--selector SELECTOR]   only the nodes a selector matches\n"
+        "\n"
+        "SELECTOR is all, or key=value terms that must all hold: region=eu-west,\n"
+        "jurisdiction=EU,tier=edge (region, site, jurisdiction and name, or any label).\n"
         "\n"
         "DURATION is 90s, 10m, 12h, 30d or plain seconds; WHEN is a DURATION back from now or an\n"
         "ISO 8601 time such as 2026-11-27T10:00:00Z.\n"
@@ -115,20 +123,25 @@ std::variant<CtlInvocation, QString> KeelCtl::parse(const QStringList &arguments
     const QCommandLineOption deadlineMs(QStringLiteral("deadline-ms"), {}, QStringLiteral("D"));
     const QCommandLineOption maxResponse(QStringLiteral("max-response-bytes"), {}, QStringLiteral("B"));
     const QCommandLineOption manifest(QStringLiteral("manifest"), {}, QStringLiteral("FILE"));
+    const QCommandLineOption to(QStringLiteral("to"), {}, QStringLiteral("SELECTOR"));
+    const QCommandLineOption from(QStringLiteral("from"), {}, QStringLiteral("SELECTOR"));
+    const QCommandLineOption selectorOption(QStringLiteral("selector"), {}, QStringLiteral("SELECTOR"));
     parser.addOptions({server, token, output, file, region, uses, ttl, timeout, role, name, since, version, abi, dataClass,
-                       grant, memoryMb, deadlineMs, maxResponse, manifest});
+                       grant, memoryMb, deadlineMs, maxResponse, manifest, to, from, selectorOption});
     if (!parser.parse(arguments))
         return parser.errorText() + QStringLiteral(": see keelctl --help");
 
     CtlInvocation inv;
     inv.command = parser.positionalArguments();
-    const QStringList verb = inv.command.mid(0, 2);
+    const bool deployVerb = !inv.command.isEmpty()
+        && (inv.command.first() == QLatin1String("deploy") || inv.command.first() == QLatin1String("undeploy"));
+    const QStringList verb = inv.command.mid(0, deployVerb ? 1 : 2);
     if (!kCommands.contains(verb)) {
         return inv.command.isEmpty() ? QStringLiteral("no command given: see keelctl --help")
                                      : QStringLiteral("unknown command \"%1\": see keelctl --help").arg(inv.command.join(u' '));
     }
     const bool pushWithFlags = verb == QStringList{QStringLiteral("component"), QStringLiteral("push")} && !parser.isSet(manifest);
-    const qsizetype expectedArgs = kCommandsWithArgument.contains(verb) || pushWithFlags ? 3 : 2;
+    const qsizetype expectedArgs = deployVerb ? 2 : kCommandsWithArgument.contains(verb) || pushWithFlags ? 3 : 2;
     if (inv.command.size() != expectedArgs)
         return QStringLiteral("\"%1\" takes %2 argument(s): see keelctl --help").arg(verb.join(u' ')).arg(expectedArgs - 2);
 
@@ -222,6 +235,23 @@ std::variant<CtlInvocation, QString> KeelCtl::parse(const QStringList &arguments
             }
         }
     }
+    if (deployVerb) {
+        const bool isDeploy = inv.command.first() == QLatin1String("deploy");
+        const QCommandLineOption &where = isDeploy ? to : from;
+        if (!parser.isSet(where))
+            return QStringLiteral("%1 needs %2 SELECTOR (e.g. jurisdiction=EU, or all)").arg(inv.command.first(), isDeploy ? QStringLiteral("--to") : QStringLiteral("--from"));
+        inv.selector = parser.value(where);
+        const QString ref = inv.command.at(1);
+        const qsizetype at = ref.indexOf(u'@');
+        if (isDeploy && (at <= 0 || at == ref.size() - 1))
+            return QStringLiteral("deploy takes NAME@VERSION, e.g. hash@1.2.0, not \"%1\"").arg(ref);
+        if (!isDeploy && at >= 0)
+            return QStringLiteral("undeploy takes a component NAME without a version, not \"%1\"").arg(ref);
+        inv.manifest.name = isDeploy ? ref.left(at) : ref;
+        inv.manifest.version = isDeploy ? ref.mid(at + 1) : QString();
+    }
+    if (parser.isSet(selectorOption))
+        inv.selector = parser.value(selectorOption);
     if (parser.isSet(since)) {
         const auto when = TimeArgument::since(parser.value(since), QDateTime::currentDateTimeUtc());
         if (!when)
@@ -273,6 +303,26 @@ void KeelCtl::run(const CtlInvocation &invocation)
         applyTopology();
         return;
     }
+    if (noun == QLatin1String("deploy") || noun == QLatin1String("undeploy")) {
+        m_client->open(invocation.server, invocation.token);
+        auto done = [this, noun](const Result<int> &result) {
+            if (auto *error = errorOf(result))
+                return fail(error->message);
+            const int matched = std::get<int>(result);
+            if (m_invocation.json)
+                return succeed(json(QJsonObject{{QStringLiteral("nodes_matched"), matched}}));
+            const Manifest &m = m_invocation.manifest;
+            succeed(noun == QLatin1String("deploy")
+                        ? QStringLiteral("deployed %1@%2 to %3: %4 node(s) match now; nodes that join later and match get it too\n")
+                              .arg(m.name, m.version, m_invocation.selector).arg(matched)
+                        : QStringLiteral("undeployed %1 from %2: %3 node(s) match now\n").arg(m.name, m_invocation.selector).arg(matched));
+        };
+        if (noun == QLatin1String("deploy"))
+            m_client->deploy(invocation.manifest.name, invocation.manifest.version, invocation.selector, done);
+        else
+            m_client->undeploy(invocation.manifest.name, invocation.selector, done);
+        return;
+    }
     if (noun == QLatin1String("component")) {
         m_components = std::make_unique<ComponentCommands>(
             *m_client, m_invocation, [this](const QString &output) { succeed(output); },
@@ -287,7 +337,7 @@ void KeelCtl::run(const CtlInvocation &invocation)
     }
     m_client->open(invocation.server, invocation.token);
     if (noun == QLatin1String("nodes") && verb == QLatin1String("list")) {
-        m_client->listNodes([this](const Result<QList<Node>> &result) {
+        m_client->listNodes(invocation.selector, [this](const Result<QList<Node>> &result) {
             if (auto *error = errorOf(result))
                 return fail(error->message);
             const auto &nodes = std::get<QList<Node>>(result);

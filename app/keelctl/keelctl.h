@@ -35,6 +35,7 @@ struct CtlInvocation
     Manifest manifest;     // component push with flags
     QString moduleFile;    // component push FILE.wasm
     QString manifestFile;  // component push --manifest FILE
+    QString selector;      // deploy --to, undeploy --from, nodes list --selector
     int timeoutSeconds = 15;
 };
 

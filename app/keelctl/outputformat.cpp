@@ -31,6 +31,14 @@ QJsonObject OutputFormat::toJson(const Node &node)
     QJsonArray tiers;
     for (RuntimeTier tier : node.tiers)
         tiers.append(toText(tier));
+    QJsonArray components;
+    for (const ComponentStatus &c : node.components) {
+        components.append(QJsonObject{{QStringLiteral("name"), c.name},
+                                      {QStringLiteral("version"), c.version},
+                                      {QStringLiteral("state"), toText(c.state)},
+                                      {QStringLiteral("tier"), c.tier ? toText(*c.tier) : QString()},
+                                      {QStringLiteral("error"), c.error}});
+    }
     return {
         {QStringLiteral("name"), node.name},
         {QStringLiteral("region"), node.region},
@@ -45,6 +53,9 @@ QJsonObject OutputFormat::toJson(const Node &node)
         {QStringLiteral("target"), node.targetTriple},
         {QStringLiteral("http_endpoint"), node.httpEndpoint},
         {QStringLiteral("admin_endpoint"), node.adminEndpoint},
+        {QStringLiteral("desired_generation"), qint64(node.desiredGeneration)},
+        {QStringLiteral("acked_generation"), qint64(node.ackedGeneration)},
+        {QStringLiteral("components"), components},
     };
 }
 

@@ -167,6 +167,8 @@ void KeelClient::onFrame(const QByteArray &frame)
                 [&](const TopologyChange &change) { emit topologyChanged(change.regions); },
                 [&](const AuditRecord &record) { emit auditRecorded(record); },
                 [&](const AotBuildFinished &finished) { emit aotBuildFinished(finished); },
+                [&](const DeploymentChange &change) { emit deploymentChanged(change); },
+                [&](const StateAckRecord &record) { emit stateAckRecorded(record); },
             }, event.event);
         },
     }, *message.value);
@@ -199,7 +201,12 @@ void KeelClient::applyTopology(const QList<Region> &regions, std::function<void(
 
 void KeelClient::listNodes(std::function<void(const Result<QList<Node>> &)> done)
 {
-    send(Op::ListNodes{}, expect<Op::NodeList>([done](const Result<Op::NodeList> &r) {
+    listNodes({}, std::move(done));
+}
+
+void KeelClient::listNodes(const QString &selector, std::function<void(const Result<QList<Node>> &)> done)
+{
+    send(Op::ListNodes{selector}, expect<Op::NodeList>([done](const Result<Op::NodeList> &r) {
         if (const auto *list = std::get_if<Op::NodeList>(&r)) done(list->nodes); else done(std::get<WireError>(r));
     }));
 }
@@ -259,6 +266,21 @@ void KeelClient::listComponents(const QString &name, std::function<void(const Re
 {
     send(Op::ListComponents{name}, expect<Op::ComponentList>([done](const Result<Op::ComponentList> &r) {
         if (const auto *list = std::get_if<Op::ComponentList>(&r)) done(list->versions); else done(std::get<WireError>(r));
+    }));
+}
+
+void KeelClient::deploy(const QString &component, const QString &version, const QString &selector,
+                        std::function<void(const Result<int> &)> done)
+{
+    send(Op::Deploy{component, version, selector}, expect<Op::Deployed>([done](const Result<Op::Deployed> &r) {
+        if (const auto *d = std::get_if<Op::Deployed>(&r)) done(d->nodesMatched); else done(std::get<WireError>(r));
+    }));
+}
+
+void KeelClient::undeploy(const QString &component, const QString &selector, std::function<void(const Result<int> &)> done)
+{
+    send(Op::Undeploy{component, selector}, expect<Op::Undeployed>([done](const Result<Op::Undeployed> &r) {
+        if (const auto *u = std::get_if<Op::Undeployed>(&r)) done(u->nodesMatched); else done(std::get<WireError>(r));
     }));
 }
 

@@ -57,6 +57,11 @@ public:
     void pushComponent(const Manifest &manifest, const QByteArray &module,
                        std::function<void(const Result<PushedComponent> &)> done);
     void listComponents(const QString &name, std::function<void(const Result<QList<ComponentVersion>> &)> done);
+    // Deployments (operator): the number of nodes the selector matches now.
+    void deploy(const QString &component, const QString &version, const QString &selector,
+                std::function<void(const Result<int> &)> done);
+    void undeploy(const QString &component, const QString &selector, std::function<void(const Result<int> &)> done);
+    void listNodes(const QString &selector, std::function<void(const Result<QList<Node>> &)> done);
 
 signals:
     void stateChanged(Keel::KeelClient::State state);
@@ -67,6 +72,8 @@ signals:
     void topologyChanged(const QList<Keel::Region> &regions);
     void auditRecorded(const Keel::AuditRecord &record);
     void aotBuildFinished(const Keel::AotBuildFinished &event);
+    void deploymentChanged(const Keel::DeploymentChange &change);
+    void stateAckRecorded(const Keel::StateAckRecord &record);
 
 private:
     using Handler = std::function<void(const OperatorResponseBody &)>;

@@ -21,8 +21,6 @@ RequestAccess changes(const char *action, Role needed, QString target)
 RequestAccess unsupported(const QString &name)
 {
     static const QHash<QString, std::pair<Role, bool>> known = {
-        {QStringLiteral("deploy"), {Role::Operator, true}},
-        {QStringLiteral("undeploy"), {Role::Operator, true}},
         {QStringLiteral("query_metrics"), {Role::Viewer, false}},
         {QStringLiteral("start_rollout"), {Role::Operator, true}},
         {QStringLiteral("set_policy"), {Role::Operator, true}},
@@ -61,6 +59,12 @@ RequestAccess AccessPolicy::of(const OperatorRequestBody &request)
             return changes("push_component", Role::Operator, r.manifest.name + u'@' + r.manifest.version);
         },
         [](const Op::ListComponents &) { return reads("list_components"); },
+        [](const Op::Deploy &r) {
+            return changes("deploy", Role::Operator, QStringLiteral("%1@%2 to %3").arg(r.component, r.version, r.selector));
+        },
+        [](const Op::Undeploy &r) {
+            return changes("undeploy", Role::Operator, QStringLiteral("%1 from %2").arg(r.component, r.selector));
+        },
         [](const Op::Unsupported &r) { return unsupported(r.name); },
     }, request);
 }

@@ -1,11 +1,15 @@
 #include "agentsession.h"
 
 #include "agentchannelcodec.h"
+#include "blobstore.h"
+#include "deploymentservice.h"
 #include "fleetservice.h"
 #include "keelversion.h"
 #include "overloaded.h"
 #include "secrets.h"
 #include "servermetrics.h"
+
+#include <QFile>
 
 namespace Keel {
 
@@ -13,10 +17,11 @@ namespace {
 constexpr int kHandshakeTimeoutMs = 10000;
 } // namespace
 
-AgentSession::AgentSession(QWebSocket *socket, FleetService &fleet, ServerMetrics &metrics,
+AgentSession::AgentSession(QWebSocket *socket, AgentServices services, ServerMetrics &metrics,
                            QByteArray controlPlanePublicKey, QObject *parent)
     : WebSocketSession(socket, "agent", metrics, parent)
-    , m_fleet(fleet)
+    , m_services(services)
+    , m_fleet(services.fleet)
     , m_controlPlanePublicKey(std::move(controlPlanePublicKey))
 {
     m_handshakeTimer.setSingleShot(true);
@@ -53,6 +58,16 @@ void AgentSession::handleFrame(const QByteArray &frame)
             if (m_state != State::Established)
                 return reject("unexpected", QStringLiteral("a heartbeat before the handshake completed"));
             m_fleet.heartbeat(m_hello.nodeName);
+        },
+        [&](const StateAck &ack) {
+            if (m_state != State::Established)
+                return reject("unexpected", QStringLiteral("a state ack before the handshake completed"));
+            m_services.deployments.recordAck(m_hello.nodeName, ack);
+        },
+        [&](const FetchArtifact &fetch) {
+            if (m_state != State::Established)
+                return reject("unexpected", QStringLiteral("an artifact fetch before the handshake completed"));
+            onFetch(id, fetch);
         },
         [&](const AgentUnhandled &unhandled) {
             if (m_state != State::Established)
@@ -102,6 +117,61 @@ void AgentSession::onProof(quint64 requestId, const AgentProof &proof)
     welcome.controlPlaneVersion = QStringLiteral(KEEL_VERSION);
     send(AgentChannelCodec::encodeWelcome(requestId, welcome));
     emit admitted(m_hello.nodeName);
+    sendDesiredState(); // on every (re)connect: the full set
+}
+
+void AgentSession::sendDesiredState()
+{
+    if (m_state != State::Established)
+        return;
+    const auto node = m_fleet.node(m_hello.nodeName);
+    if (!node)
+        return;
+    const DesiredState state = m_services.deployments.desiredFor(*node);
+    m_allowedDigests.clear();
+    for (const ComponentRef &ref : state.components) {
+        m_allowedDigests.insert(ref.moduleDigest);
+        if (!ref.aotDigest.isEmpty())
+            m_allowedDigests.insert(ref.aotDigest);
+    }
+    send(AgentChannelCodec::encodeDesiredState(state));
+}
+
+void AgentSession::onFetch(quint64 requestId, const FetchArtifact &fetch)
+{
+    // A node reads only what its own desired state names: digests of other nodes'
+    // components are as unknown to it as digests that exist nowhere.
+    if (!m_allowedDigests.contains(fetch.digest)) {
+        metrics().frameRejected("agent", "fetch_not_allowed");
+        send(AgentChannelCodec::encodeError(requestId, {ErrorCode::NotFound,
+                                                        QStringLiteral("artifact %1 is not part of node %2's desired state")
+                                                            .arg(fetch.digest.left(80), m_hello.nodeName),
+                                                        QStringLiteral("digest")}));
+        return;
+    }
+    QFile file(m_services.blobs.pathOf(fetch.digest));
+    if (!file.open(QIODevice::ReadOnly)) {
+        send(AgentChannelCodec::encodeError(requestId, {ErrorCode::Unavailable,
+                                                        QStringLiteral("artifact %1 cannot be read now; retry").arg(fetch.digest),
+                                                        QStringLiteral("digest")}));
+        return;
+    }
+    const qint64 total = file.size();
+    if (fetch.offset > quint64(total)) {
+        send(AgentChannelCodec::encodeError(requestId, {ErrorCode::BadRequest,
+                                                        QStringLiteral("offset %1 is past the end of %2 (%3 bytes)")
+                                                            .arg(fetch.offset).arg(fetch.digest).arg(total),
+                                                        QStringLiteral("offset")}));
+        return;
+    }
+    file.seek(qint64(fetch.offset));
+    ArtifactChunk chunk;
+    chunk.digest = fetch.digest;
+    chunk.offset = fetch.offset;
+    chunk.totalSize = quint64(total);
+    chunk.data = file.read(kArtifactChunkBytes);
+    chunk.last = qint64(fetch.offset) + chunk.data.size() >= total;
+    send(AgentChannelCodec::encodeArtifactChunk(requestId, chunk));
 }
 
 } // namespace Keel

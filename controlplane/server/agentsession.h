@@ -3,14 +3,26 @@
 #include "agentmessages.h"
 #include "websocketsession.h"
 
+#include <QSet>
 #include <QTimer>
 
 namespace Keel {
 
+class BlobStore;
+class DeploymentService;
 class FleetService;
 
+// What an agent session serves from. Owned by ControlPlane; outlives every session.
+struct AgentServices
+{
+    FleetService &fleet;
+    DeploymentService &deployments;
+    const BlobStore &blobs;
+};
+
 // The control plane's side of one /v1/agent connection:
-// Hello -> Challenge -> ChallengeProof -> Welcome, then heartbeats.
+// Hello -> Challenge -> ChallengeProof -> Welcome, then the node's desired state (again
+// whenever it changes), artifact chunks on request, state acks and heartbeats.
 class AgentSession final : public WebSocketSession
 {
     Q_OBJECT
@@ -21,8 +33,14 @@ public:
     static constexpr qint64 kMaxHandshakeMessageBytes = 64 * 1024;
     static constexpr qint64 kMaxMessageBytes = 4 * 1024 * 1024;
 
-    AgentSession(QWebSocket *socket, FleetService &fleet, ServerMetrics &metrics,
+    // Artifacts go out in chunks of this size, one per FetchArtifact.
+    static constexpr qint64 kArtifactChunkBytes = 1024 * 1024;
+
+    AgentSession(QWebSocket *socket, AgentServices services, ServerMetrics &metrics,
                  QByteArray controlPlanePublicKey, QObject *parent);
+
+    // Sends the node its full desired state (after the handshake; a no-op before).
+    void sendDesiredState();
 
     QString nodeName() const { return m_state == State::Established ? m_hello.nodeName : QString(); }
 
@@ -39,8 +57,12 @@ private:
     void onHello(quint64 requestId, const AgentHello &hello);
     void onProof(quint64 requestId, const AgentProof &proof);
     void refuse(quint64 requestId, const WireError &error, const std::string &resultLabel);
+    void onFetch(quint64 requestId, const FetchArtifact &fetch);
 
+    AgentServices m_services;
     FleetService &m_fleet;
+    // The artifacts of the last desired state sent: the only ones this node may fetch.
+    QSet<QString> m_allowedDigests;
     QByteArray m_controlPlanePublicKey;
     State m_state = State::AwaitingHello;
     AgentHello m_hello;

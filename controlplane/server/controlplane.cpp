@@ -4,6 +4,7 @@
 #include "auditlog.h"
 #include "blobstore.h"
 #include "controlplaneserver.h"
+#include "deploymentservice.h"
 #include "eventhub.h"
 #include "registryservice.h"
 #include "secrets.h"
@@ -52,6 +53,8 @@ std::unique_ptr<ControlPlane> ControlPlane::start(const ControlPlaneOptions &opt
                                                            [signer](const QByteArray &message) { return signer->sign(message); });
         cp->m_registry->resumeBuilds();
         cp->m_fleet = std::make_unique<FleetService>(*cp->m_store, *cp->m_metrics, options.fleet);
+        cp->m_deployments = std::make_unique<DeploymentService>(cp->m_store->deployments(), *cp->m_registry, *cp->m_fleet,
+                                                                *cp->m_metrics);
     } catch (const StoreError &e) {
         *error = QString::fromStdString(e.what());
         return nullptr;
@@ -65,8 +68,13 @@ std::unique_ptr<ControlPlane> ControlPlane::start(const ControlPlaneOptions &opt
 
     connect(cp->m_registry.get(), &RegistryService::aotBuildFinished, events,
             [events](const AotBuildFinished &finished) { events->publish(finished); });
+    connect(cp->m_deployments.get(), &DeploymentService::deploymentChanged, events,
+            [events](const DeploymentChange &change) { events->publish(change); });
+    connect(cp->m_deployments.get(), &DeploymentService::stateAckRecorded, events,
+            [events](const StateAckRecord &record) { events->publish(record); });
 
-    cp->m_server = std::make_unique<ControlPlaneServer>(OperatorServices{*fleet, *events, *cp->m_tokens, *cp->m_audit, *cp->m_registry},
+    cp->m_server = std::make_unique<ControlPlaneServer>(OperatorServices{*fleet, *events, *cp->m_tokens, *cp->m_audit, *cp->m_registry,
+                                                                         *cp->m_deployments, *cp->m_blobs},
                                                         *cp->m_metrics, cp->m_signingKey->publicKey());
     if (!cp->m_server->listen(options.listenAddress, options.listenPort, error))
         return nullptr;

@@ -14,6 +14,7 @@ namespace Keel {
 class AotBuildQueue;
 class AuditLog;
 class BlobStore;
+class DeploymentService;
 class ControlPlaneServer;
 class EventHub;
 class RegistryService;
@@ -53,6 +54,7 @@ public:
     ServerMetrics &metrics() { return *m_metrics; }
     FleetService &fleet() { return *m_fleet; }
     RegistryService &registry() { return *m_registry; }
+    DeploymentService &deployments() { return *m_deployments; }
     // The ed25519 key agents verify artifacts with.
     QByteArray publicKey() const;
     AotBuildQueue &aotBuilds() { return *m_builds; }
@@ -70,6 +72,7 @@ private:
     std::unique_ptr<BlobStore> m_blobs;
     std::unique_ptr<AotBuildQueue> m_builds;
     std::unique_ptr<RegistryService> m_registry;
+    std::unique_ptr<DeploymentService> m_deployments;
     std::unique_ptr<FleetService> m_fleet;
     std::unique_ptr<ControlPlaneServer> m_server;
     std::unique_ptr<prometheus::Exposer> m_exposer;

@@ -2,6 +2,7 @@
 
 #include "agentsession.h"
 #include "auditlog.h"
+#include "deploymentservice.h"
 #include "operatorcodec.h"
 #include "operatorsession.h"
 #include "servermetrics.h"
@@ -37,6 +38,7 @@ ControlPlaneServer::ControlPlaneServer(OperatorServices services, ServerMetrics 
     , m_controlPlanePublicKey(std::move(controlPlanePublicKey))
     , m_server(QStringLiteral("keel-controlplane"), QWebSocketServer::NonSecureMode)
 {
+    connect(&m_services.deployments, &DeploymentService::desiredStateChanged, this, &ControlPlaneServer::fanOutDesiredState);
     m_server.setHandshakeTimeout(10000);
     connect(&m_server, &QWebSocketServer::newConnection, this, &ControlPlaneServer::onNewConnection);
     connect(&m_server, &QWebSocketServer::serverError, this, [](QWebSocketProtocol::CloseCode code) {
@@ -90,7 +92,8 @@ void ControlPlaneServer::acceptAgent(QWebSocket *socket)
         return;
     }
     ++m_pendingHandshakes;
-    auto *session = new AgentSession(socket, m_services.fleet, m_metrics, m_controlPlanePublicKey, this);
+    auto *session = new AgentSession(socket, AgentServices{m_services.fleet, m_services.deployments, m_services.blobs},
+                                     m_metrics, m_controlPlanePublicKey, this);
     // A session leaves the pending count once: when admitted, or when it closes before.
     auto pending = std::make_shared<bool>(true);
     auto leavePending = [this, pending] {
@@ -138,6 +141,33 @@ void ControlPlaneServer::acceptOperator(QWebSocket *socket)
     }
     auto *session = new OperatorSession(socket, std::get<OperatorTokenRecord>(principal), m_services, m_metrics, this);
     connect(session, &WebSocketSession::closed, session, &QObject::deleteLater);
+}
+
+void ControlPlaneServer::fanOutDesiredState()
+{
+    // Every session gets the set current when its turn comes; a change during a fan-out
+    // starts it over with everyone.
+    m_fanOut.clear();
+    for (const QPointer<AgentSession> &session : std::as_const(m_agentsByNode))
+        if (session)
+            m_fanOut.append(session);
+    if (!m_fanOutScheduled) {
+        m_fanOutScheduled = true;
+        QTimer::singleShot(0, this, &ControlPlaneServer::fanOutBatch);
+    }
+}
+
+void ControlPlaneServer::fanOutBatch()
+{
+    constexpr int kBatch = 200;
+    for (int i = 0; i < kBatch && !m_fanOut.isEmpty(); ++i) {
+        const QPointer<AgentSession> session = m_fanOut.takeLast();
+        if (session)
+            session->sendDesiredState();
+    }
+    m_fanOutScheduled = !m_fanOut.isEmpty();
+    if (m_fanOutScheduled)
+        QTimer::singleShot(0, this, &ControlPlaneServer::fanOutBatch);
 }
 
 } // namespace Keel

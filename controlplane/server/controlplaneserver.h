@@ -36,6 +36,10 @@ private:
     void onNewConnection();
     void acceptAgent(QWebSocket *socket);
     void acceptOperator(QWebSocket *socket);
+    // Sends every connected agent its desired state, a batch per event-loop turn so that
+    // a large fleet never stalls the loop.
+    void fanOutDesiredState();
+    void fanOutBatch();
 
     OperatorServices m_services;
     ServerMetrics &m_metrics;
@@ -43,6 +47,8 @@ private:
     QWebSocketServer m_server;
     QHash<QString, QPointer<AgentSession>> m_agentsByNode;
     int m_pendingHandshakes = 0;
+    QList<QPointer<AgentSession>> m_fanOut;
+    bool m_fanOutScheduled = false;
 };
 
 } // namespace Keel

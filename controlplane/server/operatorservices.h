@@ -3,13 +3,15 @@
 namespace Keel {
 
 class AuditLog;
+class BlobStore;
+class DeploymentService;
 class EventHub;
 class FleetService;
 class RegistryService;
 class TokenAuthority;
 
-// What an operator session serves requests from. Owned by ControlPlane; outlives every
-// session.
+// The services the listener's sessions serve from (operators use all of them, agents
+// fleet, deployments and blobs). Owned by ControlPlane; outlives every session.
 struct OperatorServices
 {
     FleetService &fleet;
@@ -17,6 +19,8 @@ struct OperatorServices
     TokenAuthority &tokens;
     AuditLog &audit;
     RegistryService &registry;
+    DeploymentService &deployments;
+    const BlobStore &blobs;
 };
 
 } // namespace Keel

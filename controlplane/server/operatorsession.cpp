@@ -1,10 +1,12 @@
 #include "operatorsession.h"
 
 #include "auditlog.h"
+#include "deploymentservice.h"
 #include "eventhub.h"
 #include "fleetservice.h"
 #include "keelversion.h"
 #include "operatorcodec.h"
+#include "nodeselector.h"
 #include "overloaded.h"
 #include "registryservice.h"
 #include "servermetrics.h"
@@ -93,16 +95,19 @@ OperatorResponseBody OperatorSession::serve(const OperatorRequestBody &request)
         [&](const Op::ListRegions &) -> OperatorResponseBody { return Op::RegionList{fleet.regions()}; },
         [&](const Op::ApplyTopology &r) -> OperatorResponseBody { return convert(fleet.applyTopology(r.regions)); },
         [&](const Op::ListNodes &r) -> OperatorResponseBody {
-            if (!r.selector.isEmpty() && r.selector != QLatin1String("all")) {
-                return WireError{ErrorCode::Unimplemented,
-                                 QStringLiteral("node selectors arrive with deployments; list all nodes and filter instead"),
-                                 QStringLiteral("selector")};
+            auto selector = NodeSelector::parse(r.selector.isEmpty() ? QStringLiteral("all") : r.selector);
+            if (const auto *error = std::get_if<QString>(&selector))
+                return WireError{ErrorCode::BadRequest, *error, QStringLiteral("selector")};
+            QList<Node> nodes;
+            for (const Node &node : fleet.nodes()) {
+                if (std::get<NodeSelector>(selector).matches(node))
+                    nodes.append(m_services.deployments.withState(node));
             }
-            return Op::NodeList{fleet.nodes()};
+            return Op::NodeList{nodes};
         },
         [&](const Op::GetNode &r) -> OperatorResponseBody {
             if (auto node = fleet.node(r.name))
-                return Op::NodeDetail{*node};
+                return Op::NodeDetail{m_services.deployments.withState(*node)};
             return WireError{ErrorCode::NotFound, QStringLiteral("no node named \"%1\": see keelctl nodes list").arg(r.name), QStringLiteral("name")};
         },
         [&](const Op::CreateJoinToken &r) -> OperatorResponseBody {
@@ -137,6 +142,18 @@ OperatorResponseBody OperatorSession::serve(const OperatorRequestBody &request)
             if (auto *error = std::get_if<WireError>(&listed))
                 return *error;
             return Op::ComponentList{std::get<QList<ComponentVersion>>(std::move(listed))};
+        },
+        [&](const Op::Deploy &r) -> OperatorResponseBody {
+            auto result = m_services.deployments.deploy(r.component, r.version, r.selector, TokenAuthority::principalOf(m_principal));
+            if (auto *error = std::get_if<WireError>(&result))
+                return *error;
+            return Op::Deployed{std::get<int>(result)};
+        },
+        [&](const Op::Undeploy &r) -> OperatorResponseBody {
+            auto result = m_services.deployments.undeploy(r.component, r.selector, TokenAuthority::principalOf(m_principal));
+            if (auto *error = std::get_if<WireError>(&result))
+                return *error;
+            return Op::Undeployed{std::get<int>(result)};
         },
         [&](const Op::Unsupported &r) -> OperatorResponseBody {
             return WireError{ErrorCode::Unimplemented,
@@ -183,6 +200,8 @@ bool OperatorSession::wants(const WatchEvent &event) const
         [&](const TopologyChange &) { return m_topics.contains(WatchTopic::Topology); },
         [&](const AuditRecord &) { return m_topics.contains(WatchTopic::Audit); },
         [&](const AotBuildFinished &) { return m_topics.contains(WatchTopic::Deployments); },
+        [&](const DeploymentChange &) { return m_topics.contains(WatchTopic::Deployments); },
+        [&](const StateAckRecord &) { return m_topics.contains(WatchTopic::Deployments); },
     }, event.event);
 }
 

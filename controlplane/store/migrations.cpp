@@ -80,6 +80,27 @@ const QList<Migration> &schemaMigrations()
                             " PRIMARY KEY (name, version))"),
              QStringLiteral("CREATE INDEX component_versions_aot_state ON component_versions (aot_state)"),
          }},
+        {4, QStringLiteral("deployments, desired-state revision, node states"),
+         {
+             QStringLiteral("CREATE TABLE revisions ("
+                            " name TEXT PRIMARY KEY,"
+                            " value BIGINT NOT NULL)"),
+             QStringLiteral("CREATE TABLE deployments ("
+                            " seq BIGINT PRIMARY KEY,"
+                            " component TEXT NOT NULL,"
+                            " version TEXT NOT NULL,"
+                            " selector TEXT NOT NULL,"
+                            " created_ms BIGINT NOT NULL,"
+                            " created_by TEXT NOT NULL,"
+                            " UNIQUE (component, selector))"),
+             QStringLiteral("CREATE TABLE node_states ("
+                            " node TEXT PRIMARY KEY,"
+                            " applied_generation BIGINT NOT NULL,"
+                            " applied TEXT NOT NULL,"
+                            " rejected_generation BIGINT NOT NULL,"
+                            " rejected TEXT NOT NULL,"
+                            " reported_ms BIGINT NOT NULL)"),
+         }},
     };
     return migrations;
 }

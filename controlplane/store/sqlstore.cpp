@@ -2,6 +2,7 @@
 
 #include "sqlaccessstore.h"
 #include "sqlconnection.h"
+#include "sqldeploymentstore.h"
 #include "sqlregistrystore.h"
 
 #include <QJsonDocument>
@@ -83,6 +84,7 @@ SqlStore::SqlStore(const QString &sqlitePath)
     : m_sql(std::make_unique<SqlConnection>(sqlitePath))
     , m_access(std::make_unique<SqlAccessStore>(*m_sql))
     , m_registry(std::make_unique<SqlRegistryStore>(*m_sql))
+    , m_deployments(std::make_unique<SqlDeploymentStore>(*m_sql))
 {
 }
 
@@ -101,6 +103,11 @@ AccessStore &SqlStore::access()
 RegistryStore &SqlStore::registry()
 {
     return *m_registry;
+}
+
+DeploymentStore &SqlStore::deployments()
+{
+    return *m_deployments;
 }
 
 QList<Region> SqlStore::regions()

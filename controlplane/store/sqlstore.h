@@ -8,6 +8,7 @@ namespace Keel {
 
 class SqlAccessStore;
 class SqlConnection;
+class SqlDeploymentStore;
 class SqlRegistryStore;
 
 // Store over QtSql. Opens (creating if needed) an SQLite file and brings its schema up to
@@ -43,6 +44,7 @@ public:
 
     AccessStore &access() override;
     RegistryStore &registry() override;
+    DeploymentStore &deployments() override;
 
 private:
     // Both run inside a caller's transaction.
@@ -51,6 +53,7 @@ private:
     std::unique_ptr<SqlConnection> m_sql;
     std::unique_ptr<SqlAccessStore> m_access;
     std::unique_ptr<SqlRegistryStore> m_registry;
+    std::unique_ptr<SqlDeploymentStore> m_deployments;
 };
 
 } // namespace Keel

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "accessstore.h"
+#include "deploymentstore.h"
 #include "fleettypes.h"
 #include "registrystore.h"
 #include "storeerror.h"
@@ -63,6 +64,8 @@ public:
     virtual AccessStore &access() = 0;
     // Component versions (the bytes live in a BlobStore).
     virtual RegistryStore &registry() = 0;
+    // Deployments, the desired-state revision, and what nodes acknowledged.
+    virtual DeploymentStore &deployments() = 0;
 };
 
 } // namespace Keel

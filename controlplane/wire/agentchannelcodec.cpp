@@ -65,11 +65,30 @@ Decoded<AgentMessage> AgentChannelCodec::decode(QByteArrayView frame)
         message.body = AgentHeartbeat{envelope.heartbeat().sent_unix_ms(),
                                       envelope.heartbeat().applied_generation()};
         break;
-    case pb::Envelope::kStateAck:
-        message.body = AgentUnhandled{QStringLiteral("state_ack")};
+    case pb::Envelope::kStateAck: {
+        const auto &m = envelope.state_ack();
+        StateAck ack;
+        ack.generation = m.generation();
+        const google::protobuf::RepeatedPtrField<pb::ComponentStatus> *statuses = nullptr;
+        switch (m.result_case()) {
+        case pb::StateAck::kApplied: ack.applied = true; statuses = &m.applied().components(); break;
+        case pb::StateAck::kRejected: ack.applied = false; statuses = &m.rejected().components(); break;
+        default: return Result::fail(QStringLiteral("state ack for generation %1 says neither applied nor rejected").arg(m.generation()));
+        }
+        constexpr int kMaxStatuses = 1000;
+        if (statuses->size() > kMaxStatuses)
+            return Result::fail(QStringLiteral("state ack with %1 component statuses; at most %2").arg(statuses->size()).arg(kMaxStatuses));
+        for (const auto &status : *statuses) {
+            auto decoded = Proto::fromProto(status);
+            if (!decoded)
+                return Result::fail(decoded.error);
+            ack.components.append(std::move(*decoded.value));
+        }
+        message.body = std::move(ack);
         break;
+    }
     case pb::Envelope::kFetchArtifact:
-        message.body = AgentUnhandled{QStringLiteral("fetch_artifact")};
+        message.body = FetchArtifact{str(envelope.fetch_artifact().digest()), envelope.fetch_artifact().offset()};
         break;
     case pb::Envelope::kMetricsReport:
         message.body = AgentUnhandled{QStringLiteral("metrics_report")};
@@ -105,6 +124,58 @@ QByteArray AgentChannelCodec::encodeError(quint64 requestId, const WireError &er
     pb::Envelope envelope;
     envelope.set_request_id(requestId);
     Proto::toProto(error, envelope.mutable_error());
+    return serialize(envelope);
+}
+
+QByteArray AgentChannelCodec::encodeDesiredState(const DesiredState &state)
+{
+    pb::Envelope envelope;
+    auto *m = envelope.mutable_desired_state();
+    m->set_generation(state.generation);
+    for (const ComponentRef &ref : state.components) {
+        auto *out = m->add_components();
+        Proto::toProto(ref.manifest, out->mutable_manifest());
+        out->set_module_digest(str(ref.moduleDigest));
+        out->set_module_size(ref.moduleSize);
+        out->set_module_signature(bytes(ref.moduleSignature));
+        out->set_aot_digest(str(ref.aotDigest));
+        out->set_aot_size(ref.aotSize);
+        out->set_aot_signature(bytes(ref.aotSignature));
+        out->set_aot_target(str(ref.aotTarget));
+    }
+    return serialize(envelope);
+}
+
+QByteArray AgentChannelCodec::encodeArtifactChunk(quint64 requestId, const ArtifactChunk &chunk)
+{
+    pb::Envelope envelope;
+    envelope.set_request_id(requestId);
+    auto *m = envelope.mutable_artifact_chunk();
+    m->set_digest(str(chunk.digest));
+    m->set_offset(chunk.offset);
+    m->set_total_size(chunk.totalSize);
+    m->set_data(bytes(chunk.data));
+    m->set_last(chunk.last);
+    return serialize(envelope);
+}
+
+QByteArray AgentChannelCodec::encodeStateAck(const StateAck &ack)
+{
+    pb::Envelope envelope;
+    auto *m = envelope.mutable_state_ack();
+    m->set_generation(ack.generation);
+    auto *statuses = ack.applied ? m->mutable_applied()->mutable_components() : m->mutable_rejected()->mutable_components();
+    for (const ComponentStatus &status : ack.components)
+        Proto::toProto(status, statuses->Add());
+    return serialize(envelope);
+}
+
+QByteArray AgentChannelCodec::encodeFetchArtifact(quint64 requestId, const FetchArtifact &fetch)
+{
+    pb::Envelope envelope;
+    envelope.set_request_id(requestId);
+    envelope.mutable_fetch_artifact()->set_digest(str(fetch.digest));
+    envelope.mutable_fetch_artifact()->set_offset(fetch.offset);
     return serialize(envelope);
 }
 
@@ -166,6 +237,23 @@ Decoded<AgentServerMessage> AgentChannelCodec::decodeFromServer(QByteArrayView f
         if (!error)
             return Result::fail(error.error);
         return Result::ok(*error.value);
+    }
+    case pb::Envelope::kDesiredState: {
+        DesiredState state;
+        state.generation = envelope.desired_state().generation();
+        for (const auto &in : envelope.desired_state().components()) {
+            auto manifest = Proto::fromProto(in.manifest());
+            if (!manifest)
+                return Result::fail(manifest.error);
+            state.components.append({std::move(*manifest.value), str(in.module_digest()), in.module_size(),
+                                     bytes(in.module_signature()), str(in.aot_digest()), in.aot_size(),
+                                     bytes(in.aot_signature()), str(in.aot_target())});
+        }
+        return Result::ok(std::move(state));
+    }
+    case pb::Envelope::kArtifactChunk: {
+        const auto &m = envelope.artifact_chunk();
+        return Result::ok(ArtifactChunk{str(m.digest()), m.offset(), m.total_size(), bytes(m.data()), m.last()});
     }
     default:
         return Result::fail(QStringLiteral("body field %1 is not one a control plane sends on /v1/agent").arg(int(envelope.body_case())));

@@ -17,11 +17,15 @@ public:
     static QByteArray encodeChallenge(quint64 requestId, const QByteArray &nonce);
     static QByteArray encodeWelcome(quint64 requestId, const AgentWelcome &welcome);
     static QByteArray encodeError(quint64 requestId, const WireError &error);
+    static QByteArray encodeDesiredState(const DesiredState &state);
+    static QByteArray encodeArtifactChunk(quint64 requestId, const ArtifactChunk &chunk);
 
     // Agent side, for tests and tools that speak as an agent.
     static QByteArray encodeHello(quint64 requestId, const AgentHello &hello);
     static QByteArray encodeProof(quint64 requestId, const AgentProof &proof);
     static QByteArray encodeHeartbeat(const AgentHeartbeat &heartbeat);
+    static QByteArray encodeStateAck(const StateAck &ack);
+    static QByteArray encodeFetchArtifact(quint64 requestId, const FetchArtifact &fetch);
     static Decoded<AgentServerMessage> decodeFromServer(QByteArrayView frame);
 };
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "deploymenttypes.h"
 #include "fleettypes.h"
 #include "wireerror.h"
 
@@ -34,11 +35,11 @@ struct AgentHeartbeat
     quint64 appliedGeneration = 0;
 };
 
-// A valid agent message this build does not act on yet (state acks, artifact fetches,
-// metrics reports arrive with later issues); counted and ignored, not a protocol error.
+// A valid agent message this build does not act on yet (metrics reports arrive with a
+// later issue); counted and ignored, not a protocol error.
 struct AgentUnhandled { QString kind; };
 
-using AgentMessageBody = std::variant<AgentHello, AgentProof, AgentHeartbeat, AgentUnhandled>;
+using AgentMessageBody = std::variant<AgentHello, AgentProof, AgentHeartbeat, StateAck, FetchArtifact, AgentUnhandled>;
 
 struct AgentMessage
 {
@@ -57,7 +58,7 @@ struct AgentWelcome
 struct AgentChallenge { QByteArray nonce; };
 
 // What the control plane says on /v1/agent, as an agent-side tool or test reads it.
-using AgentServerMessage = std::variant<AgentChallenge, AgentWelcome, WireError>;
+using AgentServerMessage = std::variant<AgentChallenge, AgentWelcome, WireError, DesiredState, ArtifactChunk>;
 
 // The message an agent signs to prove it holds the key it enrolled with.
 QByteArray agentProofMessage(const QString &nodeName, const QByteArray &nonce);

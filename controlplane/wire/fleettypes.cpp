@@ -20,6 +20,16 @@ QString toText(RuntimeTier tier)
     Q_UNREACHABLE();
 }
 
+QString toText(ComponentStatus::State state)
+{
+    switch (state) {
+    case ComponentStatus::State::Pending: return QStringLiteral("pending");
+    case ComponentStatus::State::Running: return QStringLiteral("running");
+    case ComponentStatus::State::Failed: return QStringLiteral("failed");
+    }
+    Q_UNREACHABLE();
+}
+
 QString toText(Role role)
 {
     switch (role) {

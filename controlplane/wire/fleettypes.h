@@ -5,6 +5,8 @@
 #include <QMap>
 #include <QString>
 
+#include <optional>
+
 // Domain types of the fleet, shared by the control plane and its clients. They mirror the
 // keel.v1 messages but carry no protobuf: only the codec converts between the two.
 namespace Keel {
@@ -30,6 +32,21 @@ struct Region
     bool operator==(const Region &) const = default;
 };
 
+// One component on one node, as the node last reported it (StateAck).
+struct ComponentStatus
+{
+    enum class State { Pending, Running, Failed };
+    QString name;
+    QString version;
+    State state = State::Pending;
+    std::optional<RuntimeTier> tier;
+    QString error;
+
+    bool operator==(const ComponentStatus &) const = default;
+};
+
+QString toText(ComponentStatus::State state); // "pending", "running", "failed"
+
 struct Node
 {
     QString name;
@@ -45,6 +62,11 @@ struct Node
     QString targetTriple;
     QString httpEndpoint;
     QString adminEndpoint;
+    // Desired state: the generation the control plane wants, the last one the node
+    // applied, and its components (after a refusal, the refused ones show as failed).
+    quint64 desiredGeneration = 0;
+    quint64 ackedGeneration = 0;
+    QList<ComponentStatus> components;
 
     bool operator==(const Node &) const = default;
 };

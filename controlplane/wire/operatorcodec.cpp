@@ -66,8 +66,6 @@ std::optional<NodeChange::Kind> fromProto(pb::NodeChanged::Kind kind)
 QString unsupportedName(pb::OperatorRequest::RequestCase c)
 {
     switch (c) {
-    case pb::OperatorRequest::kDeploy: return QStringLiteral("deploy");
-    case pb::OperatorRequest::kUndeploy: return QStringLiteral("undeploy");
     case pb::OperatorRequest::kQueryMetrics: return QStringLiteral("query_metrics");
     case pb::OperatorRequest::kStartRollout: return QStringLiteral("start_rollout");
     case pb::OperatorRequest::kSetPolicy: return QStringLiteral("set_policy");
@@ -123,6 +121,17 @@ QByteArray OperatorCodec::encodeRequest(const OperatorRequest &request)
             m->set_module(bytes(r.module));
         },
         [&](const Op::ListComponents &r) { out->mutable_list_components()->set_name(str(r.name)); },
+        [&](const Op::Deploy &r) {
+            auto *m = out->mutable_deploy();
+            m->set_component(str(r.component));
+            m->set_version(str(r.version));
+            m->set_selector(str(r.selector));
+        },
+        [&](const Op::Undeploy &r) {
+            auto *m = out->mutable_undeploy();
+            m->set_component(str(r.component));
+            m->set_selector(str(r.selector));
+        },
         [&](const Op::Unsupported &) { Q_ASSERT_X(false, "encodeRequest", "cannot encode Unsupported"); },
     }, request.body);
     return serialize(envelope);
@@ -213,6 +222,12 @@ Decoded<OperatorRequest> OperatorCodec::decodeRequest(QByteArrayView frame)
     case pb::OperatorRequest::kListComponents:
         request.body = Op::ListComponents{str(in.list_components().name())};
         break;
+    case pb::OperatorRequest::kDeploy:
+        request.body = Op::Deploy{str(in.deploy().component()), str(in.deploy().version()), str(in.deploy().selector())};
+        break;
+    case pb::OperatorRequest::kUndeploy:
+        request.body = Op::Undeploy{str(in.undeploy().component()), str(in.undeploy().selector())};
+        break;
     case pb::OperatorRequest::REQUEST_NOT_SET:
         return Result::fail(QStringLiteral("operator request has no body, or one this build does not know"));
     default:
@@ -281,6 +296,8 @@ QByteArray OperatorCodec::encodeResponse(const OperatorResponse &response)
             for (const ComponentVersion &version : r.versions)
                 Proto::toProto(version, m->add_versions());
         },
+        [&](const Op::Deployed &r) { out->mutable_deploy()->set_nodes_matched(uint32_t(r.nodesMatched)); },
+        [&](const Op::Undeployed &r) { out->mutable_undeploy()->set_nodes_matched(uint32_t(r.nodesMatched)); },
         [&](const Op::AuditList &r) {
             auto *m = out->mutable_list_audit();
             for (const AuditRecord &record : r.records)
@@ -310,6 +327,23 @@ QByteArray OperatorCodec::encodeEvent(const WatchEvent &event)
         },
         [&](const AuditRecord &e) { Proto::toProto(e, out->mutable_audit_record()); },
         [&](const AotBuildFinished &e) { Proto::toProto(e, out->mutable_aot_build_finished()); },
+        [&](const DeploymentChange &e) {
+            auto *m = out->mutable_deployment_changed();
+            m->set_component(str(e.component));
+            m->set_version(str(e.version));
+            m->set_selector(str(e.selector));
+            m->set_removed(e.removed);
+        },
+        [&](const StateAckRecord &e) {
+            auto *m = out->mutable_state_ack_recorded();
+            m->set_node(str(e.node));
+            auto *ack = m->mutable_ack();
+            ack->set_generation(e.ack.generation);
+            auto *statuses = e.ack.applied ? ack->mutable_applied()->mutable_components()
+                                           : ack->mutable_rejected()->mutable_components();
+            for (const ComponentStatus &status : e.ack.components)
+                Proto::toProto(status, statuses->Add());
+        },
     }, event.event);
     return serialize(envelope);
 }
@@ -346,6 +380,26 @@ Decoded<OperatorServerMessage> decodeEvent(const pb::WatchEvent &in)
     case pb::WatchEvent::kAotBuildFinished:
         event.event = Proto::fromProto(in.aot_build_finished());
         break;
+    case pb::WatchEvent::kDeploymentChanged: {
+        const auto &m = in.deployment_changed();
+        event.event = DeploymentChange{str(m.component()), str(m.version()), str(m.selector()), m.removed()};
+        break;
+    }
+    case pb::WatchEvent::kStateAckRecorded: {
+        const auto &m = in.state_ack_recorded();
+        StateAckRecord record{str(m.node()), {}};
+        record.ack.generation = m.ack().generation();
+        record.ack.applied = m.ack().has_applied();
+        const auto &statuses = record.ack.applied ? m.ack().applied().components() : m.ack().rejected().components();
+        for (const auto &status : statuses) {
+            auto decoded = Proto::fromProto(status);
+            if (!decoded)
+                return Result::fail(decoded.error);
+            record.ack.components.append(std::move(*decoded.value));
+        }
+        event.event = std::move(record);
+        break;
+    }
     default:
         return Result::fail(QStringLiteral("watch event %1 is not known to this build").arg(int(in.event_case())));
     }
@@ -425,6 +479,12 @@ Decoded<OperatorServerMessage> decodeResponse(quint64 id, const pb::OperatorResp
         response.body = PushedComponent{std::move(*version.value), in.push_component().created()};
         break;
     }
+    case pb::OperatorResponse::kDeploy:
+        response.body = Op::Deployed{int(in.deploy().nodes_matched())};
+        break;
+    case pb::OperatorResponse::kUndeploy:
+        response.body = Op::Undeployed{int(in.undeploy().nodes_matched())};
+        break;
     case pb::OperatorResponse::kListComponents: {
         Op::ComponentList list;
         for (const auto &v : in.list_components().versions()) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "accesstypes.h"
+#include "deploymenttypes.h"
 #include "fleettypes.h"
 #include "registrytypes.h"
 #include "wireerror.h"
@@ -25,6 +26,8 @@ struct RevokeToken { QString id; };
 struct ListAudit { QDateTime since; int limit = 0; quint64 afterSequence = 0; };
 struct PushComponent { Manifest manifest; QByteArray module; };
 struct ListComponents { QString name; }; // empty: all
+struct Deploy { QString component; QString version; QString selector; };
+struct Undeploy { QString component; QString selector; };
 // A request the contract defines but this build does not serve yet; answered UNIMPLEMENTED.
 struct Unsupported { QString name; };
 
@@ -36,13 +39,15 @@ struct TokenList { QList<OperatorToken> tokens; };
 struct TokenRevoked {};
 struct AuditList { QList<AuditRecord> records; bool truncated = false; };
 struct ComponentList { QList<ComponentVersion> versions; };
+struct Deployed { int nodesMatched = 0; };
+struct Undeployed { int nodesMatched = 0; };
 } // namespace Op
 
 using OperatorRequestBody = std::variant<Op::ListRegions, Op::ApplyTopology, Op::ListNodes,
                                          Op::GetNode, Op::CreateJoinToken, Op::Watch,
                                          Op::CreateToken, Op::ListTokens, Op::RevokeToken,
                                          Op::ListAudit, Op::PushComponent, Op::ListComponents,
-                                         Op::Unsupported>;
+                                         Op::Deploy, Op::Undeploy, Op::Unsupported>;
 
 struct OperatorRequest
 {
@@ -54,7 +59,7 @@ using OperatorResponseBody = std::variant<WireError, Op::RegionList, TopologyApp
                                           Op::NodeList, Op::NodeDetail, JoinToken,
                                           Op::WatchStarted, CreatedToken, Op::TokenList,
                                           Op::TokenRevoked, Op::AuditList, PushedComponent,
-                                          Op::ComponentList>;
+                                          Op::ComponentList, Op::Deployed, Op::Undeployed>;
 
 struct OperatorResponse
 {
@@ -64,7 +69,8 @@ struct OperatorResponse
 
 struct TopologyChange { QList<Region> regions; };
 
-using WatchEventBody = std::variant<NodeChange, TopologyChange, AuditRecord, AotBuildFinished>;
+using WatchEventBody = std::variant<NodeChange, TopologyChange, AuditRecord, AotBuildFinished, DeploymentChange,
+                                    StateAckRecord>;
 
 struct WatchEvent
 {

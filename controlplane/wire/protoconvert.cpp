@@ -72,6 +72,42 @@ Region fromProto(const keel::v1::Region &region)
     return result;
 }
 
+void toProto(const ComponentStatus &status, keel::v1::ComponentStatus *out)
+{
+    out->set_name(str(status.name));
+    out->set_version(str(status.version));
+    switch (status.state) {
+    case ComponentStatus::State::Pending: out->set_state(keel::v1::COMPONENT_STATE_PENDING); break;
+    case ComponentStatus::State::Running: out->set_state(keel::v1::COMPONENT_STATE_RUNNING); break;
+    case ComponentStatus::State::Failed: out->set_state(keel::v1::COMPONENT_STATE_FAILED); break;
+    }
+    if (status.tier)
+        out->set_tier(toProto(*status.tier));
+    out->set_error(str(status.error));
+}
+
+Decoded<ComponentStatus> fromProto(const keel::v1::ComponentStatus &status)
+{
+    ComponentStatus result;
+    result.name = str(status.name());
+    result.version = str(status.version());
+    switch (status.state()) {
+    case keel::v1::COMPONENT_STATE_PENDING: result.state = ComponentStatus::State::Pending; break;
+    case keel::v1::COMPONENT_STATE_RUNNING: result.state = ComponentStatus::State::Running; break;
+    case keel::v1::COMPONENT_STATE_FAILED: result.state = ComponentStatus::State::Failed; break;
+    default:
+        return Decoded<ComponentStatus>::fail(QStringLiteral("component status of %1 has an unspecified state").arg(result.name));
+    }
+    if (status.tier() != keel::v1::RUNTIME_TIER_UNSPECIFIED) {
+        result.tier = fromProto(status.tier());
+        if (!result.tier)
+            return Decoded<ComponentStatus>::fail(QStringLiteral("component status of %1 has an unknown tier").arg(result.name));
+    }
+    constexpr qsizetype kMaxError = 4096;
+    result.error = str(status.error()).left(kMaxError);
+    return Decoded<ComponentStatus>::ok(std::move(result));
+}
+
 void toProto(const Node &node, keel::v1::Node *out)
 {
     out->set_name(str(node.name));
@@ -89,6 +125,10 @@ void toProto(const Node &node, keel::v1::Node *out)
     out->set_target_triple(str(node.targetTriple));
     out->set_http_endpoint(str(node.httpEndpoint));
     out->set_admin_endpoint(str(node.adminEndpoint));
+    out->set_desired_generation(node.desiredGeneration);
+    out->set_acked_generation(node.ackedGeneration);
+    for (const ComponentStatus &status : node.components)
+        toProto(status, out->add_components());
 }
 
 Decoded<Node> fromProto(const keel::v1::Node &node)
@@ -117,6 +157,14 @@ Decoded<Node> fromProto(const keel::v1::Node &node)
     result.targetTriple = str(node.target_triple());
     result.httpEndpoint = str(node.http_endpoint());
     result.adminEndpoint = str(node.admin_endpoint());
+    result.desiredGeneration = node.desired_generation();
+    result.ackedGeneration = node.acked_generation();
+    for (const auto &status : node.components()) {
+        auto decoded = fromProto(status);
+        if (!decoded)
+            return Decoded<Node>::fail(decoded.error);
+        result.components.append(std::move(*decoded.value));
+    }
     return Decoded<Node>::ok(std::move(result));
 }
 

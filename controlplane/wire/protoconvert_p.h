@@ -32,6 +32,9 @@ std::optional<RuntimeTier> fromProto(keel::v1::RuntimeTier tier);
 void toProto(const Region &region, keel::v1::Region *out);
 Region fromProto(const keel::v1::Region &region);
 
+void toProto(const ComponentStatus &status, keel::v1::ComponentStatus *out);
+Decoded<ComponentStatus> fromProto(const keel::v1::ComponentStatus &status);
+
 void toProto(const Node &node, keel::v1::Node *out);
 // Fails on an unspecified status or tier.
 Decoded<Node> fromProto(const keel::v1::Node &node);

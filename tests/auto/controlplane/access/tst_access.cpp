@@ -40,11 +40,7 @@ QByteArray rawRequest(quint64 id, const char *kind)
     envelope.set_request_id(id);
     auto *request = envelope.mutable_operator_request();
     const QByteArrayView k(kind);
-    if (k == "deploy") {
-        request->mutable_deploy()->set_component("hash");
-    } else if (k == "undeploy") {
-        request->mutable_undeploy()->set_component("hash");
-    } else if (k == "start_rollout") {
+    if (k == "start_rollout") {
         request->mutable_start_rollout()->set_component("hash");
     } else if (k == "set_policy") {
         request->mutable_set_policy()->set_name("eu-pii");
@@ -165,10 +161,10 @@ private slots:
             {QStringLiteral("create_token"), Role::Admin},
             {QStringLiteral("revoke_token"), Role::Admin},
             {QStringLiteral("push_component"), Role::Operator},
-        };
-        const QList<Expectation> raw = {
             {QStringLiteral("deploy"), Role::Operator},
             {QStringLiteral("undeploy"), Role::Operator},
+        };
+        const QList<Expectation> raw = {
             {QStringLiteral("start_rollout"), Role::Operator},
             {QStringLiteral("set_policy"), Role::Operator},
         };
@@ -192,6 +188,10 @@ private slots:
                     c->createJoinToken(QStringLiteral("eu-west"), 1, 60, record);
                 else if (e.action == QLatin1String("push_component"))
                     c->pushComponent(emptyComponent(QStringLiteral("by-") + toText(role)), kEmptyModule, record);
+                else if (e.action == QLatin1String("deploy"))
+                    c->deploy(QStringLiteral("no-such-component"), QStringLiteral("1.0.0"), QStringLiteral("all"), record);
+                else if (e.action == QLatin1String("undeploy"))
+                    c->undeploy(QStringLiteral("no-such-component"), QStringLiteral("all"), record);
                 else if (e.action == QLatin1String("create_token"))
                     c->createToken(Role::Viewer, QStringLiteral("made-by-") + toText(role), 0, record);
                 else

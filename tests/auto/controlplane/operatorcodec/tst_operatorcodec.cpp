@@ -118,11 +118,11 @@ private slots:
     {
         keel::v1::Envelope envelope;
         envelope.set_request_id(5);
-        envelope.mutable_operator_request()->mutable_deploy()->set_component("hello");
+        envelope.mutable_operator_request()->mutable_start_rollout()->set_component("hello");
         const std::string bytes = envelope.SerializeAsString();
         auto decoded = OperatorCodec::decodeRequest(QByteArrayView(bytes.data(), qsizetype(bytes.size())));
         QVERIFY(decoded);
-        QCOMPARE(std::get<Op::Unsupported>(decoded.value->body).name, QStringLiteral("deploy"));
+        QCOMPARE(std::get<Op::Unsupported>(decoded.value->body).name, QStringLiteral("start_rollout"));
     }
 
     void requestWithoutIdIsRejected()

@@ -73,6 +73,9 @@ private slots:
         QTest::newRow("audit bad since") << "audit list --since yesterday" << true << "--since \"yesterday\"";
         QTest::newRow("push without file") << "component push --name a --version 1" << true << "takes 1 argument";
         QTest::newRow("push without version") << "component push a.wasm --name a" << true << "needs --name N and --version V";
+        QTest::newRow("deploy without selector") << "deploy hash@1.0.0" << true << "needs --to SELECTOR";
+        QTest::newRow("deploy without version") << "deploy hash --to all" << true << "NAME@VERSION";
+        QTest::newRow("undeploy with version") << "undeploy hash@1 --from all" << true << "without a version";
         QTest::newRow("push bad abi") << "component push a.wasm --name a --version 1 --abi cobol" << true << "--abi \"cobol\"";
         QTest::newRow("push bad limit") << "component push a.wasm --name a --version 1 --memory-mb lots" << true << "--memory-mb \"lots\"";
     }
@@ -95,6 +98,21 @@ private slots:
         parsed = KeelCtl::parse(args("component push --manifest hello.yaml"), env());
         QVERIFY2(std::holds_alternative<CtlInvocation>(parsed), qPrintable(errorOf(parsed)));
         QCOMPARE(std::get<CtlInvocation>(parsed).manifestFile, QStringLiteral("hello.yaml"));
+    }
+
+    void parsesDeploy()
+    {
+        auto parsed = KeelCtl::parse(args("deploy hash@1.2.0 --to jurisdiction=EU"), env());
+        QVERIFY2(std::holds_alternative<CtlInvocation>(parsed), qPrintable(errorOf(parsed)));
+        const auto &inv = std::get<CtlInvocation>(parsed);
+        QCOMPARE(inv.manifest.name, QStringLiteral("hash"));
+        QCOMPARE(inv.manifest.version, QStringLiteral("1.2.0"));
+        QCOMPARE(inv.selector, QStringLiteral("jurisdiction=EU"));
+        parsed = KeelCtl::parse(args("undeploy hash --from region=us-east"), env());
+        QVERIFY2(std::holds_alternative<CtlInvocation>(parsed), qPrintable(errorOf(parsed)));
+        QCOMPARE(std::get<CtlInvocation>(parsed).selector, QStringLiteral("region=us-east"));
+        parsed = KeelCtl::parse(args("nodes list --selector tier=edge"), env());
+        QCOMPARE(std::get<CtlInvocation>(parsed).selector, QStringLiteral("tier=edge"));
     }
 
     void parsesTokenAndAuditCommands()

@@ -1,0 +1,194 @@
+#include "deploymentservice.h"
+
+#include "fleetservice.h"
+#include "nodeselector.h"
+#include "registryservice.h"
+#include "servermetrics.h"
+#include "storeerror.h"
+
+#include <QLoggingCategory>
+
+namespace Keel {
+
+Q_LOGGING_CATEGORY(lcDeploy, "keel.deploy")
+
+namespace {
+
+// What each component resolves to on a node: later rules win; an undeploy rule removes.
+QMap<QString, QString> versionsFor(const QList<Deployment> &deployments, const Node &node)
+{
+    QMap<QString, QString> versions;
+    for (const Deployment &d : deployments) {
+        auto selector = NodeSelector::parse(d.selector);
+        if (!std::holds_alternative<NodeSelector>(selector) || !std::get<NodeSelector>(selector).matches(node))
+            continue;
+        if (d.version.isEmpty())
+            versions.remove(d.component);
+        else
+            versions.insert(d.component, d.version);
+    }
+    return versions;
+}
+
+} // namespace
+
+DeploymentService::DeploymentService(DeploymentStore &store, RegistryService &registry, FleetService &fleet,
+                                     ServerMetrics &metrics, QObject *parent)
+    : QObject(parent)
+    , m_store(store)
+    , m_registry(registry)
+    , m_fleet(fleet)
+    , m_metrics(metrics)
+    , m_revision(store.revision())
+    , m_deployments(store.deployments())
+    , m_nodeStates(store.nodeStates())
+{
+    connect(&m_registry, &RegistryService::aotBuildFinished, this, [this](const AotBuildFinished &finished) {
+        if (finished.error.isEmpty())
+            onAotBuildFinished(finished.component, finished.version);
+    });
+}
+
+std::variant<int, WireError> DeploymentService::deploy(const QString &component, const QString &version,
+                                                       const QString &selector, const QString &principal)
+{
+    if (!m_registry.find(component, version)) {
+        return WireError{ErrorCode::NotFound,
+                         QStringLiteral("no component %1@%2 in the registry: push it first (keelctl component push), see keelctl component list")
+                             .arg(component.left(64), version.left(64)),
+                         QStringLiteral("component")};
+    }
+    return put({0, component, version, selector, QDateTime::currentDateTimeUtc(), principal}, false);
+}
+
+std::variant<int, WireError> DeploymentService::undeploy(const QString &component, const QString &selector,
+                                                         const QString &principal)
+{
+    const bool deployed = std::any_of(m_deployments.cbegin(), m_deployments.cend(), [&](const Deployment &d) {
+        return d.component == component && !d.version.isEmpty();
+    });
+    if (!deployed) {
+        return WireError{ErrorCode::NotFound, QStringLiteral("component %1 is not deployed anywhere").arg(component.left(64)),
+                         QStringLiteral("component")};
+    }
+    return put({0, component, {}, selector, QDateTime::currentDateTimeUtc(), principal}, true);
+}
+
+std::variant<int, WireError> DeploymentService::put(Deployment deployment, bool removed)
+{
+    auto parsed = NodeSelector::parse(deployment.selector);
+    if (const auto *error = std::get_if<QString>(&parsed))
+        return WireError{ErrorCode::BadRequest, *error, QStringLiteral("selector")};
+    const NodeSelector &selector = std::get<NodeSelector>(parsed);
+    deployment.selector = selector.text();
+    const Deployment stored = m_store.putDeployment(deployment);
+    m_revision = stored.sequence;
+    m_deployments.removeIf([&](const Deployment &d) {
+        return d.component == stored.component && d.selector == stored.selector;
+    });
+    m_deployments.append(stored);
+    int matched = 0;
+    for (const Node &node : m_fleet.nodes())
+        matched += selector.matches(node) ? 1 : 0;
+    qCInfo(lcDeploy, "%s %s%s %s %s by %s: revision %llu, %d node(s) match", removed ? "undeploy" : "deploy",
+           qPrintable(stored.component), removed ? "" : qPrintable(u'@' + stored.version), removed ? "from" : "to",
+           qPrintable(stored.selector), qPrintable(stored.createdBy), m_revision, matched);
+    emit deploymentChanged({stored.component, stored.version, stored.selector, removed});
+    emit desiredStateChanged(m_revision);
+    return matched;
+}
+
+void DeploymentService::onAotBuildFinished(const QString &component, const QString &version)
+{
+    const bool referenced = std::any_of(m_deployments.cbegin(), m_deployments.cend(), [&](const Deployment &d) {
+        return d.component == component && d.version == version;
+    });
+    if (!referenced)
+        return;
+    try {
+        m_revision = m_store.bumpRevision();
+    } catch (const StoreError &error) {
+        m_metrics.storeError();
+        qCCritical(lcDeploy, "cannot record the new AOT object of %s@%s: %s", qPrintable(component), qPrintable(version),
+                   error.what());
+        return;
+    }
+    emit desiredStateChanged(m_revision);
+}
+
+DesiredState DeploymentService::desiredFor(const Node &node)
+{
+    DesiredState state;
+    state.generation = m_revision;
+    const QMap<QString, QString> versions = versionsFor(m_deployments, node);
+    for (auto it = versions.cbegin(); it != versions.cend(); ++it) {
+        const auto record = m_registry.find(it.key(), it.value());
+        if (!record)
+            continue; // deploy checks existence and versions are never deleted
+        const ComponentVersion &v = record->version;
+        ComponentRef ref;
+        ref.manifest = v.manifest;
+        ref.moduleDigest = v.moduleDigest;
+        ref.moduleSize = v.moduleSize;
+        ref.moduleSignature = record->moduleSignature;
+        // Native code only for the CPU it was built for.
+        if (v.aotState == AotState::Ready && v.aotTarget == node.targetTriple) {
+            ref.aotDigest = v.aotDigest;
+            ref.aotSize = v.aotSize;
+            ref.aotSignature = record->aotSignature;
+            ref.aotTarget = v.aotTarget;
+        }
+        state.components.append(ref);
+    }
+    return state;
+}
+
+void DeploymentService::recordAck(const QString &node, const StateAck &ack)
+{
+    NodeStateRecord &state = m_nodeStates[node];
+    if (ack.applied) {
+        state.appliedGeneration = ack.generation;
+        state.applied = ack.components;
+        if (state.rejectedGeneration <= ack.generation) {
+            state.rejectedGeneration = 0;
+            state.rejected.clear();
+        }
+    } else {
+        state.rejectedGeneration = ack.generation;
+        state.rejected = ack.components;
+    }
+    state.reported = QDateTime::currentDateTimeUtc();
+    try {
+        m_store.putNodeState(node, state);
+    } catch (const StoreError &error) {
+        m_metrics.storeError();
+        qCWarning(lcDeploy, "cannot store the state ack of %s: %s", qPrintable(node), error.what());
+    }
+    if (!ack.applied) {
+        QStringList reasons;
+        for (const ComponentStatus &s : ack.components)
+            if (!s.error.isEmpty())
+                reasons.append(s.name + u'@' + s.version + QStringLiteral(": ") + s.error);
+        qCWarning(lcDeploy, "node %s refused generation %llu (keeps serving %llu): %s", qPrintable(node), ack.generation,
+                  state.appliedGeneration, qPrintable(reasons.join(QStringLiteral("; "))));
+    }
+    emit stateAckRecorded({node, ack});
+}
+
+Node DeploymentService::withState(Node node) const
+{
+    node.desiredGeneration = m_revision;
+    const auto it = m_nodeStates.constFind(node.name);
+    if (it == m_nodeStates.cend())
+        return node;
+    node.ackedGeneration = it->appliedGeneration;
+    node.components = it->applied;
+    // A refused generation stays visible next to the set that keeps running.
+    for (const ComponentStatus &rejected : it->rejected) {
+        if (rejected.state == ComponentStatus::State::Failed)
+            node.components.append(rejected);
+    }
+    return node;
+}
+
+} // namespace Keel

@@ -1,0 +1,63 @@
+#pragma once
+
+#include "deploymentstore.h"
+#include "wireerror.h"
+
+#include <QHash>
+#include <QObject>
+
+#include <variant>
+
+namespace Keel {
+
+class FleetService;
+class RegistryService;
+class ServerMetrics;
+
+// Deployments and each node's desired state, xDS style: a node's full set is computed
+// from the deployment rules (later rules win per component) and the registry, numbered
+// by the fleet's revision, and pushed on every change and every reconnect. Node acks are
+// kept in memory for reads and written through to the store.
+class DeploymentService final : public QObject
+{
+    Q_OBJECT
+
+public:
+    // Throws StoreError while loading.
+    DeploymentService(DeploymentStore &store, RegistryService &registry, FleetService &fleet, ServerMetrics &metrics,
+                      QObject *parent = nullptr);
+
+    // The number of nodes the selector matches now, or why the request is refused.
+    std::variant<int, WireError> deploy(const QString &component, const QString &version, const QString &selector,
+                                        const QString &principal);
+    std::variant<int, WireError> undeploy(const QString &component, const QString &selector, const QString &principal);
+
+    quint64 revision() const { return m_revision; }
+    QList<Deployment> deployments() const { return m_deployments; }
+    // The node's full desired set at the current revision.
+    DesiredState desiredFor(const Node &node);
+    // A node's ack: recorded, written through, announced.
+    void recordAck(const QString &node, const StateAck &ack);
+    // The node with its desired and acknowledged generations and component states filled in.
+    Node withState(Node node) const;
+
+signals:
+    // Some node's desired state may have changed: connected agents get their new set.
+    void desiredStateChanged(quint64 revision);
+    void deploymentChanged(const Keel::DeploymentChange &change);
+    void stateAckRecorded(const Keel::StateAckRecord &record);
+
+private:
+    std::variant<int, WireError> put(Deployment deployment, bool removed);
+    void onAotBuildFinished(const QString &component, const QString &version);
+
+    DeploymentStore &m_store;
+    RegistryService &m_registry;
+    FleetService &m_fleet;
+    ServerMetrics &m_metrics;
+    quint64 m_revision = 0;
+    QList<Deployment> m_deployments;
+    QHash<QString, NodeStateRecord> m_nodeStates;
+};
+
+} // namespace Keel

@@ -1,0 +1,430 @@
+// Deployments and desired state, control-plane side, end to end: the real control plane
+// in-process on an ephemeral port, real SQLite, real blobs and AOT builds, and agents
+// that speak /v1/agent over real WebSockets with real ed25519 keys (frame by frame, so
+// the test sees exactly what the protocol carries).
+#include "agentchannelcodec.h"
+#include "controlplane.h"
+#include "deploymentservice.h"
+#include "keelclient.h"
+#include "nodeselector.h"
+
+#include "keel/v1/artifactsignature.h"
+
+#include <QCryptographicHash>
+#include <QFile>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QWebSocket>
+
+#include <sodium.h>
+
+using namespace Keel;
+
+namespace {
+
+template<typename T>
+const WireError *errorOf(const Result<T> &result)
+{
+    return std::get_if<WireError>(&result);
+}
+
+template<typename T, typename Call>
+std::optional<Result<T>> await(Call call)
+{
+    std::optional<Result<T>> out;
+    call([&](const Result<T> &result) { out = result; });
+    (void)QTest::qWaitFor([&] { return out.has_value(); }, 30000);
+    return out;
+}
+
+QByteArray readFile(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        qFatal("cannot read %s", qPrintable(path));
+    return file.readAll();
+}
+
+QByteArray sample(const char *name) { return readFile(QStringLiteral(KEEL_SAMPLE_COMPONENTS_DIR "/") + QLatin1String(name)); }
+
+bool verify(const QByteArray &publicKey, const std::string &message, const QByteArray &signature)
+{
+    return signature.size() == crypto_sign_BYTES
+           && crypto_sign_verify_detached(reinterpret_cast<const unsigned char *>(signature.constData()),
+                                          reinterpret_cast<const unsigned char *>(message.data()), message.size(),
+                                          reinterpret_cast<const unsigned char *>(publicKey.constData()))
+                  == 0;
+}
+
+// One agent: its key, its socket, and every server message it received.
+class RawAgent
+{
+public:
+    RawAgent(QString name, QString region)
+        : m_name(std::move(name))
+        , m_region(std::move(region))
+        , m_publicKey(crypto_sign_PUBLICKEYBYTES, Qt::Uninitialized)
+        , m_secretKey(crypto_sign_SECRETKEYBYTES, Qt::Uninitialized)
+    {
+        crypto_sign_keypair(reinterpret_cast<unsigned char *>(m_publicKey.data()), reinterpret_cast<unsigned char *>(m_secretKey.data()));
+    }
+
+    // Hello (with a join token the first time), proof, Welcome. False on any refusal.
+    bool connect(const QString &url, const QString &joinToken = {})
+    {
+        m_socket = std::make_unique<QWebSocket>();
+        m_received.clear();
+        QObject::connect(m_socket.get(), &QWebSocket::binaryMessageReceived, m_socket.get(), [this](const QByteArray &frame) {
+            auto decoded = AgentChannelCodec::decodeFromServer(frame);
+            if (decoded)
+                m_received.append(*decoded.value);
+        });
+        QSignalSpy up(m_socket.get(), &QWebSocket::connected);
+        m_socket->open(QUrl(url + QStringLiteral("/v1/agent")));
+        if (!up.wait(5000))
+            return false;
+        AgentHello hello;
+        hello.nodeName = m_name;
+        hello.region = m_region;
+        hello.tiers = {RuntimeTier::Interpreter, RuntimeTier::Aot};
+        hello.targetTriple = QStringLiteral("x86_64-linux-gnu");
+        hello.agentVersion = QStringLiteral("test");
+        hello.publicKey = m_publicKey;
+        hello.joinToken = joinToken;
+        m_socket->sendBinaryMessage(AgentChannelCodec::encodeHello(1, hello));
+        const auto challenge = next<AgentChallenge>();
+        if (!challenge)
+            return false;
+        const QByteArray message = agentProofMessage(m_name, challenge->nonce);
+        QByteArray signature(crypto_sign_BYTES, Qt::Uninitialized);
+        crypto_sign_detached(reinterpret_cast<unsigned char *>(signature.data()), nullptr,
+                             reinterpret_cast<const unsigned char *>(message.constData()), size_t(message.size()),
+                             reinterpret_cast<const unsigned char *>(m_secretKey.constData()));
+        m_socket->sendBinaryMessage(AgentChannelCodec::encodeProof(2, {signature}));
+        const auto welcome = next<AgentWelcome>();
+        if (!welcome)
+            return false;
+        m_controlPlaneKey = welcome->controlPlanePublicKey;
+        return true;
+    }
+
+    // The next message of type T, waiting for it; earlier ones of other types are kept.
+    template<typename T>
+    std::optional<T> next(int timeoutMs = 10000)
+    {
+        std::optional<T> found;
+        (void)QTest::qWaitFor([&] {
+            for (qsizetype i = 0; i < m_received.size(); ++i) {
+                if (const auto *value = std::get_if<T>(&m_received[i])) {
+                    found = *value;
+                    m_received.removeAt(i);
+                    return true;
+                }
+            }
+            return false;
+        }, timeoutMs);
+        return found;
+    }
+
+    // The newest desired state that arrives within the timeout satisfying `accept`.
+    std::optional<DesiredState> desiredState(const std::function<bool(const DesiredState &)> &accept, int timeoutMs = 30000)
+    {
+        std::optional<DesiredState> found;
+        (void)QTest::qWaitFor([&] {
+            while (auto state = next<DesiredState>(0)) {
+                if (accept(*state))
+                    found = state;
+            }
+            return found.has_value();
+        }, timeoutMs);
+        return found;
+    }
+
+    // The whole artifact, chunk by chunk, or the error the server answered.
+    std::variant<QByteArray, WireError> fetch(const QString &digest)
+    {
+        QByteArray data;
+        for (int round = 0; round < 1000; ++round) {
+            m_socket->sendBinaryMessage(AgentChannelCodec::encodeFetchArtifact(100 + round, {digest, quint64(data.size())}));
+            std::optional<ArtifactChunk> chunk;
+            std::optional<WireError> error;
+            (void)QTest::qWaitFor([&] {
+                chunk = next<ArtifactChunk>(0);
+                if (!chunk)
+                    error = next<WireError>(0);
+                return chunk || error;
+            }, 10000);
+            if (error)
+                return *error;
+            if (!chunk || chunk->offset != quint64(data.size()))
+                return WireError{ErrorCode::Internal, QStringLiteral("no or out-of-order chunk"), {}};
+            data.append(chunk->data);
+            ++m_chunks;
+            if (chunk->last)
+                return data;
+        }
+        return WireError{ErrorCode::Internal, QStringLiteral("too many chunks"), {}};
+    }
+
+    void ack(const StateAck &ack) { m_socket->sendBinaryMessage(AgentChannelCodec::encodeStateAck(ack)); }
+    void drop() { m_socket.reset(); }
+
+    QByteArray controlPlaneKey() const { return m_controlPlaneKey; }
+    int chunks() const { return m_chunks; }
+
+private:
+    QString m_name;
+    QString m_region;
+    QByteArray m_publicKey;
+    QByteArray m_secretKey;
+    QByteArray m_controlPlaneKey;
+    std::unique_ptr<QWebSocket> m_socket;
+    QList<AgentServerMessage> m_received;
+    int m_chunks = 0;
+};
+
+bool names(const DesiredState &state, const QString &component)
+{
+    return std::any_of(state.components.cbegin(), state.components.cend(),
+                       [&](const ComponentRef &ref) { return ref.manifest.name == component; });
+}
+
+} // namespace
+
+class tst_Deployments : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    std::unique_ptr<ControlPlane> m_cp;
+    std::unique_ptr<KeelClient> m_client;
+    RawAgent m_eu{QStringLiteral("edge-eu-1"), QStringLiteral("eu-west")};
+    RawAgent m_us{QStringLiteral("edge-us-1"), QStringLiteral("us-east")};
+
+    QString joinToken(const QString &region)
+    {
+        const auto token = await<JoinToken>([&](auto done) { m_client->createJoinToken(region, 1, 0, done); });
+        return token && !errorOf(*token) ? std::get<JoinToken>(*token).token : QString();
+    }
+
+    std::optional<Node> node(const QString &name)
+    {
+        const auto n = await<Node>([&](auto done) { m_client->getNode(name, done); });
+        if (!n || errorOf(*n))
+            return std::nullopt;
+        return std::get<Node>(*n);
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY(sodium_init() >= 0);
+        ControlPlaneOptions options;
+        options.dataDir = m_dir.filePath(QStringLiteral("cp"));
+        options.listenPort = 0;
+        QString error;
+        m_cp = ControlPlane::start(options, &error);
+        QVERIFY2(m_cp, qPrintable(error));
+        m_client = std::make_unique<KeelClient>();
+        m_client->open(QUrl(m_cp->url() + QStringLiteral("/v1/operator")),
+                       QString::fromUtf8(readFile(m_cp->adminTokenPath()).trimmed()));
+        const auto applied = await<TopologyApplied>([&](auto done) {
+            m_client->applyTopology({{QStringLiteral("eu-west"), QStringLiteral("EU"), 53.3, -6.3, {}},
+                                     {QStringLiteral("us-east"), QStringLiteral("US"), 39.0, -77.5, {}}},
+                                    done);
+        });
+        QVERIFY(applied && !errorOf(*applied));
+        QVERIFY(m_eu.connect(m_cp->url(), joinToken(QStringLiteral("eu-west"))));
+        QVERIFY(m_us.connect(m_cp->url(), joinToken(QStringLiteral("us-east"))));
+        // Every node gets its (empty) set right after Welcome.
+        QVERIFY(m_eu.desiredState([](const DesiredState &s) { return s.components.isEmpty(); }));
+        QVERIFY(m_us.desiredState([](const DesiredState &s) { return s.components.isEmpty(); }));
+    }
+
+    void selectorsParseAndMatch_data()
+    {
+        QTest::addColumn<QString>("selector");
+        QTest::addColumn<bool>("valid");
+        QTest::addColumn<bool>("matchesEu");
+        QTest::newRow("all") << "all" << true << true;
+        QTest::newRow("region") << "region=eu-west" << true << true;
+        QTest::newRow("other region") << "region=us-east" << true << false;
+        QTest::newRow("jurisdiction") << "jurisdiction=EU" << true << true;
+        QTest::newRow("two terms") << "jurisdiction=EU,tier=edge" << true << true;
+        QTest::newRow("label missing") << "jurisdiction=EU,tier=core" << true << false;
+        QTest::newRow("name") << "name=edge-eu-1" << true << true;
+        QTest::newRow("empty") << "" << false << false;
+        QTest::newRow("no value") << "region" << false << false;
+        QTest::newRow("double equals") << "region=a=b" << false << false;
+        QTest::newRow("twice") << "region=a,region=b" << false << false;
+        QTest::newRow("bad key") << "Region!=x" << false << false;
+    }
+
+    void selectorsParseAndMatch()
+    {
+        QFETCH(QString, selector);
+        QFETCH(bool, valid);
+        QFETCH(bool, matchesEu);
+        Node eu;
+        eu.name = QStringLiteral("edge-eu-1");
+        eu.region = QStringLiteral("eu-west");
+        eu.jurisdiction = QStringLiteral("EU");
+        eu.labels.insert(QStringLiteral("tier"), QStringLiteral("edge"));
+        const auto parsed = NodeSelector::parse(selector);
+        QCOMPARE(std::holds_alternative<NodeSelector>(parsed), valid);
+        if (valid)
+            QCOMPARE(std::get<NodeSelector>(parsed).matches(eu), matchesEu);
+        else
+            QVERIFY(!std::get<QString>(parsed).isEmpty());
+    }
+
+    void deployReachesOnlyMatchingNodesWithSignedArtifacts()
+    {
+        const QByteArray hash = sample("hash.wasm");
+        Manifest manifest;
+        manifest.name = QStringLiteral("hash");
+        manifest.version = QStringLiteral("1.0.0");
+        manifest.abi = ComponentAbi::Keel;
+        const auto pushed = await<PushedComponent>([&](auto done) { m_client->pushComponent(manifest, hash, done); });
+        QVERIFY(pushed && !errorOf(*pushed));
+
+        const auto matched = await<int>([&](auto done) {
+            m_client->deploy(QStringLiteral("hash"), QStringLiteral("1.0.0"), QStringLiteral("jurisdiction=EU"), done);
+        });
+        QVERIFY(matched && !errorOf(*matched));
+        QCOMPARE(std::get<int>(*matched), 1);
+
+        const auto euState = m_eu.desiredState([](const DesiredState &s) { return names(s, QStringLiteral("hash")); });
+        QVERIFY(euState);
+        QCOMPARE(euState->generation, m_cp->deployments().revision());
+        const ComponentRef &ref = euState->components.first();
+        QCOMPARE(ref.manifest, manifest);
+        QCOMPARE(ref.moduleSize, quint64(hash.size()));
+        QVERIFY(verify(m_eu.controlPlaneKey(), keel::v1::moduleSignatureMessage(ref.moduleDigest.toStdString()), ref.moduleSignature));
+        // The US node is told too (its set did not gain hash).
+        const auto usState = m_us.desiredState([&](const DesiredState &s) { return s.generation == euState->generation; });
+        QVERIFY(usState);
+        QVERIFY(!names(*usState, QStringLiteral("hash")));
+
+        // The module comes in chunks and hashes to its digest.
+        const auto module = m_eu.fetch(ref.moduleDigest);
+        QVERIFY(std::holds_alternative<QByteArray>(module));
+        QCOMPARE(std::get<QByteArray>(module), hash);
+        // The other node may not read it: it is not in its desired state.
+        const auto stolen = m_us.fetch(ref.moduleDigest);
+        QVERIFY(std::holds_alternative<WireError>(stolen));
+        QCOMPARE(std::get<WireError>(stolen).code, ErrorCode::NotFound);
+
+        // Once the AOT object is built the EU node gets a new generation naming it.
+        const auto withAot = m_eu.desiredState([](const DesiredState &s) {
+            return names(s, QStringLiteral("hash")) && !s.components.first().aotDigest.isEmpty();
+        }, 120000);
+        QVERIFY(withAot);
+        const ComponentRef &aot = withAot->components.first();
+        QCOMPARE(aot.aotTarget, QStringLiteral("x86_64-linux-gnu"));
+        QVERIFY(verify(m_eu.controlPlaneKey(),
+                       keel::v1::aotSignatureMessage(aot.aotDigest.toStdString(), aot.moduleDigest.toStdString(),
+                                                     aot.aotTarget.toStdString()),
+                       aot.aotSignature));
+        const auto object = m_eu.fetch(aot.aotDigest);
+        QVERIFY(std::holds_alternative<QByteArray>(object));
+        QCOMPARE(quint64(std::get<QByteArray>(object).size()), aot.aotSize);
+        QCOMPARE(QStringLiteral("sha256:") + QString::fromLatin1(QCryptographicHash::hash(std::get<QByteArray>(object), QCryptographicHash::Sha256).toHex()),
+                 aot.aotDigest);
+    }
+
+    void acksAndRefusalsAreRecordedAndShown()
+    {
+        QSignalSpy acks(m_client.get(), &KeelClient::stateAckRecorded);
+        const auto watching = await<quint64>([&](auto done) { m_client->watch({WatchTopic::Deployments}, 0, done); });
+        QVERIFY(watching && !errorOf(*watching));
+        const quint64 generation = m_cp->deployments().revision();
+        m_eu.ack({generation, true, {{QStringLiteral("hash"), QStringLiteral("1.0.0"), ComponentStatus::State::Running, RuntimeTier::Aot, {}}}});
+        QTRY_COMPARE_WITH_TIMEOUT(acks.size(), 1, 5000);
+        auto shown = node(QStringLiteral("edge-eu-1"));
+        QVERIFY(shown);
+        QCOMPARE(shown->desiredGeneration, generation);
+        QCOMPARE(shown->ackedGeneration, generation);
+        QCOMPARE(shown->components.size(), 1);
+        QCOMPARE(shown->components.first().state, ComponentStatus::State::Running);
+        QCOMPARE(shown->components.first().tier, std::optional<RuntimeTier>(RuntimeTier::Aot));
+
+        // A refusal keeps the last good generation and shows why.
+        m_eu.ack({generation + 1, false,
+                  {{QStringLiteral("echo"), QStringLiteral("2.0.0"), ComponentStatus::State::Failed, {}, QStringLiteral("import keel:platform/kv not granted")}}});
+        QTRY_COMPARE_WITH_TIMEOUT(acks.size(), 2, 5000);
+        QVERIFY(!acks.last().first().value<StateAckRecord>().ack.applied);
+        shown = node(QStringLiteral("edge-eu-1"));
+        QVERIFY(shown);
+        QCOMPARE(shown->ackedGeneration, generation);
+        QCOMPARE(shown->components.size(), 2);
+        QCOMPARE(shown->components.last().state, ComponentStatus::State::Failed);
+        QVERIFY(shown->components.last().error.contains(QLatin1String("not granted")));
+    }
+
+    void reconnectGetsTheFullSetAgain()
+    {
+        const quint64 generation = m_cp->deployments().revision();
+        m_eu.drop();
+        QVERIFY(m_eu.connect(m_cp->url()));
+        const auto state = m_eu.desiredState([&](const DesiredState &s) { return s.generation == generation; });
+        QVERIFY(state);
+        QVERIFY(names(*state, QStringLiteral("hash")));
+    }
+
+    void listsNodesBySelector()
+    {
+        const auto eu = await<QList<Node>>([&](auto done) { m_client->listNodes(QStringLiteral("jurisdiction=EU"), done); });
+        QVERIFY(eu && !errorOf(*eu));
+        QCOMPARE(std::get<QList<Node>>(*eu).size(), 1);
+        QCOMPARE(std::get<QList<Node>>(*eu).first().name, QStringLiteral("edge-eu-1"));
+        const auto bad = await<QList<Node>>([&](auto done) { m_client->listNodes(QStringLiteral("jurisdiction"), done); });
+        QVERIFY(bad && errorOf(*bad));
+        QCOMPARE(errorOf(*bad)->code, ErrorCode::BadRequest);
+    }
+
+    void badDeploymentsAreRefused()
+    {
+        const quint64 before = m_cp->deployments().revision();
+        const auto unknown = await<int>([&](auto done) {
+            m_client->deploy(QStringLiteral("hash"), QStringLiteral("9.9.9"), QStringLiteral("all"), done);
+        });
+        QVERIFY(unknown && errorOf(*unknown));
+        QCOMPARE(errorOf(*unknown)->code, ErrorCode::NotFound);
+        const auto selector = await<int>([&](auto done) {
+            m_client->deploy(QStringLiteral("hash"), QStringLiteral("1.0.0"), QStringLiteral("jurisdiction"), done);
+        });
+        QVERIFY(selector && errorOf(*selector));
+        QCOMPARE(errorOf(*selector)->code, ErrorCode::BadRequest);
+        QCOMPARE(errorOf(*selector)->field, QStringLiteral("selector"));
+        const auto notDeployed = await<int>([&](auto done) { m_client->undeploy(QStringLiteral("echo"), QStringLiteral("all"), done); });
+        QVERIFY(notDeployed && errorOf(*notDeployed));
+        QCOMPARE(m_cp->deployments().revision(), before);
+    }
+
+    void undeployRemovesItFromMatchingNodesOnly()
+    {
+        const auto deployed = await<int>([&](auto done) {
+            m_client->deploy(QStringLiteral("hash"), QStringLiteral("1.0.0"), QStringLiteral("all"), done);
+        });
+        QVERIFY(deployed && !errorOf(*deployed));
+        QCOMPARE(std::get<int>(*deployed), 2);
+        QVERIFY(m_us.desiredState([](const DesiredState &s) { return names(s, QStringLiteral("hash")); }));
+        const auto removed = await<int>([&](auto done) {
+            m_client->undeploy(QStringLiteral("hash"), QStringLiteral("region=us-east"), done);
+        });
+        QVERIFY(removed && !errorOf(*removed));
+        const quint64 generation = m_cp->deployments().revision();
+        const auto us = m_us.desiredState([&](const DesiredState &s) { return s.generation == generation; });
+        QVERIFY(us);
+        QVERIFY(!names(*us, QStringLiteral("hash")));
+        const auto eu = m_eu.desiredState([&](const DesiredState &s) { return s.generation == generation; });
+        QVERIFY(eu);
+        QVERIFY(names(*eu, QStringLiteral("hash")));
+    }
+};
+
+QTEST_GUILESS_MAIN(tst_Deployments)
+#include "tst_deployments.moc"
