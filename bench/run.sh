@@ -6,7 +6,8 @@
 # Builds what it needs (the main build in build/, then the bench project in
 # bench/out/build), installs wrk and nginx-light with apt-get when they are missing (the
 # test suite never needs them), and measures:
-#   a. compute kernels: native gcc -O2, AOT (keel-aot), interpreter, Node.js
+#   a. compute kernels: native clang-14 -O2 (baseline) and gcc -O2, AOT (keel-aot),
+#      interpreter, Node.js; every tier pinned to the same CPU
 #   b. data plane: wrk against echo on the AOT tier, nginx and Node.js with the same body
 #   c. cold start: exec keel-agent -> first 200 on /hello/ with 10 components
 #   d. RSS: 10 components idle, and growth over 1,000,000 requests
@@ -21,7 +22,7 @@
 set -uo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-BUILD="${KEEL_BUILD:-$ROOT/build}"
+BUILD="$(realpath -m "${KEEL_BUILD:-$ROOT/build}")"
 OUT="$ROOT/bench/out"
 BB="$OUT/build"
 KDIR="$BB/kernels"
@@ -116,34 +117,56 @@ KERNELS=(
   "lz 120 12 LZ77 compress + decompress + CRC-32 of 64 KiB of text, N times"
 )
 
+# Every tier of every kernel runs on the same CPU (the last one this script may use): on a
+# virtual machine the CPUs are not alike (one may share its core with another guest), and a
+# ratio is only meaningful when both sides ran on the same one.
+PIN=()
+if command -v taskset >/dev/null; then
+  PIN_CPU="$(taskset -cp $$ 2>/dev/null | sed 's/.*: //' | tr ',' '\n' | tail -1 | sed 's/.*-//')"
+  [ -n "$PIN_CPU" ] && PIN=(taskset -c "$PIN_CPU")
+fi
+
+# The C compiler keel-aot picks by default (AotBuilder::defaultCompiler, same order).
+aot_compiler() {
+  local c
+  for c in clang clang-{20..14}; do command -v "$c" >/dev/null && { echo "$c"; return; }; done
+  echo cc
+}
+
 kernels_section() {
   local kb="$BB/kernelbench" node_ok=1 rows="" k n iters div desc
   command -v node >/dev/null || node_ok=0
   for k in "${KERNELS[@]}"; do
     read -r n iters div desc <<<"$k"
-    log "kernel $n: native, AOT, Node.js ($RUNS runs of $iters), interpreter (3 runs of $((iters / div)))"
-    local nat aot nod itp itn
-    nat="$("$kb" native "$KDIR/$n.native.so" "$iters" "$RUNS" 2>&1)"
-    aot="$("$kb" aot "$KDIR/$n.aot.so" "$KDIR/$n.wasm" "$iters" "$RUNS" 2>&1)"
-    if [ $node_ok = 1 ]; then nod="$(node "$ROOT/bench/node/runkernel.mjs" "$KDIR/$n.wasm" "$iters" "$RUNS" 2>&1)"
+    log "kernel $n: native, gcc, AOT, Node.js ($RUNS runs of $iters), interpreter (3 runs of $((iters / div)))"
+    local nat gcc aot nod itp itn
+    nat="$("${PIN[@]}" "$kb" native "$KDIR/$n.native.so" "$iters" "$RUNS" 2>&1)"
+    gcc="$("${PIN[@]}" "$kb" native "$KDIR/$n.gcc.so" "$iters" "$RUNS" 2>&1)"
+    aot="$("${PIN[@]}" "$kb" aot "$KDIR/$n.aot.so" "$KDIR/$n.wasm" "$iters" "$RUNS" 2>&1)"
+    if [ $node_ok = 1 ]; then nod="$("${PIN[@]}" node "$ROOT/bench/node/runkernel.mjs" "$KDIR/$n.wasm" "$iters" "$RUNS" 2>&1)"
     else nod="node not installed"; fi
-    itp="$(timeout 120 "$kb" interp "$KDIR/$n.wasm" "$((iters / div))" 3 2>&1)"
-    itn="$("$kb" native "$KDIR/$n.native.so" "$((iters / div))" 1 2>&1)"
+    itp="$(timeout 120 "${PIN[@]}" "$kb" interp "$KDIR/$n.wasm" "$((iters / div))" 3 2>&1)"
+    itn="$("${PIN[@]}" "$kb" native "$KDIR/$n.native.so" "$((iters / div))" 1 2>&1)"
 
-    local tn ta to ti ci cn sums_ok="yes"
+    local tn tg ta to ti ci cn sums_ok="yes"
     tn="$(field median_ms "$nat")"; ta="$(field median_ms "$aot")"; to="$(field median_ms "$nod")"
+    tg="$(field median_ms "$gcc")"
     ti="$(field median_ms "$itp")"
     [ -n "$ti" ] && ti="$(awk -v t="$ti" -v d="$div" 'BEGIN { print t * d }')"
     # Every tier must compute the same checksum (the interpreter at its smaller N).
-    local c_nat c_aot c_nod
+    local c_nat c_gcc c_aot c_nod
     c_nat="$(field checksum "$nat")"; c_aot="$(field checksum "$aot")"; c_nod="$(field checksum "$nod")"
+    c_gcc="$(field checksum "$gcc")"
     ci="$(field checksum "$itp")"; cn="$(field checksum "$itn")"
     [ -n "$c_nat" ] && [ "$c_aot" = "$c_nat" ] || sums_ok="NO (AOT)"
+    [ "$c_gcc" = "$c_nat" ] || sums_ok="NO (gcc)"
     [ $node_ok = 0 ] || [ "$c_nod" = "$c_nat" ] || sums_ok="NO (Node.js)"
     [ -z "$ci" ] || [ "$ci" = "$cn" ] || sums_ok="NO (interpreter)"
 
-    local cell_aot cell_nod cell_itp r_aot r_nod r_itp target
+    local cell_gcc cell_aot cell_nod cell_itp r_gcc r_aot r_nod r_itp target
     r_aot="$(ratio "$ta" "$tn")"; r_nod="$(ratio "$to" "$tn")"; r_itp="$(ratio "$ti" "$tn")"
+    r_gcc="$(ratio "$tg" "$tn")"
+    cell_gcc="$( [ -n "$tg" ] && echo "$(fmt_ms "$tg") ms (${r_gcc}×)" || nm "$(tail -1 <<<"$gcc")")"
     cell_aot="$( [ -n "$ta" ] && echo "$(fmt_ms "$ta") ms (**${r_aot}×**)" || nm "$(tail -1 <<<"$aot")")"
     cell_nod="$( [ -n "$to" ] && echo "$(fmt_ms "$to") ms (${r_nod}×)" || nm "$(tail -1 <<<"$nod")")"
     cell_itp="$( [ -n "$ti" ] && echo "$(fmt_ms "$ti") ms (${r_itp}×)" || nm "$(tail -1 <<<"$itp")")"
@@ -154,7 +177,7 @@ kernels_section() {
       t2="$( [ -n "$to" ] && awk -v a="$ta" -v o="$to" 'BEGIN { print (a < o) ? "yes" : "no" }' || echo "-")"
       target="≤1.3×: $t1; < Node: $t2"
     fi
-    rows+="| \`$n\` | $desc; N=$iters | $(fmt_ms "$tn") ms | $cell_aot | $cell_nod | $cell_itp | $target | $sums_ok |"$'\n'
+    rows+="| \`$n\` | $desc; N=$iters | $(fmt_ms "$tn") ms | $cell_gcc | $cell_aot | $cell_nod | $cell_itp | $target | $sums_ok |"$'\n'
   done
   KERNEL_ROWS="$rows"
 }
@@ -455,22 +478,31 @@ run, not assertions (the test suite checks behaviour, never timings).
 Each kernel (\`bench/kernels/\`, plain C) exports \`uint32_t run(uint32_t iterations)\` and
 returns a checksum over all its work. The same source is built four ways:
 
-- **native**: \`gcc -O2 -shared -fPIC\`, loaded with \`dlopen\` — the baseline;
+- **native** (the baseline): \`clang-14 -O2 -std=c11 -shared -fPIC\`, loaded with \`dlopen\`.
+  The \`.wasm\` is built by clang-14 -O2, so this is the same C through the same compiler
+  and optimisation level, only targeting this CPU instead of wasm32: the ratio measures what
+  the WebAssembly route costs, not the difference between two C compilers;
+- **gcc**: the same with \`gcc -O2\`, as a second native reference (its ratio to the
+  baseline is shown). Neither native build is tuned for the host (\`-march\` default,
+  x86-64 baseline: SSE2) and both may auto-vectorise; WebAssembly built without
+  \`-msimd128\` (wasm2c 1.0.32 cannot translate SIMD) is scalar on every tier;
 - **AOT**: \`clang-14 --target=wasm32-wasi -O2\` (the project's \`keel_add_wasm_component\`,
-  reactor, no imports), then \`keel-aot\` with its defaults (\`-O2\`, guard pages), loaded by
-  \`keel_aot_load\`'s \`AotObject\`/\`AotInstance\` exactly as the agent does;
+  reactor, no imports), then \`keel-aot\` with its defaults (\`-O2\`, guard pages, C compiler
+  \`$(aot_compiler)\`: $("$(aot_compiler)" --version 2>/dev/null | head -1)), loaded by \`keel_aot_load\`'s \`AotObject\`/\`AotInstance\` exactly as the
+  agent does;
 - **interpreter**: the same \`.wasm\` on \`keel_runtime\`'s \`InterpEngine\` (WABT's interpreter);
 - **Node.js**: the same \`.wasm\` in V8 (\`bench/node/runkernel.mjs\`).
 
 \`bench/out/build/kernelbench\` (native, AOT, interpreter) and \`runkernel.mjs\` make one untimed
-warm-up call and then $RUNS timed calls in one process; the table gives the **median** wall
-time of one call and, in parentheses, its ratio to native. The interpreter is too slow for
+warm-up call and then $RUNS timed calls in one process, every one pinned to the same CPU
+(${PIN_CPU:+CPU $PIN_CPU, }\`taskset\`; this machine's CPUs are not equally fast); the table gives the
+**median** wall time of one call and, in parentheses, its ratio to native. The interpreter is too slow for
 the full N: it runs N/k (k = 12–50) three times and its median is scaled back to N.
 "Checksums" says whether every tier computed the native checksum (the interpreter compared
 with native at its smaller N).
 
-| kernel | work | native | AOT | Node.js | interpreter | AOT targets | checksums |
-|---|---|---|---|---|---|---|---|
+| kernel | work | native (clang-14) | gcc | AOT | Node.js | interpreter | AOT targets | checksums |
+|---|---|---|---|---|---|---|---|---|
 ${KERNEL_ROWS}
 Targets: AOT within 1.3× of native, and faster than Node.js.
 
@@ -527,7 +559,8 @@ main() {
   RUN_COMMAND="bench/run.sh"
   local v
   for v in KEEL_BUILD BENCH_RUNS BENCH_WRK_SECONDS BENCH_COLD_RUNS BENCH_RSS_REQUESTS BENCH_RSS_SECONDS BENCH_SKIP_BUILD; do
-    [ -n "${!v:-}" ] && RUN_COMMAND="$v=${!v} $RUN_COMMAND"
+    # A path inside the repository is written relative to it (the record stays portable).
+    [ -n "${!v:-}" ] && RUN_COMMAND="$v=$( [ "$v" = KEEL_BUILD ] && rel "$BUILD" || echo "${!v}") $RUN_COMMAND"
   done
   LOAD_START="$(cut -d' ' -f1-3 /proc/loadavg)"
   ensure_tools

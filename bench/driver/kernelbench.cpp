@@ -1,6 +1,6 @@
 // kernelbench: times one benchmark kernel's `run(iterations)` export on one tier, in a
 // process of its own, through the same libraries keel-agent uses:
-//   kernelbench native KERNEL.so          ITERATIONS RUNS   (gcc -O2 -shared, dlopen)
+//   kernelbench native KERNEL.so          ITERATIONS RUNS   (a native build, dlopen)
 //   kernelbench aot    KERNEL.aot.so KERNEL.wasm ITERATIONS RUNS   (keel_aot_load)
 //   kernelbench interp KERNEL.wasm        ITERATIONS RUNS   (keel_runtime's InterpEngine)
 // One untimed warm-up call, then RUNS timed calls; prints one line:

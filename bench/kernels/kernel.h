@@ -3,7 +3,7 @@
  *   uint32_t run(uint32_t iterations)   does `iterations` units of work, returns a checksum
  * The checksum depends on every iteration, so no compiler can skip work, and it must be
  * the same on every tier (native, AOT, interpreter, Node.js): bench/run.sh compares them.
- * The same source builds natively (gcc -O2 -shared) and to wasm32-wasi (clang-14 -O2,
+ * The same source builds natively (clang-14 -O2 and gcc -O2, -shared) and to wasm32-wasi (clang-14 -O2,
  * a WASI reactor with no imports).
  */
 #pragma once

@@ -146,6 +146,8 @@ void wasm_rt_allocate_memory(wasm_rt_memory_t* memory, uint32_t initial_pages,
     t->first_memory = memory;
 }
 
+/* Grows in place: memory->data never changes after allocation. Objects from keel-aot rely
+ * on that (each function reads the base once: translate/csourcetuner.h). */
 uint32_t wasm_rt_grow_memory(wasm_rt_memory_t* memory, uint32_t delta) {
   uint32_t old_pages = memory->pages;
   uint64_t new_pages = (uint64_t)old_pages + delta;

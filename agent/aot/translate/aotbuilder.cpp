@@ -1,6 +1,7 @@
 #include "aotbuilder.h"
 
 #include "abi/keelaotabi.h"
+#include "translate/csourcetuner.h"
 #include "translate/embeddedheaders.h"
 #include "translate/gluewriter.h"
 #include "translate/subprocess.h"
@@ -18,6 +19,7 @@
 #include <wabt/stream.h>
 #include <wabt/validator.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <unistd.h>
@@ -73,6 +75,31 @@ AotBuilder::AotBuilder(AotBuildOptions options)
 {
     if (m_options.target.empty())
         m_options.target = hostTarget();
+    if (m_options.compiler.empty())
+        m_options.compiler = defaultCompiler();
+}
+
+std::string AotBuilder::defaultCompiler()
+{
+    std::vector<std::string> candidates = {"clang"};
+    for (int version = 20; version >= 14; --version)
+        candidates.push_back("clang-" + std::to_string(version));
+    const char *path = std::getenv("PATH");
+    std::string_view dirs = path ? path : "";
+    for (const std::string &name : candidates) {
+        for (size_t begin = 0; begin <= dirs.size();) {
+            size_t end = dirs.find(':', begin);
+            if (end == std::string_view::npos)
+                end = dirs.size();
+            const fs::path dir(dirs.substr(begin, end - begin));
+            begin = end + 1;
+            if (dir.empty())
+                continue;
+            if (access((dir / name).c_str(), X_OK) == 0)
+                return name;
+        }
+    }
+    return "cc";
 }
 
 std::string AotBuilder::hostTarget()
@@ -169,8 +196,10 @@ AotBuildResult AotBuilder::build(std::span<const uint8_t> wasm, const std::strin
     scratch.path = pattern;
     const auto &cOut = cStream.output_buffer().data;
     const auto &hOut = hStream.output_buffer().data;
-    if (!writeFile(scratch.path / "module.c", std::string_view(reinterpret_cast<const char *>(cOut.data()), cOut.size()))
-        || !writeFile(scratch.path / "module.h", std::string_view(reinterpret_cast<const char *>(hOut.data()), hOut.size()))
+    const std::string moduleH(reinterpret_cast<const char *>(hOut.data()), hOut.size());
+    const std::string moduleC = CSourceTuner::tune(std::string(reinterpret_cast<const char *>(cOut.data()), cOut.size()),
+                                                   moduleH, !m_options.boundsChecks);
+    if (!writeFile(scratch.path / "module.c", moduleC) || !writeFile(scratch.path / "module.h", moduleH)
         || !writeFile(scratch.path / "glue.c", glue) || !writeFile(scratch.path / "wasm-rt.h", kWasmRtHeader)
         || !writeFile(scratch.path / "keelaotabi.h", kKeelAotAbiHeader)) {
         result.error = "cannot write the generated sources to " + scratch.path.string();
@@ -183,7 +212,7 @@ AotBuildResult AotBuilder::build(std::span<const uint8_t> wasm, const std::strin
     if (isClang(m_options.compiler))
         argv.push_back("--target=" + m_options.target);
     for (const char *flag : {"-shared", "-fPIC", "-nostartfiles", "-fvisibility=hidden", "-fno-strict-aliasing",
-                             "-DNDEBUG", "-DWASM_RT_USE_STACK_DEPTH_COUNT=0", "-w"})
+                             "-fno-math-errno", "-DNDEBUG", "-DWASM_RT_USE_STACK_DEPTH_COUNT=0", "-w"})
         argv.push_back(flag);
     argv.push_back(m_options.optimisation);
     argv.push_back(m_options.boundsChecks ? "-DWASM_RT_MEMCHECK_SIGNAL_HANDLER=0"

@@ -11,7 +11,7 @@ namespace keel::aot {
 struct AotBuildOptions
 {
     std::string target;              // empty: the triple this binary was built for
-    std::string compiler = "cc";     // any gcc- or clang-compatible driver
+    std::string compiler;            // any gcc- or clang-compatible driver; empty: defaultCompiler()
     std::string optimisation = "-O2";
     bool boundsChecks = false;       // explicit checks instead of guard pages (docs/aot.md)
     std::string moduleName = "m";    // wasm2c's prefix; objects are dlopen'ed RTLD_LOCAL
@@ -36,6 +36,9 @@ public:
     AotBuildResult build(std::span<const uint8_t> wasm, const std::string &outputPath) const;
 
     static std::string hostTarget();
+    // The first of clang, clang-20 ... clang-14 on PATH, else cc. clang is preferred: its
+    // code from wasm2c's output measured faster overall (docs/aot.md, "Generated code").
+    static std::string defaultCompiler();
 
 private:
     bool checkCompilerTarget(std::string *error) const;

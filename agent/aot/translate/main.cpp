@@ -17,7 +17,7 @@ constexpr const char kUsage[] =
     "Translates a WebAssembly module with wasm2c and compiles it into a shared object\n"
     "the Keel agent loads (its AOT tier).\n"
     "  --target TRIPLE   target the object is built for (default: this machine's)\n"
-    "  --cc COMPILER     C compiler driver (default: cc)\n"
+    "  --cc COMPILER     C compiler driver (default: clang or clang-NN if on PATH, else cc)\n"
     "  --bounds-checks   explicit bounds checks instead of guard pages\n"
     "  --keep-sources    keep the generated C in a scratch directory\n";
 
