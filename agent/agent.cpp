@@ -6,6 +6,9 @@
 #include "control/controlchannel.h"
 #include "log.h"
 #include "manifestconfig.h"
+#include "state/controlplanekey.h"
+#include "state/desiredstateapplier.h"
+#include "state/desiredstateworker.h"
 #include "targettriple.h"
 
 #include "keelversion.h"
@@ -93,21 +96,8 @@ int Agent::start()
         || !listen(m_adminServer, m_options.admin, "--admin"))
         return kExitCannotStart;
     startRuntime((dataDir / "kv").string());
-    if (!m_options.componentsDir.empty())
-        loadComponents();
-
     const auto httpEndpoint = formatEndpoint(m_dataServer.localEndpoint());
     const auto adminEndpoint = formatEndpoint(m_adminServer.localEndpoint());
-    m_dataServer.start();
-    m_adminServer.start();
-    m_admin.setReady(true);
-    logInfo("http listening on " + httpEndpoint);
-    logInfo("admin listening on " + adminEndpoint);
-
-    m_signals.async_wait([this](const boost::system::error_code &ec, int) {
-        if (!ec)
-            shutdown(kExitOk);
-    });
 
     if (m_options.hasControlPlane) {
         Hello hello;
@@ -130,8 +120,29 @@ int Agent::start()
                 logError(message);
                 shutdown(kExitRefused);
             });
-        m_controlChannel->start();
+        m_controlPlaneKey = std::make_unique<ControlPlaneKey>(dataDir / "controlplane.pub");
+        m_controlChannel->setWelcomeHandler([this](const Welcome &welcome) { onWelcome(welcome); });
+        m_controlChannel->setDesiredStateHandler([this](DesiredState state) { onDesiredState(std::move(state)); });
     }
+
+    if (!m_options.componentsDir.empty())
+        loadComponents();
+    else if (m_options.hasControlPlane)
+        startDesiredState(dataDir); // the last applied set first: offline first
+
+    m_dataServer.start();
+    m_adminServer.start();
+    m_admin.setReady(true);
+    logInfo("http listening on " + httpEndpoint);
+    logInfo("admin listening on " + adminEndpoint);
+
+    m_signals.async_wait([this](const boost::system::error_code &ec, int) {
+        if (!ec)
+            shutdown(kExitOk);
+    });
+
+    if (m_controlChannel)
+        m_controlChannel->start();
     return kExitOk;
 }
 
@@ -146,7 +157,7 @@ void Agent::startRuntime(const std::string &kvDirectory)
     m_dataPlane.setRuntime(m_runtime.get());
     m_metrics.setComponentMemorySource([this] {
         std::vector<std::pair<std::string, double>> memory;
-        for (const Component *c : m_runtime->components())
+        for (const auto &c : m_runtime->components())
             memory.emplace_back(c->config().name, double(c->linearMemoryBytes()));
         return memory;
     });
@@ -156,16 +167,92 @@ void Agent::loadComponents()
 {
     ComponentSet set(
         *m_runtime, m_aotEngine.get(), [](std::string_view line) { logInfo(line); },
-        [](std::string_view line) { logError(line); },
-        [this](const Component &component) {
-            const auto &config = component.config();
-            m_metrics.addComponent(config.name, config.version, std::string(abiName(config.abi)),
-                                   std::string(component.tier()));
-        });
+        [](std::string_view line) { logError(line); });
     const auto counts = set.loadDirectory(m_options.componentsDir);
+    set.serve();
+    servedChanged(m_runtime->components());
     m_metrics.setRefusedComponents(counts.refused);
     logInfo("serving " + std::to_string(counts.served) + " component" + (counts.served == 1 ? "" : "s")
             + " from " + m_options.componentsDir + " (" + std::to_string(counts.refused) + " refused)");
+}
+
+void Agent::startDesiredState(const std::filesystem::path &dataDir)
+{
+    m_applier = std::make_unique<DesiredStateApplier>(
+        dataDir, *m_runtime, m_aotEngine.get(), *m_controlChannel, std::string(kTargetTriple),
+        [](std::string_view line) { logInfo(line); }, [](std::string_view line) { logError(line); });
+    const auto restored = m_applier->restore();
+    if (restored.found) {
+        logInfo("serving " + std::to_string(restored.served) + " component" + (restored.served == 1 ? "" : "s")
+                + " of the last applied set (generation " + std::to_string(restored.generation) + ", "
+                + std::to_string(restored.refused) + " refused)");
+        m_metrics.setRefusedComponents(restored.refused);
+    }
+    servedChanged(m_runtime->components());
+    m_metrics.setAppliedGeneration(restored.generation);
+    m_controlChannel->setAppliedGeneration(restored.generation);
+    m_stateWorker = std::make_unique<DesiredStateWorker>(m_io, *m_applier, [this](DesiredStateApplier::Outcome outcome) {
+        for (const auto &reason : outcome.fetchFailures)
+            m_metrics.countArtifactFetchFailure(reason);
+        m_metrics.countDesiredState(outcome.swapped ? "applied" : outcome.ack.applied ? "unchanged" : "rejected");
+        if (outcome.swapped) {
+            servedChanged(outcome.served);
+            m_metrics.setRefusedComponents(0);
+        }
+        const auto generation = m_applier->appliedGeneration();
+        m_metrics.setAppliedGeneration(generation);
+        m_controlChannel->setAppliedGeneration(generation);
+        m_controlChannel->sendStateAck(std::move(outcome.ack));
+    });
+}
+
+void Agent::onWelcome(const Welcome &welcome)
+{
+    const auto check = m_controlPlaneKey->check(welcome.controlPlanePublicKey);
+    switch (check.outcome) {
+    case ControlPlaneKey::Outcome::Pinned:
+        logInfo(check.message);
+        [[fallthrough]];
+    case ControlPlaneKey::Outcome::Matches:
+        m_trustedKey = welcome.controlPlanePublicKey;
+        m_keyProblem.clear();
+        return;
+    case ControlPlaneKey::Outcome::Mismatch:
+    case ControlPlaneKey::Outcome::Failed:
+        logError(check.message);
+        m_trustedKey.clear();
+        m_keyProblem = check.message;
+        return;
+    }
+}
+
+void Agent::onDesiredState(DesiredState state)
+{
+    std::string refusal;
+    if (!m_options.componentsDir.empty())
+        refusal = "this node serves a local --components set (" + m_options.componentsDir
+                  + ") and applies no desired state from the control plane; restart it without --components";
+    else if (!m_keyProblem.empty())
+        refusal = m_keyProblem;
+    else if (m_trustedKey.empty())
+        refusal = "the control plane presented no signing key in its Welcome";
+    if (refusal.empty()) {
+        m_stateWorker->submit(std::move(state), m_trustedKey);
+        return;
+    }
+    logError("desired state: refusing generation " + std::to_string(state.generation) + ": " + refusal);
+    m_metrics.countDesiredState("rejected");
+    m_controlChannel->sendStateAck(DesiredStateApplier::rejectAll(state, refusal));
+}
+
+void Agent::servedChanged(const std::vector<std::shared_ptr<const Component>> &served)
+{
+    m_metrics.clearComponents();
+    for (const auto &component : served) {
+        const auto &config = component->config();
+        m_metrics.addComponent(config.name, config.version, std::string(abiName(config.abi)),
+                               std::string(component->tier()));
+    }
 }
 
 bool Agent::listen(HttpServer &server, const ListenAddress &address, std::string_view flag)
@@ -190,7 +277,9 @@ void Agent::shutdown(int exitCode)
     m_dataServer.stop();
     m_adminServer.stop();
     if (m_controlChannel)
-        m_controlChannel->stop();
+        m_controlChannel->stop(); // first: fetches in flight fail at once
+    if (m_stateWorker)
+        m_stateWorker->stop();
 }
 
 } // namespace keel::agent

@@ -10,14 +10,23 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 
+#include <filesystem>
 #include <memory>
 #include <optional>
+#include <string>
+#include <vector>
 
 namespace keel::agent {
 
 class AotEngine;
+class Component;
 class ComponentRuntime;
 class ControlChannel;
+class ControlPlaneKey;
+class DesiredStateApplier;
+class DesiredStateWorker;
+struct DesiredState;
+struct Welcome;
 
 // One edge node: wires the listeners, the identity and the control channel onto a
 // single-threaded io_context, and owns their order of start and stop.
@@ -43,6 +52,10 @@ private:
     bool listen(HttpServer &server, const ListenAddress &address, std::string_view flag);
     void startRuntime(const std::string &dataDir);
     void loadComponents();
+    void startDesiredState(const std::filesystem::path &dataDir);
+    void onWelcome(const Welcome &welcome);
+    void onDesiredState(DesiredState state);
+    void servedChanged(const std::vector<std::shared_ptr<const Component>> &served);
     void shutdown(int exitCode);
 
     AgentOptions m_options;
@@ -59,6 +72,13 @@ private:
     HttpServer m_dataServer;
     HttpServer m_adminServer;
     std::unique_ptr<ControlChannel> m_controlChannel;
+    // Desired state (with a control plane and without --components): the applier uses
+    // the channel to fetch artifacts, the worker runs the applier; destroyed first.
+    std::unique_ptr<ControlPlaneKey> m_controlPlaneKey;
+    std::string m_trustedKey;  // the pinned key, once a Welcome presented it
+    std::string m_keyProblem;  // why the last Welcome's key is not trusted, if it is not
+    std::unique_ptr<DesiredStateApplier> m_applier;
+    std::unique_ptr<DesiredStateWorker> m_stateWorker;
     bool m_shuttingDown = false;
     int m_exitCode = kExitOk;
 };

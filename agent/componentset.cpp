@@ -5,19 +5,36 @@
 #include "manifestloader.h"
 
 #include <algorithm>
-#include <set>
+#include <map>
 
 namespace keel::agent {
 
 using manifest::ComponentManifest;
 using manifest::Tier;
 
-ComponentSet::ComponentSet(ComponentRuntime &runtime, Engine *aot, Log info, Log error, Served served)
+namespace {
+
+// One line, so that log readers and tests can pair file and reason even when the
+// validator's message spans lines.
+std::string oneLine(std::string_view reason)
+{
+    std::string line;
+    for (std::size_t start = 0; start < reason.size();) {
+        const auto end = std::min(reason.find('\n', start), reason.size());
+        if (end > start)
+            line.append(line.empty() ? "" : "; ").append(reason.substr(start, end - start));
+        start = end + 1;
+    }
+    return line;
+}
+
+} // namespace
+
+ComponentSet::ComponentSet(ComponentRuntime &runtime, Engine *aot, Log info, Log error)
     : m_runtime(runtime)
     , m_aot(aot)
     , m_info(std::move(info))
     , m_error(std::move(error))
-    , m_served(std::move(served))
 {
 }
 
@@ -26,11 +43,14 @@ ComponentSet::Counts ComponentSet::loadDirectory(const std::filesystem::path &di
     const auto report = manifest::ManifestLoader::loadDirectory(dir);
     Counts counts;
     // A file may have several errors: every one is logged, the file counts once.
-    std::set<std::filesystem::path> refusedFiles;
+    std::map<std::filesystem::path, std::string> refusedFiles;
     for (const auto &error : report.errors) {
         m_error("component " + error.message());
-        refusedFiles.insert(error.file);
+        auto &reason = refusedFiles[error.file];
+        reason.append(reason.empty() ? "" : "; ").append(oneLine(error.message()));
     }
+    for (auto &[file, reason] : refusedFiles)
+        m_refusals.push_back({file, std::move(reason)});
     counts.refused = refusedFiles.size();
     for (const auto &manifest : report.manifests) {
         if (add(manifest))
@@ -45,6 +65,14 @@ bool ComponentSet::add(const ComponentManifest &manifest)
 {
     std::string error;
     bool added = false;
+    const bool taken = std::any_of(m_loaded.begin(), m_loaded.end(), [&](const auto &component) {
+        return component->config().name == manifest.name;
+    });
+    if (taken) {
+        refuse(manifest.source, "component " + manifest.name
+                                    + " is defined twice; give each component its own name");
+        return false;
+    }
     switch (manifest.tier) {
     case Tier::Interp:
         added = addOnInterpreter(manifest, error);
@@ -71,13 +99,17 @@ bool ComponentSet::add(const ComponentManifest &manifest)
         refuse(manifest.source, error);
         return false;
     }
-    const Component *component = m_runtime.find(manifest.name);
-    const auto &config = component->config();
-    m_info("serving " + config.name + " " + config.version + " (" + std::string(abiName(config.abi)) + ", "
-           + std::string(component->tier()) + ") at /" + config.name + "/");
-    if (m_served)
-        m_served(*component);
     return true;
+}
+
+void ComponentSet::serve()
+{
+    m_runtime.replace(m_loaded);
+    for (const auto &component : m_loaded) {
+        const auto &config = component->config();
+        m_info("serving " + config.name + " " + config.version + " (" + std::string(abiName(config.abi)) + ", "
+               + std::string(component->tier()) + ") at /" + config.name + "/");
+    }
 }
 
 bool ComponentSet::addOnAot(const ComponentManifest &manifest, std::string &error)
@@ -90,26 +122,28 @@ bool ComponentSet::addOnAot(const ComponentManifest &manifest, std::string &erro
         error = "tier aot: this agent cannot run AOT objects";
         return false;
     }
-    return m_runtime.add(toComponentConfig(manifest), *m_aot, error);
+    return load(manifest, *m_aot, error);
 }
 
 bool ComponentSet::addOnInterpreter(const ComponentManifest &manifest, std::string &error)
 {
-    return m_runtime.add(toComponentConfig(manifest), m_runtime.interpreter(), error);
+    return load(manifest, m_runtime.interpreter(), error);
+}
+
+bool ComponentSet::load(const ComponentManifest &manifest, Engine &engine, std::string &error)
+{
+    auto component = m_runtime.load(toComponentConfig(manifest), engine, error);
+    if (!component)
+        return false;
+    m_loaded.push_back(std::move(component));
+    return true;
 }
 
 void ComponentSet::refuse(const std::filesystem::path &file, std::string_view reason)
 {
-    // One line per refusal, so that log readers and tests can pair file and reason even
-    // when the validator's message spans lines.
-    std::string line = "component " + file.string() + ": ";
-    for (std::size_t start = 0; start < reason.size();) {
-        const auto end = std::min(reason.find('\n', start), reason.size());
-        if (end > start)
-            line.append(line.back() == ' ' ? "" : "; ").append(reason.substr(start, end - start));
-        start = end + 1;
-    }
-    m_error(line);
+    const std::string line = oneLine(reason);
+    m_error("component " + file.string() + ": " + line);
+    m_refusals.push_back({file, line});
 }
 
 } // namespace keel::agent

@@ -139,14 +139,58 @@ AgentCodec::Decoded decodeError(const pb::Envelope &envelope)
 
 AgentCodec::Decoded decodeDesiredState(const pb::Envelope &envelope)
 {
-    const auto &state = envelope.desired_state();
-    for (const auto &component : state.components()) {
-        if (component.has_manifest() && component.manifest().abi() == pb::COMPONENT_ABI_UNSPECIFIED)
-            return reject("unspecified_enum", "component " + component.manifest().name()
-                                                  + " with COMPONENT_ABI_UNSPECIFIED");
+    const auto &in = envelope.desired_state();
+    DesiredState state;
+    state.generation = in.generation();
+    state.components.reserve(std::size_t(in.components_size()));
+    for (const auto &component : in.components()) {
+        const auto &m = component.manifest();
+        ComponentRef ref;
+        if (component.has_manifest()) {
+            switch (m.abi()) {
+            case pb::COMPONENT_ABI_WAGI: ref.manifest.abi = ComponentAbi::Wagi; break;
+            case pb::COMPONENT_ABI_KEEL: ref.manifest.abi = ComponentAbi::Keel; break;
+            case pb::COMPONENT_ABI_UNSPECIFIED:
+                return reject("unspecified_enum", "component " + m.name() + " with COMPONENT_ABI_UNSPECIFIED");
+            default:
+                return reject("invalid_field", "component " + m.name() + " with ABI "
+                                                   + std::to_string(int(m.abi())) + ", unknown to this agent");
+            }
+        }
+        // The rest is checked where it is used: names and digests before they become
+        // file names, the manifest by the same loader as a file under --components.
+        ref.manifest.name = m.name();
+        ref.manifest.version = m.version();
+        ref.manifest.dataClasses.assign(m.data_classes().begin(), m.data_classes().end());
+        ref.manifest.grants.assign(m.grants().begin(), m.grants().end());
+        ref.manifest.limits = {m.limits().memory_mb(), m.limits().deadline_ms(), m.limits().max_response_bytes()};
+        ref.manifest.config.insert(m.config().begin(), m.config().end());
+        ref.moduleDigest = component.module_digest();
+        ref.moduleSize = component.module_size();
+        ref.moduleSignature = component.module_signature();
+        ref.aotDigest = component.aot_digest();
+        ref.aotSize = component.aot_size();
+        ref.aotSignature = component.aot_signature();
+        ref.aotTarget = component.aot_target();
+        state.components.push_back(std::move(ref));
     }
-    return accept(envelope, DesiredStateNotice{state.generation(),
-                                               std::size_t(state.components_size())});
+    return accept(envelope, std::move(state));
+}
+
+AgentCodec::Decoded decodeArtifactChunk(const pb::Envelope &envelope)
+{
+    const auto &c = envelope.artifact_chunk();
+    return accept(envelope, ArtifactChunk{c.digest(), c.offset(), c.total_size(), c.data(), c.last()});
+}
+
+pb::ComponentState toProto(ComponentState state)
+{
+    switch (state) {
+    case ComponentState::Pending: return pb::COMPONENT_STATE_PENDING;
+    case ComponentState::Running: return pb::COMPONENT_STATE_RUNNING;
+    case ComponentState::Failed: return pb::COMPONENT_STATE_FAILED;
+    }
+    return pb::COMPONENT_STATE_UNSPECIFIED;
 }
 
 } // namespace
@@ -180,6 +224,47 @@ std::string AgentCodec::encode(const OutboundMessage &message)
         auto *h = envelope.mutable_heartbeat();
         h->set_sent_unix_ms(heartbeat->sentUnixMs);
         h->set_applied_generation(heartbeat->appliedGeneration);
+    } else if (const auto *ack = std::get_if<StateAck>(&message.body)) {
+        auto *a = envelope.mutable_state_ack();
+        a->set_generation(ack->generation);
+        auto *statuses = ack->applied ? a->mutable_applied()->mutable_components()
+                                      : a->mutable_rejected()->mutable_components();
+        for (const auto &status : ack->components) {
+            auto *s = statuses->Add();
+            s->set_name(status.name);
+            s->set_version(status.version);
+            s->set_state(toProto(status.state));
+            if (status.tier)
+                s->set_tier(toProto(*status.tier));
+            s->set_error(status.error);
+        }
+    } else if (const auto *fetch = std::get_if<FetchArtifact>(&message.body)) {
+        auto *f = envelope.mutable_fetch_artifact();
+        f->set_digest(fetch->digest);
+        f->set_offset(fetch->offset);
+    } else if (const auto *report = std::get_if<MetricsReport>(&message.body)) {
+        auto *m = envelope.mutable_metrics_report();
+        m->set_window_start_unix_ms(report->windowStartUnixMs);
+        m->set_window_end_unix_ms(report->windowEndUnixMs);
+        m->set_rss_bytes(report->rssBytes);
+        for (const auto &c : report->components) {
+            auto *out = m->add_components();
+            out->set_component(c.component);
+            out->set_version(c.version);
+            if (c.tier)
+                out->set_tier(toProto(*c.tier));
+            auto *latency = out->mutable_latency();
+            for (double bound : c.upperBounds)
+                latency->add_upper_bounds(bound);
+            for (std::uint64_t count : c.counts)
+                latency->add_counts(count);
+            latency->set_sum(c.sum);
+            latency->set_count(c.count);
+            out->set_requests(c.requests);
+            out->set_errors(c.errors);
+            out->set_cold_starts(c.coldStarts);
+            out->set_instance_memory_bytes(c.memoryBytes);
+        }
     }
     return envelope.SerializeAsString();
 }
@@ -205,8 +290,7 @@ AgentCodec::Decoded AgentCodec::decode(std::string_view frame)
     case pb::Envelope::kOperatorRequest: return unexpected(envelope, "operator_request");
     case pb::Envelope::kOperatorResponse: return unexpected(envelope, "operator_response");
     case pb::Envelope::kWatchEvent: return unexpected(envelope, "watch_event");
-    // The agent fetches no artifacts yet, so a chunk answers nothing it asked.
-    case pb::Envelope::kArtifactChunk: return unexpected(envelope, "artifact_chunk");
+    case pb::Envelope::kArtifactChunk: return decodeArtifactChunk(envelope);
     case pb::Envelope::BODY_NOT_SET: return classifyUnknown(envelope, frame);
     }
     return reject("unparsable", "unknown body");

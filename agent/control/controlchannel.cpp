@@ -15,6 +15,8 @@
 #include <boost/beast/websocket.hpp>
 
 #include <deque>
+#include <future>
+#include <map>
 
 namespace keel::agent {
 
@@ -50,11 +52,19 @@ std::int64_t unixMillisNow()
 
 } // namespace
 
+struct FetchAnswer
+{
+    bool ok = false;
+    ArtifactChunk chunk;
+    std::string error;
+};
+
 struct ControlChannel::Connection
 {
     explicit Connection(asio::io_context &io)
         : ws(io)
         , heartbeat(io)
+        , metricsTimer(io)
     {
     }
 
@@ -62,7 +72,12 @@ struct ControlChannel::Connection
     beast::flat_buffer buffer;
     asio::steady_timer heartbeat;
     std::chrono::milliseconds heartbeatInterval{kDefaultHeartbeat};
+    asio::steady_timer metricsTimer;
+    std::chrono::milliseconds metricsInterval{0}; // 0: the control plane wants no reports
+    std::int64_t metricsWindowStartMs = 0;
     std::deque<std::string> outbox; // used once enrolled; written one at a time
+    // Fetches waiting for their chunk, by request id.
+    std::map<std::uint64_t, std::shared_ptr<std::promise<FetchAnswer>>> fetches;
     bool writing = false;
     bool closing = false;
     bool established = false;
@@ -101,10 +116,12 @@ void ControlChannel::start()
 void ControlChannel::stop()
 {
     m_stopping = true;
+    m_fetchesStopped = true;
     m_retryTimer.cancel();
     m_resolver.cancel();
     if (const auto connection = m_connection) {
         connection->heartbeat.cancel();
+        connection->metricsTimer.cancel();
         // Bounds the close handshake, so a silent peer cannot hold up the exit.
         beast::get_lowest_layer(connection->ws).expires_after(2s);
         if (connection->ws.is_open() && !connection->closing) {
@@ -127,6 +144,8 @@ asio::awaitable<void> ControlChannel::run()
             m_metrics.countReconnect();
         first = false;
         const SessionEnd end = co_await session();
+        if (m_connection)
+            failFetches(*m_connection, "the connection to the control plane was lost");
         m_connection.reset();
         m_metrics.setControlPlaneConnected(false);
         if (m_stopping || end.kind == SessionEnd::Kind::Stopped)
@@ -172,6 +191,13 @@ asio::awaitable<ControlChannel::SessionEnd> ControlChannel::session()
         if (!message)
             co_return end;
         if (const auto *error = std::get_if<ControlError>(&message->body)) {
+            // The answer to one fetch (e.g. NOT_FOUND): that fetch fails, the link stays.
+            if (const auto fetch = connection->fetches.find(message->requestId);
+                message->requestId != 0 && fetch != connection->fetches.end()) {
+                fetch->second->set_value({false, {}, "the control plane answered: " + error->message});
+                connection->fetches.erase(fetch);
+                continue;
+            }
             end = refused(*error, !connection->established);
             co_await close(*connection);
             co_return end;
@@ -191,13 +217,18 @@ asio::awaitable<ControlChannel::SessionEnd> ControlChannel::session()
             onWelcome(connection, *welcome);
             continue;
         }
-        if (const auto *state = std::get_if<DesiredStateNotice>(&message->body);
-            state && connection->established) {
-            m_metrics.countIgnoredFrame("desired_state");
-            if (!m_ignoredDesiredState) {
-                m_ignoredDesiredState = true;
-                logError("ignoring desired state (generation " + std::to_string(state->generation)
-                         + "): this agent cannot run components yet");
+        if (auto *state = std::get_if<DesiredState>(&message->body); state && connection->established) {
+            if (m_onDesiredState)
+                m_onDesiredState(std::move(*state));
+            continue;
+        }
+        if (auto *chunk = std::get_if<ArtifactChunk>(&message->body); chunk && connection->established) {
+            if (const auto fetch = connection->fetches.find(message->requestId); fetch != connection->fetches.end()) {
+                fetch->second->set_value({true, std::move(*chunk), {}});
+                connection->fetches.erase(fetch);
+            } else {
+                // The answer to a fetch that already timed out.
+                m_metrics.countIgnoredFrame("late_chunk");
             }
             continue;
         }
@@ -313,6 +344,7 @@ void ControlChannel::reject(std::string_view reason, std::string_view detail)
 asio::awaitable<void> ControlChannel::close(Connection &connection)
 {
     connection.heartbeat.cancel();
+    connection.metricsTimer.cancel();
     if (connection.ws.is_open() && !connection.closing) {
         connection.closing = true;
         const websocket::close_reason reason(websocket::close_code::policy_error);
@@ -353,6 +385,74 @@ void ControlChannel::onWelcome(const std::shared_ptr<Connection> &connection, co
         logInfo("reconnected to the control plane at " + m_address.url);
     m_enrolledOnce = true;
     scheduleHeartbeat(connection);
+    if (welcome.metricsIntervalMs > 0) {
+        // What happened while disconnected stays in /metrics; reports start from now.
+        (void)m_metrics.takeWindows();
+        connection->metricsInterval = std::chrono::milliseconds(welcome.metricsIntervalMs);
+        connection->metricsWindowStartMs = unixMillisNow();
+        scheduleMetricsReport(connection);
+    }
+    if (m_onWelcome)
+        m_onWelcome(welcome);
+}
+
+void ControlChannel::setAppliedGeneration(std::uint64_t generation)
+{
+    m_hello.appliedGeneration = generation;
+}
+
+void ControlChannel::sendStateAck(StateAck ack)
+{
+    const auto connection = m_connection;
+    if (!connection || !connection->established || connection->closing)
+        return;
+    send(connection, {0, std::move(ack)});
+}
+
+bool ControlChannel::fetch(const std::string &digest, std::uint64_t offset, ArtifactChunk &chunk, std::string &error)
+{
+    if (m_fetchesStopped) {
+        error = "the agent is stopping";
+        return false;
+    }
+    auto promise = std::make_shared<std::promise<FetchAnswer>>();
+    auto answer = promise->get_future();
+    asio::post(m_io, [this, digest, offset, promise] {
+        const auto connection = m_connection;
+        if (m_stopping || !connection || !connection->established || connection->closing) {
+            promise->set_value({false, {}, "not connected to the control plane"});
+            return;
+        }
+        const std::uint64_t id = m_nextRequestId++;
+        connection->fetches.emplace(id, promise);
+        send(connection, {id, FetchArtifact{digest, offset}});
+    });
+    // Short waits, so that stop() is noticed within one of them.
+    const auto deadline = std::chrono::steady_clock::now() + kChunkTimeout;
+    while (answer.wait_for(100ms) != std::future_status::ready) {
+        if (m_fetchesStopped) {
+            error = "the agent is stopping";
+            return false;
+        }
+        if (std::chrono::steady_clock::now() >= deadline) {
+            error = "no answer from the control plane within " + std::to_string(kChunkTimeout.count()) + " s";
+            return false;
+        }
+    }
+    FetchAnswer result = answer.get();
+    if (!result.ok) {
+        error = std::move(result.error);
+        return false;
+    }
+    chunk = std::move(result.chunk);
+    return true;
+}
+
+void ControlChannel::failFetches(Connection &connection, const std::string &reason)
+{
+    for (auto &[id, promise] : connection.fetches)
+        promise->set_value({false, {}, reason});
+    connection.fetches.clear();
 }
 
 void ControlChannel::scheduleHeartbeat(const std::shared_ptr<Connection> &connection)
@@ -366,11 +466,51 @@ void ControlChannel::scheduleHeartbeat(const std::shared_ptr<Connection> &connec
     });
 }
 
+void ControlChannel::scheduleMetricsReport(const std::shared_ptr<Connection> &connection)
+{
+    connection->metricsTimer.expires_after(connection->metricsInterval);
+    connection->metricsTimer.async_wait([this, connection](beast::error_code ec) {
+        if (ec || connection->closing || connection != m_connection)
+            return;
+        MetricsReport report;
+        report.windowStartUnixMs = connection->metricsWindowStartMs;
+        report.windowEndUnixMs = unixMillisNow();
+        connection->metricsWindowStartMs = report.windowEndUnixMs;
+        report.rssBytes = static_cast<std::uint64_t>(AgentMetrics::residentMemoryBytes());
+        for (auto &w : m_metrics.takeWindows()) {
+            MetricsReport::Component c;
+            c.component = std::move(w.component);
+            c.version = std::move(w.version);
+            if (w.tier == "aot")
+                c.tier = RuntimeTier::Aot;
+            else if (w.tier == "interp")
+                c.tier = RuntimeTier::Interpreter;
+            c.upperBounds = std::move(w.upperBounds);
+            c.counts = std::move(w.counts);
+            c.sum = w.sum;
+            c.count = w.count;
+            c.requests = w.requests;
+            c.errors = w.errors;
+            c.coldStarts = w.coldStarts;
+            c.memoryBytes = w.memoryBytes;
+            report.components.push_back(std::move(c));
+        }
+        send(connection, {0, std::move(report)});
+        scheduleMetricsReport(connection);
+    });
+}
+
 void ControlChannel::send(const std::shared_ptr<Connection> &connection, OutboundMessage message)
 {
     // A link too slow to take even heartbeats is dead; the idle timeout will say so.
-    if (connection->outbox.size() >= 64)
+    if (connection->outbox.size() >= 64) {
+        const auto it = connection->fetches.find(message.requestId);
+        if (std::holds_alternative<FetchArtifact>(message.body) && it != connection->fetches.end()) {
+            it->second->set_value({false, {}, "the link to the control plane is congested"});
+            connection->fetches.erase(it);
+        }
         return;
+    }
     connection->outbox.push_back(AgentCodec::encode(message));
     if (!connection->writing)
         writeNext(connection);

@@ -1,6 +1,8 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -32,6 +34,90 @@ struct Label
     std::string value;
 };
 
+// --- desired state (both directions) --------------------------------------------------
+
+enum class ComponentAbi { Wagi, Keel };
+
+// keel.v1 Limits: zero means the agent's default.
+struct ComponentLimits
+{
+    std::uint32_t memoryMb = 0;
+    std::uint32_t deadlineMs = 0;
+    std::uint64_t maxResponseBytes = 0;
+
+    bool operator==(const ComponentLimits &) const = default;
+};
+
+// keel.v1 Manifest: what the control plane says about one component version. Untrusted
+// until the agent's manifest loader has checked the file written from it.
+struct ComponentSpec
+{
+    std::string name;
+    std::string version;
+    ComponentAbi abi = ComponentAbi::Wagi;
+    std::vector<std::string> dataClasses;
+    std::vector<std::string> grants;
+    ComponentLimits limits;
+    std::map<std::string, std::string> config;
+
+    bool operator==(const ComponentSpec &) const = default;
+};
+
+struct ComponentRef
+{
+    ComponentSpec manifest;
+    std::string moduleDigest; // "sha256:<hex>"
+    std::uint64_t moduleSize = 0;
+    std::string moduleSignature; // ed25519, 64 bytes
+    std::string aotDigest;       // empty: no object for this node's target yet
+    std::uint64_t aotSize = 0;
+    std::string aotSignature;
+    std::string aotTarget;
+
+    bool operator==(const ComponentRef &) const = default;
+};
+
+// The node's whole set, xDS style: every change and every reconnect sends all of it.
+struct DesiredState
+{
+    std::uint64_t generation = 0;
+    std::vector<ComponentRef> components;
+
+    bool operator==(const DesiredState &) const = default;
+};
+
+enum class ComponentState { Pending, Running, Failed };
+
+struct ComponentStatus
+{
+    std::string name;
+    std::string version;
+    ComponentState state = ComponentState::Pending;
+    std::optional<RuntimeTier> tier; // unset: not running (no tier to report)
+    std::string error;
+
+    bool operator==(const ComponentStatus &) const = default;
+};
+
+struct StateAck
+{
+    std::uint64_t generation = 0;
+    bool applied = false; // false: rejected, the last good set keeps running
+    std::vector<ComponentStatus> components;
+
+    bool operator==(const StateAck &) const = default;
+};
+
+// One piece of an artifact, as the control plane (or any ArtifactSource) sends it.
+struct ArtifactChunk
+{
+    std::string digest;
+    std::uint64_t offset = 0;
+    std::uint64_t totalSize = 0;
+    std::string data;
+    bool last = false;
+};
+
 // --- agent -> control plane -----------------------------------------------------------
 
 struct Hello
@@ -61,7 +147,36 @@ struct Heartbeat
     std::uint64_t appliedGeneration = 0;
 };
 
-using OutboundBody = std::variant<Hello, ChallengeProof, Heartbeat>;
+struct FetchArtifact
+{
+    std::string digest;
+    std::uint64_t offset = 0;
+};
+
+// Bucket deltas per component since the previous report (never percentiles).
+struct MetricsReport
+{
+    struct Component
+    {
+        std::string component;
+        std::string version;
+        std::optional<RuntimeTier> tier;
+        std::vector<double> upperBounds;   // seconds; +Inf after the last
+        std::vector<std::uint64_t> counts; // upperBounds.size() + 1, not cumulative
+        double sum = 0;
+        std::uint64_t count = 0;
+        std::uint64_t requests = 0;
+        std::uint64_t errors = 0;
+        std::uint64_t coldStarts = 0;
+        std::uint64_t memoryBytes = 0;
+    };
+    std::int64_t windowStartUnixMs = 0;
+    std::int64_t windowEndUnixMs = 0;
+    std::vector<Component> components;
+    std::uint64_t rssBytes = 0;
+};
+
+using OutboundBody = std::variant<Hello, ChallengeProof, Heartbeat, StateAck, FetchArtifact, MetricsReport>;
 
 struct OutboundMessage
 {
@@ -93,14 +208,6 @@ struct ControlError
     std::string field;
 };
 
-// Decoded only far enough to be acknowledged by a later issue; the components stay
-// undecoded until the runtime exists to apply them.
-struct DesiredStateNotice
-{
-    std::uint64_t generation = 0;
-    std::size_t componentCount = 0;
-};
-
 // A well-formed message the agent has no use for on its path.
 struct UnhandledMessage
 {
@@ -111,7 +218,7 @@ struct UnhandledMessage
     std::string name; // e.g. "heartbeat", or "field 23" for an unknown body
 };
 
-using InboundBody = std::variant<Challenge, Welcome, ControlError, DesiredStateNotice,
+using InboundBody = std::variant<Challenge, Welcome, ControlError, DesiredState, ArtifactChunk,
                                  UnhandledMessage>;
 
 struct InboundMessage

@@ -61,7 +61,7 @@ HttpResponse DataPlane::listComponents(const HttpRequest &request) const
     }
     boost::json::array components;
     if (m_runtime) {
-        for (const Component *c : m_runtime->components()) {
+        for (const auto &c : m_runtime->components()) {
             const auto &config = c->config();
             components.push_back(boost::json::object{
                 {"name", config.name},
@@ -86,7 +86,7 @@ void DataPlane::handle(const HttpRequest &request, const HttpServer::Peer &peer,
     // The server only passes origin-form targets, so path starts with '/'.
     const auto slash = path.find('/', 1);
     const std::string_view name = path.substr(1, slash == std::string_view::npos ? path.npos : slash - 1);
-    const Component *component = m_runtime ? m_runtime->find(name) : nullptr;
+    const auto component = m_runtime ? m_runtime->find(name) : nullptr;
     if (!component) {
         std::string message = "no component named \"";
         message.append(name).append("\" on node ").append(m_nodeName);

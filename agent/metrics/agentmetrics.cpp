@@ -1,5 +1,7 @@
 #include "agentmetrics.h"
 
+#include <algorithm>
+
 #include <prometheus/text_serializer.h>
 
 #include <fcntl.h>
@@ -69,6 +71,14 @@ AgentMetrics::AgentMetrics(std::string_view version, std::string_view node, std:
     , m_componentsRefused(gauge(m_registry, "keel_agent_components_refused",
                                 "Manifests or components refused when the component set was loaded")
                               .Add({}))
+    , m_desiredStates(counter(m_registry, "keel_agent_desired_state_generations_total",
+                              "Desired states handled, by result: applied (a new set is served), unchanged "
+                              "(the applied generation acknowledged again), rejected (the last good set kept)"))
+    , m_appliedGeneration(gauge(m_registry, "keel_agent_applied_generation",
+                                "The desired-state generation the node serves; 0 when none")
+                              .Add({}))
+    , m_artifactFetchFailures(counter(m_registry, "keel_agent_artifact_fetch_failures_total",
+                                      "Artifacts (modules, AOT objects) that could not be fetched or verified, by reason"))
 {
     gauge(m_registry, "keel_agent_info", "The agent's version and identity; always 1")
         .Add({{"version", std::string(version)},
@@ -80,8 +90,13 @@ AgentMetrics::AgentMetrics(std::string_view version, std::string_view node, std:
     for (const char *reason : {"unparsable", "empty", "unspecified_enum", "invalid_field",
                                "text_frame", "too_large", "unexpected_message"})
         m_rejectedFrames.Add({{"reason", reason}});
-    for (const char *reason : {"unknown_type", "desired_state"})
+    for (const char *reason : {"unknown_type", "late_chunk"})
         m_ignoredFrames.Add({{"reason", reason}});
+    for (const char *result : {"applied", "unchanged", "rejected"})
+        m_desiredStates.Add({{"result", result}});
+    for (const char *reason : {"invalid", "unsigned", "bad_signature", "transport", "too_large", "size_mismatch",
+                               "digest_mismatch", "storage"})
+        m_artifactFetchFailures.Add({{"reason", reason}});
     for (const char *tier : {"interp", "aot"})
         m_componentsServed.Add({{"tier", tier}});
 }
@@ -129,12 +144,57 @@ void AgentMetrics::countRefusedConnection(std::string_view listener)
     m_refusedConnections.Add({{"listener", std::string(listener)}}).Increment();
 }
 
+const std::vector<double> &AgentMetrics::durationBuckets()
+{
+    // From a fast interpreted call to a long deadline. The control plane merges every
+    // agent's buckets, so all agents of a fleet must use these.
+    static const std::vector<double> buckets{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+                                             0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+    return buckets;
+}
+
+AgentMetrics::ComponentWindow &AgentMetrics::window(const std::string &component, const std::string &tier)
+{
+    auto it = m_windows.find(component);
+    if (it == m_windows.end()) {
+        ComponentWindow w;
+        w.component = component;
+        w.upperBounds = durationBuckets();
+        w.counts.assign(w.upperBounds.size() + 1, 0);
+        it = m_windows.emplace(component, std::move(w)).first;
+    }
+    it->second.tier = tier;
+    return it->second;
+}
+
+std::vector<AgentMetrics::ComponentWindow> AgentMetrics::takeWindows()
+{
+    std::vector<ComponentWindow> windows;
+    std::map<std::string, double, std::less<>> memory;
+    if (m_memorySource)
+        for (const auto &[component, bytes] : m_memorySource())
+            memory[component] = bytes;
+    for (auto &[component, w] : m_windows) {
+        if (w.count == 0 && w.coldStarts == 0)
+            continue;
+        ComponentWindow out = w;
+        if (const auto v = m_versions.find(component); v != m_versions.end())
+            out.version = v->second;
+        if (const auto m = memory.find(component); m != memory.end())
+            out.memoryBytes = static_cast<std::uint64_t>(m->second);
+        windows.push_back(std::move(out));
+        std::fill(w.counts.begin(), w.counts.end(), 0);
+        w.sum = 0;
+        w.count = w.requests = w.errors = w.coldStarts = 0;
+    }
+    return windows;
+}
+
 void AgentMetrics::registerComponent(const std::string &component, const std::string &tier)
 {
     // Buckets from a fast interpreted call to a long deadline, and from a cached
     // instantiation to a large module's.
-    static const prometheus::Histogram::BucketBoundaries duration{
-        0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+    static const prometheus::Histogram::BucketBoundaries duration(durationBuckets().begin(), durationBuckets().end());
     static const prometheus::Histogram::BucketBoundaries instantiation{
         0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1};
     ComponentSeries &series = m_components[component];
@@ -150,8 +210,35 @@ void AgentMetrics::addComponent(const std::string &component, const std::string 
                                 const std::string &abi, const std::string &tier)
 {
     registerComponent(component, tier);
-    m_componentInfo.Add({{"component", component}, {"version", version}, {"abi", abi}, {"tier", tier}}).Set(1);
+    m_versions[component] = version;
+    auto &info = m_componentInfo.Add({{"component", component}, {"version", version}, {"abi", abi}, {"tier", tier}});
+    info.Set(1);
+    m_componentInfoSeries.push_back(&info);
     m_componentsServed.Add({{"tier", tier}}).Increment();
+}
+
+void AgentMetrics::clearComponents()
+{
+    for (prometheus::Gauge *info : m_componentInfoSeries)
+        m_componentInfo.Remove(info);
+    m_componentInfoSeries.clear();
+    for (const char *tier : {"interp", "aot"})
+        m_componentsServed.Add({{"tier", tier}}).Set(0);
+}
+
+void AgentMetrics::countDesiredState(std::string_view result)
+{
+    m_desiredStates.Add({{"result", std::string(result)}}).Increment();
+}
+
+void AgentMetrics::setAppliedGeneration(std::uint64_t generation)
+{
+    m_appliedGeneration.Set(double(generation));
+}
+
+void AgentMetrics::countArtifactFetchFailure(std::string_view reason)
+{
+    m_artifactFetchFailures.Add({{"reason", std::string(reason)}}).Increment();
 }
 
 void AgentMetrics::setRefusedComponents(std::size_t count)
@@ -173,6 +260,15 @@ void AgentMetrics::countComponentRequest(const std::string &component, const std
         requests = &m_componentRequests.Add({{"component", component}, {"code", std::to_string(code)}});
     requests->Increment();
     series.duration->Observe(seconds);
+    ComponentWindow &w = window(component, tier);
+    const auto &bounds = w.upperBounds;
+    const auto bucket = std::lower_bound(bounds.begin(), bounds.end(), seconds) - bounds.begin();
+    ++w.counts[static_cast<std::size_t>(bucket)];
+    w.sum += seconds;
+    ++w.count;
+    ++w.requests;
+    if (!errorKind.empty())
+        ++w.errors;
     if (!errorKind.empty()) {
         if (auto e = series.errors.find(errorKind); e != series.errors.end())
             e->second->Increment();
@@ -188,8 +284,10 @@ void AgentMetrics::observeInstantiation(const std::string &component, const std:
         it = m_components.find(component);
     }
     it->second.instantiation->Observe(seconds);
-    if (coldStart)
+    if (coldStart) {
         it->second.coldStarts->Increment();
+        ++window(component, tier).coldStarts;
+    }
 }
 
 std::string AgentMetrics::scrape()

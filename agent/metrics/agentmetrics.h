@@ -6,6 +6,7 @@
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <string>
@@ -37,8 +38,18 @@ public:
     // A component now served: registers its series and says what runs it.
     void addComponent(const std::string &component, const std::string &version, const std::string &abi,
                       const std::string &tier);
+    // Before a new set is served: forgets which components were served (their request
+    // series stay, as counters must).
+    void clearComponents();
     // Manifests or components refused when the set was loaded.
     void setRefusedComponents(std::size_t count);
+
+    // Desired state: result is "applied" (a new set is served), "unchanged" (the applied
+    // generation acknowledged again) or "rejected" (the last good set keeps running).
+    void countDesiredState(std::string_view result);
+    void setAppliedGeneration(std::uint64_t generation);
+    // reason: ArtifactStore::failureName, a fixed set.
+    void countArtifactFetchFailure(std::string_view reason);
     // One answered request: code is the HTTP status, errorKind empty when none.
     void countComponentRequest(const std::string &component, const std::string &tier,
                                unsigned code, std::string_view errorKind, double seconds);
@@ -50,6 +61,25 @@ public:
 
     // The Prometheus text exposition (format 0.0.4); refreshes the process gauges first.
     std::string scrape();
+
+    // What happened per component since the last call: the control plane's MetricsReport
+    // (bucket deltas, never percentiles). Taking it starts the next window.
+    struct ComponentWindow
+    {
+        std::string component;
+        std::string version;
+        std::string tier;
+        std::vector<double> upperBounds; // seconds; +Inf after the last
+        std::vector<std::uint64_t> counts; // upperBounds.size() + 1, not cumulative
+        double sum = 0;
+        std::uint64_t count = 0;
+        std::uint64_t requests = 0;
+        std::uint64_t errors = 0;
+        std::uint64_t coldStarts = 0;
+        std::uint64_t memoryBytes = 0;
+    };
+    std::vector<ComponentWindow> takeWindows();
+    static const std::vector<double> &durationBuckets();
 
     // Resident set size from /proc/self/statm; 0 when it cannot be read.
     static double residentMemoryBytes();
@@ -93,7 +123,14 @@ private:
     prometheus::Family<prometheus::Gauge> &m_componentInfo;
     prometheus::Family<prometheus::Gauge> &m_componentsServed;
     prometheus::Gauge &m_componentsRefused;
+    std::vector<prometheus::Gauge *> m_componentInfoSeries;
+    prometheus::Family<prometheus::Counter> &m_desiredStates;
+    prometheus::Gauge &m_appliedGeneration;
+    prometheus::Family<prometheus::Counter> &m_artifactFetchFailures;
     std::map<std::string, ComponentSeries, std::less<>> m_components;
+    std::map<std::string, ComponentWindow, std::less<>> m_windows;
+    std::map<std::string, std::string, std::less<>> m_versions;
+    ComponentWindow &window(const std::string &component, const std::string &tier);
     MemorySource m_memorySource;
 };
 

@@ -22,6 +22,7 @@ std::size_t defaultWorkers(std::size_t requested)
 ComponentRuntime::ComponentRuntime(Options options, LogSink log)
     : m_options(std::move(options))
     , m_log(std::move(log))
+    , m_catalog(std::make_shared<const Catalog>())
     , m_pool(std::make_unique<WorkerPool>(defaultWorkers(m_options.workers), m_options.queueCapacity))
 {
 }
@@ -31,17 +32,13 @@ ComponentRuntime::~ComponentRuntime()
     m_pool.reset(); // no worker may touch a component after this
 }
 
-bool ComponentRuntime::add(ComponentConfig config, Engine &engine, std::string &error)
+std::shared_ptr<Component> ComponentRuntime::load(ComponentConfig config, Engine &engine, std::string &error)
 {
-    if (m_entries.count(config.name)) {
-        error = "component " + config.name + " is defined twice; give each component its own name";
-        return false;
-    }
     if (config.kvDirectory.empty())
         config.kvDirectory = m_options.kvDirectory;
     auto module = engine.load(config, error);
     if (!module)
-        return false;
+        return nullptr;
     const std::string name = config.name;
     auto log = [this, name](std::string_view line) {
         if (m_log)
@@ -52,83 +49,125 @@ bool ComponentRuntime::add(ComponentConfig config, Engine &engine, std::string &
         component = WagiComponent::create(std::move(config), std::move(module), log, error);
     else
         component = KeelComponent::create(std::move(config), std::move(module), log, error);
+    return component;
+}
+
+bool ComponentRuntime::add(ComponentConfig config, Engine &engine, std::string &error)
+{
+    if (catalog()->count(config.name)) {
+        error = "component " + config.name + " is defined twice; give each component its own name";
+        return false;
+    }
+    auto component = load(std::move(config), engine, error);
     if (!component)
         return false;
-    auto entry = std::make_unique<Entry>();
-    entry->component = std::move(component);
-    m_entries.emplace(name, std::move(entry));
+    std::vector<std::shared_ptr<Component>> components;
+    for (const auto &[name, entry] : *catalog())
+        components.push_back(entry->component);
+    components.push_back(std::move(component));
+    replace(components);
     return true;
 }
 
-std::vector<const Component *> ComponentRuntime::components() const
+void ComponentRuntime::replace(const std::vector<std::shared_ptr<Component>> &components)
 {
-    std::vector<const Component *> list;
-    for (const auto &[name, entry] : m_entries)
-        list.push_back(entry->component.get());
+    std::lock_guard lock(m_catalogMutex);
+    auto next = std::make_shared<Catalog>();
+    for (const auto &component : components) {
+        auto entry = std::make_shared<Entry>();
+        entry->component = component;
+        const auto &name = component->config().name;
+        if (const auto previous = m_catalog->find(name); previous != m_catalog->end())
+            entry->lane = previous->second->lane;
+        else
+            entry->lane = std::make_shared<Lane>();
+        next->emplace(name, std::move(entry));
+    }
+    // The previous catalog goes when its last dispatched job does.
+    m_catalog = std::move(next);
+}
+
+std::shared_ptr<const ComponentRuntime::Catalog> ComponentRuntime::catalog() const
+{
+    std::lock_guard lock(m_catalogMutex);
+    return m_catalog;
+}
+
+std::vector<std::shared_ptr<const Component>> ComponentRuntime::components() const
+{
+    std::vector<std::shared_ptr<const Component>> list;
+    for (const auto &[name, entry] : *catalog())
+        list.push_back(entry->component);
     return list;
 }
 
-const Component *ComponentRuntime::find(std::string_view name) const
+std::shared_ptr<const Component> ComponentRuntime::find(std::string_view name) const
 {
-    const auto it = m_entries.find(name);
-    return it == m_entries.end() ? nullptr : it->second->component.get();
+    const auto current = catalog();
+    const auto it = current->find(name);
+    return it == current->end() ? nullptr : std::shared_ptr<const Component>(it->second->component);
 }
 
 ComponentRuntime::Dispatch ComponentRuntime::dispatch(std::string_view name, ComponentRequest request, Done done)
 {
-    const auto it = m_entries.find(name);
-    if (it == m_entries.end())
-        return Dispatch::Unknown;
-    Entry &entry = *it->second;
-    const std::size_t share = std::max<std::size_t>(1, m_pool->threadCount() / 2);
-    Job job{std::move(request), std::move(done)};
+    std::shared_ptr<const Entry> entry;
     {
-        std::lock_guard lock(entry.mutex);
-        if (entry.running >= share) {
-            if (entry.waiting.size() >= m_options.componentQueue)
+        const auto current = catalog();
+        const auto it = current->find(name);
+        if (it == current->end())
+            return Dispatch::Unknown;
+        entry = it->second;
+    }
+    Lane &lane = *entry->lane;
+    const std::size_t share = std::max<std::size_t>(1, m_pool->threadCount() / 2);
+    Job job{entry, std::move(request), std::move(done)};
+    {
+        std::lock_guard lock(lane.mutex);
+        if (lane.running >= share) {
+            if (lane.waiting.size() >= m_options.componentQueue)
                 return Dispatch::Overloaded;
-            entry.waiting.push_back(std::move(job));
+            lane.waiting.push_back(std::move(job));
             return Dispatch::Accepted;
         }
-        ++entry.running;
+        ++lane.running;
     }
-    if (!post(entry, std::make_shared<Job>(std::move(job)))) {
-        std::lock_guard lock(entry.mutex);
-        --entry.running;
+    if (!post(std::make_shared<Job>(std::move(job)))) {
+        std::lock_guard lock(lane.mutex);
+        --lane.running;
         return Dispatch::Overloaded;
     }
     return Dispatch::Accepted;
 }
 
-bool ComponentRuntime::post(Entry &entry, std::shared_ptr<Job> job)
+bool ComponentRuntime::post(std::shared_ptr<Job> job)
 {
-    return m_pool->tryPost([this, &entry, job] {
+    return m_pool->tryPost([this, job] {
         ComponentResponse response;
         try {
-            response = entry.component->handle(job->request);
+            response = job->entry->component->handle(job->request);
         } catch (const std::exception &e) {
             // Out of host memory and the like: this request fails, the agent goes on.
             response = ComponentResponse::failure(500, ComponentError::Trap, std::string("host failure: ") + e.what());
         }
         job->done(std::move(response));
-        finished(entry);
+        finished(job->entry->lane);
     });
 }
 
-void ComponentRuntime::finished(Entry &entry)
+void ComponentRuntime::finished(const std::shared_ptr<Lane> &lane)
 {
     for (;;) {
         std::shared_ptr<Job> next;
         {
-            std::lock_guard lock(entry.mutex);
-            if (entry.waiting.empty()) {
-                --entry.running;
+            std::lock_guard lock(lane->mutex);
+            if (lane->waiting.empty()) {
+                --lane->running;
                 return;
             }
-            next = std::make_shared<Job>(std::move(entry.waiting.front()));
-            entry.waiting.pop_front();
+            next = std::make_shared<Job>(std::move(lane->waiting.front()));
+            lane->waiting.pop_front();
         }
-        if (post(entry, next))
+        if (post(next))
             return;
         // The shared queue is full: this one fails now rather than waiting unseen.
         next->done(ComponentResponse::failure(503, ComponentError::None, "the agent is overloaded"));

@@ -17,10 +17,15 @@
 
 namespace keel::agent {
 
-// The set of components a node serves and the workers that run them. Components are
-// added before serving starts; dispatch() is then safe from any thread. Each component
-// runs on at most half the workers (its other requests wait in a short queue of its own),
-// so one that hangs cannot starve the others.
+// The set of components a node serves and the workers that run them. dispatch(), find(),
+// components() and replace() are safe from any thread. Each component runs on at most
+// half the workers (its other requests wait in a short queue of its own), so one that
+// hangs cannot starve the others.
+//
+// The served set is an immutable catalog (name -> Entry) swapped whole by replace():
+// a request holds its Entry, so it finishes on the instance it started on while new
+// requests already reach the new set; a component's share of the workers and its queue
+// (its Lane) carry over from one set to the next under the same name.
 class ComponentRuntime final
 {
 public:
@@ -44,13 +49,20 @@ public:
 
     Engine &interpreter() { return m_interpreter; }
 
-    // Loads, validates and links the component's module on engine; false with error
-    // (naming the component and the reason) when it is refused.
+    // Loads, validates and links the component's module on engine without serving it;
+    // nullptr with error (naming the component and the reason) when it is refused.
+    std::shared_ptr<Component> load(ComponentConfig config, Engine &engine, std::string &error);
+    // load(), then serves it beside the components already served; false with error when
+    // it is refused or its name is taken.
     bool add(ComponentConfig config, Engine &engine, std::string &error);
     bool add(ComponentConfig config, std::string &error) { return add(std::move(config), m_interpreter, error); }
+    // Serves exactly these components from now on (names must be unique), in one step:
+    // requests already dispatched finish on the components they were dispatched to, and
+    // a component left out answers Unknown from now on.
+    void replace(const std::vector<std::shared_ptr<Component>> &components);
 
-    std::vector<const Component *> components() const;
-    const Component *find(std::string_view name) const;
+    std::vector<std::shared_ptr<const Component>> components() const;
+    std::shared_ptr<const Component> find(std::string_view name) const;
     std::size_t workerCount() const { return m_pool->threadCount(); }
 
     // Runs the request on a worker; done gets the response there. Unknown: no such
@@ -58,26 +70,37 @@ public:
     Dispatch dispatch(std::string_view name, ComponentRequest request, Done done);
 
 private:
-    struct Job
-    {
-        ComponentRequest request;
-        Done done;
-    };
+    // What one component name may use of the workers, shared by the entries of that name
+    // across replace(), so a swap never lets a component exceed its share.
+    struct Lane;
     struct Entry
     {
         std::shared_ptr<Component> component;
+        std::shared_ptr<Lane> lane;
+    };
+    struct Job
+    {
+        std::shared_ptr<const Entry> entry; // the component the request was dispatched to
+        ComponentRequest request;
+        Done done;
+    };
+    struct Lane
+    {
         std::mutex mutex;
         std::size_t running = 0;
         std::deque<Job> waiting; // beyond the component's share of the workers
     };
+    using Catalog = std::map<std::string, std::shared_ptr<const Entry>, std::less<>>;
 
-    bool post(Entry &entry, std::shared_ptr<Job> job);
-    void finished(Entry &entry);
+    std::shared_ptr<const Catalog> catalog() const;
+    bool post(std::shared_ptr<Job> job);
+    void finished(const std::shared_ptr<Lane> &lane);
 
     Options m_options;
     LogSink m_log;
     InterpEngine m_interpreter;
-    std::map<std::string, std::unique_ptr<Entry>, std::less<>> m_entries;
+    mutable std::mutex m_catalogMutex; // guards the pointer; a catalog never changes
+    std::shared_ptr<const Catalog> m_catalog;
     std::unique_ptr<WorkerPool> m_pool; // last: joined before the components go
 };
 

@@ -12,8 +12,8 @@
 #include <dlfcn.h>
 #include <fcntl.h>
 #include <filesystem>
+#include <map>
 #include <mutex>
-#include <set>
 #include <utility>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -43,14 +43,26 @@ std::optional<ElfInspector::Facts> inspectFile(int fd, std::string *error)
 }
 
 // init_module registers function types and fills the object's static type table: once
-// per loaded object, never concurrently with another.
+// per loaded image, never concurrently with another. dlopen shares one image between
+// every open of a path and unloads it at the last dlclose, after which another object may
+// be loaded at the same address with fresh statics; so the count here mirrors dlopen's.
+std::mutex g_imagesLock;
+std::map<const keel_aot_module *, int> g_imageOpens;
+
 void initialiseOnce(const keel_aot_module *module)
 {
-    static std::mutex lock;
-    static std::set<const keel_aot_module *> done;
-    std::lock_guard guard(lock);
-    if (done.insert(module).second)
+    std::lock_guard guard(g_imagesLock);
+    if (g_imageOpens[module]++ == 0)
         module->init_module();
+}
+
+// Before the dlclose of an object that went through initialiseOnce.
+void release(const keel_aot_module *module)
+{
+    std::lock_guard guard(g_imagesLock);
+    const auto it = g_imageOpens.find(module);
+    if (it != g_imageOpens.end() && --it->second == 0)
+        g_imageOpens.erase(it);
 }
 
 } // namespace
@@ -148,8 +160,10 @@ std::shared_ptr<AotObject> AotObject::open(const std::string &path, const Expect
 AotObject::~AotObject()
 {
     // Instances hold a shared_ptr to us, so no code of this object runs any more.
-    if (m_handle)
+    if (m_handle) {
+        release(m_module); // every object with a handle went through initialiseOnce
         dlclose(m_handle);
+    }
     if (m_fd >= 0)
         ::close(m_fd); // only now may another object be loaded under this fd's name
 }

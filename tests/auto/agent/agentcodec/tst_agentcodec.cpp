@@ -103,13 +103,106 @@ private slots:
         QVERIFY(decoded.message);
         QCOMPARE(std::get<ControlError>(decoded.message->body).code, ErrorCode::Unknown);
 
-        envelope.Clear();
-        envelope.mutable_desired_state()->set_generation(4);
-        envelope.mutable_desired_state()->add_components()->mutable_manifest()->set_abi(pb::COMPONENT_ABI_WAGI);
-        decoded = AgentCodec::decode(frame(envelope));
+    }
+
+    void decodesDesiredState()
+    {
+        pb::Envelope envelope;
+        auto *state = envelope.mutable_desired_state();
+        state->set_generation(4);
+        auto *component = state->add_components();
+        auto *m = component->mutable_manifest();
+        m->set_name("echo");
+        m->set_version("1.2.0");
+        m->set_abi(pb::COMPONENT_ABI_KEEL);
+        m->add_data_classes("pii");
+        m->add_grants("kv");
+        m->add_grants("log");
+        m->mutable_limits()->set_memory_mb(32);
+        (*m->mutable_config())["greeting"] = "hi";
+        component->set_module_digest("sha256:" + std::string(64, 'a'));
+        component->set_module_size(1234);
+        component->set_module_signature(std::string(64, 's'));
+        component->set_aot_digest("sha256:" + std::string(64, 'b'));
+        component->set_aot_size(99);
+        component->set_aot_signature(std::string(64, 't'));
+        component->set_aot_target("x86_64-linux-gnu");
+        const auto decoded = AgentCodec::decode(frame(envelope));
         QVERIFY(decoded.message);
-        QCOMPARE(std::get<DesiredStateNotice>(decoded.message->body).generation, 4u);
-        QCOMPARE(std::get<DesiredStateNotice>(decoded.message->body).componentCount, size_t(1));
+        const auto &s = std::get<DesiredState>(decoded.message->body);
+        QCOMPARE(s.generation, 4u);
+        QCOMPARE(s.components.size(), size_t(1));
+        const auto &ref = s.components[0];
+        QCOMPARE(ref.manifest.name, std::string("echo"));
+        QCOMPARE(ref.manifest.version, std::string("1.2.0"));
+        QCOMPARE(ref.manifest.abi, ComponentAbi::Keel);
+        QVERIFY(ref.manifest.dataClasses == std::vector<std::string>{"pii"});
+        QVERIFY((ref.manifest.grants == std::vector<std::string>{"kv", "log"}));
+        QCOMPARE(ref.manifest.limits.memoryMb, 32u);
+        QCOMPARE(ref.manifest.limits.deadlineMs, 0u);
+        QCOMPARE(ref.manifest.config.at("greeting"), std::string("hi"));
+        QCOMPARE(ref.moduleDigest, "sha256:" + std::string(64, 'a'));
+        QCOMPARE(ref.moduleSize, 1234u);
+        QCOMPARE(ref.moduleSignature, std::string(64, 's'));
+        QCOMPARE(ref.aotDigest, "sha256:" + std::string(64, 'b'));
+        QCOMPARE(ref.aotSize, 99u);
+        QCOMPARE(ref.aotSignature, std::string(64, 't'));
+        QCOMPARE(ref.aotTarget, std::string("x86_64-linux-gnu"));
+
+        envelope.mutable_desired_state()->mutable_components(0)->mutable_manifest()->set_abi(
+            static_cast<pb::ComponentAbi>(7)); // from a newer control plane
+        QCOMPARE(AgentCodec::decode(frame(envelope)).reason, std::string_view("invalid_field"));
+    }
+
+    void decodesArtifactChunk()
+    {
+        pb::Envelope envelope;
+        envelope.set_request_id(12);
+        auto *chunk = envelope.mutable_artifact_chunk();
+        chunk->set_digest("sha256:" + std::string(64, 'c'));
+        chunk->set_offset(1 << 20);
+        chunk->set_total_size(3 << 20);
+        chunk->set_data(std::string(10, '\0'));
+        chunk->set_last(false);
+        const auto decoded = AgentCodec::decode(frame(envelope));
+        QVERIFY(decoded.message);
+        QCOMPARE(decoded.message->requestId, 12u);
+        const auto &c = std::get<ArtifactChunk>(decoded.message->body);
+        QCOMPARE(c.digest, "sha256:" + std::string(64, 'c'));
+        QCOMPARE(c.offset, std::uint64_t(1) << 20);
+        QCOMPARE(c.totalSize, std::uint64_t(3) << 20);
+        QCOMPARE(c.data, std::string(10, '\0'));
+        QVERIFY(!c.last);
+    }
+
+    void encodesStateAckAndFetch()
+    {
+        StateAck ack{9, true, {{"echo", "1.0.0", ComponentState::Running, RuntimeTier::Aot, {}}}};
+        pb::Envelope envelope;
+        QVERIFY(envelope.ParseFromString(AgentCodec::encode({0, ack})));
+        QCOMPARE(envelope.state_ack().generation(), 9u);
+        QCOMPARE(envelope.state_ack().result_case(), pb::StateAck::kApplied);
+        const auto &running = envelope.state_ack().applied().components(0);
+        QCOMPARE(running.name(), std::string("echo"));
+        QCOMPARE(running.state(), pb::COMPONENT_STATE_RUNNING);
+        QCOMPARE(running.tier(), pb::RUNTIME_TIER_AOT);
+
+        StateAck nack{10, false, {{"bad", "2.0.0", ComponentState::Failed, std::nullopt, "module is not signed"}}};
+        QVERIFY(envelope.ParseFromString(AgentCodec::encode({0, nack})));
+        QCOMPARE(envelope.state_ack().result_case(), pb::StateAck::kRejected);
+        const auto &failed = envelope.state_ack().rejected().components(0);
+        QCOMPARE(failed.state(), pb::COMPONENT_STATE_FAILED);
+        QCOMPARE(failed.tier(), pb::RUNTIME_TIER_UNSPECIFIED);
+        QCOMPARE(failed.error(), std::string("module is not signed"));
+
+        StateAck empty{11, true, {}}; // an empty set applied still says "applied"
+        QVERIFY(envelope.ParseFromString(AgentCodec::encode({0, empty})));
+        QCOMPARE(envelope.state_ack().result_case(), pb::StateAck::kApplied);
+
+        QVERIFY(envelope.ParseFromString(AgentCodec::encode({5, FetchArtifact{"sha256:" + std::string(64, 'd'), 42}})));
+        QCOMPARE(envelope.request_id(), 5u);
+        QCOMPARE(envelope.fetch_artifact().digest(), "sha256:" + std::string(64, 'd'));
+        QCOMPARE(envelope.fetch_artifact().offset(), 42u);
     }
 
     void rejects_data()

@@ -1,0 +1,46 @@
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+namespace keel::agent {
+
+// The control plane's ed25519 public key, pinned on first use: the first Welcome's key
+// is written to <data-dir>/controlplane.pub (32 raw bytes, mode 0600, atomically); every
+// later Welcome must present the same key, or the agent applies no desired state from
+// that control plane (its artifacts would verify against a key the node never trusted).
+// To trust a new key (the control plane's signing.key was replaced), stop the agent,
+// delete the file and start it again.
+class ControlPlaneKey final
+{
+public:
+    static constexpr std::size_t kKeySize = 32;
+
+    enum class Outcome {
+        Pinned,   // first use: the key is now pinned
+        Matches,  // the pinned key
+        Mismatch, // another key than the pinned one: refuse desired state
+        Failed,   // malformed key, or the file cannot be read or written
+    };
+
+    struct Check
+    {
+        Outcome outcome = Outcome::Failed;
+        std::string message; // for the log: what happened, with fingerprints and what to do
+    };
+
+    explicit ControlPlaneKey(std::filesystem::path file);
+
+    Check check(std::string_view presented);
+
+    const std::filesystem::path &file() const { return m_file; }
+
+    // "sha256:<hex>" of the raw key: what logs and operators compare.
+    static std::string fingerprint(std::string_view key);
+
+private:
+    std::filesystem::path m_file;
+};
+
+} // namespace keel::agent

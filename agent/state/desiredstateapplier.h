@@ -1,0 +1,107 @@
+#pragma once
+
+#include "control/controlmessages.h"
+#include "state/artifactstore.h"
+
+#include <atomic>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace keel::agent {
+
+class ArtifactSource;
+class Component;
+class ComponentRuntime;
+class Engine;
+
+// Makes a node serve what a DesiredState says, all of it or none of it, and keeps the
+// last good set under --data-dir so that a restarted node serves it again offline:
+//
+//   <data-dir>/artifacts/sha256/<hex>   verified modules and AOT objects (ArtifactStore)
+//   <data-dir>/sets/<generation>/       one manifest per component (<name>.json) beside
+//                                       hard links to its artifacts (<name>.wasm, <name>.so)
+//   <data-dir>/applied                  {"generation", "set", "fingerprint"}: the set
+//                                       served, replaced by an atomic rename
+//
+// The candidate set is loaded through ComponentSet, the same path as --components, into
+// new component instances; only when every component loaded is it swapped in. Blocking
+// (fetches, hashing, instantiation): call it on a thread of its own, one call at a time.
+class DesiredStateApplier final
+{
+public:
+    using Log = std::function<void(std::string_view line)>;
+
+    struct Outcome
+    {
+        StateAck ack;
+        bool swapped = false; // the runtime serves a new set
+        // When swapped: what is served now (for metrics; read on any thread).
+        std::vector<std::shared_ptr<const Component>> served;
+        // One metric label (ArtifactStore::failureName) per artifact that failed.
+        std::vector<std::string> fetchFailures;
+    };
+
+    struct Restored
+    {
+        bool found = false;          // <data-dir>/applied named a set
+        std::uint64_t generation = 0; // applied now (0 when the set did not load whole)
+        std::size_t served = 0;
+        std::size_t refused = 0;
+    };
+
+    // aot: the AOT engine, null when this agent runs none; target: the triple objects
+    // must be built for (the agent's own).
+    DesiredStateApplier(std::filesystem::path dataDir, ComponentRuntime &runtime, Engine *aot,
+                        ArtifactSource &source, std::string target, Log info, Log error);
+
+    // Serves the set <data-dir>/applied names, through the same loading path. A set that
+    // does not load whole is served as far as it loads, but reported as generation 0 so
+    // that the control plane's next desired state is applied again.
+    Restored restore();
+
+    // Applies state with the pinned control-plane key (32 bytes); returns the StateAck
+    // to send. A generation not newer than the applied one is acknowledged again when
+    // its content is the same, and rejected otherwise.
+    Outcome apply(const DesiredState &state, std::string_view controlPlaneKey);
+
+    // Safe from any thread.
+    std::uint64_t appliedGeneration() const { return m_appliedGeneration.load(); }
+
+    // A rejection of every component of state for one reason (e.g. the key is not the
+    // pinned one, or the node serves a local --components set).
+    static StateAck rejectAll(const DesiredState &state, const std::string &reason);
+
+    // SHA-256 over a canonical encoding of the components (not the generation): equal
+    // for equal content in any order.
+    static std::string fingerprint(const std::vector<ComponentRef> &components);
+
+private:
+    struct Candidate;
+
+    StateAck currentAck(std::uint64_t generation) const;
+    bool fetchArtifacts(const DesiredState &state, std::string_view key, Candidate &candidate, Outcome &outcome);
+    bool writeSet(const DesiredState &state, Candidate &candidate);
+    bool recordApplied(std::uint64_t generation, const std::string &setName, const std::string &fingerprint,
+                       std::string &problem);
+    void removeOtherSets(const std::string &keep);
+    std::string candidateName(std::uint64_t generation) const;
+
+    std::filesystem::path m_dataDir;
+    ComponentRuntime &m_runtime;
+    Engine *m_aot;
+    ArtifactSource &m_source;
+    std::string m_target;
+    Log m_info;
+    Log m_error;
+    ArtifactStore m_store;
+    std::atomic<std::uint64_t> m_appliedGeneration{0};
+    std::string m_appliedFingerprint; // of the empty set until something is applied
+    std::string m_appliedSet;         // directory name under sets/, empty when none
+};
+
+} // namespace keel::agent
