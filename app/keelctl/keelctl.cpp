@@ -35,6 +35,7 @@ const QList<QStringList> kCommands = {
     {QStringLiteral("component"), QStringLiteral("show")},
     {QStringLiteral("deploy")},
     {QStringLiteral("undeploy")},
+    {QStringLiteral("metrics")},
 };
 
 // Commands that take one argument after the verb (NAME, ID).
@@ -84,6 +85,8 @@ QString KeelCtl::usage()
         "  deploy NAME@VERSION --to SELECTOR  run that version on every node the selector matches (operator)\n"
         "  undeploy NAME --from SELECTOR      stop running NAME on those nodes (operator)\n"
         "  nodes list [--selector SELECTOR]   only the nodes a selector matches\n"
+        "  metrics --component C [--region R | --node N] [--since WHEN]\n"
+        "                                     latency percentiles and rates over time (default: last 10m)\n"
         "\n"
         "SELECTOR is all, or key=value terms that must all hold: region=eu-west,\n"
         "jurisdiction=EU,tier=edge (region, site, jurisdiction and name, or any label).\n"
@@ -126,8 +129,11 @@ std::variant<CtlInvocation, QString> KeelCtl::parse(const QStringList &arguments
     const QCommandLineOption to(QStringLiteral("to"), {}, QStringLiteral("SELECTOR"));
     const QCommandLineOption from(QStringLiteral("from"), {}, QStringLiteral("SELECTOR"));
     const QCommandLineOption selectorOption(QStringLiteral("selector"), {}, QStringLiteral("SELECTOR"));
+    const QCommandLineOption componentOption(QStringLiteral("component"), {}, QStringLiteral("C"));
+    const QCommandLineOption nodeOption(QStringLiteral("node"), {}, QStringLiteral("N"));
     parser.addOptions({server, token, output, file, region, uses, ttl, timeout, role, name, since, version, abi, dataClass,
-                       grant, memoryMb, deadlineMs, maxResponse, manifest, to, from, selectorOption});
+                       grant, memoryMb, deadlineMs, maxResponse, manifest, to, from, selectorOption,
+                       componentOption, nodeOption});
     if (!parser.parse(arguments))
         return parser.errorText() + QStringLiteral(": see keelctl --help");
 
@@ -135,13 +141,14 @@ std::variant<CtlInvocation, QString> KeelCtl::parse(const QStringList &arguments
     inv.command = parser.positionalArguments();
     const bool deployVerb = !inv.command.isEmpty()
         && (inv.command.first() == QLatin1String("deploy") || inv.command.first() == QLatin1String("undeploy"));
-    const QStringList verb = inv.command.mid(0, deployVerb ? 1 : 2);
+    const bool metricsVerb = !inv.command.isEmpty() && inv.command.first() == QLatin1String("metrics");
+    const QStringList verb = inv.command.mid(0, deployVerb || metricsVerb ? 1 : 2);
     if (!kCommands.contains(verb)) {
         return inv.command.isEmpty() ? QStringLiteral("no command given: see keelctl --help")
                                      : QStringLiteral("unknown command \"%1\": see keelctl --help").arg(inv.command.join(u' '));
     }
     const bool pushWithFlags = verb == QStringList{QStringLiteral("component"), QStringLiteral("push")} && !parser.isSet(manifest);
-    const qsizetype expectedArgs = deployVerb ? 2 : kCommandsWithArgument.contains(verb) || pushWithFlags ? 3 : 2;
+    const qsizetype expectedArgs = metricsVerb ? 1 : deployVerb ? 2 : kCommandsWithArgument.contains(verb) || pushWithFlags ? 3 : 2;
     if (inv.command.size() != expectedArgs)
         return QStringLiteral("\"%1\" takes %2 argument(s): see keelctl --help").arg(verb.join(u' ')).arg(expectedArgs - 2);
 
@@ -250,6 +257,15 @@ std::variant<CtlInvocation, QString> KeelCtl::parse(const QStringList &arguments
         inv.manifest.name = isDeploy ? ref.left(at) : ref;
         inv.manifest.version = isDeploy ? ref.mid(at + 1) : QString();
     }
+    if (metricsVerb) {
+        if (!parser.isSet(componentOption))
+            return QStringLiteral("metrics needs --component C");
+        if (parser.isSet(region) && parser.isSet(nodeOption))
+            return QStringLiteral("metrics takes --region or --node, not both");
+        inv.manifest.name = parser.value(componentOption);
+        inv.region = parser.value(region);
+        inv.node = parser.value(nodeOption);
+    }
     if (parser.isSet(selectorOption))
         inv.selector = parser.value(selectorOption);
     if (parser.isSet(since)) {
@@ -298,9 +314,25 @@ void KeelCtl::run(const CtlInvocation &invocation)
     connect(m_client, &KeelClient::disconnected, this, [this](const QString &reason) { fail(reason); });
 
     const QString noun = invocation.command.at(0);
-    const QString verb = invocation.command.at(1);
+    const QString verb = invocation.command.value(1);
     if (noun == QLatin1String("topology")) {
         applyTopology();
+        return;
+    }
+    if (noun == QLatin1String("metrics")) {
+        m_client->open(invocation.server, invocation.token);
+        m_client->queryMetrics(invocation.manifest.name, invocation.region, invocation.node, invocation.since,
+                               [this](const Result<QList<MetricsWindow>> &result) {
+            if (auto *error = errorOf(result))
+                return fail(error->message);
+            const auto &windows = std::get<QList<MetricsWindow>>(result);
+            if (!m_invocation.json)
+                return succeed(OutputFormat::metricsTable(windows));
+            QJsonArray array;
+            for (const MetricsWindow &w : windows)
+                array.append(OutputFormat::toJson(w));
+            succeed(json(array));
+        });
         return;
     }
     if (noun == QLatin1String("deploy") || noun == QLatin1String("undeploy")) {

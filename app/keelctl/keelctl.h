@@ -26,7 +26,8 @@ struct CtlInvocation
     QString token;
     bool json = false;
     QString file;          // topology apply -f
-    QString region;        // join-token create --region
+    QString region;        // join-token create --region, metrics --region
+    QString node;          // metrics --node
     int uses = 1;
     int ttlSeconds = 0;    // join-token create, token create --ttl
     Role role = Role::Viewer; // token create --role

@@ -144,6 +144,35 @@ QJsonObject OutputFormat::toJson(const ComponentVersion &v)
     };
 }
 
+QJsonObject OutputFormat::toJson(const MetricsWindow &w)
+{
+    return {
+        {QStringLiteral("window_end"), isoTime(w.windowEnd)},
+        {QStringLiteral("component"), w.component},
+        {QStringLiteral("region"), w.region},
+        {QStringLiteral("node"), w.node},
+        {QStringLiteral("p50_ms"), w.p50Ms},
+        {QStringLiteral("p95_ms"), w.p95Ms},
+        {QStringLiteral("p99_ms"), w.p99Ms},
+        {QStringLiteral("requests_per_second"), w.requestsPerSecond},
+        {QStringLiteral("errors_per_second"), w.errorsPerSecond},
+        {QStringLiteral("rss_bytes"), qint64(w.rssBytes)},
+    };
+}
+
+QString OutputFormat::metricsTable(const QList<MetricsWindow> &windows)
+{
+    QList<QStringList> rows;
+    for (const MetricsWindow &w : windows) {
+        rows.append({isoTime(w.windowEnd), QString::number(w.p50Ms, 'f', 2), QString::number(w.p95Ms, 'f', 2),
+                     QString::number(w.p99Ms, 'f', 2), QString::number(w.requestsPerSecond, 'f', 1),
+                     QString::number(w.errorsPerSecond, 'f', 2)});
+    }
+    return table({QStringLiteral("WINDOW END"), QStringLiteral("P50 MS"), QStringLiteral("P95 MS"), QStringLiteral("P99 MS"),
+                  QStringLiteral("REQ/S"), QStringLiteral("ERR/S")},
+                 rows);
+}
+
 QString OutputFormat::componentsTable(const QList<ComponentVersion> &versions)
 {
     QList<QStringList> rows;

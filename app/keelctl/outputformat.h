@@ -2,6 +2,7 @@
 
 #include "accesstypes.h"
 #include "fleettypes.h"
+#include "metricstypes.h"
 #include "registrytypes.h"
 
 #include <QJsonArray>
@@ -21,12 +22,14 @@ public:
     static QJsonObject toJson(const OperatorToken &token, const QDateTime &now);
     static QJsonObject toJson(const AuditRecord &record);
     static QJsonObject toJson(const ComponentVersion &version);
+    static QJsonObject toJson(const MetricsWindow &window);
 
     static QString nodesTable(const QList<Node> &nodes, const QDateTime &now);
     static QString regionsTable(const QList<Region> &regions);
     static QString tokensTable(const QList<OperatorToken> &tokens, const QDateTime &now);
     static QString auditTable(const QList<AuditRecord> &records);
     static QString componentsTable(const QList<ComponentVersion> &versions);
+    static QString metricsTable(const QList<MetricsWindow> &windows);
     // FIELD VALUE rows of one JSON object (nested values compact).
     static QString detailTable(const QJsonObject &object);
     // "active", "revoked" or "expired".

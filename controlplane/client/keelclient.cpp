@@ -169,6 +169,7 @@ void KeelClient::onFrame(const QByteArray &frame)
                 [&](const AotBuildFinished &finished) { emit aotBuildFinished(finished); },
                 [&](const DeploymentChange &change) { emit deploymentChanged(change); },
                 [&](const StateAckRecord &record) { emit stateAckRecorded(record); },
+                [&](const MetricsWindow &window) { emit metricsWindow(window); },
             }, event.event);
         },
     }, *message.value);
@@ -281,6 +282,14 @@ void KeelClient::undeploy(const QString &component, const QString &selector, std
 {
     send(Op::Undeploy{component, selector}, expect<Op::Undeployed>([done](const Result<Op::Undeployed> &r) {
         if (const auto *u = std::get_if<Op::Undeployed>(&r)) done(u->nodesMatched); else done(std::get<WireError>(r));
+    }));
+}
+
+void KeelClient::queryMetrics(const QString &component, const QString &region, const QString &node, const QDateTime &since,
+                              std::function<void(const Result<QList<MetricsWindow>> &)> done)
+{
+    send(Op::QueryMetrics{component, region, node, since}, expect<Op::MetricsWindows>([done](const Result<Op::MetricsWindows> &r) {
+        if (const auto *w = std::get_if<Op::MetricsWindows>(&r)) done(w->windows); else done(std::get<WireError>(r));
     }));
 }
 

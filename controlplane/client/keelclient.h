@@ -62,6 +62,9 @@ public:
                 std::function<void(const Result<int> &)> done);
     void undeploy(const QString &component, const QString &selector, std::function<void(const Result<int> &)> done);
     void listNodes(const QString &selector, std::function<void(const Result<QList<Node>> &)> done);
+    // Fleet metrics of one component: a node's, a region's, or (neither) the fleet's.
+    void queryMetrics(const QString &component, const QString &region, const QString &node, const QDateTime &since,
+                      std::function<void(const Result<QList<MetricsWindow>> &)> done);
 
 signals:
     void stateChanged(Keel::KeelClient::State state);
@@ -74,6 +77,7 @@ signals:
     void aotBuildFinished(const Keel::AotBuildFinished &event);
     void deploymentChanged(const Keel::DeploymentChange &change);
     void stateAckRecorded(const Keel::StateAckRecord &record);
+    void metricsWindow(const Keel::MetricsWindow &window);
 
 private:
     using Handler = std::function<void(const OperatorResponseBody &)>;

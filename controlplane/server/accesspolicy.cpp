@@ -21,7 +21,6 @@ RequestAccess changes(const char *action, Role needed, QString target)
 RequestAccess unsupported(const QString &name)
 {
     static const QHash<QString, std::pair<Role, bool>> known = {
-        {QStringLiteral("query_metrics"), {Role::Viewer, false}},
         {QStringLiteral("start_rollout"), {Role::Operator, true}},
         {QStringLiteral("set_policy"), {Role::Operator, true}},
     };
@@ -65,6 +64,7 @@ RequestAccess AccessPolicy::of(const OperatorRequestBody &request)
         [](const Op::Undeploy &r) {
             return changes("undeploy", Role::Operator, QStringLiteral("%1 from %2").arg(r.component, r.selector));
         },
+        [](const Op::QueryMetrics &) { return reads("query_metrics"); },
         [](const Op::Unsupported &r) { return unsupported(r.name); },
     }, request);
 }

@@ -3,6 +3,7 @@
 #include "agentchannelcodec.h"
 #include "blobstore.h"
 #include "deploymentservice.h"
+#include "fleetmetrics.h"
 #include "fleetservice.h"
 #include "keelversion.h"
 #include "overloaded.h"
@@ -69,6 +70,17 @@ void AgentSession::handleFrame(const QByteArray &frame)
                 return reject("unexpected", QStringLiteral("an artifact fetch before the handshake completed"));
             onFetch(id, fetch);
         },
+        [&](const MetricsReport &report) {
+            if (m_state != State::Established)
+                return reject("unexpected", QStringLiteral("a metrics report before the handshake completed"));
+            if (const auto refused = m_services.metrics.ingest(m_hello.nodeName, m_hello.region, report)) {
+                // Counted by FleetMetrics; logged once per session so a bad agent cannot flood the log.
+                if (!m_metricsRefusalLogged) {
+                    m_metricsRefusalLogged = true;
+                    qWarning("keel.metrics: refusing metrics of node %s: %s", qPrintable(m_hello.nodeName), qPrintable(*refused));
+                }
+            }
+        },
         [&](const AgentUnhandled &unhandled) {
             if (m_state != State::Established)
                 return reject("unexpected", QStringLiteral("%1 before the handshake completed").arg(unhandled.kind));
@@ -115,6 +127,7 @@ void AgentSession::onProof(quint64 requestId, const AgentProof &proof)
     welcome.heartbeatIntervalMs = m_fleet.options().heartbeatIntervalMs;
     welcome.controlPlanePublicKey = m_controlPlanePublicKey;
     welcome.controlPlaneVersion = QStringLiteral(KEEL_VERSION);
+    welcome.metricsIntervalMs = m_services.metrics.options().metricsIntervalMs;
     send(AgentChannelCodec::encodeWelcome(requestId, welcome));
     emit admitted(m_hello.nodeName);
     sendDesiredState(); // on every (re)connect: the full set

@@ -10,6 +10,7 @@ namespace Keel {
 
 class BlobStore;
 class DeploymentService;
+class FleetMetrics;
 class FleetService;
 
 // What an agent session serves from. Owned by ControlPlane; outlives every session.
@@ -18,6 +19,7 @@ struct AgentServices
     FleetService &fleet;
     DeploymentService &deployments;
     const BlobStore &blobs;
+    FleetMetrics &metrics;
 };
 
 // The control plane's side of one /v1/agent connection:
@@ -63,6 +65,7 @@ private:
     FleetService &m_fleet;
     // The artifacts of the last desired state sent: the only ones this node may fetch.
     QSet<QString> m_allowedDigests;
+    bool m_metricsRefusalLogged = false;
     QByteArray m_controlPlanePublicKey;
     State m_state = State::AwaitingHello;
     AgentHello m_hello;

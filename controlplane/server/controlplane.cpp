@@ -55,6 +55,7 @@ std::unique_ptr<ControlPlane> ControlPlane::start(const ControlPlaneOptions &opt
         cp->m_fleet = std::make_unique<FleetService>(*cp->m_store, *cp->m_metrics, options.fleet);
         cp->m_deployments = std::make_unique<DeploymentService>(cp->m_store->deployments(), *cp->m_registry, *cp->m_fleet,
                                                                 *cp->m_metrics);
+        cp->m_fleetMetrics = std::make_unique<FleetMetrics>(cp->m_store->metrics(), *cp->m_metrics, options.metrics);
     } catch (const StoreError &e) {
         *error = QString::fromStdString(e.what());
         return nullptr;
@@ -72,9 +73,11 @@ std::unique_ptr<ControlPlane> ControlPlane::start(const ControlPlaneOptions &opt
             [events](const DeploymentChange &change) { events->publish(change); });
     connect(cp->m_deployments.get(), &DeploymentService::stateAckRecorded, events,
             [events](const StateAckRecord &record) { events->publish(record); });
+    connect(cp->m_fleetMetrics.get(), &FleetMetrics::window, events,
+            [events](const MetricsWindow &window) { events->publish(window); });
 
     cp->m_server = std::make_unique<ControlPlaneServer>(OperatorServices{*fleet, *events, *cp->m_tokens, *cp->m_audit, *cp->m_registry,
-                                                                         *cp->m_deployments, *cp->m_blobs},
+                                                                         *cp->m_deployments, *cp->m_blobs, *cp->m_fleetMetrics},
                                                         *cp->m_metrics, cp->m_signingKey->publicKey());
     if (!cp->m_server->listen(options.listenAddress, options.listenPort, error))
         return nullptr;

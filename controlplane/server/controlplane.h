@@ -1,5 +1,6 @@
 #pragma once
 
+#include "fleetmetrics.h"
 #include "fleetservice.h"
 
 #include <QHostAddress>
@@ -17,6 +18,7 @@ class BlobStore;
 class DeploymentService;
 class ControlPlaneServer;
 class EventHub;
+class FleetMetrics;
 class RegistryService;
 class ServerMetrics;
 class SigningKey;
@@ -31,6 +33,7 @@ struct ControlPlaneOptions
     QString metricsListen; // "HOST:PORT" for /metrics; empty: off
     QString aotCompiler = QStringLiteral("cc"); // builds AOT objects of pushed components
     FleetOptions fleet;
+    FleetMetricsOptions metrics;
 };
 
 // The composition root of keel-controlplane: store, services and listener, wired. Used by
@@ -55,6 +58,7 @@ public:
     FleetService &fleet() { return *m_fleet; }
     RegistryService &registry() { return *m_registry; }
     DeploymentService &deployments() { return *m_deployments; }
+    FleetMetrics &fleetMetrics() { return *m_fleetMetrics; }
     // The ed25519 key agents verify artifacts with.
     QByteArray publicKey() const;
     AotBuildQueue &aotBuilds() { return *m_builds; }
@@ -73,6 +77,7 @@ private:
     std::unique_ptr<AotBuildQueue> m_builds;
     std::unique_ptr<RegistryService> m_registry;
     std::unique_ptr<DeploymentService> m_deployments;
+    std::unique_ptr<FleetMetrics> m_fleetMetrics;
     std::unique_ptr<FleetService> m_fleet;
     std::unique_ptr<ControlPlaneServer> m_server;
     std::unique_ptr<prometheus::Exposer> m_exposer;

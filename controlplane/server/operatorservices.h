@@ -5,6 +5,7 @@ namespace Keel {
 class AuditLog;
 class BlobStore;
 class DeploymentService;
+class FleetMetrics;
 class EventHub;
 class FleetService;
 class RegistryService;
@@ -21,6 +22,7 @@ struct OperatorServices
     RegistryService &registry;
     DeploymentService &deployments;
     const BlobStore &blobs;
+    FleetMetrics &metrics;
 };
 
 } // namespace Keel

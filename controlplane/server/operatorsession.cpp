@@ -3,6 +3,7 @@
 #include "auditlog.h"
 #include "deploymentservice.h"
 #include "eventhub.h"
+#include "fleetmetrics.h"
 #include "fleetservice.h"
 #include "keelversion.h"
 #include "operatorcodec.h"
@@ -155,6 +156,12 @@ OperatorResponseBody OperatorSession::serve(const OperatorRequestBody &request)
                 return *error;
             return Op::Undeployed{std::get<int>(result)};
         },
+        [&](const Op::QueryMetrics &r) -> OperatorResponseBody {
+            auto windows = m_services.metrics.query(r.component, r.region, r.node, r.since);
+            if (auto *error = std::get_if<WireError>(&windows))
+                return *error;
+            return Op::MetricsWindows{std::get<QList<MetricsWindow>>(std::move(windows))};
+        },
         [&](const Op::Unsupported &r) -> OperatorResponseBody {
             return WireError{ErrorCode::Unimplemented,
                              QStringLiteral("%1 is part of keel.v1 but this control plane (%2) does not serve it yet").arg(r.name, QStringLiteral(KEEL_VERSION)),
@@ -202,6 +209,7 @@ bool OperatorSession::wants(const WatchEvent &event) const
         [&](const AotBuildFinished &) { return m_topics.contains(WatchTopic::Deployments); },
         [&](const DeploymentChange &) { return m_topics.contains(WatchTopic::Deployments); },
         [&](const StateAckRecord &) { return m_topics.contains(WatchTopic::Deployments); },
+        [&](const MetricsWindow &) { return m_topics.contains(WatchTopic::Metrics); },
     }, event.event);
 }
 

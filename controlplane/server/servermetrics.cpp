@@ -19,6 +19,9 @@ ServerMetrics::ServerMetrics()
     , m_auditWriteFailures(BuildCounter().Name("keel_cp_audit_write_failures_total")
                                .Help("Audit records the store could not keep (logged at critical level)")
                                .Register(*m_registry))
+    , m_metricsReports(BuildCounter().Name("keel_cp_metrics_reports_total")
+                           .Help("Agent metrics reports by result: ok, skewed (clock), bucket_mismatch")
+                           .Register(*m_registry))
     , m_nodes(BuildGauge().Name("keel_cp_nodes").Help("Known nodes by region and status").Register(*m_registry))
 {
 }
@@ -41,6 +44,7 @@ void ServerMetrics::enrollment(const std::string &result) { m_enrollments.Add({{
 void ServerMetrics::storeError() { m_storeErrors.Add({}).Increment(); }
 void ServerMetrics::auditRecorded(const std::string &result) { m_auditRecords.Add({{"result", result}}).Increment(); }
 void ServerMetrics::auditWriteFailure() { m_auditWriteFailures.Add({}).Increment(); }
+void ServerMetrics::metricsReport(const std::string &result) { m_metricsReports.Add({{"result", result}}).Increment(); }
 
 void ServerMetrics::setNodes(const std::string &region, const std::string &status, double count)
 {

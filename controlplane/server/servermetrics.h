@@ -28,6 +28,7 @@ public:
     void storeError();
     void auditRecorded(const std::string &result);
     void auditWriteFailure();
+    void metricsReport(const std::string &result);
     void setNodes(const std::string &region, const std::string &status, double count);
 
     // For tests: current value of a rejection counter.
@@ -43,6 +44,7 @@ private:
     prometheus::Family<prometheus::Counter> &m_storeErrors;
     prometheus::Family<prometheus::Counter> &m_auditRecords;
     prometheus::Family<prometheus::Counter> &m_auditWriteFailures;
+    prometheus::Family<prometheus::Counter> &m_metricsReports;
     prometheus::Family<prometheus::Gauge> &m_nodes;
 };
 

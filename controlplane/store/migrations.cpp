@@ -101,6 +101,21 @@ const QList<Migration> &schemaMigrations()
                             " rejected TEXT NOT NULL,"
                             " reported_ms BIGINT NOT NULL)"),
          }},
+        {5, QStringLiteral("fleet metrics, one point per series and minute"),
+         {
+             QStringLiteral("CREATE TABLE metric_minutes ("
+                            " scope TEXT NOT NULL,"
+                            " scope_key TEXT NOT NULL,"
+                            " component TEXT NOT NULL,"
+                            " minute_ms BIGINT NOT NULL,"
+                            " buckets TEXT NOT NULL,"
+                            " latency_sum DOUBLE PRECISION NOT NULL,"
+                            " requests BIGINT NOT NULL,"
+                            " errors BIGINT NOT NULL,"
+                            " rss_bytes BIGINT NOT NULL,"
+                            " PRIMARY KEY (scope, scope_key, component, minute_ms))"),
+             QStringLiteral("CREATE INDEX metric_minutes_time ON metric_minutes (minute_ms)"),
+         }},
     };
     return migrations;
 }

@@ -3,6 +3,7 @@
 #include "sqlaccessstore.h"
 #include "sqlconnection.h"
 #include "sqldeploymentstore.h"
+#include "sqlmetricsstore.h"
 #include "sqlregistrystore.h"
 
 #include <QJsonDocument>
@@ -85,6 +86,7 @@ SqlStore::SqlStore(const QString &sqlitePath)
     , m_access(std::make_unique<SqlAccessStore>(*m_sql))
     , m_registry(std::make_unique<SqlRegistryStore>(*m_sql))
     , m_deployments(std::make_unique<SqlDeploymentStore>(*m_sql))
+    , m_metrics(std::make_unique<SqlMetricsStore>(*m_sql))
 {
 }
 
@@ -108,6 +110,11 @@ RegistryStore &SqlStore::registry()
 DeploymentStore &SqlStore::deployments()
 {
     return *m_deployments;
+}
+
+MetricsStore &SqlStore::metrics()
+{
+    return *m_metrics;
 }
 
 QList<Region> SqlStore::regions()

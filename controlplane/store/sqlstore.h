@@ -9,6 +9,7 @@ namespace Keel {
 class SqlAccessStore;
 class SqlConnection;
 class SqlDeploymentStore;
+class SqlMetricsStore;
 class SqlRegistryStore;
 
 // Store over QtSql. Opens (creating if needed) an SQLite file and brings its schema up to
@@ -45,6 +46,7 @@ public:
     AccessStore &access() override;
     RegistryStore &registry() override;
     DeploymentStore &deployments() override;
+    MetricsStore &metrics() override;
 
 private:
     // Both run inside a caller's transaction.
@@ -54,6 +56,7 @@ private:
     std::unique_ptr<SqlAccessStore> m_access;
     std::unique_ptr<SqlRegistryStore> m_registry;
     std::unique_ptr<SqlDeploymentStore> m_deployments;
+    std::unique_ptr<SqlMetricsStore> m_metrics;
 };
 
 } // namespace Keel

@@ -3,6 +3,7 @@
 #include "accessstore.h"
 #include "deploymentstore.h"
 #include "fleettypes.h"
+#include "metricsstore.h"
 #include "registrystore.h"
 #include "storeerror.h"
 
@@ -66,6 +67,8 @@ public:
     virtual RegistryStore &registry() = 0;
     // Deployments, the desired-state revision, and what nodes acknowledged.
     virtual DeploymentStore &deployments() = 0;
+    // Minute points of the fleet's metrics.
+    virtual MetricsStore &metrics() = 0;
 };
 
 } // namespace Keel

@@ -2,6 +2,8 @@
 
 #include "protoconvert_p.h"
 
+#include <cmath>
+
 namespace Keel {
 
 using namespace Proto;
@@ -36,6 +38,64 @@ Decoded<AgentMessageBody> decodeHello(const pb::Hello &in)
     hello.adminEndpoint = str(in.admin_endpoint());
     hello.appliedGeneration = in.applied_generation();
     return Result::ok(std::move(hello));
+}
+
+// Histograms are checked whole: ascending finite bounds, one more count than bounds, a
+// count that is their sum. A report that breaks any of it is refused, not repaired.
+Decoded<HistogramDelta> decodeHistogram(const pb::HistogramDelta &in, const QString &component)
+{
+    constexpr int kMaxBuckets = 64;
+    HistogramDelta h;
+    if (in.upper_bounds_size() > kMaxBuckets || in.counts_size() != in.upper_bounds_size() + 1)
+        return Decoded<HistogramDelta>::fail(QStringLiteral("latency histogram of %1: %2 bounds and %3 counts (want n <= %4 and n + 1)")
+                                                 .arg(component).arg(in.upper_bounds_size()).arg(in.counts_size()).arg(kMaxBuckets));
+    for (int i = 0; i < in.upper_bounds_size(); ++i) {
+        const double bound = in.upper_bounds(i);
+        if (!std::isfinite(bound) || bound <= 0 || (i > 0 && bound <= in.upper_bounds(i - 1)))
+            return Decoded<HistogramDelta>::fail(QStringLiteral("latency histogram of %1: bounds must be positive, finite and ascending").arg(component));
+        h.upperBounds.append(bound);
+    }
+    quint64 total = 0;
+    for (quint64 c : in.counts()) {
+        h.counts.append(c);
+        total += c;
+    }
+    if (total != in.count() || !std::isfinite(in.sum()) || in.sum() < 0)
+        return Decoded<HistogramDelta>::fail(QStringLiteral("latency histogram of %1: count %2 is not the sum of its buckets (%3), or the sum is not a finite non-negative number")
+                                                 .arg(component).arg(in.count()).arg(total));
+    h.sum = in.sum();
+    h.count = in.count();
+    return Decoded<HistogramDelta>::ok(std::move(h));
+}
+
+Decoded<MetricsReport> decodeMetricsReport(const pb::MetricsReport &in)
+{
+    constexpr int kMaxComponents = 1000;
+    if (in.components_size() > kMaxComponents)
+        return Decoded<MetricsReport>::fail(QStringLiteral("metrics report with %1 components; at most %2").arg(in.components_size()).arg(kMaxComponents));
+    if (in.window_end_unix_ms() < in.window_start_unix_ms() || in.window_start_unix_ms() <= 0)
+        return Decoded<MetricsReport>::fail(QStringLiteral("metrics report window ends before it starts"));
+    MetricsReport report;
+    report.windowStart = fromUnixMs(in.window_start_unix_ms());
+    report.windowEnd = fromUnixMs(in.window_end_unix_ms());
+    report.rssBytes = in.rss_bytes();
+    for (const auto &c : in.components()) {
+        ComponentMetricsDelta delta;
+        delta.component = str(c.component());
+        delta.version = str(c.version());
+        if (c.tier() != pb::RUNTIME_TIER_UNSPECIFIED)
+            delta.tier = Proto::fromProto(c.tier());
+        auto latency = decodeHistogram(c.latency(), delta.component);
+        if (!latency)
+            return Decoded<MetricsReport>::fail(latency.error);
+        delta.latency = std::move(*latency.value);
+        delta.requests = c.requests();
+        delta.errors = c.errors();
+        delta.coldStarts = c.cold_starts();
+        delta.instanceMemoryBytes = c.instance_memory_bytes();
+        report.components.append(std::move(delta));
+    }
+    return Decoded<MetricsReport>::ok(std::move(report));
 }
 
 } // namespace
@@ -90,9 +150,13 @@ Decoded<AgentMessage> AgentChannelCodec::decode(QByteArrayView frame)
     case pb::Envelope::kFetchArtifact:
         message.body = FetchArtifact{str(envelope.fetch_artifact().digest()), envelope.fetch_artifact().offset()};
         break;
-    case pb::Envelope::kMetricsReport:
-        message.body = AgentUnhandled{QStringLiteral("metrics_report")};
+    case pb::Envelope::kMetricsReport: {
+        auto report = decodeMetricsReport(envelope.metrics_report());
+        if (!report)
+            return Result::fail(report.error);
+        message.body = std::move(*report.value);
         break;
+    }
     default:
         return Result::fail(QStringLiteral("body field %1 is not valid on /v1/agent").arg(int(envelope.body_case())));
     }
@@ -116,6 +180,7 @@ QByteArray AgentChannelCodec::encodeWelcome(quint64 requestId, const AgentWelcom
     m->set_heartbeat_interval_ms(uint32_t(welcome.heartbeatIntervalMs));
     m->set_controlplane_public_key(bytes(welcome.controlPlanePublicKey));
     m->set_controlplane_version(str(welcome.controlPlaneVersion));
+    m->set_metrics_interval_ms(uint32_t(welcome.metricsIntervalMs));
     return serialize(envelope);
 }
 
@@ -179,6 +244,33 @@ QByteArray AgentChannelCodec::encodeFetchArtifact(quint64 requestId, const Fetch
     return serialize(envelope);
 }
 
+QByteArray AgentChannelCodec::encodeMetricsReport(const MetricsReport &report)
+{
+    pb::Envelope envelope;
+    auto *m = envelope.mutable_metrics_report();
+    m->set_window_start_unix_ms(toUnixMs(report.windowStart));
+    m->set_window_end_unix_ms(toUnixMs(report.windowEnd));
+    m->set_rss_bytes(report.rssBytes);
+    for (const ComponentMetricsDelta &c : report.components) {
+        auto *out = m->add_components();
+        out->set_component(str(c.component));
+        out->set_version(str(c.version));
+        if (c.tier)
+            out->set_tier(Proto::toProto(*c.tier));
+        for (double bound : c.latency.upperBounds)
+            out->mutable_latency()->add_upper_bounds(bound);
+        for (quint64 count : c.latency.counts)
+            out->mutable_latency()->add_counts(count);
+        out->mutable_latency()->set_sum(c.latency.sum);
+        out->mutable_latency()->set_count(c.latency.count);
+        out->set_requests(c.requests);
+        out->set_errors(c.errors);
+        out->set_cold_starts(c.coldStarts);
+        out->set_instance_memory_bytes(c.instanceMemoryBytes);
+    }
+    return serialize(envelope);
+}
+
 QByteArray AgentChannelCodec::encodeHello(quint64 requestId, const AgentHello &hello)
 {
     pb::Envelope envelope;
@@ -229,8 +321,8 @@ Decoded<AgentServerMessage> AgentChannelCodec::decodeFromServer(QByteArrayView f
         return Result::ok(AgentChallenge{bytes(envelope.challenge().nonce())});
     case pb::Envelope::kWelcome: {
         const auto &m = envelope.welcome();
-        return Result::ok(AgentWelcome{str(m.node_id()), int(m.heartbeat_interval_ms()),
-                                       bytes(m.controlplane_public_key()), str(m.controlplane_version())});
+        return Result::ok(AgentWelcome{str(m.node_id()), int(m.heartbeat_interval_ms()), bytes(m.controlplane_public_key()),
+                                       str(m.controlplane_version()), int(m.metrics_interval_ms())});
     }
     case pb::Envelope::kError: {
         auto error = Proto::fromProto(envelope.error());

@@ -26,6 +26,7 @@ public:
     static QByteArray encodeHeartbeat(const AgentHeartbeat &heartbeat);
     static QByteArray encodeStateAck(const StateAck &ack);
     static QByteArray encodeFetchArtifact(quint64 requestId, const FetchArtifact &fetch);
+    static QByteArray encodeMetricsReport(const MetricsReport &report);
     static Decoded<AgentServerMessage> decodeFromServer(QByteArrayView frame);
 };
 

@@ -2,6 +2,7 @@
 
 #include "deploymenttypes.h"
 #include "fleettypes.h"
+#include "metricstypes.h"
 #include "wireerror.h"
 
 #include <QByteArray>
@@ -35,11 +36,12 @@ struct AgentHeartbeat
     quint64 appliedGeneration = 0;
 };
 
-// A valid agent message this build does not act on yet (metrics reports arrive with a
-// later issue); counted and ignored, not a protocol error.
+// A valid agent message this build does not act on; counted and ignored, not a protocol
+// error (room for messages a newer agent may send).
 struct AgentUnhandled { QString kind; };
 
-using AgentMessageBody = std::variant<AgentHello, AgentProof, AgentHeartbeat, StateAck, FetchArtifact, AgentUnhandled>;
+using AgentMessageBody = std::variant<AgentHello, AgentProof, AgentHeartbeat, StateAck, FetchArtifact, MetricsReport,
+                                      AgentUnhandled>;
 
 struct AgentMessage
 {
@@ -53,6 +55,7 @@ struct AgentWelcome
     int heartbeatIntervalMs = 0;
     QByteArray controlPlanePublicKey;
     QString controlPlaneVersion;
+    int metricsIntervalMs = 0;
 };
 
 struct AgentChallenge { QByteArray nonce; };

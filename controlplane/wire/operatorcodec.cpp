@@ -66,7 +66,6 @@ std::optional<NodeChange::Kind> fromProto(pb::NodeChanged::Kind kind)
 QString unsupportedName(pb::OperatorRequest::RequestCase c)
 {
     switch (c) {
-    case pb::OperatorRequest::kQueryMetrics: return QStringLiteral("query_metrics");
     case pb::OperatorRequest::kStartRollout: return QStringLiteral("start_rollout");
     case pb::OperatorRequest::kSetPolicy: return QStringLiteral("set_policy");
     default: return {};
@@ -131,6 +130,13 @@ QByteArray OperatorCodec::encodeRequest(const OperatorRequest &request)
             auto *m = out->mutable_undeploy();
             m->set_component(str(r.component));
             m->set_selector(str(r.selector));
+        },
+        [&](const Op::QueryMetrics &r) {
+            auto *m = out->mutable_query_metrics();
+            m->set_component(str(r.component));
+            m->set_region(str(r.region));
+            m->set_node(str(r.node));
+            m->set_since_unix_ms(toUnixMs(r.since));
         },
         [&](const Op::Unsupported &) { Q_ASSERT_X(false, "encodeRequest", "cannot encode Unsupported"); },
     }, request.body);
@@ -228,6 +234,12 @@ Decoded<OperatorRequest> OperatorCodec::decodeRequest(QByteArrayView frame)
     case pb::OperatorRequest::kUndeploy:
         request.body = Op::Undeploy{str(in.undeploy().component()), str(in.undeploy().selector())};
         break;
+    case pb::OperatorRequest::kQueryMetrics: {
+        const auto &m = in.query_metrics();
+        request.body = Op::QueryMetrics{str(m.component()), str(m.region()), str(m.node()),
+                                        m.since_unix_ms() > 0 ? fromUnixMs(m.since_unix_ms()) : QDateTime()};
+        break;
+    }
     case pb::OperatorRequest::REQUEST_NOT_SET:
         return Result::fail(QStringLiteral("operator request has no body, or one this build does not know"));
     default:
@@ -298,6 +310,11 @@ QByteArray OperatorCodec::encodeResponse(const OperatorResponse &response)
         },
         [&](const Op::Deployed &r) { out->mutable_deploy()->set_nodes_matched(uint32_t(r.nodesMatched)); },
         [&](const Op::Undeployed &r) { out->mutable_undeploy()->set_nodes_matched(uint32_t(r.nodesMatched)); },
+        [&](const Op::MetricsWindows &r) {
+            auto *m = out->mutable_query_metrics();
+            for (const MetricsWindow &w : r.windows)
+                Proto::toProto(w, m->add_windows());
+        },
         [&](const Op::AuditList &r) {
             auto *m = out->mutable_list_audit();
             for (const AuditRecord &record : r.records)
@@ -334,6 +351,7 @@ QByteArray OperatorCodec::encodeEvent(const WatchEvent &event)
             m->set_selector(str(e.selector));
             m->set_removed(e.removed);
         },
+        [&](const MetricsWindow &e) { Proto::toProto(e, out->mutable_metrics_window()); },
         [&](const StateAckRecord &e) {
             auto *m = out->mutable_state_ack_recorded();
             m->set_node(str(e.node));
@@ -379,6 +397,9 @@ Decoded<OperatorServerMessage> decodeEvent(const pb::WatchEvent &in)
         break;
     case pb::WatchEvent::kAotBuildFinished:
         event.event = Proto::fromProto(in.aot_build_finished());
+        break;
+    case pb::WatchEvent::kMetricsWindow:
+        event.event = Proto::fromProto(in.metrics_window());
         break;
     case pb::WatchEvent::kDeploymentChanged: {
         const auto &m = in.deployment_changed();
@@ -477,6 +498,13 @@ Decoded<OperatorServerMessage> decodeResponse(quint64 id, const pb::OperatorResp
         if (!version)
             return Result::fail(version.error);
         response.body = PushedComponent{std::move(*version.value), in.push_component().created()};
+        break;
+    }
+    case pb::OperatorResponse::kQueryMetrics: {
+        Op::MetricsWindows windows;
+        for (const auto &w : in.query_metrics().windows())
+            windows.windows.append(Proto::fromProto(w));
+        response.body = std::move(windows);
         break;
     }
     case pb::OperatorResponse::kDeploy:

@@ -3,6 +3,7 @@
 #include "accesstypes.h"
 #include "deploymenttypes.h"
 #include "fleettypes.h"
+#include "metricstypes.h"
 #include "registrytypes.h"
 #include "wireerror.h"
 
@@ -28,6 +29,7 @@ struct PushComponent { Manifest manifest; QByteArray module; };
 struct ListComponents { QString name; }; // empty: all
 struct Deploy { QString component; QString version; QString selector; };
 struct Undeploy { QString component; QString selector; };
+struct QueryMetrics { QString component; QString region; QString node; QDateTime since; };
 // A request the contract defines but this build does not serve yet; answered UNIMPLEMENTED.
 struct Unsupported { QString name; };
 
@@ -41,13 +43,14 @@ struct AuditList { QList<AuditRecord> records; bool truncated = false; };
 struct ComponentList { QList<ComponentVersion> versions; };
 struct Deployed { int nodesMatched = 0; };
 struct Undeployed { int nodesMatched = 0; };
+struct MetricsWindows { QList<MetricsWindow> windows; };
 } // namespace Op
 
 using OperatorRequestBody = std::variant<Op::ListRegions, Op::ApplyTopology, Op::ListNodes,
                                          Op::GetNode, Op::CreateJoinToken, Op::Watch,
                                          Op::CreateToken, Op::ListTokens, Op::RevokeToken,
                                          Op::ListAudit, Op::PushComponent, Op::ListComponents,
-                                         Op::Deploy, Op::Undeploy, Op::Unsupported>;
+                                         Op::Deploy, Op::Undeploy, Op::QueryMetrics, Op::Unsupported>;
 
 struct OperatorRequest
 {
@@ -59,7 +62,7 @@ using OperatorResponseBody = std::variant<WireError, Op::RegionList, TopologyApp
                                           Op::NodeList, Op::NodeDetail, JoinToken,
                                           Op::WatchStarted, CreatedToken, Op::TokenList,
                                           Op::TokenRevoked, Op::AuditList, PushedComponent,
-                                          Op::ComponentList, Op::Deployed, Op::Undeployed>;
+                                          Op::ComponentList, Op::Deployed, Op::Undeployed, Op::MetricsWindows>;
 
 struct OperatorResponse
 {
@@ -70,7 +73,7 @@ struct OperatorResponse
 struct TopologyChange { QList<Region> regions; };
 
 using WatchEventBody = std::variant<NodeChange, TopologyChange, AuditRecord, AotBuildFinished, DeploymentChange,
-                                    StateAckRecord>;
+                                    StateAckRecord, MetricsWindow>;
 
 struct WatchEvent
 {

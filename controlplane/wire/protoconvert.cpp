@@ -221,6 +221,26 @@ Decoded<WireError> fromProto(const keel::v1::Error &error)
     return Decoded<WireError>::ok({*code, str(error.message()), str(error.field())});
 }
 
+void toProto(const MetricsWindow &w, keel::v1::MetricsWindow *out)
+{
+    out->set_window_end_unix_ms(toUnixMs(w.windowEnd));
+    out->set_node(str(w.node));
+    out->set_region(str(w.region));
+    out->set_component(str(w.component));
+    out->set_p50_ms(w.p50Ms);
+    out->set_p95_ms(w.p95Ms);
+    out->set_p99_ms(w.p99Ms);
+    out->set_requests_per_second(w.requestsPerSecond);
+    out->set_errors_per_second(w.errorsPerSecond);
+    out->set_rss_bytes(w.rssBytes);
+}
+
+MetricsWindow fromProto(const keel::v1::MetricsWindow &w)
+{
+    return {fromUnixMs(w.window_end_unix_ms()), str(w.node()), str(w.region()), str(w.component()), w.p50_ms(), w.p95_ms(),
+            w.p99_ms(), w.requests_per_second(), w.errors_per_second(), w.rss_bytes()};
+}
+
 QByteArray serialize(const keel::v1::Envelope &envelope)
 {
     QByteArray out(qsizetype(envelope.ByteSizeLong()), Qt::Uninitialized);

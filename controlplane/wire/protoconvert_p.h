@@ -5,6 +5,7 @@
 
 #include "accesstypes.h"
 #include "decoded.h"
+#include "metricstypes.h"
 #include "registrytypes.h"
 #include "fleettypes.h"
 #include "wireerror.h"
@@ -59,6 +60,9 @@ void toProto(const ComponentVersion &version, keel::v1::ComponentVersion *out);
 Decoded<ComponentVersion> fromProto(const keel::v1::ComponentVersion &version);
 void toProto(const AotBuildFinished &event, keel::v1::AotBuildFinished *out);
 AotBuildFinished fromProto(const keel::v1::AotBuildFinished &event);
+
+void toProto(const MetricsWindow &window, keel::v1::MetricsWindow *out);
+MetricsWindow fromProto(const keel::v1::MetricsWindow &window);
 
 QByteArray serialize(const keel::v1::Envelope &envelope);
 // Parses one frame; fails on bytes that are not an Envelope or carry no known body.

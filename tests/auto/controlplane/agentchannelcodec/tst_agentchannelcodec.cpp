@@ -71,14 +71,33 @@ private slots:
         QVERIFY(!AgentChannelCodec::decode(QByteArrayView(bytes.data(), qsizetype(bytes.size()))));
     }
 
-    void laterMessagesAreUnhandledNotErrors()
+    void metricsReportsRoundTripAndBadHistogramsAreRefused()
     {
-        keel::v1::Envelope envelope;
-        envelope.mutable_metrics_report()->set_rss_bytes(1);
-        const std::string bytes = envelope.SerializeAsString();
-        auto decoded = AgentChannelCodec::decode(QByteArrayView(bytes.data(), qsizetype(bytes.size())));
-        QVERIFY(decoded);
-        QCOMPARE(std::get<AgentUnhandled>(decoded.value->body).kind, QStringLiteral("metrics_report"));
+        MetricsReport report;
+        report.windowStart = QDateTime::fromMSecsSinceEpoch(1795700000000, Qt::UTC);
+        report.windowEnd = report.windowStart.addMSecs(2000);
+        report.rssBytes = 9 << 20;
+        ComponentMetricsDelta delta;
+        delta.component = QStringLiteral("hash");
+        delta.version = QStringLiteral("1.0.0");
+        delta.tier = RuntimeTier::Aot;
+        delta.latency = {{0.001, 0.01, 0.1}, {5, 3, 1, 1}, 0.25, 10};
+        delta.requests = 10;
+        delta.errors = 1;
+        report.components.append(delta);
+        auto decoded = AgentChannelCodec::decode(AgentChannelCodec::encodeMetricsReport(report));
+        QVERIFY2(decoded, qPrintable(decoded.error));
+        QCOMPARE(std::get<MetricsReport>(decoded.value->body), report);
+
+        MetricsReport wrongCount = report;
+        wrongCount.components[0].latency.count = 11; // not the sum of the buckets
+        QVERIFY(!AgentChannelCodec::decode(AgentChannelCodec::encodeMetricsReport(wrongCount)));
+        MetricsReport descending = report;
+        descending.components[0].latency.upperBounds = {0.1, 0.01, 0.001};
+        QVERIFY(!AgentChannelCodec::decode(AgentChannelCodec::encodeMetricsReport(descending)));
+        MetricsReport missingBucket = report;
+        missingBucket.components[0].latency.counts.removeLast();
+        QVERIFY(!AgentChannelCodec::decode(AgentChannelCodec::encodeMetricsReport(missingBucket)));
     }
 };
 

@@ -1,0 +1,247 @@
+#include "fleetmetrics.h"
+
+#include "servermetrics.h"
+#include "storeerror.h"
+
+#include <QLoggingCategory>
+
+#include <cmath>
+
+namespace Keel {
+
+Q_LOGGING_CATEGORY(lcMetrics, "keel.metrics")
+
+namespace {
+
+const QString kNode = QStringLiteral("node");
+const QString kRegion = QStringLiteral("region");
+const QString kFleet = QStringLiteral("fleet");
+constexpr qint64 kMinuteMs = 60000;
+// A minute is written once its end is this far behind: late reports still land in it.
+constexpr qint64 kMinuteGraceMs = 5000;
+// Reports from clocks this far off are refused rather than filed under a wrong time.
+constexpr qint64 kMaxSkewMs = 5 * 60000;
+
+} // namespace
+
+bool FleetMetrics::Point::add(const Point &other)
+{
+    if (!latency.add(other.latency))
+        return false;
+    requests += other.requests;
+    errors += other.errors;
+    rssBytes = std::max(rssBytes, other.rssBytes);
+    return true;
+}
+
+FleetMetrics::FleetMetrics(MetricsStore &store, ServerMetrics &metrics, FleetMetricsOptions options, Clock clock,
+                           QObject *parent)
+    : QObject(parent)
+    , m_store(store)
+    , m_metrics(metrics)
+    , m_options(options)
+    , m_clock(std::move(clock))
+{
+    if (!m_clock) {
+        m_timer.setInterval(m_options.metricsIntervalMs);
+        connect(&m_timer, &QTimer::timeout, this, &FleetMetrics::tick);
+        m_timer.start();
+    }
+}
+
+FleetMetrics::~FleetMetrics()
+{
+    flush();
+}
+
+QDateTime FleetMetrics::now() const
+{
+    return m_clock ? m_clock() : QDateTime::currentDateTimeUtc();
+}
+
+std::optional<QString> FleetMetrics::ingest(const QString &node, const QString &region, const MetricsReport &report)
+{
+    const qint64 nowMs = now().toMSecsSinceEpoch();
+    const qint64 endMs = report.windowEnd.toMSecsSinceEpoch();
+    if (std::abs(endMs - nowMs) > kMaxSkewMs) {
+        m_metrics.metricsReport("skewed");
+        return QStringLiteral("metrics window ending %1 is more than 5 minutes from the control plane's clock (%2): check the node's time")
+            .arg(report.windowEnd.toString(Qt::ISODate), now().toString(Qt::ISODate));
+    }
+    m_nodeRegion.insert(node, region);
+    const qint64 second = endMs / 1000;
+    const qint64 minute = endMs - endMs % kMinuteMs;
+    QStringList refused;
+    for (const ComponentMetricsDelta &delta : report.components) {
+        Point point;
+        point.requests = delta.requests;
+        point.errors = delta.errors;
+        if (!point.latency.add(delta.latency)) {
+            refused.append(delta.component);
+            continue;
+        }
+        for (const Key &key : {Key{kNode, node, delta.component}, Key{kRegion, region, delta.component}, Key{kFleet, {}, delta.component}}) {
+            if (!m_minutes[key][minute].add(point)) {
+                refused.append(delta.component);
+                break;
+            }
+            if (key.scope != kNode)
+                m_seconds[key][second].add(point);
+        }
+    }
+    Point rss;
+    rss.rssBytes = report.rssBytes;
+    m_minutes[Key{kNode, node, {}}][minute].add(rss);
+    if (!refused.isEmpty()) {
+        m_metrics.metricsReport("bucket_mismatch");
+        return QStringLiteral("latency buckets of %1 differ from the ones this control plane merges: agents of one fleet must share them")
+            .arg(refused.join(QStringLiteral(", ")));
+    }
+    m_metrics.metricsReport("ok");
+    return std::nullopt;
+}
+
+MetricsWindow FleetMetrics::toWindow(const Key &key, const Point &point, const QDateTime &end, double seconds) const
+{
+    MetricsWindow w;
+    w.windowEnd = end;
+    w.component = key.component;
+    if (key.scope == kNode) {
+        w.node = key.key;
+        w.region = m_nodeRegion.value(key.key);
+        w.rssBytes = point.rssBytes;
+    } else if (key.scope == kRegion) {
+        w.region = key.key;
+    }
+    w.p50Ms = point.latency.quantile(0.50) * 1000;
+    w.p95Ms = point.latency.quantile(0.95) * 1000;
+    w.p99Ms = point.latency.quantile(0.99) * 1000;
+    w.requestsPerSecond = double(point.requests) / seconds;
+    w.errorsPerSecond = double(point.errors) / seconds;
+    return w;
+}
+
+void FleetMetrics::tick()
+{
+    const QDateTime end = now();
+    const qint64 endSecond = end.toMSecsSinceEpoch() / 1000;
+    const qint64 oldest = endSecond - m_options.memorySeconds;
+    for (auto it = m_seconds.begin(); it != m_seconds.end();) {
+        auto &points = it.value();
+        points.erase(points.begin(), points.lower_bound(oldest));
+        if (points.empty()) {
+            it = m_seconds.erase(it);
+            continue;
+        }
+        Point live;
+        for (auto p = points.lower_bound(endSecond - m_options.liveWindowSeconds + 1); p != points.end(); ++p)
+            live.add(p->second);
+        if (live.requests > 0 || live.latency.count() > 0)
+            emit window(toWindow(it.key(), live, end, m_options.liveWindowSeconds));
+        ++it;
+    }
+    writeMinutes(end.toMSecsSinceEpoch() - kMinuteGraceMs - kMinuteMs + 1);
+    const qint64 dayMs = 24 * 3600 * 1000LL;
+    if (end.toMSecsSinceEpoch() - m_lastPruneMs > dayMs / 24) {
+        m_lastPruneMs = end.toMSecsSinceEpoch();
+        try {
+            m_store.pruneMinutes(end.toMSecsSinceEpoch() - m_options.retentionDays * dayMs);
+        } catch (const StoreError &error) {
+            m_metrics.storeError();
+            qCWarning(lcMetrics, "cannot prune metric minutes: %s", error.what());
+        }
+    }
+}
+
+void FleetMetrics::flush()
+{
+    writeMinutes(std::numeric_limits<qint64>::max());
+}
+
+void FleetMetrics::writeMinutes(qint64 beforeMs)
+{
+    QList<MetricsMinute> closed;
+    for (auto it = m_minutes.begin(); it != m_minutes.end();) {
+        auto &points = it.value();
+        for (auto p = points.begin(); p != points.end() && p->first < beforeMs;) {
+            closed.append({it.key().scope, it.key().key, it.key().component, p->first, p->second.latency.toDelta(),
+                           p->second.requests, p->second.errors, p->second.rssBytes});
+            p = points.erase(p);
+        }
+        it = points.empty() ? m_minutes.erase(it) : std::next(it);
+    }
+    if (closed.isEmpty())
+        return;
+    try {
+        m_store.putMinutes(closed);
+    } catch (const StoreError &error) {
+        m_metrics.storeError();
+        qCWarning(lcMetrics, "cannot write %lld metric minutes (they are lost): %s", qint64(closed.size()), error.what());
+    }
+}
+
+std::variant<QList<MetricsWindow>, WireError> FleetMetrics::query(const QString &component, const QString &region,
+                                                                  const QString &node, const QDateTime &since)
+{
+    if (component.isEmpty())
+        return WireError{ErrorCode::BadRequest, QStringLiteral("name a component: metrics are per component"), QStringLiteral("component")};
+    if (!region.isEmpty() && !node.isEmpty())
+        return WireError{ErrorCode::BadRequest, QStringLiteral("ask for a node or a region, not both"), QStringLiteral("region")};
+    const QDateTime end = now();
+    const QDateTime from = since.isValid() ? since : end.addSecs(-600);
+    if (from >= end)
+        return WireError{ErrorCode::BadRequest, QStringLiteral("since %1 is not in the past").arg(from.toString(Qt::ISODate)), QStringLiteral("since_unix_ms")};
+    const Key key = !node.isEmpty() ? Key{kNode, node, component} : !region.isEmpty() ? Key{kRegion, region, component}
+                                                                                     : Key{kFleet, {}, component};
+    QList<MetricsWindow> windows;
+    const qint64 fromMs = from.toMSecsSinceEpoch();
+    const qint64 endMs = end.toMSecsSinceEpoch();
+    if (key.scope != kNode && fromMs >= endMs - qint64(m_options.memorySeconds) * 1000) {
+        // From the 1-second points, in at most ~90 windows of at least the live window.
+        const qint64 rangeSeconds = (endMs - fromMs + 999) / 1000;
+        const qint64 width = std::max<qint64>(m_options.liveWindowSeconds, (rangeSeconds + 89) / 90);
+        const auto series = m_seconds.constFind(key);
+        if (series == m_seconds.cend())
+            return windows;
+        const qint64 first = fromMs / 1000;
+        for (qint64 start = first; start < endMs / 1000 + 1; start += width) {
+            Point merged;
+            const auto &points = series.value();
+            for (auto p = points.lower_bound(start); p != points.end() && p->first < start + width; ++p)
+                merged.add(p->second);
+            if (merged.requests > 0 || merged.latency.count() > 0)
+                windows.append(toWindow(key, merged, QDateTime::fromSecsSinceEpoch(start + width, Qt::UTC), double(width)));
+        }
+        return windows;
+    }
+    // The long view: minute points from the store, then those not written yet.
+    std::map<qint64, Point> minutes;
+    for (const MetricsMinute &m : m_store.minutes(key.scope, key.key, key.component, fromMs - fromMs % kMinuteMs, endMs)) {
+        Point p;
+        p.latency.add(m.latency);
+        p.requests = m.requests;
+        p.errors = m.errors;
+        p.rssBytes = m.rssBytes;
+        minutes[m.minuteMs] = p;
+    }
+    if (const auto held = m_minutes.constFind(key); held != m_minutes.cend()) {
+        for (const auto &[minute, point] : held.value())
+            if (minute >= fromMs - fromMs % kMinuteMs)
+                minutes[minute].add(point);
+    }
+    if (key.scope == kNode) {
+        // rss lives in the node's component-less series.
+        for (const MetricsMinute &m : m_store.minutes(kNode, node, {}, fromMs - fromMs % kMinuteMs, endMs))
+            if (minutes.count(m.minuteMs))
+                minutes[m.minuteMs].rssBytes = m.rssBytes;
+        if (const auto held = m_minutes.constFind(Key{kNode, node, {}}); held != m_minutes.cend())
+            for (const auto &[minute, point] : held.value())
+                if (minutes.count(minute))
+                    minutes[minute].rssBytes = std::max(minutes[minute].rssBytes, point.rssBytes);
+    }
+    for (const auto &[minute, point] : minutes)
+        windows.append(toWindow(key, point, QDateTime::fromMSecsSinceEpoch(minute + kMinuteMs, Qt::UTC), 60.0));
+    return windows;
+}
+
+} // namespace Keel

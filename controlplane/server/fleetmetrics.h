@@ -1,0 +1,95 @@
+#pragma once
+
+#include "latencyhistogram.h"
+#include "metricsstore.h"
+#include "wireerror.h"
+
+#include <QHash>
+#include <QObject>
+#include <QTimer>
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <variant>
+
+namespace Keel {
+
+class ServerMetrics;
+
+struct FleetMetricsOptions
+{
+    int metricsIntervalMs = 2000;  // how often agents report (sent in Welcome)
+    int memorySeconds = 15 * 60;   // 1-second points kept in memory (region and fleet series)
+    int retentionDays = 7;         // 1-minute points kept in the store
+    int liveWindowSeconds = 10;    // what each live MetricsWindow event covers
+};
+
+// The fleet's metrics: agents' bucket deltas merged per node, per region and for the
+// whole fleet, per component. Region and fleet series keep 1-second points for the last
+// 15 minutes in memory; every series is rolled up into 1-minute points written to the
+// store (7 days). Node series are read at minute resolution (keeping 1-second points for
+// thousands of nodes would cost gigabytes). Percentiles always come from merged buckets.
+class FleetMetrics final : public QObject
+{
+    Q_OBJECT
+
+public:
+    using Clock = std::function<QDateTime()>;
+
+    FleetMetrics(MetricsStore &store, ServerMetrics &metrics, FleetMetricsOptions options = {}, Clock clock = {},
+                 QObject *parent = nullptr);
+    ~FleetMetrics() override;
+
+    const FleetMetricsOptions &options() const { return m_options; }
+
+    // nullopt when taken; otherwise why the report was refused (it is counted too).
+    std::optional<QString> ingest(const QString &node, const QString &region, const MetricsReport &report);
+    // Windows oldest first for one component: of a node, a region, or (neither) the fleet.
+    std::variant<QList<MetricsWindow>, WireError> query(const QString &component, const QString &region,
+                                                        const QString &node, const QDateTime &since);
+
+    // Emits the live windows, writes closed minutes, prunes. Runs on a timer; public so
+    // tests can drive it with their own clock.
+    void tick();
+    // Writes every minute held in memory (shutdown, tests).
+    void flush();
+
+signals:
+    // A live window of a region's or the fleet's series (the console charts these).
+    void window(const Keel::MetricsWindow &window);
+
+private:
+    struct Point
+    {
+        LatencyHistogram latency;
+        quint64 requests = 0;
+        quint64 errors = 0;
+        quint64 rssBytes = 0;
+        bool add(const Point &other);
+    };
+    struct Key
+    {
+        QString scope;
+        QString key;
+        QString component;
+        bool operator==(const Key &) const = default;
+    };
+    friend size_t qHash(const Key &k, size_t seed) { return qHashMulti(seed, k.scope, k.key, k.component); }
+
+    QDateTime now() const;
+    MetricsWindow toWindow(const Key &key, const Point &point, const QDateTime &end, double seconds) const;
+    void writeMinutes(qint64 beforeMs);
+
+    MetricsStore &m_store;
+    ServerMetrics &m_metrics;
+    FleetMetricsOptions m_options;
+    Clock m_clock;
+    QHash<Key, std::map<qint64, Point>> m_seconds; // region and fleet series: second -> point
+    QHash<Key, std::map<qint64, Point>> m_minutes; // every series: minute (ms) -> point, until written
+    QHash<QString, QString> m_nodeRegion;
+    qint64 m_lastPruneMs = 0;
+    QTimer m_timer;
+};
+
+} // namespace Keel

@@ -1,0 +1,85 @@
+#include "sqlmetricsstore.h"
+
+#include "sqlconnection.h"
+
+#include <QStringList>
+#include <QVariant>
+
+namespace Keel {
+
+namespace {
+
+// Buckets as text: "b1,b2,...;c1,c2,..." (bounds with full precision, counts as integers).
+QString histogramToText(const HistogramDelta &h)
+{
+    QStringList bounds;
+    for (double b : h.upperBounds)
+        bounds.append(QString::number(b, 'g', 17));
+    QStringList counts;
+    for (quint64 c : h.counts)
+        counts.append(QString::number(c));
+    return bounds.join(u',') + u';' + counts.join(u',');
+}
+
+HistogramDelta histogramFromText(const QString &text, double sum)
+{
+    HistogramDelta h;
+    const QStringList parts = text.split(u';');
+    if (parts.size() != 2)
+        return h;
+    for (const QString &b : parts[0].split(u',', Qt::SkipEmptyParts))
+        h.upperBounds.append(b.toDouble());
+    for (const QString &c : parts[1].split(u',', Qt::SkipEmptyParts)) {
+        h.counts.append(c.toULongLong());
+        h.count += h.counts.last();
+    }
+    h.sum = sum;
+    return h;
+}
+
+} // namespace
+
+SqlMetricsStore::SqlMetricsStore(SqlConnection &sql)
+    : m_sql(sql)
+{
+}
+
+void SqlMetricsStore::putMinutes(const QList<MetricsMinute> &minutes)
+{
+    if (minutes.isEmpty())
+        return;
+    SqlConnection::Transaction tx(m_sql);
+    for (const MetricsMinute &m : minutes) {
+        m_sql.run(QStringLiteral("INSERT INTO metric_minutes (scope, scope_key, component, minute_ms, buckets, latency_sum,"
+                                 " requests, errors, rss_bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                                 " ON CONFLICT (scope, scope_key, component, minute_ms) DO UPDATE SET"
+                                 " buckets = excluded.buckets, latency_sum = excluded.latency_sum, requests = excluded.requests,"
+                                 " errors = excluded.errors, rss_bytes = excluded.rss_bytes"),
+                  {m.scope, m.key, m.component, m.minuteMs, histogramToText(m.latency), m.latency.sum, qint64(m.requests),
+                   qint64(m.errors), qint64(m.rssBytes)});
+    }
+    tx.commit();
+}
+
+QList<MetricsMinute> SqlMetricsStore::minutes(const QString &scope, const QString &key, const QString &component,
+                                              qint64 sinceMs, qint64 untilMs)
+{
+    QList<MetricsMinute> result;
+    QSqlQuery q = m_sql.run(QStringLiteral("SELECT minute_ms, buckets, latency_sum, requests, errors, rss_bytes FROM metric_minutes"
+                                           " WHERE scope = ? AND scope_key = ? AND component = ? AND minute_ms >= ? AND minute_ms < ?"
+                                           " ORDER BY minute_ms"),
+                            {scope, key, component, sinceMs, untilMs});
+    while (q.next()) {
+        MetricsMinute m{scope, key, component, q.value(0).toLongLong(), histogramFromText(q.value(1).toString(), q.value(2).toDouble()),
+                        quint64(q.value(3).toLongLong()), quint64(q.value(4).toLongLong()), quint64(q.value(5).toLongLong())};
+        result.append(m);
+    }
+    return result;
+}
+
+int SqlMetricsStore::pruneMinutes(qint64 beforeMs)
+{
+    return m_sql.run(QStringLiteral("DELETE FROM metric_minutes WHERE minute_ms < ?"), {beforeMs}).numRowsAffected();
+}
+
+} // namespace Keel

@@ -1,0 +1,24 @@
+#pragma once
+
+#include "metricsstore.h"
+
+namespace Keel {
+
+class SqlConnection;
+
+// MetricsStore over the control plane's SQL connection (owned by SqlStore).
+class SqlMetricsStore final : public MetricsStore
+{
+public:
+    explicit SqlMetricsStore(SqlConnection &sql);
+
+    void putMinutes(const QList<MetricsMinute> &minutes) override;
+    QList<MetricsMinute> minutes(const QString &scope, const QString &key, const QString &component, qint64 sinceMs,
+                                 qint64 untilMs) override;
+    int pruneMinutes(qint64 beforeMs) override;
+
+private:
+    SqlConnection &m_sql;
+};
+
+} // namespace Keel

@@ -1,0 +1,185 @@
+// Fleet metrics: histogram merging against a known distribution, the series a control
+// plane keeps (1-second points, minute points in the real SQLite store), and reports
+// arriving over a real WebSocket from an agent's frames.
+#include "rawagent.h"
+
+#include "controlplane.h"
+#include "fleetmetrics.h"
+#include "keelclient.h"
+#include "latencyhistogram.h"
+#include "servermetrics.h"
+#include "sqlstore.h"
+
+#include <QFile>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Keel;
+using Keel::Testing::RawAgent;
+
+namespace {
+
+const QList<double> kBounds = {0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1};
+
+HistogramDelta delta(QList<quint64> counts, double sum)
+{
+    quint64 total = 0;
+    for (quint64 c : counts)
+        total += c;
+    return {kBounds, counts, sum, total};
+}
+
+MetricsReport report(const QDateTime &end, const QString &component, const HistogramDelta &latency, quint64 errors = 0,
+                     quint64 rss = 0)
+{
+    MetricsReport r;
+    r.windowStart = end.addSecs(-2);
+    r.windowEnd = end;
+    r.rssBytes = rss;
+    r.components.append({component, QStringLiteral("1.0.0"), RuntimeTier::Aot, latency, latency.count, errors, 0, 0});
+    return r;
+}
+
+} // namespace
+
+class tst_FleetMetrics : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void percentilesComeFromMergedBuckets()
+    {
+        // Node A is fast, node B slow: 200 requests together.
+        LatencyHistogram a, b, merged;
+        QVERIFY(a.add(delta({10, 20, 30, 40, 0, 0, 0, 0}, 0.5)));
+        QVERIFY(b.add(delta({0, 0, 0, 0, 50, 30, 15, 5}, 4.0)));
+        QVERIFY(merged.add(a));
+        QVERIFY(merged.add(b));
+        QCOMPARE(merged.count(), quint64(200));
+        // Ranks 100, 190 and 198 of the combined distribution, interpolated in their bucket.
+        QCOMPARE(merged.quantile(0.50), 0.005 + 0.005 * (100.0 - 60) / 40); // = 0.01
+        QCOMPARE(merged.quantile(0.95), 0.05 + 0.05 * (190.0 - 180) / 15);
+        QCOMPARE(merged.quantile(0.99), 0.1); // the +Inf bucket: the last finite bound
+        // Averaging the nodes' own medians would say something else entirely.
+        QVERIFY(std::abs((a.quantile(0.5) + b.quantile(0.5)) / 2 - merged.quantile(0.5)) > 0.001);
+        // Other bounds are refused, not re-bucketed.
+        QVERIFY(!merged.add(HistogramDelta{{0.5}, {1, 0}, 0.1, 1}));
+        QCOMPARE(LatencyHistogram().quantile(0.5), 0.0);
+    }
+
+    void seriesPerNodeRegionAndFleetWithMinutesInTheStore()
+    {
+        QTemporaryDir dir;
+        SqlStore store(dir.filePath(QStringLiteral("m.db")));
+        ServerMetrics serverMetrics;
+        QDateTime clock = QDateTime::fromSecsSinceEpoch(1795700000, Qt::UTC); // on a minute boundary + 20 s
+        FleetMetrics metrics(store.metrics(), serverMetrics, {}, [&] { return clock; });
+        QSignalSpy live(&metrics, &FleetMetrics::window);
+
+        QVERIFY(!metrics.ingest(QStringLiteral("eu-1"), QStringLiteral("eu-west"), report(clock, QStringLiteral("hash"), delta({10, 20, 30, 40, 0, 0, 0, 0}, 0.5), 2, 9 << 20)));
+        QVERIFY(!metrics.ingest(QStringLiteral("eu-2"), QStringLiteral("eu-west"), report(clock, QStringLiteral("hash"), delta({0, 0, 0, 0, 50, 30, 15, 5}, 4.0))));
+        QVERIFY(!metrics.ingest(QStringLiteral("us-1"), QStringLiteral("us-east"), report(clock, QStringLiteral("hash"), delta({100, 0, 0, 0, 0, 0, 0, 0}, 0.05))));
+        // Refused, with reasons: a clock an hour off, and foreign buckets.
+        QVERIFY(metrics.ingest(QStringLiteral("eu-1"), QStringLiteral("eu-west"), report(clock.addSecs(3600), QStringLiteral("hash"), delta({1, 0, 0, 0, 0, 0, 0, 0}, 0.001))));
+        QVERIFY(metrics.ingest(QStringLiteral("eu-1"), QStringLiteral("eu-west"),
+                               report(clock, QStringLiteral("hash"), HistogramDelta{{0.5}, {1, 0}, 0.1, 1})));
+
+        clock = clock.addSecs(1);
+        metrics.tick();
+        // Live windows for eu-west, us-east and the fleet.
+        QCOMPARE(live.size(), 3);
+
+        const auto region = metrics.query(QStringLiteral("hash"), QStringLiteral("eu-west"), {}, clock.addSecs(-60));
+        QVERIFY(std::holds_alternative<QList<MetricsWindow>>(region));
+        const auto &windows = std::get<QList<MetricsWindow>>(region);
+        QCOMPARE(windows.size(), 1);
+        QCOMPARE(windows.first().region, QStringLiteral("eu-west"));
+        QCOMPARE(windows.first().p50Ms, 10.0);
+        QVERIFY(std::abs(windows.first().p95Ms - (50 + 50 * 10.0 / 15)) < 1e-9);
+        QCOMPARE(windows.first().p99Ms, 100.0);
+        QCOMPARE(windows.first().requestsPerSecond, 200.0 / 10); // 10-second windows
+        QCOMPARE(windows.first().errorsPerSecond, 2.0 / 10);
+
+        const auto fleet = metrics.query(QStringLiteral("hash"), {}, {}, clock.addSecs(-60));
+        QCOMPARE(std::get<QList<MetricsWindow>>(fleet).first().requestsPerSecond, 300.0 / 10);
+
+        // Minutes: written once closed, read back from the store for the long view.
+        clock = clock.addSecs(120);
+        metrics.tick();
+        const qint64 minute = (clock.addSecs(-121).toMSecsSinceEpoch() / 60000) * 60000;
+        const auto stored = store.metrics().minutes(QStringLiteral("region"), QStringLiteral("eu-west"), QStringLiteral("hash"), 0,
+                                                    std::numeric_limits<qint64>::max());
+        QCOMPARE(stored.size(), 1);
+        QCOMPARE(stored.first().minuteMs, minute);
+        QCOMPARE(stored.first().requests, quint64(200));
+        LatencyHistogram fromStore;
+        QVERIFY(fromStore.add(stored.first().latency));
+        QCOMPARE(fromStore.quantile(0.5), 0.01);
+
+        const auto node = metrics.query(QStringLiteral("hash"), {}, QStringLiteral("eu-1"), clock.addSecs(-3600));
+        const auto &nodeWindows = std::get<QList<MetricsWindow>>(node);
+        QCOMPARE(nodeWindows.size(), 1);
+        QCOMPARE(nodeWindows.first().node, QStringLiteral("eu-1"));
+        QCOMPARE(nodeWindows.first().region, QStringLiteral("eu-west"));
+        QCOMPARE(nodeWindows.first().rssBytes, quint64(9 << 20));
+        QCOMPARE(nodeWindows.first().requestsPerSecond, 100.0 / 60);
+
+        const auto bad = metrics.query({}, {}, {}, {});
+        QVERIFY(std::holds_alternative<WireError>(bad));
+
+        // Seven days later the minutes are pruned.
+        clock = clock.addDays(8);
+        metrics.tick();
+        QVERIFY(store.metrics().minutes(QStringLiteral("region"), QStringLiteral("eu-west"), QStringLiteral("hash"), 0,
+                                        std::numeric_limits<qint64>::max()).isEmpty());
+    }
+
+    void reportsOverTheAgentChannelReachOperators()
+    {
+        QVERIFY(sodium_init() >= 0);
+        QTemporaryDir dir;
+        ControlPlaneOptions options;
+        options.dataDir = dir.filePath(QStringLiteral("cp"));
+        options.listenPort = 0;
+        options.metrics.metricsIntervalMs = 200;
+        QString error;
+        auto cp = ControlPlane::start(options, &error);
+        QVERIFY2(cp, qPrintable(error));
+        QFile tokenFile(cp->adminTokenPath());
+        QVERIFY(tokenFile.open(QIODevice::ReadOnly));
+        KeelClient client;
+        client.open(QUrl(cp->url() + QStringLiteral("/v1/operator")), QString::fromUtf8(tokenFile.readAll().trimmed()));
+        std::optional<Result<TopologyApplied>> applied;
+        client.applyTopology({{QStringLiteral("eu-west"), QStringLiteral("EU"), 53, -6, {}}}, [&](const auto &r) { applied = r; });
+        QTRY_VERIFY(applied.has_value());
+        std::optional<Result<JoinToken>> token;
+        client.createJoinToken(QStringLiteral("eu-west"), 1, 0, [&](const auto &r) { token = r; });
+        QTRY_VERIFY(token.has_value());
+        QVERIFY(std::holds_alternative<JoinToken>(*token));
+
+        RawAgent agent(QStringLiteral("edge-eu-1"), QStringLiteral("eu-west"));
+        QVERIFY(agent.connect(cp->url(), std::get<JoinToken>(*token).token));
+        QSignalSpy windows(&client, &KeelClient::metricsWindow);
+        std::optional<Result<quint64>> watching;
+        client.watch({WatchTopic::Metrics}, 0, [&](const auto &r) { watching = r; });
+        QTRY_VERIFY(watching.has_value());
+        agent.report(report(QDateTime::currentDateTimeUtc(), QStringLiteral("hash"), delta({10, 20, 30, 40, 0, 0, 0, 0}, 0.5)));
+
+        QTRY_VERIFY_WITH_TIMEOUT(!windows.isEmpty(), 10000);
+        const MetricsWindow live = windows.first().first().value<MetricsWindow>();
+        QCOMPARE(live.component, QStringLiteral("hash"));
+        QVERIFY(live.p50Ms > 0);
+
+        std::optional<Result<QList<MetricsWindow>>> queried;
+        client.queryMetrics(QStringLiteral("hash"), QStringLiteral("eu-west"), {}, QDateTime::currentDateTimeUtc().addSecs(-600),
+                            [&](const auto &r) { queried = r; });
+        QTRY_VERIFY(queried.has_value());
+        QVERIFY(std::holds_alternative<QList<MetricsWindow>>(*queried));
+        QCOMPARE(std::get<QList<MetricsWindow>>(*queried).size(), 1);
+        QCOMPARE(std::get<QList<MetricsWindow>>(*queried).first().p50Ms, 4.0); // rank 50 of 100: 2 + 3 * 20/30 ms
+    }
+};
+
+QTEST_GUILESS_MAIN(tst_FleetMetrics)
+#include "tst_fleetmetrics.moc"
