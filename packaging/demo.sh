@@ -4,7 +4,9 @@
 # keel-console connected to it when there is a display. Ctrl-C stops everything started.
 #
 # State lives in build/demo/ and is reused by the next run (nodes keep their identity).
-# Every agent serves the hello and echo components from build/demo/components.
+# The control plane's registry holds hello, echo and hash (pushed by this script, AOT
+# objects built in the background); hello and echo are deployed to every agent, hash to
+# the EU one. Agents get them as desired state, never from a folder.
 # Ports: KEEL_DEMO_PORT (control plane, default 7070); agents use 8081-8083 (HTTP) and
 # 9091-9093 (admin); control-plane metrics on 9464.
 set -euo pipefail
@@ -85,21 +87,15 @@ export KEEL_TOKEN
 
 "$BIN/keelctl" topology apply -f "$KEEL_ROOT/docs/examples/topology.yaml" >/dev/null
 
-# What every agent serves: hello and echo, each with an AOT object when keel-aot can build
-# one (tier auto in their manifests; without the object they run on the interpreter).
-COMPONENTS="$DEMO/components"
-mkdir -p "$COMPONENTS"
-for c in hello echo; do
-  cp -p "$KEEL_BUILD/components/$c.wasm" "$KEEL_BUILD/components/$c.yaml" "$COMPONENTS/"
-  if [ "$COMPONENTS/$c.so" -nt "$COMPONENTS/$c.wasm" ] \
-     || { [ -x "$BIN/keel-aot" ] \
-          && "$BIN/keel-aot" "$COMPONENTS/$c.wasm" -o "$COMPONENTS/$c.so" >>"$DEMO/logs/keel-aot.log" 2>&1; }; then
-    echo "aot: $c.so" >>"$COMPONENTS/$c.yaml"
-  else
-    rm -f "$COMPONENTS/$c.so"
-    echo "keel demo: no AOT object for $c (see $DEMO/logs/keel-aot.log); it runs on the interpreter"
-  fi
+# What the fleet serves: pushed to the registry (a second run finds the same bytes there
+# and changes nothing) and deployed by selector, exactly as an operator would.
+for c in hello echo hash; do
+  "$BIN/keelctl" component push --manifest "$KEEL_BUILD/components/$c.yaml" >>"$DEMO/logs/keelctl.log" 2>&1 \
+    || die "keelctl component push $c failed; see $DEMO/logs/keelctl.log"
 done
+"$BIN/keelctl" deploy hello@1.0.0 --to all >/dev/null
+"$BIN/keelctl" deploy echo@1.0.0 --to all >/dev/null
+"$BIN/keelctl" deploy hash@1.0.0 --to jurisdiction=EU >/dev/null
 
 for spec in "${AGENTS[@]}"; do
   read -r name region site http admin <<<"$spec"
@@ -108,7 +104,7 @@ for spec in "${AGENTS[@]}"; do
   cat >"$DEMO/start-$name.sh" <<SCRIPT
 #!/usr/bin/env bash
 "$BIN/keel-agent" --controlplane "$SERVER" --name "$name" --region "$region" --site "$site" \\
-  --labels "tier=edge,demo=true" --data-dir "$DEMO/$name" --components "$COMPONENTS" \\
+  --labels "tier=edge,demo=true" --data-dir "$DEMO/$name" \\
   --http "127.0.0.1:$http" --admin "127.0.0.1:$admin" "\$@" >>"$DEMO/logs/$name.log" 2>&1 &
 echo \$! >"$DEMO/$name.pid"
 SCRIPT
@@ -127,10 +123,10 @@ until [ "$("$BIN/keelctl" nodes list -o json 2>/dev/null | grep -c '"status": "r
   sleep 0.2
 done
 
-# Every agent answers for its components, not only to the control plane.
+# Every agent answers for its components once it has applied its desired state.
 for spec in "${AGENTS[@]}"; do
   read -r name region site http admin <<<"$spec"
-  deadline=$((SECONDS + 10))
+  deadline=$((SECONDS + 30))
   until curl -fsS -o /dev/null "http://127.0.0.1:$http/hello/"; do
     [ $SECONDS -lt $deadline ] || die "$name does not answer http://127.0.0.1:$http/hello/; see $DEMO/logs/$name.log"
     sleep 0.2
@@ -148,11 +144,14 @@ Keel demo fleet is up.
   agents         edge-eu-1  http 127.0.0.1:8081  admin 127.0.0.1:9091/metrics
                  edge-us-1  http 127.0.0.1:8082  admin 127.0.0.1:9092/metrics
                  edge-in-1  http 127.0.0.1:8083  admin 127.0.0.1:9093/metrics
-  components     hello, echo on every agent (manifests: $COMPONENTS)
+  components     hello, echo on every agent; hash on the EU agent only (keelctl component list)
   try            curl http://127.0.0.1:8081/hello/
                  curl -X POST --data hi 'http://127.0.0.1:8082/echo/a?b=1'
+                 curl -X POST --data abc 'http://127.0.0.1:8081/hash/?n=1'
+                 $BIN/keelctl nodes show edge-eu-1          # generations, components, tiers
+                 $BIN/keelctl metrics --component hello     # after some traffic
                  kill \$(cat $DEMO/edge-eu-1.pid)   # unreachable after the 5 s grace
-                 $DEMO/start-edge-eu-1.sh          # ready again
+                 $DEMO/start-edge-eu-1.sh          # ready again, same components
 INFO
 
 if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then

@@ -42,28 +42,20 @@ std::optional<ElfInspector::Facts> inspectFile(int fd, std::string *error)
     return facts;
 }
 
-// init_module registers function types and fills the object's static type table: once
-// per loaded image, never concurrently with another. dlopen shares one image between
-// every open of a path and unloads it at the last dlclose, after which another object may
-// be loaded at the same address with fresh statics; so the count here mirrors dlopen's.
+// The images this process has mapped, by file identity. dlopen shares one image between
+// every open of the same file (found by name or by inode) and records each name it was
+// asked for as an alias of that image. An image is therefore always opened through the
+// first descriptor it was loaded by, and that descriptor stays open while the image is
+// mapped: were /proc/self/fd/N closed and N reused by the next file, dlopen would hand
+// that file this image's code (the metadata check below would refuse it, but the object
+// could not load). init_module runs once per mapped image, never concurrently.
+struct LoadedImage
+{
+    int opens = 0;
+    int fd = -1;
+};
 std::mutex g_imagesLock;
-std::map<const keel_aot_module *, int> g_imageOpens;
-
-void initialiseOnce(const keel_aot_module *module)
-{
-    std::lock_guard guard(g_imagesLock);
-    if (g_imageOpens[module]++ == 0)
-        module->init_module();
-}
-
-// Before the dlclose of an object that went through initialiseOnce.
-void release(const keel_aot_module *module)
-{
-    std::lock_guard guard(g_imagesLock);
-    const auto it = g_imageOpens.find(module);
-    if (it != g_imageOpens.end() && --it->second == 0)
-        g_imageOpens.erase(it);
-}
+std::map<std::pair<dev_t, ino_t>, LoadedImage> g_images;
 
 } // namespace
 
@@ -75,10 +67,7 @@ std::shared_ptr<AotObject> AotObject::open(const std::string &path, const Expect
         *error = "cannot open " + path + ": " + std::strerror(errno);
         return nullptr;
     }
-    // Owns fd until the object does (below), then the object keeps it open while the
-    // code is mapped: glibc's dlopen finds an already loaded object by *name* first, so
-    // if this fd number were reused while an earlier object loaded as /proc/self/fd/N is
-    // still mapped, dlopen would hand back that other object's code.
+    // Owns fd until the image registry does (retain, below).
     struct FdCloser
     {
         int fd;
@@ -122,8 +111,18 @@ std::shared_ptr<AotObject> AotObject::open(const std::string &path, const Expect
     }
 
     keel_rt_init();
-    // Through the descriptor we verified, so the file cannot be swapped in between.
-    const std::string fdPath = "/proc/self/fd/" + std::to_string(fd);
+    struct stat st{};
+    if (::fstat(fd, &st) != 0) {
+        *error = "cannot stat " + path + ": " + std::strerror(errno);
+        return nullptr;
+    }
+    const std::pair<dev_t, ino_t> identity{st.st_dev, st.st_ino};
+    std::lock_guard images(g_imagesLock);
+    const auto known = g_images.find(identity);
+    // Through the descriptor we verified (or, for an image already mapped, the one it was
+    // first loaded through: the same file), so the file cannot be swapped in between.
+    const int loadFd = known != g_images.end() ? known->second.fd : fd;
+    const std::string fdPath = "/proc/self/fd/" + std::to_string(loadFd);
     void *handle = dlopen(fdPath.c_str(), RTLD_NOW | RTLD_LOCAL);
     if (!handle) {
         *error = "cannot load " + name + ": " + dlerror();
@@ -142,14 +141,19 @@ std::shared_ptr<AotObject> AotObject::open(const std::string &path, const Expect
         *error = "cannot load " + name + ": the loader mapped other code than the object verified";
         return nullptr;
     }
-    initialiseOnce(module);
+    if (known != g_images.end()) {
+        ++known->second.opens; // our own descriptor closes with `closer`
+    } else {
+        g_images[identity] = {1, std::exchange(closer.fd, -1)};
+        module->init_module();
+    }
 
     std::shared_ptr<AotObject> object(new AotObject());
     object->m_handle = handle;
+    object->m_identity = identity;
     object->m_module = module;
     object->m_metadata = std::move(*metadata);
     object->m_label = expect.moduleLabel;
-    object->m_fd = std::exchange(closer.fd, -1);
     for (uint32_t i = 0; i < module->import_count; ++i) {
         const keel_aot_import &imp = module->imports[i];
         object->m_imports.push_back({imp.module, imp.name, imp.params, imp.results});
@@ -160,12 +164,15 @@ std::shared_ptr<AotObject> AotObject::open(const std::string &path, const Expect
 AotObject::~AotObject()
 {
     // Instances hold a shared_ptr to us, so no code of this object runs any more.
-    if (m_handle) {
-        release(m_module); // every object with a handle went through initialiseOnce
-        dlclose(m_handle);
+    if (!m_handle)
+        return;
+    std::lock_guard images(g_imagesLock);
+    dlclose(m_handle);
+    const auto it = g_images.find(m_identity);
+    if (it != g_images.end() && --it->second.opens == 0) {
+        ::close(it->second.fd); // the image is gone: only now may another file load under its name
+        g_images.erase(it);
     }
-    if (m_fd >= 0)
-        ::close(m_fd); // only now may another object be loaded under this fd's name
 }
 
 std::vector<std::string> AotObject::exportNames() const

@@ -5,7 +5,10 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
+
+#include <sys/types.h>
 
 struct keel_aot_module;
 
@@ -43,7 +46,7 @@ private:
     AotObject() = default;
 
     void *m_handle = nullptr;
-    int m_fd = -1; // the verified descriptor dlopen loaded through; open while mapped
+    std::pair<dev_t, ino_t> m_identity{}; // of the file, for the image registry
     const keel_aot_module *m_module = nullptr;
     AotMetadata m_metadata;
     std::string m_label;

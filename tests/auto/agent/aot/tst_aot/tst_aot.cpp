@@ -9,6 +9,8 @@
 #include <QFile>
 #include <QProcess>
 #include <QTemporaryDir>
+
+#include <unistd.h>
 #include <QTest>
 
 #include <atomic>
@@ -58,6 +60,7 @@ private slots:
     void wrongDigestRefused();
     void wrongTargetRefused();
     void invalidModuleRefusedWithWabtMessage();
+    void sharedImagesKeepEveryObjectsOwnCode();
 
 private:
     QString buildObject(const QByteArray &wat, const QString &name);
@@ -300,3 +303,33 @@ void tst_Aot::invalidModuleRefusedWithWabtMessage()
 
 QTEST_GUILESS_MAIN(tst_Aot)
 #include "tst_aot.moc"
+
+// The same file under two names (the agent hard-links artifacts into each set) is one
+// image for the dynamic loader. Letting one holder go must not free the name the image
+// was loaded under, or the next object opened would be handed that image's code.
+void tst_Aot::sharedImagesKeepEveryObjectsOwnCode()
+{
+    const QString oneWasm = buildObject("(module (func (export \"one\") (result i32) i32.const 1))", QStringLiteral("one"));
+    const QString twoWasm = buildObject("(module (func (export \"two\") (result i32) i32.const 2))", QStringLiteral("two"));
+    const QString one = m_dir.filePath(QStringLiteral("one.so"));
+    const QString linked = m_dir.filePath(QStringLiteral("one-linked.so"));
+    QCOMPARE(::link(one.toLocal8Bit().constData(), linked.toLocal8Bit().constData()), 0);
+    std::string error;
+    const std::string oneDigest = *fileDigest(oneWasm.toStdString(), &error);
+    const std::string twoDigest = *fileDigest(twoWasm.toStdString(), &error);
+
+    auto first = AotObject::open(one.toStdString(), {oneDigest, "one.wasm", kTarget}, &error);
+    QVERIFY2(first, error.c_str());
+    auto second = AotObject::open(linked.toStdString(), {oneDigest, "one.wasm", kTarget}, &error);
+    QVERIFY2(second, error.c_str());
+    first.reset(); // the image stays mapped for `second`
+    auto other = AotObject::open(m_dir.filePath(QStringLiteral("two.so")).toStdString(), {twoDigest, "two.wasm", kTarget}, &error);
+    QVERIFY2(other, error.c_str());
+    QCOMPARE(other->exportNames(), std::vector<std::string>{"two"});
+    QCOMPARE(second->exportNames(), std::vector<std::string>{"one"});
+    // And after the last holder, the image can come back and is initialised again.
+    second.reset();
+    auto again = AotObject::open(one.toStdString(), {oneDigest, "one.wasm", kTarget}, &error);
+    QVERIFY2(again, error.c_str());
+    QCOMPARE(again->exportNames(), std::vector<std::string>{"one"});
+}
