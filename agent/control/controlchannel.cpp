@@ -502,8 +502,10 @@ void ControlChannel::scheduleMetricsReport(const std::shared_ptr<Connection> &co
 
 void ControlChannel::send(const std::shared_ptr<Connection> &connection, OutboundMessage message)
 {
-    // A link too slow to take even heartbeats is dead; the idle timeout will say so.
-    if (connection->outbox.size() >= 64) {
+    // A link too slow to take even heartbeats is dead; the idle timeout will say so. A
+    // state ack is never dropped: the control plane re-sends state only on a change or a
+    // reconnect, so a lost ack would leave the node's state unknown until then.
+    if (connection->outbox.size() >= 64 && !std::holds_alternative<StateAck>(message.body)) {
         const auto it = connection->fetches.find(message.requestId);
         if (std::holds_alternative<FetchArtifact>(message.body) && it != connection->fetches.end()) {
             it->second->set_value({false, {}, "the link to the control plane is congested"});

@@ -71,6 +71,9 @@ bool ComponentRuntime::add(ComponentConfig config, Engine &engine, std::string &
 
 void ComponentRuntime::replace(const std::vector<std::shared_ptr<Component>> &components)
 {
+    // The old catalog is released after the lock: destroying components (dlclose, SQLite
+    // close) must not hold up dispatch on the io thread.
+    std::shared_ptr<const Catalog> previous;
     std::lock_guard lock(m_catalogMutex);
     auto next = std::make_shared<Catalog>();
     for (const auto &component : components) {
@@ -83,8 +86,9 @@ void ComponentRuntime::replace(const std::vector<std::shared_ptr<Component>> &co
             entry->lane = std::make_shared<Lane>();
         next->emplace(name, std::move(entry));
     }
-    // The previous catalog goes when its last dispatched job does.
-    m_catalog = std::move(next);
+    // The previous catalog goes when its last dispatched job does (or when `previous`
+    // leaves scope, after the lock guard: locals are destroyed in reverse order).
+    previous = std::exchange(m_catalog, std::move(next));
 }
 
 std::shared_ptr<const ComponentRuntime::Catalog> ComponentRuntime::catalog() const

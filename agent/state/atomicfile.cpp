@@ -31,8 +31,11 @@ bool AtomicFile::write(const std::filesystem::path &file, std::string_view conte
         }
         written += std::size_t(n);
     }
-    if (::fsync(fd) != 0 || ::close(fd) != 0 || ::rename(temporary.c_str(), file.c_str()) != 0) {
-        problem = std::strerror(errno);
+    const bool synced = ::fsync(fd) == 0;
+    const int syncErrno = errno;
+    const bool closed = ::close(fd) == 0; // always, whatever fsync said
+    if (!synced || !closed || ::rename(temporary.c_str(), file.c_str()) != 0) {
+        problem = std::strerror(!synced ? syncErrno : errno);
         ::unlink(temporary.c_str());
         return false;
     }

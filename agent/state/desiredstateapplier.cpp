@@ -23,6 +23,7 @@ namespace keel::agent {
 namespace {
 
 constexpr std::size_t kMaxAppliedFileBytes = 4096;
+constexpr std::size_t kMaxComponents = 256;
 
 void hashField(crypto_hash_sha256_state &hash, std::string_view field)
 {
@@ -261,6 +262,14 @@ DesiredStateApplier::Restored DesiredStateApplier::restore()
 DesiredStateApplier::Outcome DesiredStateApplier::apply(const DesiredState &state, std::string_view controlPlaneKey)
 {
     Outcome outcome;
+    // Each component is its own module in memory: a state naming thousands would exhaust
+    // the node before any of them served a request.
+    if (state.components.size() > kMaxComponents) {
+        outcome.ack = rejectAll(state, "a desired state of " + std::to_string(state.components.size())
+                                           + " components is over this agent's limit of " + std::to_string(kMaxComponents));
+        outcome.ack.components.resize(kMaxComponents); // an ack the control plane accepts
+        return outcome;
+    }
     const std::string fp = fingerprint(state.components);
     const std::uint64_t applied = m_appliedGeneration;
     if (applied != 0 && state.generation <= applied) {

@@ -35,6 +35,8 @@ std::unique_ptr<ControlPlane> ControlPlane::start(const ControlPlaneOptions &opt
     cp->m_metrics = std::make_unique<ServerMetrics>();
     try {
         cp->m_store = std::make_unique<SqlStore>(dir.filePath(QStringLiteral("keel.db")));
+        ServerMetrics *metrics = cp->m_metrics.get();
+        cp->m_store->setStatementObserver([metrics](double seconds) { metrics->storeStatement(seconds); });
         auto key = SigningKey::loadOrCreate(dir.filePath(QStringLiteral("signing.key")), error);
         if (!key)
             return nullptr;

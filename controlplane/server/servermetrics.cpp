@@ -4,6 +4,7 @@ namespace Keel {
 
 using prometheus::BuildCounter;
 using prometheus::BuildGauge;
+using prometheus::BuildHistogram;
 
 ServerMetrics::ServerMetrics()
     : m_registry(std::make_shared<prometheus::Registry>())
@@ -22,6 +23,12 @@ ServerMetrics::ServerMetrics()
     , m_metricsReports(BuildCounter().Name("keel_cp_metrics_reports_total")
                            .Help("Agent metrics reports by result: ok, skewed (clock), bucket_mismatch")
                            .Register(*m_registry))
+    , m_storeStatements(prometheus::BuildHistogram()
+                            .Name("keel_cp_store_statement_seconds")
+                            .Help("Time per store statement (prepare, bind, execute)")
+                            .Register(*m_registry)
+                            .Add({}, prometheus::Histogram::BucketBoundaries{0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005,
+                                                                              0.01, 0.025, 0.05, 0.1, 0.25, 1}))
     , m_nodes(BuildGauge().Name("keel_cp_nodes").Help("Known nodes by region and status").Register(*m_registry))
 {
 }
@@ -44,6 +51,7 @@ void ServerMetrics::enrollment(const std::string &result) { m_enrollments.Add({{
 void ServerMetrics::storeError() { m_storeErrors.Add({}).Increment(); }
 void ServerMetrics::auditRecorded(const std::string &result) { m_auditRecords.Add({{"result", result}}).Increment(); }
 void ServerMetrics::auditWriteFailure() { m_auditWriteFailures.Add({}).Increment(); }
+void ServerMetrics::storeStatement(double seconds) { m_storeStatements.Observe(seconds); }
 void ServerMetrics::metricsReport(const std::string &result) { m_metricsReports.Add({{"result", result}}).Increment(); }
 
 void ServerMetrics::setNodes(const std::string &region, const std::string &status, double count)

@@ -3,6 +3,7 @@
 #include <prometheus/counter.h>
 #include <prometheus/family.h>
 #include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 
 #include <memory>
@@ -29,6 +30,7 @@ public:
     void auditRecorded(const std::string &result);
     void auditWriteFailure();
     void metricsReport(const std::string &result);
+    void storeStatement(double seconds);
     void setNodes(const std::string &region, const std::string &status, double count);
 
     // For tests: current value of a rejection counter.
@@ -45,6 +47,7 @@ private:
     prometheus::Family<prometheus::Counter> &m_auditRecords;
     prometheus::Family<prometheus::Counter> &m_auditWriteFailures;
     prometheus::Family<prometheus::Counter> &m_metricsReports;
+    prometheus::Histogram &m_storeStatements;
     prometheus::Family<prometheus::Gauge> &m_nodes;
 };
 

@@ -3,6 +3,7 @@
 #include "migrations.h"
 #include "store.h"
 
+#include <QElapsedTimer>
 #include <QSqlError>
 #include <QUuid>
 #include <QVariant>
@@ -39,6 +40,18 @@ SqlConnection::~SqlConnection()
 
 QSqlQuery SqlConnection::run(const QString &sql, const QVariantList &values)
 {
+    QElapsedTimer timer;
+    timer.start();
+    struct Report
+    {
+        const StatementObserver &observer;
+        QElapsedTimer &timer;
+        ~Report()
+        {
+            if (observer)
+                observer(double(timer.nsecsElapsed()) / 1e9);
+        }
+    } report{m_observer, timer};
     QSqlQuery query(m_db);
     query.setForwardOnly(true);
     if (!query.prepare(sql))

@@ -5,6 +5,8 @@
 #include <QSqlQuery>
 #include <QVariantList>
 
+#include <functional>
+
 class QSqlError;
 
 namespace Keel {
@@ -24,6 +26,10 @@ public:
 
     // Prepares and runs one statement; positional values in order. Throws StoreError.
     QSqlQuery run(const QString &sql, const QVariantList &values = {});
+    // Told how long every statement took (prepare, bind, execute), for the store-latency
+    // metric. Called on the connection's thread.
+    using StatementObserver = std::function<void(double seconds)>;
+    void setStatementObserver(StatementObserver observer) { m_observer = std::move(observer); }
     int schemaVersion();
 
     // Commits on commit(), rolls back when left by an exception.
@@ -52,6 +58,7 @@ private:
 
     QSqlDatabase m_db;
     QString m_connectionName;
+    StatementObserver m_observer;
 };
 
 } // namespace Keel

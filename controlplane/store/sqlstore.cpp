@@ -97,6 +97,11 @@ int SqlStore::schemaVersion()
     return m_sql->schemaVersion();
 }
 
+void SqlStore::setStatementObserver(std::function<void(double seconds)> observer)
+{
+    m_sql->setStatementObserver(std::move(observer));
+}
+
 AccessStore &SqlStore::access()
 {
     return *m_access;

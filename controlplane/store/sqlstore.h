@@ -2,6 +2,7 @@
 
 #include "store.h"
 
+#include <functional>
 #include <memory>
 
 namespace Keel {
@@ -27,6 +28,8 @@ public:
     SqlStore &operator=(const SqlStore &) = delete;
 
     int schemaVersion() override;
+    // How long each statement took (see SqlConnection::setStatementObserver).
+    void setStatementObserver(std::function<void(double seconds)> observer);
 
     QList<Region> regions() override;
     std::optional<Region> region(const QString &name) override;
