@@ -1,5 +1,7 @@
 #include "agent.h"
 
+#include "keel/v1/artifactsignature.h"
+
 #include "aot/aotengine.h"
 #include "componentruntime.h"
 #include "componentset.h"
@@ -236,6 +238,11 @@ void Agent::onDesiredState(DesiredState state)
         refusal = m_keyProblem;
     else if (m_trustedKey.empty())
         refusal = "the control plane presented no signing key in its Welcome";
+    else if (!ControlPlaneKey::verify(m_trustedKey, keel::v1::stateSignatureMessage(m_options.name, state.signedBytes),
+                                      state.signature))
+        // Whoever sent it cannot sign as the control plane this node pinned: nothing of it
+        // (generation, names, grants, config) is applied.
+        refusal = "the desired state's signature does not verify with the pinned control-plane key";
     if (refusal.empty()) {
         m_stateWorker->submit(std::move(state), m_trustedKey);
         return;

@@ -66,7 +66,7 @@ bool isEnvelopeField(int number)
     case pb::Envelope::kChallengeProof:
     case pb::Envelope::kWelcome:
     case pb::Envelope::kHeartbeat:
-    case pb::Envelope::kDesiredState:
+    case pb::Envelope::kSignedDesiredState:
     case pb::Envelope::kStateAck:
     case pb::Envelope::kFetchArtifact:
     case pb::Envelope::kArtifactChunk:
@@ -139,8 +139,13 @@ AgentCodec::Decoded decodeError(const pb::Envelope &envelope)
 
 AgentCodec::Decoded decodeDesiredState(const pb::Envelope &envelope)
 {
-    const auto &in = envelope.desired_state();
+    pb::DesiredState in;
+    const auto &signedState = envelope.signed_desired_state();
+    if (!in.ParseFromString(signedState.state()))
+        return reject("invalid_field", "a signed desired state whose state is not a keel.v1.DesiredState");
     DesiredState state;
+    state.signedBytes = signedState.state();
+    state.signature = signedState.signature();
     state.generation = in.generation();
     state.components.reserve(std::size_t(in.components_size()));
     for (const auto &component : in.components()) {
@@ -279,7 +284,7 @@ AgentCodec::Decoded AgentCodec::decode(std::string_view frame)
     case pb::Envelope::kChallenge: return decodeChallenge(envelope);
     case pb::Envelope::kWelcome: return decodeWelcome(envelope);
     case pb::Envelope::kError: return decodeError(envelope);
-    case pb::Envelope::kDesiredState: return decodeDesiredState(envelope);
+    case pb::Envelope::kSignedDesiredState: return decodeDesiredState(envelope);
     // Sent by agents or operators, never to an agent.
     case pb::Envelope::kHello: return unexpected(envelope, "hello");
     case pb::Envelope::kChallengeProof: return unexpected(envelope, "challenge_proof");

@@ -82,6 +82,11 @@ struct DesiredState
 {
     std::uint64_t generation = 0;
     std::vector<ComponentRef> components;
+    // As received: the serialized state and the control plane's signature over
+    // keel::v1::stateSignatureMessage(node name, signedBytes). Empty for states that did
+    // not come over the wire (restore, tests).
+    std::string signedBytes;
+    std::string signature;
 
     bool operator==(const DesiredState &) const = default;
 };

@@ -1,5 +1,7 @@
 #include "artifactstore.h"
 
+#include "controlplanekey.h"
+
 #include "state/artifactsource.h"
 
 #include <sodium.h>
@@ -93,12 +95,7 @@ ArtifactStore::Failure ArtifactStore::ensure(const Expected &expected, std::stri
         error = what + " is not signed";
         return Failure::Unsigned;
     }
-    if (publicKey.size() != crypto_sign_PUBLICKEYBYTES || expected.signature.size() != crypto_sign_BYTES
-        || crypto_sign_verify_detached(reinterpret_cast<const unsigned char *>(expected.signature.data()),
-                                       reinterpret_cast<const unsigned char *>(expected.signedMessage.data()),
-                                       expected.signedMessage.size(),
-                                       reinterpret_cast<const unsigned char *>(publicKey.data()))
-               != 0) {
+    if (!ControlPlaneKey::verify(publicKey, expected.signedMessage, expected.signature)) {
         error = what + " has a signature that does not verify with the pinned control-plane key";
         return Failure::Signature;
     }

@@ -48,4 +48,13 @@ ControlPlaneKey::Check ControlPlaneKey::check(std::string_view presented)
     return {Outcome::Matches, {}};
 }
 
+bool ControlPlaneKey::verify(std::string_view publicKey, std::string_view message, std::string_view signature)
+{
+    return publicKey.size() == crypto_sign_PUBLICKEYBYTES && signature.size() == crypto_sign_BYTES
+           && crypto_sign_verify_detached(reinterpret_cast<const unsigned char *>(signature.data()),
+                                          reinterpret_cast<const unsigned char *>(message.data()), message.size(),
+                                          reinterpret_cast<const unsigned char *>(publicKey.data()))
+                  == 0;
+}
+
 } // namespace keel::agent

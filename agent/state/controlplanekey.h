@@ -15,6 +15,9 @@ namespace keel::agent {
 class ControlPlaneKey final
 {
 public:
+    // Whether `signature` is the ed25519 signature of `message` by `publicKey`.
+    static bool verify(std::string_view publicKey, std::string_view message, std::string_view signature);
+
     static constexpr std::size_t kKeySize = 32;
 
     enum class Outcome {

@@ -147,7 +147,7 @@ void AgentSession::sendDesiredState()
         if (!ref.aotDigest.isEmpty())
             m_allowedDigests.insert(ref.aotDigest);
     }
-    send(AgentChannelCodec::encodeDesiredState(state));
+    send(AgentChannelCodec::encodeDesiredState(state, m_hello.nodeName, m_services.sign));
 }
 
 void AgentSession::onFetch(quint64 requestId, const FetchArtifact &fetch)

@@ -4,6 +4,8 @@
 #include "websocketsession.h"
 
 #include <QSet>
+
+#include <functional>
 #include <QTimer>
 
 namespace Keel {
@@ -20,6 +22,7 @@ struct AgentServices
     DeploymentService &deployments;
     const BlobStore &blobs;
     FleetMetrics &metrics;
+    std::function<QByteArray(const QByteArray &message)> sign;
 };
 
 // The control plane's side of one /v1/agent connection:

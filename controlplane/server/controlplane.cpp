@@ -79,7 +79,10 @@ std::unique_ptr<ControlPlane> ControlPlane::start(const ControlPlaneOptions &opt
             [events](const MetricsWindow &window) { events->publish(window); });
 
     cp->m_server = std::make_unique<ControlPlaneServer>(OperatorServices{*fleet, *events, *cp->m_tokens, *cp->m_audit, *cp->m_registry,
-                                                                         *cp->m_deployments, *cp->m_blobs, *cp->m_fleetMetrics},
+                                                                         *cp->m_deployments, *cp->m_blobs, *cp->m_fleetMetrics,
+                                                                         [signer = cp->m_signingKey.get()](const QByteArray &message) {
+                                                                             return signer->sign(message);
+                                                                         }},
                                                         *cp->m_metrics, cp->m_signingKey->publicKey());
     if (!cp->m_server->listen(options.listenAddress, options.listenPort, error))
         return nullptr;

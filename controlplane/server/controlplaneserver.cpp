@@ -93,7 +93,7 @@ void ControlPlaneServer::acceptAgent(QWebSocket *socket)
     }
     ++m_pendingHandshakes;
     auto *session = new AgentSession(socket, AgentServices{m_services.fleet, m_services.deployments, m_services.blobs,
-                                                                 m_services.metrics},
+                                                                 m_services.metrics, m_services.sign},
                                      m_metrics, m_controlPlanePublicKey, this);
     // A session leaves the pending count once: when admitted, or when it closes before.
     auto pending = std::make_shared<bool>(true);

@@ -1,5 +1,9 @@
 #pragma once
 
+#include <QByteArray>
+
+#include <functional>
+
 namespace Keel {
 
 class AuditLog;
@@ -23,6 +27,8 @@ struct OperatorServices
     DeploymentService &deployments;
     const BlobStore &blobs;
     FleetMetrics &metrics;
+    // Signs with the control plane's key (desired states).
+    std::function<QByteArray(const QByteArray &message)> sign;
 };
 
 } // namespace Keel

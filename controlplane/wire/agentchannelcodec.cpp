@@ -2,6 +2,8 @@
 
 #include "protoconvert_p.h"
 
+#include "keel/v1/artifactsignature.h"
+
 #include <cmath>
 
 namespace Keel {
@@ -192,10 +194,11 @@ QByteArray AgentChannelCodec::encodeError(quint64 requestId, const WireError &er
     return serialize(envelope);
 }
 
-QByteArray AgentChannelCodec::encodeDesiredState(const DesiredState &state)
+QByteArray AgentChannelCodec::encodeDesiredState(const DesiredState &state, const QString &nodeName,
+                                                 const std::function<QByteArray(const QByteArray &)> &sign)
 {
-    pb::Envelope envelope;
-    auto *m = envelope.mutable_desired_state();
+    pb::DesiredState desired;
+    auto *m = &desired;
     m->set_generation(state.generation);
     for (const ComponentRef &ref : state.components) {
         auto *out = m->add_components();
@@ -208,6 +211,12 @@ QByteArray AgentChannelCodec::encodeDesiredState(const DesiredState &state)
         out->set_aot_signature(bytes(ref.aotSignature));
         out->set_aot_target(str(ref.aotTarget));
     }
+    const std::string bytes = desired.SerializeAsString();
+    const std::string message = keel::v1::stateSignatureMessage(nodeName.toStdString(), bytes);
+    pb::Envelope envelope;
+    auto *signedState = envelope.mutable_signed_desired_state();
+    signedState->set_state(bytes);
+    signedState->set_signature(Proto::bytes(sign(QByteArray(message.data(), qsizetype(message.size())))));
     return serialize(envelope);
 }
 
@@ -330,10 +339,16 @@ Decoded<AgentServerMessage> AgentChannelCodec::decodeFromServer(QByteArrayView f
             return Result::fail(error.error);
         return Result::ok(*error.value);
     }
-    case pb::Envelope::kDesiredState: {
+    case pb::Envelope::kSignedDesiredState: {
+        pb::DesiredState desired;
+        const std::string &serialized = envelope.signed_desired_state().state();
+        if (!desired.ParseFromString(serialized))
+            return Result::fail(QStringLiteral("signed desired state whose state is not a keel.v1.DesiredState"));
         DesiredState state;
-        state.generation = envelope.desired_state().generation();
-        for (const auto &in : envelope.desired_state().components()) {
+        state.signedBytes = Proto::bytes(serialized);
+        state.signature = Proto::bytes(envelope.signed_desired_state().signature());
+        state.generation = desired.generation();
+        for (const auto &in : desired.components()) {
             auto manifest = Proto::fromProto(in.manifest());
             if (!manifest)
                 return Result::fail(manifest.error);

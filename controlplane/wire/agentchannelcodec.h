@@ -6,6 +6,8 @@
 #include <QByteArray>
 #include <QByteArrayView>
 
+#include <functional>
+
 namespace Keel {
 
 // keel.v1 <-> domain for the control plane's side of /v1/agent.
@@ -17,7 +19,9 @@ public:
     static QByteArray encodeChallenge(quint64 requestId, const QByteArray &nonce);
     static QByteArray encodeWelcome(quint64 requestId, const AgentWelcome &welcome);
     static QByteArray encodeError(quint64 requestId, const WireError &error);
-    static QByteArray encodeDesiredState(const DesiredState &state);
+    // Serializes the state and signs it for `nodeName` (keel/v1/artifactsignature.h).
+    static QByteArray encodeDesiredState(const DesiredState &state, const QString &nodeName,
+                                         const std::function<QByteArray(const QByteArray &)> &sign);
     static QByteArray encodeArtifactChunk(quint64 requestId, const ArtifactChunk &chunk);
 
     // Agent side, for tests and tools that speak as an agent.

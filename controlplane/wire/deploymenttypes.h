@@ -40,6 +40,9 @@ struct DesiredState
 {
     quint64 generation = 0;
     QList<ComponentRef> components;
+    // As received (tools and tests that speak as an agent): the signed bytes and signature.
+    QByteArray signedBytes;
+    QByteArray signature;
 
     bool operator==(const DesiredState &) const = default;
 };

@@ -105,10 +105,18 @@ private slots:
 
     }
 
+    // The control plane's framing: a serialized DesiredState and its signature.
+    static void sign(pb::Envelope &envelope, const pb::DesiredState &state)
+    {
+        envelope.mutable_signed_desired_state()->set_state(state.SerializeAsString());
+        envelope.mutable_signed_desired_state()->set_signature(std::string(64, 'z'));
+    }
+
     void decodesDesiredState()
     {
         pb::Envelope envelope;
-        auto *state = envelope.mutable_desired_state();
+        pb::DesiredState desired;
+        auto *state = &desired;
         state->set_generation(4);
         auto *component = state->add_components();
         auto *m = component->mutable_manifest();
@@ -127,10 +135,13 @@ private slots:
         component->set_aot_size(99);
         component->set_aot_signature(std::string(64, 't'));
         component->set_aot_target("x86_64-linux-gnu");
+        sign(envelope, desired);
         const auto decoded = AgentCodec::decode(frame(envelope));
         QVERIFY(decoded.message);
         const auto &s = std::get<DesiredState>(decoded.message->body);
         QCOMPARE(s.generation, 4u);
+        QCOMPARE(s.signedBytes, desired.SerializeAsString()); // what the agent verifies
+        QCOMPARE(s.signature, std::string(64, 'z'));
         QCOMPARE(s.components.size(), size_t(1));
         const auto &ref = s.components[0];
         QCOMPARE(ref.manifest.name, std::string("echo"));
@@ -149,8 +160,10 @@ private slots:
         QCOMPARE(ref.aotSignature, std::string(64, 't'));
         QCOMPARE(ref.aotTarget, std::string("x86_64-linux-gnu"));
 
-        envelope.mutable_desired_state()->mutable_components(0)->mutable_manifest()->set_abi(
-            static_cast<pb::ComponentAbi>(7)); // from a newer control plane
+        desired.mutable_components(0)->mutable_manifest()->set_abi(static_cast<pb::ComponentAbi>(7)); // from a newer control plane
+        sign(envelope, desired);
+        QCOMPARE(AgentCodec::decode(frame(envelope)).reason, std::string_view("invalid_field"));
+        envelope.mutable_signed_desired_state()->set_state("\xff\xff not a DesiredState");
         QCOMPARE(AgentCodec::decode(frame(envelope)).reason, std::string_view("invalid_field"));
     }
 
@@ -227,7 +240,9 @@ private slots:
         QTest::newRow("error unspecified") << QByteArray::fromStdString(frame(envelope)) << "unspecified_enum";
 
         envelope.Clear();
-        envelope.mutable_desired_state()->add_components()->mutable_manifest()->set_name("c");
+        pb::DesiredState unspecified;
+        unspecified.add_components()->mutable_manifest()->set_name("c");
+        sign(envelope, unspecified);
         QTest::newRow("abi unspecified") << QByteArray::fromStdString(frame(envelope)) << "unspecified_enum";
 
         envelope.Clear();

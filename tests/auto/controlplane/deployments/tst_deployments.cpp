@@ -167,6 +167,10 @@ private slots:
         const auto euState = m_eu.desiredState([](const DesiredState &s) { return names(s, QStringLiteral("hash")); });
         QVERIFY(euState);
         QCOMPARE(euState->generation, m_cp->deployments().revision());
+        // The whole state is signed for this node: names, grants and generation included.
+        const std::string bytes = euState->signedBytes.toStdString();
+        QVERIFY(verify(m_eu.controlPlaneKey(), keel::v1::stateSignatureMessage("edge-eu-1", bytes), euState->signature));
+        QVERIFY(!verify(m_eu.controlPlaneKey(), keel::v1::stateSignatureMessage("edge-us-1", bytes), euState->signature));
         const ComponentRef &ref = euState->components.first();
         QCOMPARE(ref.manifest, manifest);
         QCOMPARE(ref.moduleSize, quint64(hash.size()));
