@@ -10,6 +10,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -47,6 +48,7 @@ private:
     QString m_token;
     std::shared_ptr<ProcessUnderTest> m_eu;
     std::shared_ptr<ProcessUnderTest> m_us;
+    QString m_cpMetrics;
     QString m_euHttp;
     QString m_usHttp;
     HttpClient m_http;
@@ -95,10 +97,14 @@ private:
         m_cp->start(bin("keel-controlplane"), {QStringLiteral("--data-dir"), m_dir.filePath(QStringLiteral("cp")),
                                                QStringLiteral("--listen"), m_server.isEmpty() ? QStringLiteral("127.0.0.1:0") : m_server.mid(5),
                                                QStringLiteral("--heartbeat-interval"), QString::number(kHeartbeatMs),
-                                               QStringLiteral("--grace"), QString::number(kGraceMs)});
+                                               QStringLiteral("--grace"), QString::number(kGraceMs),
+                                               QStringLiteral("--metrics-listen"), QStringLiteral("127.0.0.1:0")});
         const auto match = m_cp->waitForOutput(QRegularExpression(QStringLiteral("listening on (ws://\\S+)")));
         QVERIFY2(match.hasMatch(), qPrintable(m_cp->transcript()));
         m_server = match.captured(1);
+        const auto metrics = m_cp->waitForOutput(QRegularExpression(QStringLiteral("metrics on (http://\\S+/metrics)")));
+        QVERIFY2(metrics.hasMatch(), qPrintable(m_cp->transcript()));
+        m_cpMetrics = metrics.captured(1);
     }
 
     std::shared_ptr<ProcessUnderTest> startAgent(const QString &name, const QString &region, const QString &token, QString *http)
@@ -198,6 +204,26 @@ private slots:
                                       QStringLiteral("--region"), QStringLiteral("us-east"), QStringLiteral("-o"), QStringLiteral("json")});
         QCOMPARE(us.exitCode, 0);
         QVERIFY(QJsonDocument::fromJson(us.out.toUtf8()).array().isEmpty());
+    }
+
+    void controlPlaneMetricsPassPromtool()
+    {
+        const auto scrape = m_http.get(QUrl(m_cpMetrics), 5000);
+        QCOMPARE(scrape.status, 200);
+        for (const char *family : {"keel_cp_connections", "keel_cp_operator_requests_total", "keel_cp_store_statement_seconds",
+                                   "keel_cp_nodes", "keel_cp_metrics_reports_total", "keel_cp_audit_records_total"})
+            QVERIFY2(scrape.body.contains(QByteArray("# TYPE ") + family + ' '), family);
+        QVERIFY(scrape.body.contains("keel_cp_nodes{region=\"eu-west\",status=\"ready\"} 1"));
+        const QString promtool = QStandardPaths::findExecutable(QStringLiteral("promtool"));
+        QVERIFY2(!promtool.isEmpty(), "promtool not found: run packaging/deps.sh (Debian package prometheus)");
+        QProcess check;
+        check.start(promtool, {QStringLiteral("check"), QStringLiteral("metrics")});
+        QVERIFY(check.waitForStarted());
+        check.write(scrape.body);
+        check.closeWriteChannel();
+        QVERIFY(check.waitForFinished(30000));
+        QVERIFY2(check.exitStatus() == QProcess::NormalExit && check.exitCode() == 0,
+                 qPrintable(QString::fromUtf8(check.readAllStandardOutput() + check.readAllStandardError())));
     }
 
     void servesItsLastSetWithTheControlPlaneDown()
