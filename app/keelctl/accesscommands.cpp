@@ -16,12 +16,6 @@ namespace {
 constexpr int kAuditPage = 1000;
 constexpr int kMaxAuditRecords = 100000;
 
-QString jsonText(const QJsonValue &value)
-{
-    const QJsonDocument doc = value.isArray() ? QJsonDocument(value.toArray()) : QJsonDocument(value.toObject());
-    return QString::fromUtf8(doc.toJson(QJsonDocument::Indented));
-}
-
 } // namespace
 
 AccessCommands::AccessCommands(KeelClient &client, const CtlInvocation &invocation, Succeed succeed, Fail fail)
@@ -41,7 +35,7 @@ void AccessCommands::createToken()
         if (m_invocation.json) {
             QJsonObject object = OutputFormat::toJson(created.token, QDateTime::currentDateTimeUtc());
             object.insert(QStringLiteral("token"), created.secret);
-            return m_succeed(jsonText(object));
+            return m_succeed(OutputFormat::jsonText(object));
         }
         // The bare secret on stdout so that $(keelctl token create ...) works; the rest for people.
         std::fprintf(stderr, "keelctl: %s token %s (id %s), expires %s; it is shown only now\n",
@@ -63,7 +57,7 @@ void AccessCommands::listTokens()
         QJsonArray array;
         for (const OperatorToken &token : tokens)
             array.append(OutputFormat::toJson(token, now));
-        m_succeed(jsonText(array));
+        m_succeed(OutputFormat::jsonText(array));
     });
 }
 
@@ -74,7 +68,7 @@ void AccessCommands::revokeToken()
         if (const auto *error = std::get_if<WireError>(&result))
             return m_fail(error->message);
         if (m_invocation.json)
-            return m_succeed(jsonText(QJsonObject{{QStringLiteral("revoked"), id}}));
+            return m_succeed(OutputFormat::jsonText(QJsonObject{{QStringLiteral("revoked"), id}}));
         m_succeed(QStringLiteral("token %1 revoked; its open connections are closed\n").arg(id));
     });
 }
@@ -99,7 +93,7 @@ void AccessCommands::fetchAudit(quint64 afterSequence, QList<AuditRecord> collec
         QJsonArray array;
         for (const AuditRecord &record : collected)
             array.append(OutputFormat::toJson(record));
-        m_succeed(jsonText(array));
+        m_succeed(OutputFormat::jsonText(array));
     });
 }
 

@@ -13,12 +13,6 @@ namespace Keel {
 
 namespace {
 
-QString jsonText(const QJsonValue &value)
-{
-    const QJsonDocument doc = value.isArray() ? QJsonDocument(value.toArray()) : QJsonDocument(value.toObject());
-    return QString::fromUtf8(doc.toJson(QJsonDocument::Indented));
-}
-
 QString fromStd(const std::string &s) { return QString::fromStdString(s); }
 
 } // namespace
@@ -83,7 +77,7 @@ void ComponentCommands::push()
         if (m_invocation.json) {
             QJsonObject object = OutputFormat::toJson(v);
             object.insert(QStringLiteral("created"), pushed.created);
-            return m_succeed(jsonText(object));
+            return m_succeed(OutputFormat::jsonText(object));
         }
         const QString id = v.manifest.name + u'@' + v.manifest.version;
         if (!pushed.created)
@@ -105,7 +99,7 @@ void ComponentCommands::list()
         QJsonArray array;
         for (const ComponentVersion &v : versions)
             array.append(OutputFormat::toJson(v));
-        m_succeed(jsonText(array));
+        m_succeed(OutputFormat::jsonText(array));
     });
 }
 
@@ -127,11 +121,11 @@ void ComponentCommands::show()
         }
         if (m_invocation.json) {
             if (!version.isEmpty())
-                return m_succeed(jsonText(OutputFormat::toJson(versions.first())));
+                return m_succeed(OutputFormat::jsonText(OutputFormat::toJson(versions.first())));
             QJsonArray array;
             for (const ComponentVersion &v : versions)
                 array.append(OutputFormat::toJson(v));
-            return m_succeed(jsonText(array));
+            return m_succeed(OutputFormat::jsonText(array));
         }
         QString out;
         for (const ComponentVersion &v : versions)

@@ -45,12 +45,6 @@ const QList<QStringList> kCommandsWithArgument = {
     {QStringLiteral("component"), QStringLiteral("show")},
 };
 
-QString json(const QJsonValue &value)
-{
-    const QJsonDocument doc = value.isArray() ? QJsonDocument(value.toArray()) : QJsonDocument(value.toObject());
-    return QString::fromUtf8(doc.toJson(QJsonDocument::Indented));
-}
-
 template<typename T>
 const WireError *errorOf(const Result<T> &result)
 {
@@ -331,7 +325,7 @@ void KeelCtl::run(const CtlInvocation &invocation)
             QJsonArray array;
             for (const MetricsWindow &w : windows)
                 array.append(OutputFormat::toJson(w));
-            succeed(json(array));
+            succeed(OutputFormat::jsonText(array));
         });
         return;
     }
@@ -342,7 +336,7 @@ void KeelCtl::run(const CtlInvocation &invocation)
                 return fail(error->message);
             const int matched = std::get<int>(result);
             if (m_invocation.json)
-                return succeed(json(QJsonObject{{QStringLiteral("nodes_matched"), matched}}));
+                return succeed(OutputFormat::jsonText(QJsonObject{{QStringLiteral("nodes_matched"), matched}}));
             const Manifest &m = m_invocation.manifest;
             succeed(noun == QLatin1String("deploy")
                         ? QStringLiteral("deployed %1@%2 to %3: %4 node(s) match now; nodes that join later and match get it too\n")
@@ -378,14 +372,14 @@ void KeelCtl::run(const CtlInvocation &invocation)
             QJsonArray array;
             for (const Node &node : nodes)
                 array.append(OutputFormat::toJson(node));
-            succeed(json(array));
+            succeed(OutputFormat::jsonText(array));
         });
     } else if (noun == QLatin1String("nodes") && verb == QLatin1String("show")) {
         m_client->getNode(invocation.command.at(2), [this](const Result<Node> &result) {
             if (auto *error = errorOf(result))
                 return fail(error->message);
             const QJsonObject object = OutputFormat::toJson(std::get<Node>(result));
-            succeed(m_invocation.json ? json(object) : OutputFormat::detailTable(object));
+            succeed(m_invocation.json ? OutputFormat::jsonText(object) : OutputFormat::detailTable(object));
         });
     } else if (noun == QLatin1String("regions")) {
         m_client->listRegions([this](const Result<QList<Region>> &result) {
@@ -397,7 +391,7 @@ void KeelCtl::run(const CtlInvocation &invocation)
             QJsonArray array;
             for (const Region &region : regions)
                 array.append(OutputFormat::toJson(region));
-            succeed(json(array));
+            succeed(OutputFormat::jsonText(array));
         });
     } else if (noun == QLatin1String("join-token")) {
         createJoinToken();
@@ -429,7 +423,7 @@ void KeelCtl::applyTopology()
             return fail(error->message);
         const auto &applied = std::get<TopologyApplied>(result);
         if (m_invocation.json) {
-            return succeed(json(QJsonObject{{QStringLiteral("regions_created"), applied.regionsCreated},
+            return succeed(OutputFormat::jsonText(QJsonObject{{QStringLiteral("regions_created"), applied.regionsCreated},
                                             {QStringLiteral("regions_updated"), applied.regionsUpdated},
                                             {QStringLiteral("sites_created"), applied.sitesCreated}}));
         }
@@ -445,7 +439,7 @@ void KeelCtl::createJoinToken()
             return fail(error->message);
         const auto &token = std::get<JoinToken>(result);
         if (m_invocation.json)
-            return succeed(json(OutputFormat::toJson(token)));
+            return succeed(OutputFormat::jsonText(OutputFormat::toJson(token)));
         // The bare token on stdout so that $(keelctl join-token create ...) works.
         std::fprintf(stderr, "keelctl: join token for region %s, %d use(s), expires %s\n", qPrintable(token.region), token.uses,
                      qPrintable(token.expires.toUTC().toString(Qt::ISODate)));

@@ -265,6 +265,12 @@ QString OutputFormat::regionsTable(const QList<Region> &regions)
                  rows);
 }
 
+QString OutputFormat::jsonText(const QJsonValue &value)
+{
+    const QJsonDocument doc = value.isArray() ? QJsonDocument(value.toArray()) : QJsonDocument(value.toObject());
+    return QString::fromUtf8(doc.toJson(QJsonDocument::Indented));
+}
+
 QString OutputFormat::table(const QStringList &header, const QList<QStringList> &rows)
 {
     QList<qsizetype> widths;

@@ -34,6 +34,8 @@ public:
     static QString detailTable(const QJsonObject &object);
     // "active", "revoked" or "expired".
     static QString tokenState(const OperatorToken &token, const QDateTime &now);
+    // An indented JSON document of an object or an array, for -o json.
+    static QString jsonText(const QJsonValue &value);
     // Columns padded to their widest cell, two spaces apart.
     static QString table(const QStringList &header, const QList<QStringList> &rows);
     // "3s ago", "5m ago"... for a person reading a table.

@@ -1,6 +1,7 @@
 // Operator access end to end: the real control plane in-process on an ephemeral port,
 // real SQLite, real WebSockets. Tokens by role, the role matrix against every mutating
 // request, revocation and expiry, and the audit log's completeness.
+#include "clientcalls.h"
 #include "controlplane.h"
 #include "keelclient.h"
 
@@ -13,24 +14,9 @@
 #include <QWebSocket>
 
 using namespace Keel;
+using namespace Keel::Testing;
 
 namespace {
-
-template<typename T>
-const WireError *errorOf(const Result<T> &result)
-{
-    return std::get_if<WireError>(&result);
-}
-
-// Runs one client call and waits for its callback.
-template<typename T, typename Call>
-std::optional<Result<T>> await(Call call)
-{
-    std::optional<Result<T>> out;
-    call([&](const Result<T> &result) { out = result; });
-    (void)QTest::qWaitFor([&] { return out.has_value(); }, 10000);
-    return out;
-}
 
 // A request this build answers UNIMPLEMENTED still goes through the role check and the
 // audit log. The typed client cannot send those, so the test frames them itself.

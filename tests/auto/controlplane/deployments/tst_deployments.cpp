@@ -5,6 +5,7 @@
 #include "rawagent.h"
 
 #include "agentchannelcodec.h"
+#include "clientcalls.h"
 #include "controlplane.h"
 #include "deploymentservice.h"
 #include "keelclient.h"
@@ -22,33 +23,11 @@
 #include <sodium.h>
 
 using namespace Keel;
+using namespace Keel::Testing;
 using Keel::Testing::RawAgent;
 using Keel::Testing::verify;
 
 namespace {
-
-template<typename T>
-const WireError *errorOf(const Result<T> &result)
-{
-    return std::get_if<WireError>(&result);
-}
-
-template<typename T, typename Call>
-std::optional<Result<T>> await(Call call)
-{
-    std::optional<Result<T>> out;
-    call([&](const Result<T> &result) { out = result; });
-    (void)QTest::qWaitFor([&] { return out.has_value(); }, 30000);
-    return out;
-}
-
-QByteArray readFile(const QString &path)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        qFatal("cannot read %s", qPrintable(path));
-    return file.readAll();
-}
 
 QByteArray sample(const char *name) { return readFile(QStringLiteral(KEEL_SAMPLE_COMPONENTS_DIR "/") + QLatin1String(name)); }
 

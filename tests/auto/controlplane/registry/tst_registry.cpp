@@ -2,6 +2,7 @@
 // real blobs on disk, real WABT validation and real AOT builds with the C compiler.
 #include "aotbuildqueue.h"
 #include "blobstore.h"
+#include "clientcalls.h"
 #include "controlplane.h"
 #include "keelclient.h"
 #include "registryservice.h"
@@ -18,40 +19,9 @@
 #include <sodium.h>
 
 using namespace Keel;
+using namespace Keel::Testing;
 
 namespace {
-
-template<typename T>
-const WireError *errorOf(const Result<T> &result)
-{
-    return std::get_if<WireError>(&result);
-}
-
-template<typename T>
-QString why(const std::optional<Result<T>> &result)
-{
-    if (!result)
-        return QStringLiteral("no answer");
-    const auto *error = std::get_if<WireError>(&*result);
-    return error ? error->message : QString();
-}
-
-template<typename T, typename Call>
-std::optional<Result<T>> await(Call call)
-{
-    std::optional<Result<T>> out;
-    call([&](const Result<T> &result) { out = result; });
-    (void)QTest::qWaitFor([&] { return out.has_value(); }, 30000);
-    return out;
-}
-
-QByteArray readFile(const QString &path)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        qFatal("cannot read %s", qPrintable(path));
-    return file.readAll();
-}
 
 QByteArray sample(const char *name) { return readFile(QStringLiteral(KEEL_SAMPLE_COMPONENTS_DIR "/") + QLatin1String(name)); }
 QByteArray hostile(const char *name) { return readFile(QStringLiteral(KEEL_TEST_COMPONENTS_DIR "/") + QLatin1String(name)); }
