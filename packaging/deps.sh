@@ -23,6 +23,8 @@ KEEL_DEBIAN_PACKAGES=(
   clang-14 lld-14 wasi-libc libclang-rt-14-dev-wasm32
   # the demo checks each agent's components over HTTP
   curl
+  # tests make a TLS certificate for the control plane's wss:// listener
+  openssl
   # headless runs of the console
   xvfb xauth
 )

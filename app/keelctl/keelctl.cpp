@@ -91,6 +91,7 @@ QString KeelCtl::usage()
         "Options:\n"
         "  --server URL      control plane, ws://HOST:PORT (default: $KEEL_SERVER, else ws://127.0.0.1:7070)\n"
         "  --token TOKEN     operator token (default: $KEEL_TOKEN)\n"
+        "  --ca FILE         PEM CA certificate(s) to trust for wss:// (default: $KEEL_CA)\n"
         "  -o, --output FMT  table (default) or json\n"
         "  --timeout SECONDS give up after this long (default 15)\n"
         "  -h, --help        this text\n"
@@ -123,11 +124,12 @@ std::variant<CtlInvocation, QString> KeelCtl::parse(const QStringList &arguments
     const QCommandLineOption to(QStringLiteral("to"), {}, QStringLiteral("SELECTOR"));
     const QCommandLineOption from(QStringLiteral("from"), {}, QStringLiteral("SELECTOR"));
     const QCommandLineOption selectorOption(QStringLiteral("selector"), {}, QStringLiteral("SELECTOR"));
+    const QCommandLineOption ca(QStringLiteral("ca"), {}, QStringLiteral("FILE"));
     const QCommandLineOption componentOption(QStringLiteral("component"), {}, QStringLiteral("C"));
     const QCommandLineOption nodeOption(QStringLiteral("node"), {}, QStringLiteral("N"));
     parser.addOptions({server, token, output, file, region, uses, ttl, timeout, role, name, since, version, abi, dataClass,
                        grant, memoryMb, deadlineMs, maxResponse, manifest, to, from, selectorOption,
-                       componentOption, nodeOption});
+                       componentOption, nodeOption, ca});
     if (!parser.parse(arguments))
         return parser.errorText() + QStringLiteral(": see keelctl --help");
 
@@ -152,6 +154,7 @@ std::variant<CtlInvocation, QString> KeelCtl::parse(const QStringList &arguments
     if (!inv.server.isValid())
         return QStringLiteral("--server \"%1\" is not a control plane address: use ws://HOST:PORT").arg(serverText);
     inv.token = parser.isSet(token) ? parser.value(token) : env.value(QStringLiteral("KEEL_TOKEN"));
+    inv.caFile = parser.isSet(ca) ? parser.value(ca) : env.value(QStringLiteral("KEEL_CA"));
     if (inv.token.isEmpty())
         return QStringLiteral("no operator token: pass --token or set KEEL_TOKEN (the first admin token is in the control plane's data dir, admin.token)");
 
@@ -306,6 +309,12 @@ void KeelCtl::run(const CtlInvocation &invocation)
                  .arg(m_invocation.server.toString()).arg(m_invocation.timeoutSeconds));
     });
     connect(m_client, &KeelClient::disconnected, this, [this](const QString &reason) { fail(reason); });
+    if (!invocation.caFile.isEmpty()) {
+        const QList<QSslCertificate> ca = QSslCertificate::fromPath(invocation.caFile, QSsl::Pem);
+        if (ca.isEmpty())
+            return fail(QStringLiteral("--ca %1: no PEM certificate in it (or it cannot be read)").arg(invocation.caFile), 2);
+        m_client->setCaCertificates(ca);
+    }
 
     const QString noun = invocation.command.at(0);
     const QString verb = invocation.command.value(1);

@@ -24,6 +24,7 @@ struct CtlInvocation
     QStringList command;   // e.g. {"nodes", "list"}
     QUrl server;
     QString token;
+    QString caFile;        // --ca / KEEL_CA: CA certificates for wss://
     bool json = false;
     QString file;          // topology apply -f
     QString region;        // join-token create --region, metrics --region

@@ -75,6 +75,18 @@ void KeelClient::open(const QUrl &server, const QString &token)
             onDisconnected();
     });
     connect(socket, &QWebSocket::binaryMessageReceived, this, &KeelClient::onFrame);
+    if (!m_caCertificates.isEmpty()) {
+        QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+        tls.addCaCertificates(m_caCertificates);
+        socket->setSslConfiguration(tls);
+    }
+    connect(socket, &QWebSocket::sslErrors, this, [this](const QList<QSslError> &errors) {
+        QStringList reasons;
+        for (const QSslError &e : errors)
+            reasons.append(e.errorString());
+        m_refusal = QStringLiteral("TLS: %1 does not present a certificate this client trusts (%2): pass --ca with the CA that signed it")
+                        .arg(m_url.toString(), reasons.join(QStringLiteral("; ")));
+    });
     connect(socket, &QWebSocket::textMessageReceived, this, [this](const QString &) {
         m_refusal = QStringLiteral("the server sent a text frame; is %1 a Keel control plane?").arg(m_url.toString());
         m_socket->abort();

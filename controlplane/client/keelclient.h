@@ -5,6 +5,7 @@
 #include <QHash>
 #include <QObject>
 #include <QUrl>
+#include <QSslCertificate>
 #include <QWebSocket>
 
 #include <functional>
@@ -32,6 +33,8 @@ public:
 
     // `server` is ws://HOST:PORT (or wss://); /v1/operator is used when it has no path.
     void open(const QUrl &server, const QString &token);
+    // For wss://: trust these CA certificates (besides the system's) for the next open().
+    void setCaCertificates(const QList<QSslCertificate> &certificates) { m_caCertificates = certificates; }
     void close();
     State state() const { return m_state; }
     QUrl url() const { return m_url; }
@@ -101,6 +104,7 @@ private:
     QHash<quint64, Handler> m_pending;
     QList<QByteArray> m_queued;
     QString m_refusal;
+    QList<QSslCertificate> m_caCertificates;
 };
 
 } // namespace Keel

@@ -32,6 +32,9 @@ struct ControlPlaneOptions
     quint16 listenPort = 7070;
     QString metricsListen; // "HOST:PORT" for /metrics; empty: off
     QString aotCompiler = QStringLiteral("cc"); // builds AOT objects of pushed components
+    // Both set: the listener speaks wss:// with this PEM certificate (chain) and key.
+    QString tlsCertificate;
+    QString tlsKey;
     FleetOptions fleet;
     FleetMetricsOptions metrics;
 };

@@ -31,13 +31,24 @@ void closeAndDispose(QWebSocket *socket, QWebSocketProtocol::CloseCode code, con
 } // namespace
 
 ControlPlaneServer::ControlPlaneServer(OperatorServices services, ServerMetrics &metrics,
-                                       QByteArray controlPlanePublicKey, QObject *parent)
+                                       QByteArray controlPlanePublicKey, std::optional<QSslConfiguration> tls,
+                                       QObject *parent)
     : QObject(parent)
     , m_services(services)
     , m_metrics(metrics)
     , m_controlPlanePublicKey(std::move(controlPlanePublicKey))
-    , m_server(QStringLiteral("keel-controlplane"), QWebSocketServer::NonSecureMode)
+    , m_server(QStringLiteral("keel-controlplane"), tls ? QWebSocketServer::SecureMode : QWebSocketServer::NonSecureMode)
 {
+    if (tls) {
+        m_server.setSslConfiguration(*tls);
+        connect(&m_server, &QWebSocketServer::sslErrors, this, [this](const QList<QSslError> &errors) {
+            m_metrics.frameRejected("tls", "handshake");
+            QStringList reasons;
+            for (const QSslError &e : errors)
+                reasons.append(e.errorString());
+            qCWarning(lcServer, "TLS handshake failed: %s", qPrintable(reasons.join(QStringLiteral("; "))));
+        });
+    }
     connect(&m_services.deployments, &DeploymentService::desiredStateChanged, this, &ControlPlaneServer::fanOutDesiredState);
     m_server.setHandshakeTimeout(10000);
     connect(&m_server, &QWebSocketServer::newConnection, this, &ControlPlaneServer::onNewConnection);

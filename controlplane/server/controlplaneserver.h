@@ -4,7 +4,10 @@
 #include <QHostAddress>
 #include <QObject>
 #include <QPointer>
+#include <QSslConfiguration>
 #include <QWebSocketServer>
+
+#include <optional>
 
 #include "operatorservices.h"
 
@@ -24,8 +27,11 @@ public:
     // Agents still in their handshake; more are turned away until some finish.
     static constexpr int kMaxPendingHandshakes = 512;
 
+    // With `tls`, the listener speaks wss:// only.
     ControlPlaneServer(OperatorServices services, ServerMetrics &metrics, QByteArray controlPlanePublicKey,
-                       QObject *parent = nullptr);
+                       std::optional<QSslConfiguration> tls = std::nullopt, QObject *parent = nullptr);
+
+    bool secure() const { return m_server.secureMode() == QWebSocketServer::SecureMode; }
     ~ControlPlaneServer() override;
 
     bool listen(const QHostAddress &address, quint16 port, QString *error);

@@ -111,7 +111,9 @@ private slots:
         parsed = KeelCtl::parse(args("undeploy hash --from region=us-east"), env());
         QVERIFY2(std::holds_alternative<CtlInvocation>(parsed), qPrintable(errorOf(parsed)));
         QCOMPARE(std::get<CtlInvocation>(parsed).selector, QStringLiteral("region=us-east"));
-        parsed = KeelCtl::parse(args("nodes list --selector tier=edge"), env());
+        parsed = KeelCtl::parse(args("--server wss://cp.example:7443 --ca /etc/keel/ca.pem nodes list --selector tier=edge"), env());
+        QCOMPARE(std::get<CtlInvocation>(parsed).caFile, QStringLiteral("/etc/keel/ca.pem"));
+        QCOMPARE(std::get<CtlInvocation>(parsed).server.scheme(), QStringLiteral("wss"));
         QCOMPARE(std::get<CtlInvocation>(parsed).selector, QStringLiteral("tier=edge"));
     }
 
