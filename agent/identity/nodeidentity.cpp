@@ -1,5 +1,7 @@
 #include "nodeidentity.h"
 
+#include "state/atomicfile.h"
+
 #include <sodium.h>
 
 #include <cerrno>
@@ -25,33 +27,8 @@ std::string describe(const std::filesystem::path &file, std::string_view problem
 bool writeKeyFile(const std::filesystem::path &file, const std::uint8_t *key, std::size_t size,
                   std::string &problem)
 {
-    const std::string temporary = file.string() + ".tmp";
-    const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
-                          0600);
-    if (fd < 0) {
-        problem = std::strerror(errno);
-        return false;
-    }
-    ::fchmod(fd, 0600); // the umask must not widen or narrow this
-    std::size_t written = 0;
-    while (written < size) {
-        const ssize_t n = ::write(fd, key + written, size - written);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0) {
-            problem = std::strerror(errno);
-            ::close(fd);
-            ::unlink(temporary.c_str());
-            return false;
-        }
-        written += std::size_t(n);
-    }
-    if (::fsync(fd) != 0 || ::close(fd) != 0 || ::rename(temporary.c_str(), file.c_str()) != 0) {
-        problem = std::strerror(errno);
-        ::unlink(temporary.c_str());
-        return false;
-    }
-    return true;
+    // Private from the first byte, durable, and whole or absent (state/atomicfile).
+    return AtomicFile::write(file, std::string_view(reinterpret_cast<const char *>(key), size), 0600, problem);
 }
 
 // Reads the whole file if it holds exactly expected bytes; fileSize tells what it held.

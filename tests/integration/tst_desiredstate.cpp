@@ -4,6 +4,7 @@
 // tier once the object is built; the agent keeps serving it with the control plane down
 // and across its own restart; a viewer's deploy is refused and audited.
 #include "httpclient.h"
+#include "keelctlrun.h"
 #include "processundertest.h"
 
 #include <QFile>
@@ -28,12 +29,7 @@ QString bin(const char *name)
     return kBinDir + u'/' + QLatin1String(name);
 }
 
-struct CtlResult
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
+using CtlResult = KeelctlRun;
 
 } // namespace
 
@@ -55,20 +51,7 @@ private:
 
     CtlResult keelctl(const QStringList &arguments, const QString &token = {})
     {
-        QProcess process;
-        process.start(bin("keelctl"), QStringList{QStringLiteral("--server"), m_server, QStringLiteral("--token"),
-                                                  token.isEmpty() ? m_token : token} + arguments);
-        CtlResult result;
-        if (!process.waitForFinished(30000)) {
-            process.kill();
-            process.waitForFinished();
-            result.err = QStringLiteral("keelctl did not finish");
-            return result;
-        }
-        result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-        result.out = QString::fromUtf8(process.readAllStandardOutput());
-        result.err = QString::fromUtf8(process.readAllStandardError());
-        return result;
+        return KeelctlRun::run(bin("keelctl"), m_server, token.isEmpty() ? m_token : token, arguments);
     }
 
     QJsonObject node(const QString &name)

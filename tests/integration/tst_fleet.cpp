@@ -1,4 +1,5 @@
 #include "keelversion.h"
+#include "keelctlrun.h"
 #include "processundertest.h"
 
 #include <QDir>
@@ -22,12 +23,7 @@ QString bin(const char *name)
     return kBinDir + u'/' + QLatin1String(name);
 }
 
-struct CtlResult
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
+using CtlResult = KeelctlRun;
 
 } // namespace
 
@@ -45,19 +41,7 @@ private:
 
     CtlResult keelctl(const QStringList &arguments)
     {
-        QProcess process;
-        process.start(bin("keelctl"), QStringList{QStringLiteral("--server"), m_server, QStringLiteral("--token"), m_token} + arguments);
-        CtlResult result;
-        if (!process.waitForFinished(20000)) {
-            process.kill();
-            process.waitForFinished();
-            result.err = QStringLiteral("keelctl did not finish");
-            return result;
-        }
-        result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-        result.out = QString::fromUtf8(process.readAllStandardOutput());
-        result.err = QString::fromUtf8(process.readAllStandardError());
-        return result;
+        return KeelctlRun::run(bin("keelctl"), m_server, m_token, arguments);
     }
 
     // name -> node object, from `keelctl nodes list -o json`.
