@@ -1,5 +1,7 @@
 #include "agentoptions.h"
 
+#include <filesystem>
+
 #include <boost/asio/ip/address.hpp>
 #include <boost/program_options.hpp>
 #include <boost/url/parse.hpp>
@@ -87,20 +89,19 @@ bool parseListen(std::string_view text, ListenAddress &out)
 // Returns an empty string when the URL is usable, else what to do about it.
 std::string parseControlPlane(std::string_view text, ControlPlaneAddress &out)
 {
-    const std::string_view rule = "use ws://HOST:PORT, optionally with a path (default /v1/agent)";
+    const std::string_view rule = "use ws://HOST:PORT or wss://HOST:PORT, optionally with a path (default /v1/agent)";
     auto parsed = boost::urls::parse_uri(text);
     if (!parsed)
         return std::string(rule);
     const auto url = *parsed;
-    if (url.scheme() == "wss")
-        return "TLS (wss://) is not supported yet; use ws://HOST:PORT";
-    if (url.scheme() != "ws" || url.has_userinfo() || url.has_fragment() || url.host().empty())
+    if ((url.scheme() != "ws" && url.scheme() != "wss") || url.has_userinfo() || url.has_fragment() || url.host().empty())
         return std::string(rule);
+    out.tls = url.scheme() == "wss";
     out.url = std::string(text);
     out.host = url.host_type() == boost::urls::host_type::ipv6
                    ? url.host_ipv6_address().to_string()
                    : std::string(url.host());
-    std::uint16_t port = 80;
+    std::uint16_t port = out.tls ? 443 : 80;
     if (url.has_port() && !parsePort(url.port(), false, port))
         return "use a port from 1 to 65535, e.g. ws://cp.example:7443";
     out.port = std::to_string(port);
@@ -164,8 +165,10 @@ AgentOptions AgentOptions::parse(int argc, const char *const argv[])
     // clang-format off
     desc.add_options()
         ("controlplane", po::value<std::string>()->value_name("URL"),
-         "control plane to enroll with: ws://HOST:PORT[/PATH] (PATH defaults to /v1/agent);"
+         "control plane to enroll with: ws://HOST:PORT[/PATH] or wss://... (PATH defaults to /v1/agent);"
          " without it the agent runs standalone")
+        ("ca", po::value<std::string>()->value_name("FILE"),
+         "PEM CA certificate(s) to trust for a wss:// control plane (default: the system's)")
         ("join-token", po::value<std::string>()->value_name("TOKEN"),
          "one-time join token; needed only the first time a node enrolls")
         ("name", po::value<std::string>()->value_name("NAME"),
@@ -295,6 +298,18 @@ AgentOptions AgentOptions::parse(int argc, const char *const argv[])
             return o;
         }
         o.hasControlPlane = true;
+    }
+    if (vm.count("ca")) {
+        o.controlPlane.caFile = text("ca");
+        if (!o.controlPlane.tls) {
+            o.message = invalid("--ca", o.controlPlane.caFile, "only a wss:// control plane uses it: drop it or use wss://");
+            return o;
+        }
+        std::error_code ec;
+        if (!std::filesystem::is_regular_file(o.controlPlane.caFile, ec)) {
+            o.message = invalid("--ca", o.controlPlane.caFile, "not a readable file: pass the PEM file of the CA");
+            return o;
+        }
     }
     o.joinToken = text("join-token");
     if (vm.count("join-token")) {

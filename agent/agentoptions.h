@@ -21,6 +21,8 @@ struct ControlPlaneAddress
     std::string host; // without brackets for IPv6 literals
     std::string port;
     std::string path; // "/v1/agent" when the URL has none
+    bool tls = false;  // wss://
+    std::string caFile; // --ca: PEM CA certificates to trust for wss:// (empty: the system's)
 };
 
 struct AgentOptions

@@ -15,6 +15,8 @@ KEEL_DEBIAN_PACKAGES=(
   libsqlite3-dev
   # agent: lean networking stack, options, identity keys
   libboost1.81-dev libboost-program-options1.81-dev libsodium-dev
+  # agent: wss:// to the control plane
+  libssl-dev
   # manifests and topology files
   libyaml-cpp-dev
   # tests: promtool (Debian ships it only inside prometheus) checks the agent's /metrics

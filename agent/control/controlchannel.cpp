@@ -1,6 +1,7 @@
 #include "controlchannel.h"
 
 #include "control/agentcodec.h"
+#include "control/controlstream.h"
 #include "identity/nodeidentity.h"
 #include "log.h"
 #include "metrics/agentmetrics.h"
@@ -9,6 +10,7 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -61,14 +63,14 @@ struct FetchAnswer
 
 struct ControlChannel::Connection
 {
-    explicit Connection(asio::io_context &io)
-        : ws(io)
+    Connection(asio::io_context &io, asio::ssl::context *tls)
+        : ws(io, tls)
         , heartbeat(io)
         , metricsTimer(io)
     {
     }
 
-    websocket::stream<beast::tcp_stream> ws;
+    ControlStream ws;
     beast::flat_buffer buffer;
     asio::steady_timer heartbeat;
     std::chrono::milliseconds heartbeatInterval{kDefaultHeartbeat};
@@ -96,12 +98,29 @@ ControlChannel::ControlChannel(asio::io_context &io, ControlPlaneAddress address
     , m_resolver(io)
     , m_retryTimer(io)
 {
+    if (m_address.tls) {
+        m_tls = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_client);
+        m_tls->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2
+                           | asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1
+                           | asio::ssl::context::no_tlsv1_1);
+        boost::system::error_code ec;
+        if (m_address.caFile.empty())
+            m_tls->set_default_verify_paths(ec);
+        else
+            m_tls->load_verify_file(m_address.caFile, ec);
+        if (ec)
+            m_tlsProblem = "--ca " + m_address.caFile + ": cannot use it as PEM CA certificates (" + ec.message() + ")";
+    }
 }
 
 ControlChannel::~ControlChannel() = default;
 
 void ControlChannel::start()
 {
+    if (!m_tlsProblem.empty()) {
+        asio::post(m_io, [this] { m_onFatal(m_tlsProblem); });
+        return;
+    }
     asio::co_spawn(m_io, run(), [](std::exception_ptr failure) {
         if (!failure)
             return;
@@ -123,15 +142,15 @@ void ControlChannel::stop()
         connection->heartbeat.cancel();
         connection->metricsTimer.cancel();
         // Bounds the close handshake, so a silent peer cannot hold up the exit.
-        beast::get_lowest_layer(connection->ws).expires_after(2s);
+        connection->ws.tcp().expires_after(2s);
         if (connection->ws.is_open() && !connection->closing) {
             connection->closing = true;
             connection->ws.async_close(websocket::close_code::going_away,
                                        [connection](beast::error_code) {
-                                           beast::get_lowest_layer(connection->ws).close();
+                                           connection->ws.tcp().close();
                                        });
         } else if (!connection->ws.is_open()) {
-            beast::get_lowest_layer(connection->ws).close(); // still connecting
+            connection->ws.tcp().close(); // still connecting
         }
     }
 }
@@ -167,7 +186,7 @@ asio::awaitable<void> ControlChannel::run()
 
 asio::awaitable<ControlChannel::SessionEnd> ControlChannel::session()
 {
-    const auto connection = std::make_shared<Connection>(m_io);
+    const auto connection = std::make_shared<Connection>(m_io, m_tls.get());
     m_connection = connection;
     std::string failure = co_await open(*connection);
     if (m_stopping)
@@ -241,7 +260,7 @@ asio::awaitable<ControlChannel::SessionEnd> ControlChannel::session()
 
 asio::awaitable<std::string> ControlChannel::open(Connection &connection)
 {
-    auto &tcpStream = beast::get_lowest_layer(connection.ws);
+    auto &tcpStream = connection.ws.tcp();
     std::vector<tcp::endpoint> endpoints;
     boost::system::error_code ec;
     const auto literal = asio::ip::make_address(m_address.host, ec);
@@ -262,6 +281,11 @@ asio::awaitable<std::string> ControlChannel::open(Connection &connection)
     if (connectError)
         co_return "cannot connect: " + connectError.message();
     tcpStream.socket().set_option(tcp::no_delay(true), ec);
+    if (const auto tlsError = co_await connection.ws.tlsHandshake(m_address.host)) {
+        co_return "TLS handshake with " + m_address.host + " failed: " + tlsError.message()
+            + (m_address.caFile.empty() ? "; if the control plane's certificate is not signed by a CA this system trusts, pass --ca FILE"
+                                        : "; check that --ca " + m_address.caFile + " signed the control plane's certificate");
+    }
 
     connection.ws.binary(true);
     connection.ws.read_message_max(kMaxFrameBytes);
@@ -350,7 +374,7 @@ asio::awaitable<void> ControlChannel::close(Connection &connection)
         const websocket::close_reason reason(websocket::close_code::policy_error);
         co_await connection.ws.async_close(reason, nothrow);
     }
-    beast::get_lowest_layer(connection.ws).close();
+    connection.ws.tcp().close();
 }
 
 ControlChannel::SessionEnd ControlChannel::refused(const ControlError &error, bool enrolling) const
@@ -366,7 +390,7 @@ void ControlChannel::onWelcome(const std::shared_ptr<Connection> &connection, co
     connection->established = true;
     // From now on the websocket's own timeouts watch the link: a ping after half the idle
     // time, a close when even the pong does not come back.
-    auto &tcpStream = beast::get_lowest_layer(connection->ws);
+    auto &tcpStream = connection->ws.tcp();
     tcpStream.expires_never();
     if (welcome.heartbeatIntervalMs > 0)
         connection->heartbeatInterval = std::chrono::milliseconds(welcome.heartbeatIntervalMs);

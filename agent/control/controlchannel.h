@@ -8,6 +8,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 #include <atomic>
@@ -103,6 +104,8 @@ private:
     Backoff m_backoff;
     boost::asio::ip::tcp::resolver m_resolver;
     boost::asio::steady_timer m_retryTimer;
+    std::unique_ptr<boost::asio::ssl::context> m_tls; // wss:// only
+    std::string m_tlsProblem; // why m_tls could not be set up (reported on start)
     std::shared_ptr<Connection> m_connection; // the live one, if any
     bool m_stopping = false;
     bool m_enrolledOnce = false;

@@ -155,9 +155,11 @@ private slots:
         QTest::newRow("same address") << with({"--http", "127.0.0.1:7000", "--admin", "127.0.0.1:7000"})
                                       << "keel-agent: --admin: 127.0.0.1:7000: use another address than --http";
         QTest::newRow("http url") << with({"--controlplane", "http://cp:1"})
-                                  << "keel-agent: --controlplane: http://cp:1: use ws://HOST:PORT, optionally with a path (default /v1/agent)";
-        QTest::newRow("wss") << with({"--controlplane", "wss://cp:1"})
-                             << "keel-agent: --controlplane: wss://cp:1: TLS (wss://) is not supported yet; use ws://HOST:PORT";
+                                  << "keel-agent: --controlplane: http://cp:1: use ws://HOST:PORT or wss://HOST:PORT, optionally with a path (default /v1/agent)";
+        QTest::newRow("ca without wss") << with({"--controlplane", "ws://cp:1", "--ca", "/etc/hosts"})
+                                        << "keel-agent: --ca: /etc/hosts: only a wss:// control plane uses it: drop it or use wss://";
+        QTest::newRow("ca missing") << with({"--controlplane", "wss://cp:1", "--ca", "/no/such/ca.pem"})
+                                    << "keel-agent: --ca: /no/such/ca.pem: not a readable file: pass the PEM file of the CA";
         QTest::newRow("port zero") << with({"--controlplane", "ws://cp:0"})
                                    << "keel-agent: --controlplane: ws://cp:0: use a port from 1 to 65535, e.g. ws://cp.example:7443";
         QTest::newRow("token without cp") << with({"--join-token", "kjt_x"})
