@@ -77,9 +77,10 @@ int main(int argc, char *argv[])
     const QCommandLineOption heartbeat(QStringLiteral("heartbeat-interval"), QStringLiteral("How often agents send a heartbeat, in ms."), QStringLiteral("MS"), QStringLiteral("5000"));
     const QCommandLineOption grace(QStringLiteral("grace"), QStringLiteral("Silence after which a node is marked unreachable, in ms."), QStringLiteral("MS"), QStringLiteral("15000"));
     const QCommandLineOption metrics(QStringLiteral("metrics-listen"), QStringLiteral("Serve Prometheus /metrics on HOST:PORT (off by default)."), QStringLiteral("HOST:PORT"));
+    const QCommandLineOption metricsInterval(QStringLiteral("metrics-interval"), QStringLiteral("How often agents report their metrics, in ms."), QStringLiteral("MS"), QStringLiteral("2000"));
     const QCommandLineOption tlsCert(QStringLiteral("tls-cert"), QStringLiteral("Serve wss:// with this PEM certificate (chain); needs --tls-key."), QStringLiteral("FILE"));
     const QCommandLineOption tlsKey(QStringLiteral("tls-key"), QStringLiteral("The PEM private key of --tls-cert (unencrypted, mode 0600)."), QStringLiteral("FILE"));
-    parser.addOptions({dataDir, listen, heartbeat, grace, metrics, tlsCert, tlsKey});
+    parser.addOptions({dataDir, listen, heartbeat, grace, metrics, metricsInterval, tlsCert, tlsKey});
     parser.process(app);
     if (!parser.positionalArguments().isEmpty())
         return fail(QStringLiteral("unexpected argument \"%1\": see --help").arg(parser.positionalArguments().first()));
@@ -95,6 +96,8 @@ int main(int argc, char *argv[])
     if (options.fleet.graceMs <= options.fleet.heartbeatIntervalMs)
         return fail(QStringLiteral("--grace %1 must be longer than --heartbeat-interval %2, or every node flaps").arg(options.fleet.graceMs).arg(options.fleet.heartbeatIntervalMs));
     options.metricsListen = parser.value(metrics);
+    if (!parsePositive(parser.value(metricsInterval), &options.metrics.metricsIntervalMs) || options.metrics.metricsIntervalMs < 100)
+        return fail(QStringLiteral("--metrics-interval: \"%1\" is not a number of ms from 100 up").arg(parser.value(metricsInterval)));
     options.tlsCertificate = parser.value(tlsCert);
     options.tlsKey = parser.value(tlsKey);
 
