@@ -1,6 +1,9 @@
 #include "artifactstore.h"
 
+#include "atomicfile.h"
 #include "controlplanekey.h"
+
+#include <chrono>
 
 #include "state/artifactsource.h"
 
@@ -133,7 +136,15 @@ ArtifactStore::Failure ArtifactStore::download(const Expected &expected, Artifac
     crypto_hash_sha256_state hash;
     crypto_hash_sha256_init(&hash);
     std::uint64_t offset = 0;
+    // A source that trickles (tiny chunks, each just inside the per-chunk timeout) must
+    // not hold newer desired states back for hours.
+    const auto deadline = std::chrono::steady_clock::now() + kMaxFetchTime;
     for (;;) {
+        if (std::chrono::steady_clock::now() > deadline) {
+            error = what + ": not complete after " + std::to_string(kMaxFetchTime.count()) + " s (" + std::to_string(offset)
+                    + " of " + std::to_string(expected.size) + " bytes); the next desired state tries again";
+            return Failure::Transport;
+        }
         ArtifactChunk chunk;
         std::string why;
         if (!source.fetch(expected.digest, offset, chunk, why)) {
@@ -157,7 +168,7 @@ ArtifactStore::Failure ArtifactStore::download(const Expected &expected, Artifac
         }
         if (chunk.data.size() > chunk.totalSize - offset
             || (chunk.last && offset + chunk.data.size() != chunk.totalSize)
-            || (!chunk.last && chunk.data.empty())) {
+            || (!chunk.last && chunk.data.size() < kMinChunkBytes)) {
             error = what + ": a chunk of " + std::to_string(chunk.data.size()) + " bytes at offset "
                     + std::to_string(offset) + (chunk.last ? " (last)" : "") + " does not fit its "
                     + std::to_string(chunk.totalSize) + " bytes";
@@ -190,6 +201,7 @@ ArtifactStore::Failure ArtifactStore::download(const Expected &expected, Artifac
         return Failure::Storage;
     }
     temporary.path.clear();
+    AtomicFile::syncDirectory(pathOf(expected.digest).parent_path()); // before any set names it
     return Failure::None;
 }
 

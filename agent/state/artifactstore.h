@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <set>
@@ -18,6 +19,10 @@ class ArtifactStore final
 {
 public:
     static constexpr std::uint64_t kMaxArtifactBytes = 64ull * 1024 * 1024;
+    // Every chunk but the last carries at least this much, and a whole artifact arrives
+    // within kMaxFetchTime: bounds what a slow or hostile source can hold up.
+    static constexpr std::size_t kMinChunkBytes = 4096;
+    static constexpr std::chrono::seconds kMaxFetchTime{600};
     static constexpr std::string_view kDigestPrefix = "sha256:";
 
     // Why an artifact could not be had; the metric label of each (failureName) is fixed.

@@ -40,13 +40,26 @@ bool AtomicFile::write(const std::filesystem::path &file, std::string_view conte
         return false;
     }
     // The rename itself is durable once the directory is.
-    const int dir = ::open(file.parent_path().empty() ? "." : file.parent_path().c_str(),
-                           O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    syncDirectory(file.parent_path().empty() ? std::filesystem::path(".") : file.parent_path());
+    return true;
+}
+
+void AtomicFile::syncFile(const std::filesystem::path &file)
+{
+    const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd >= 0) {
+        ::fsync(fd);
+        ::close(fd);
+    }
+}
+
+void AtomicFile::syncDirectory(const std::filesystem::path &directory)
+{
+    const int dir = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dir >= 0) {
         ::fsync(dir);
         ::close(dir);
     }
-    return true;
 }
 
 bool AtomicFile::read(const std::filesystem::path &file, std::size_t maxBytes, std::string &contents,

@@ -15,6 +15,10 @@ public:
     // untouched and the temporary removed.
     static bool write(const std::filesystem::path &file, std::string_view contents, unsigned mode,
                       std::string &problem);
+    // Flushes a file someone else wrote to disk; best effort.
+    static void syncFile(const std::filesystem::path &file);
+    // Makes the entries of `directory` (renames, new files) durable; best effort.
+    static void syncDirectory(const std::filesystem::path &directory);
     // The whole file when it exists, is regular and not larger than maxBytes.
     static bool read(const std::filesystem::path &file, std::size_t maxBytes, std::string &contents,
                      std::string &problem);

@@ -324,6 +324,13 @@ DesiredStateApplier::Outcome DesiredStateApplier::apply(const DesiredState &stat
         if (!candidate.failed() && components.loaded().size() != candidate.items.size() && !candidate.items.empty())
             candidate.items.front().error = "the set did not load whole";
         if (!candidate.failed()) {
+            // The set's files and its directory entry are on disk before `applied` names them.
+            for (const auto &entry : std::filesystem::directory_iterator(candidate.dir)) {
+                if (entry.is_regular_file())
+                    AtomicFile::syncFile(entry.path());
+            }
+            AtomicFile::syncDirectory(candidate.dir);
+            AtomicFile::syncDirectory(candidate.dir.parent_path());
             std::string problem;
             if (!recordApplied(state.generation, candidate.name, fp, problem)) {
                 outcome.ack = rejectAll(state, "cannot record the applied generation in "

@@ -367,6 +367,20 @@ private slots:
         QCOMPARE(status(node.runtime, "hello"), 200u);
     }
 
+    void aTricklingSourceIsRefused()
+    {
+        // 100-byte chunks would take thousands of round trips for one module.
+        DirectoryArtifactSource source(m_repo, 100);
+        Node node(m_data, source);
+        const auto outcome = node.applier.apply({1, {ref("hello", ComponentAbi::Wagi, kSamples)}}, m_key.pub());
+        QVERIFY(!outcome.ack.applied);
+        QVERIFY(!outcome.swapped);
+        QCOMPARE(outcome.ack.components.size(), size_t(1));
+        QVERIFY2(outcome.ack.components.at(0).error.find("a chunk of 100 bytes") != std::string::npos,
+                 outcome.ack.components.at(0).error.c_str());
+        QCOMPARE(source.chunksServed(), size_t(1)); // refused at the first short chunk
+    }
+
     void restoresAfterRestart()
     {
         DesiredState one{7, {ref("hello", ComponentAbi::Wagi, kSamples), ref("echo", ComponentAbi::Keel, kSamples, true)}};
