@@ -501,24 +501,7 @@ void ControlChannel::scheduleMetricsReport(const std::shared_ptr<Connection> &co
         report.windowEndUnixMs = unixMillisNow();
         connection->metricsWindowStartMs = report.windowEndUnixMs;
         report.rssBytes = static_cast<std::uint64_t>(AgentMetrics::residentMemoryBytes());
-        for (auto &w : m_metrics.takeWindows()) {
-            MetricsReport::Component c;
-            c.component = std::move(w.component);
-            c.version = std::move(w.version);
-            if (w.tier == "aot")
-                c.tier = RuntimeTier::Aot;
-            else if (w.tier == "interp")
-                c.tier = RuntimeTier::Interpreter;
-            c.upperBounds = std::move(w.upperBounds);
-            c.counts = std::move(w.counts);
-            c.sum = w.sum;
-            c.count = w.count;
-            c.requests = w.requests;
-            c.errors = w.errors;
-            c.coldStarts = w.coldStarts;
-            c.memoryBytes = w.memoryBytes;
-            report.components.push_back(std::move(c));
-        }
+        report.components = m_metrics.takeWindows();
         send(connection, {0, std::move(report)});
         scheduleMetricsReport(connection);
     });

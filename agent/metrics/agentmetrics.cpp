@@ -163,7 +163,9 @@ AgentMetrics::ComponentWindow &AgentMetrics::window(const std::string &component
         w.counts.assign(w.upperBounds.size() + 1, 0);
         it = m_windows.emplace(component, std::move(w)).first;
     }
-    it->second.tier = tier;
+    it->second.tier = tier == "aot" ? std::optional(RuntimeTier::Aot)
+                      : tier == "interp" ? std::optional(RuntimeTier::Interpreter)
+                                         : std::nullopt;
     return it->second;
 }
 

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "control/controlmessages.h"
+
 #include <prometheus/counter.h>
 #include <prometheus/family.h>
 #include <prometheus/gauge.h>
@@ -62,22 +64,10 @@ public:
     // The Prometheus text exposition (format 0.0.4); refreshes the process gauges first.
     std::string scrape();
 
-    // What happened per component since the last call: the control plane's MetricsReport
-    // (bucket deltas, never percentiles). Taking it starts the next window.
-    struct ComponentWindow
-    {
-        std::string component;
-        std::string version;
-        std::string tier;
-        std::vector<double> upperBounds; // seconds; +Inf after the last
-        std::vector<std::uint64_t> counts; // upperBounds.size() + 1, not cumulative
-        double sum = 0;
-        std::uint64_t count = 0;
-        std::uint64_t requests = 0;
-        std::uint64_t errors = 0;
-        std::uint64_t coldStarts = 0;
-        std::uint64_t memoryBytes = 0;
-    };
+    // What happened per component since the last call, as the control plane's
+    // MetricsReport carries it (bucket deltas, never percentiles). Taking it starts the
+    // next window.
+    using ComponentWindow = MetricsReport::Component;
     std::vector<ComponentWindow> takeWindows();
     static const std::vector<double> &durationBuckets();
 

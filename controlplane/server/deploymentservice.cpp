@@ -12,26 +12,6 @@ namespace Keel {
 
 Q_LOGGING_CATEGORY(lcDeploy, "keel.deploy")
 
-namespace {
-
-// What each component resolves to on a node: later rules win; an undeploy rule removes.
-QMap<QString, QString> versionsFor(const QList<Deployment> &deployments, const Node &node)
-{
-    QMap<QString, QString> versions;
-    for (const Deployment &d : deployments) {
-        auto selector = NodeSelector::parse(d.selector);
-        if (!std::holds_alternative<NodeSelector>(selector) || !std::get<NodeSelector>(selector).matches(node))
-            continue;
-        if (d.version.isEmpty())
-            versions.remove(d.component);
-        else
-            versions.insert(d.component, d.version);
-    }
-    return versions;
-}
-
-} // namespace
-
 DeploymentService::DeploymentService(DeploymentStore &store, RegistryService &registry, FleetService &fleet,
                                      ServerMetrics &metrics, QObject *parent)
     : QObject(parent)
@@ -43,6 +23,11 @@ DeploymentService::DeploymentService(DeploymentStore &store, RegistryService &re
     , m_deployments(store.deployments())
     , m_nodeStates(store.nodeStates())
 {
+    for (const Deployment &d : m_deployments) {
+        auto parsed = NodeSelector::parse(d.selector);
+        if (const auto *selector = std::get_if<NodeSelector>(&parsed))
+            m_selectors.insert(d.selector, *selector);
+    }
     connect(&m_registry, &RegistryService::aotBuildFinished, this, [this](const AotBuildFinished &finished) {
         if (finished.error.isEmpty())
             onAotBuildFinished(finished.component, finished.version);
@@ -81,6 +66,7 @@ std::variant<int, WireError> DeploymentService::put(Deployment deployment, bool 
         return WireError{ErrorCode::BadRequest, *error, QStringLiteral("selector")};
     const NodeSelector &selector = std::get<NodeSelector>(parsed);
     deployment.selector = selector.text();
+    m_selectors.insert(deployment.selector, selector); // parsed once, matched per node
     const Deployment stored = m_store.putDeployment(deployment);
     m_revision = stored.sequence;
     m_deployments.removeIf([&](const Deployment &d) {
@@ -120,7 +106,17 @@ DesiredState DeploymentService::desiredFor(const Node &node)
 {
     DesiredState state;
     state.generation = m_revision;
-    const QMap<QString, QString> versions = versionsFor(m_deployments, node);
+    // What each component resolves to on this node: later rules win; an undeploy removes.
+    QMap<QString, QString> versions;
+    for (const Deployment &d : m_deployments) {
+        const auto selector = m_selectors.constFind(d.selector);
+        if (selector == m_selectors.cend() || !selector->matches(node))
+            continue;
+        if (d.version.isEmpty())
+            versions.remove(d.component);
+        else
+            versions.insert(d.component, d.version);
+    }
     for (auto it = versions.cbegin(); it != versions.cend(); ++it) {
         const auto record = m_registry.find(it.key(), it.value());
         if (!record)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "deploymentstore.h"
+#include "nodeselector.h"
 #include "wireerror.h"
 
 #include <QHash>
@@ -57,6 +58,7 @@ private:
     ServerMetrics &m_metrics;
     quint64 m_revision = 0;
     QList<Deployment> m_deployments;
+    QHash<QString, NodeSelector> m_selectors; // by the canonical selector text of m_deployments
     QHash<QString, NodeStateRecord> m_nodeStates;
 };
 
