@@ -172,6 +172,8 @@ void Agent::loadComponents()
         [](std::string_view line) { logError(line); });
     const auto counts = set.loadDirectory(m_options.componentsDir);
     set.serve();
+    for (const auto &name : set.freshlyLoaded())
+        m_metrics.countComponentLoad(name);
     servedChanged(m_runtime->components());
     m_metrics.setRefusedComponents(counts.refused);
     logInfo("serving " + std::to_string(counts.served) + " component" + (counts.served == 1 ? "" : "s")
@@ -190,6 +192,8 @@ void Agent::startDesiredState(const std::filesystem::path &dataDir)
                 + std::to_string(restored.refused) + " refused)");
         m_metrics.setRefusedComponents(restored.refused);
     }
+    for (const auto &name : restored.loads)
+        m_metrics.countComponentLoad(name);
     servedChanged(m_runtime->components());
     m_metrics.setAppliedGeneration(restored.generation);
     m_controlChannel->setAppliedGeneration(restored.generation);
@@ -197,6 +201,8 @@ void Agent::startDesiredState(const std::filesystem::path &dataDir)
         for (const auto &reason : outcome.fetchFailures)
             m_metrics.countArtifactFetchFailure(reason);
         m_metrics.countDesiredState(outcome.swapped ? "applied" : outcome.ack.applied ? "unchanged" : "rejected");
+        for (const auto &name : outcome.loads)
+            m_metrics.countComponentLoad(name);
         if (outcome.swapped) {
             servedChanged(outcome.served);
             m_metrics.setRefusedComponents(0);

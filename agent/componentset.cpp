@@ -38,7 +38,7 @@ ComponentSet::ComponentSet(ComponentRuntime &runtime, Engine *aot, Log info, Log
 {
 }
 
-ComponentSet::Counts ComponentSet::loadDirectory(const std::filesystem::path &dir)
+ComponentSet::Counts ComponentSet::loadDirectory(const std::filesystem::path &dir, const std::set<std::string> &kept)
 {
     const auto report = manifest::ManifestLoader::loadDirectory(dir);
     Counts counts;
@@ -53,6 +53,8 @@ ComponentSet::Counts ComponentSet::loadDirectory(const std::filesystem::path &di
         m_refusals.push_back({file, std::move(reason)});
     counts.refused = refusedFiles.size();
     for (const auto &manifest : report.manifests) {
+        if (kept.count(manifest.name))
+            continue;
         if (add(manifest))
             ++counts.served;
         else
@@ -102,11 +104,18 @@ bool ComponentSet::add(const ComponentManifest &manifest)
     return true;
 }
 
+void ComponentSet::keep(std::shared_ptr<Component> component)
+{
+    m_loaded.push_back(std::move(component));
+}
+
 void ComponentSet::serve()
 {
     m_runtime.replace(m_loaded);
     for (const auto &component : m_loaded) {
         const auto &config = component->config();
+        if (std::find(m_fresh.begin(), m_fresh.end(), config.name) == m_fresh.end())
+            continue; // kept: served before, unchanged
         m_info("serving " + config.name + " " + config.version + " (" + std::string(abiName(config.abi)) + ", "
                + std::string(component->tier()) + ") at /" + config.name + "/");
     }
@@ -135,6 +144,7 @@ bool ComponentSet::load(const ComponentManifest &manifest, Engine &engine, std::
     auto component = m_runtime.load(toComponentConfig(manifest), engine, error);
     if (!component)
         return false;
+    m_fresh.push_back(manifest.name);
     m_loaded.push_back(std::move(component));
     return true;
 }

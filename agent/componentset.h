@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -43,14 +44,21 @@ public:
     // aot: the AOT tier's engine; null when this agent cannot run AOT objects.
     ComponentSet(ComponentRuntime &runtime, Engine *aot, Log info, Log error);
 
-    // Loads every manifest directly in dir (ManifestLoader::loadDirectory).
-    Counts loadDirectory(const std::filesystem::path &dir);
+    // Loads every manifest directly in dir (ManifestLoader::loadDirectory), except those
+    // of the components named in `kept` (see keep()).
+    Counts loadDirectory(const std::filesystem::path &dir, const std::set<std::string> &kept = {});
+
+    // Serves an already loaded component (the runtime's, unchanged) in this set: its code
+    // and instances carry over the swap, nothing is instantiated again.
+    void keep(std::shared_ptr<Component> component);
 
     // Loads one manifest already parsed; false with the reason logged when it is refused.
     bool add(const manifest::ComponentManifest &manifest);
 
     const std::vector<std::shared_ptr<Component>> &loaded() const { return m_loaded; }
     const std::vector<Refusal> &refusals() const { return m_refusals; }
+    // The names of the components this set loaded (instantiated) itself, not kept.
+    const std::vector<std::string> &freshlyLoaded() const { return m_fresh; }
 
     // Makes the loaded components the runtime's whole set, replacing what it served.
     void serve();
@@ -67,6 +75,7 @@ private:
     Log m_error;
     std::vector<std::shared_ptr<Component>> m_loaded;
     std::vector<Refusal> m_refusals;
+    std::vector<std::string> m_fresh;
 };
 
 } // namespace keel::agent

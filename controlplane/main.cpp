@@ -80,7 +80,13 @@ int main(int argc, char *argv[])
     const QCommandLineOption metricsInterval(QStringLiteral("metrics-interval"), QStringLiteral("How often agents report their metrics, in ms."), QStringLiteral("MS"), QStringLiteral("2000"));
     const QCommandLineOption tlsCert(QStringLiteral("tls-cert"), QStringLiteral("Serve wss:// with this PEM certificate (chain); needs --tls-key."), QStringLiteral("FILE"));
     const QCommandLineOption tlsKey(QStringLiteral("tls-key"), QStringLiteral("The PEM private key of --tls-cert (unencrypted, mode 0600)."), QStringLiteral("FILE"));
-    parser.addOptions({dataDir, listen, heartbeat, grace, metrics, metricsInterval, tlsCert, tlsKey});
+    const QCommandLineOption aotTool(QStringLiteral("aot-tool"), QStringLiteral("The keel-aot that builds AOT objects (default: the one beside this program)."), QStringLiteral("FILE"));
+    const QCommandLineOption aotCc(QStringLiteral("aot-cc"), QStringLiteral("C compiler keel-aot builds with (default: clang if installed, else cc)."), QStringLiteral("COMPILER"));
+    const QCommandLineOption aotTimeout(QStringLiteral("aot-build-timeout"), QStringLiteral("Wall-clock limit of one AOT build, in seconds."), QStringLiteral("S"), QStringLiteral("600"));
+    const QCommandLineOption aotCpu(QStringLiteral("aot-build-cpu"), QStringLiteral("CPU-time limit of each process of an AOT build, in seconds."), QStringLiteral("S"), QStringLiteral("300"));
+    const QCommandLineOption aotMemory(QStringLiteral("aot-build-memory"), QStringLiteral("Address-space limit of each process of an AOT build, in MiB."), QStringLiteral("MB"), QStringLiteral("4096"));
+    parser.addOptions({dataDir, listen, heartbeat, grace, metrics, metricsInterval, tlsCert, tlsKey, aotTool, aotCc, aotTimeout, aotCpu,
+                       aotMemory});
     parser.process(app);
     if (!parser.positionalArguments().isEmpty())
         return fail(QStringLiteral("unexpected argument \"%1\": see --help").arg(parser.positionalArguments().first()));
@@ -98,6 +104,18 @@ int main(int argc, char *argv[])
     options.metricsListen = parser.value(metrics);
     if (!parsePositive(parser.value(metricsInterval), &options.metrics.metricsIntervalMs) || options.metrics.metricsIntervalMs < 100)
         return fail(QStringLiteral("--metrics-interval: \"%1\" is not a number of ms from 100 up").arg(parser.value(metricsInterval)));
+    options.aotTool = parser.value(aotTool);
+    options.aotCompiler = parser.value(aotCc);
+    int aotTimeoutSeconds = 0;
+    if (!parsePositive(parser.value(aotTimeout), &aotTimeoutSeconds) || aotTimeoutSeconds > 24 * 3600)
+        return fail(QStringLiteral("--aot-build-timeout: \"%1\" is not a number of seconds from 1 to 86400").arg(parser.value(aotTimeout)));
+    options.aotLimits.timeoutMs = aotTimeoutSeconds * 1000;
+    if (!parsePositive(parser.value(aotCpu), &options.aotLimits.cpuSeconds))
+        return fail(QStringLiteral("--aot-build-cpu: \"%1\" is not a positive number of seconds").arg(parser.value(aotCpu)));
+    int aotMemoryMb = 0;
+    if (!parsePositive(parser.value(aotMemory), &aotMemoryMb) || aotMemoryMb < 64)
+        return fail(QStringLiteral("--aot-build-memory: \"%1\" is not a number of MiB from 64 up").arg(parser.value(aotMemory)));
+    options.aotLimits.memoryMb = quint64(aotMemoryMb);
     options.tlsCertificate = parser.value(tlsCert);
     options.tlsKey = parser.value(tlsKey);
 

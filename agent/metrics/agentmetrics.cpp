@@ -73,7 +73,11 @@ AgentMetrics::AgentMetrics(std::string_view version, std::string_view node, std:
                               .Add({}))
     , m_desiredStates(counter(m_registry, "keel_agent_desired_state_generations_total",
                               "Desired states handled, by result: applied (a new set is served), unchanged "
-                              "(the applied generation acknowledged again), rejected (the last good set kept)"))
+                              "(the content already served, acknowledged without loading anything), rejected "
+                              "(the last good set kept)"))
+    , m_componentLoads(counter(m_registry, "keel_agent_component_loads_total",
+                               "Components instantiated from their modules, by component; one kept unchanged "
+                               "across a desired-state swap is not loaded again"))
     , m_appliedGeneration(gauge(m_registry, "keel_agent_applied_generation",
                                 "The desired-state generation the node serves; 0 when none")
                               .Add({}))
@@ -231,6 +235,11 @@ void AgentMetrics::clearComponents()
 void AgentMetrics::countDesiredState(std::string_view result)
 {
     m_desiredStates.Add({{"result", std::string(result)}}).Increment();
+}
+
+void AgentMetrics::countComponentLoad(const std::string &component)
+{
+    m_componentLoads.Add({{"component", component}}).Increment();
 }
 
 void AgentMetrics::setAppliedGeneration(std::uint64_t generation)

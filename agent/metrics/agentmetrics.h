@@ -43,6 +43,9 @@ public:
     // Before a new set is served: forgets which components were served (their request
     // series stay, as counters must).
     void clearComponents();
+    // A component instantiated from its module (at start, or by a desired state that
+    // changed it); an unchanged component kept across a swap is not loaded again.
+    void countComponentLoad(const std::string &component);
     // Manifests or components refused when the set was loaded.
     void setRefusedComponents(std::size_t count);
 
@@ -115,6 +118,7 @@ private:
     prometheus::Gauge &m_componentsRefused;
     std::vector<prometheus::Gauge *> m_componentInfoSeries;
     prometheus::Family<prometheus::Counter> &m_desiredStates;
+    prometheus::Family<prometheus::Counter> &m_componentLoads;
     prometheus::Gauge &m_appliedGeneration;
     prometheus::Family<prometheus::Counter> &m_artifactFetchFailures;
     std::map<std::string, ComponentSeries, std::less<>> m_components;

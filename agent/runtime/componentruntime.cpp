@@ -112,6 +112,13 @@ std::shared_ptr<const Component> ComponentRuntime::find(std::string_view name) c
     return it == current->end() ? nullptr : std::shared_ptr<const Component>(it->second->component);
 }
 
+std::shared_ptr<Component> ComponentRuntime::servedForReuse(std::string_view name) const
+{
+    const auto current = catalog();
+    const auto it = current->find(name);
+    return it == current->end() ? nullptr : it->second->component;
+}
+
 ComponentRuntime::Dispatch ComponentRuntime::dispatch(std::string_view name, ComponentRequest request, Done done)
 {
     std::shared_ptr<const Entry> entry;

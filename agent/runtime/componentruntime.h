@@ -63,6 +63,9 @@ public:
 
     std::vector<std::shared_ptr<const Component>> components() const;
     std::shared_ptr<const Component> find(std::string_view name) const;
+    // The served component of that name, to serve again in the next replace() (a swap
+    // keeps an unchanged component's code and instances); nullptr when none.
+    std::shared_ptr<Component> servedForReuse(std::string_view name) const;
     std::size_t workerCount() const { return m_pool->threadCount(); }
 
     // Runs the request on a worker; done gets the response there. Unknown: no such

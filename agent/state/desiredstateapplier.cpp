@@ -22,7 +22,8 @@ namespace keel::agent {
 
 namespace {
 
-constexpr std::size_t kMaxAppliedFileBytes = 4096;
+// 256 components of a 64-character name and a 64-hex-digit identity fit with room.
+constexpr std::size_t kMaxAppliedFileBytes = 64 * 1024;
 constexpr std::size_t kMaxComponents = 256;
 
 void hashField(crypto_hash_sha256_state &hash, std::string_view field)
@@ -114,6 +115,7 @@ struct DesiredStateApplier::Candidate
     {
         const ComponentRef *ref = nullptr;
         bool useAot = false;
+        std::shared_ptr<Component> kept; // unchanged: the served component, carried over
         std::string error; // empty while the component is fine
     };
     std::vector<Item> items;
@@ -192,6 +194,11 @@ std::string DesiredStateApplier::fingerprint(const std::vector<ComponentRef> &co
     return hex;
 }
 
+std::string DesiredStateApplier::identity(const ComponentRef &component, bool onAot)
+{
+    return fingerprint({component}) + (onAot ? ":aot" : ":interp");
+}
+
 StateAck DesiredStateApplier::rejectAll(const DesiredState &state, const std::string &reason)
 {
     StateAck ack{state.generation, false, {}};
@@ -248,10 +255,19 @@ DesiredStateApplier::Restored DesiredStateApplier::restore()
     m_appliedSet = setName;
     restored.served = counts.served;
     restored.refused = counts.refused;
+    restored.loads = components.freshlyLoaded();
     if (counts.refused == 0 && !numberError) {
         m_appliedGeneration = number;
         m_appliedFingerprint = std::string(fp->as_string());
         restored.generation = number;
+        // Written by agents that keep unchanged components across swaps; without it the
+        // next change loads the whole set once.
+        if (const auto *ids = object->if_contains("components"); ids && ids->is_object()) {
+            for (const auto &[name, id] : ids->as_object()) {
+                if (id.is_string())
+                    m_appliedComponents.emplace(std::string(name), std::string(id.as_string()));
+            }
+        }
     } else {
         m_error("desired state: generation " + std::to_string(number) + " in " + dir.string()
                 + " did not load whole; serving what loaded and asking the control plane for it again");
@@ -283,6 +299,21 @@ DesiredStateApplier::Outcome DesiredStateApplier::apply(const DesiredState &stat
         return outcome;
     }
 
+    // A newer generation of the content already served: nothing to load.
+    if (applied != 0 && fp == m_appliedFingerprint && !m_appliedSet.empty()) {
+        std::string problem;
+        if (!recordApplied(state.generation, m_appliedSet, fp, m_appliedComponents, problem)) {
+            outcome.ack = rejectAll(state, "cannot record the applied generation in " + (m_dataDir / "applied").string()
+                                               + ": " + problem);
+            return outcome;
+        }
+        m_appliedGeneration = state.generation;
+        outcome.ack = currentAck(state.generation);
+        m_info("desired state: generation " + std::to_string(state.generation) + " has the content of generation "
+               + std::to_string(applied) + "; nothing to load");
+        return outcome;
+    }
+
     Candidate candidate;
     std::set<std::string> names;
     for (const auto &ref : state.components) {
@@ -302,6 +333,11 @@ DesiredStateApplier::Outcome DesiredStateApplier::apply(const DesiredState &stat
             else
                 item.useAot = true;
         }
+        if (item.error.empty()) {
+            const auto served = m_appliedComponents.find(name);
+            if (served != m_appliedComponents.end() && served->second == identity(ref, item.useAot))
+                item.kept = m_runtime.servedForReuse(name);
+        }
         candidate.items.push_back(std::move(item));
     }
     if (controlPlaneKey.size() != 32) {
@@ -311,7 +347,14 @@ DesiredStateApplier::Outcome DesiredStateApplier::apply(const DesiredState &stat
 
     if (!candidate.failed() && fetchArtifacts(state, controlPlaneKey, candidate, outcome) && writeSet(state, candidate)) {
         ComponentSet components(m_runtime, m_aot, m_info, m_error);
-        components.loadDirectory(candidate.dir);
+        std::set<std::string> kept;
+        for (const auto &item : candidate.items) {
+            if (item.kept) {
+                components.keep(item.kept);
+                kept.insert(item.ref->manifest.name);
+            }
+        }
+        components.loadDirectory(candidate.dir, kept);
         for (const auto &refusal : components.refusals()) {
             const std::string stem = refusal.file.stem().string();
             auto it = std::find_if(candidate.items.begin(), candidate.items.end(),
@@ -331,8 +374,11 @@ DesiredStateApplier::Outcome DesiredStateApplier::apply(const DesiredState &stat
             }
             AtomicFile::syncDirectory(candidate.dir);
             AtomicFile::syncDirectory(candidate.dir.parent_path());
+            std::map<std::string, std::string> identities;
+            for (const auto &item : candidate.items)
+                identities.emplace(item.ref->manifest.name, identity(*item.ref, item.useAot));
             std::string problem;
-            if (!recordApplied(state.generation, candidate.name, fp, problem)) {
+            if (!recordApplied(state.generation, candidate.name, fp, identities, problem)) {
                 outcome.ack = rejectAll(state, "cannot record the applied generation in "
                                                    + (m_dataDir / "applied").string() + ": " + problem);
                 std::error_code ec;
@@ -343,6 +389,7 @@ DesiredStateApplier::Outcome DesiredStateApplier::apply(const DesiredState &stat
             m_appliedGeneration = state.generation;
             m_appliedFingerprint = fp;
             m_appliedSet = candidate.name;
+            m_appliedComponents = std::move(identities);
             removeOtherSets(candidate.name);
             std::set<std::string> keep;
             for (const auto &item : candidate.items) {
@@ -354,9 +401,11 @@ DesiredStateApplier::Outcome DesiredStateApplier::apply(const DesiredState &stat
             outcome.swapped = true;
             outcome.served = m_runtime.components();
             outcome.ack = currentAck(state.generation);
+            outcome.loads = components.freshlyLoaded();
             m_info("desired state: applied generation " + std::to_string(state.generation) + " ("
                    + std::to_string(candidate.items.size()) + " component"
-                   + (candidate.items.size() == 1 ? "" : "s") + ")");
+                   + (candidate.items.size() == 1 ? "" : "s") + ", " + std::to_string(kept.size()) + " kept, "
+                   + std::to_string(outcome.loads.size()) + " loaded)");
             return outcome;
         }
     }
@@ -430,9 +479,14 @@ bool DesiredStateApplier::writeSet(const DesiredState &state, Candidate &candida
 }
 
 bool DesiredStateApplier::recordApplied(std::uint64_t generation, const std::string &setName,
-                                        const std::string &fingerprint, std::string &problem)
+                                        const std::string &fingerprint, const std::map<std::string, std::string> &components,
+                                        std::string &problem)
 {
-    const boost::json::object applied{{"generation", generation}, {"set", setName}, {"fingerprint", fingerprint}};
+    boost::json::object ids;
+    for (const auto &[name, id] : components)
+        ids[name] = id;
+    const boost::json::object applied{
+        {"generation", generation}, {"set", setName}, {"fingerprint", fingerprint}, {"components", std::move(ids)}};
     return AtomicFile::write(m_dataDir / "applied", boost::json::serialize(applied) + "\n", 0600, problem);
 }
 

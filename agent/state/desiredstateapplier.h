@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -25,12 +26,16 @@ class Engine;
 //   <data-dir>/artifacts/sha256/<hex>   verified modules and AOT objects (ArtifactStore)
 //   <data-dir>/sets/<generation>/       one manifest per component (<name>.json) beside
 //                                       hard links to its artifacts (<name>.wasm, <name>.so)
-//   <data-dir>/applied                  {"generation", "set", "fingerprint"}: the set
-//                                       served, replaced by an atomic rename
+//   <data-dir>/applied                  {"generation", "set", "fingerprint", "components"}:
+//                                       the set served and each component's identity,
+//                                       replaced by an atomic rename
 //
-// The candidate set is loaded through ComponentSet, the same path as --components, into
-// new component instances; only when every component loaded is it swapped in. Blocking
-// (fetches, hashing, instantiation): call it on a thread of its own, one call at a time.
+// The candidate set is loaded through ComponentSet, the same path as --components; only
+// when every component loaded is it swapped in. A component whose identity (manifest,
+// digests, signatures, tier) is unchanged keeps its loaded code and instances across the
+// swap; only what changed is instantiated. A newer generation with the same content
+// loads nothing. Blocking (fetches, hashing, instantiation): call it on a thread of its
+// own, one call at a time.
 class DesiredStateApplier final
 {
 public:
@@ -44,6 +49,8 @@ public:
         std::vector<std::shared_ptr<const Component>> served;
         // One metric label (ArtifactStore::failureName) per artifact that failed.
         std::vector<std::string> fetchFailures;
+        // The components instantiated for this state (changed or new), by name.
+        std::vector<std::string> loads;
     };
 
     struct Restored
@@ -52,6 +59,7 @@ public:
         std::uint64_t generation = 0; // applied now (0 when the set did not load whole)
         std::size_t served = 0;
         std::size_t refused = 0;
+        std::vector<std::string> loads; // the components instantiated
     };
 
     // aot: the AOT engine, null when this agent runs none; target: the triple objects
@@ -79,6 +87,8 @@ public:
     // SHA-256 over a canonical encoding of the components (not the generation): equal
     // for equal content in any order.
     static std::string fingerprint(const std::vector<ComponentRef> &components);
+    // One component's identity on this agent: its fingerprint and the tier it runs on.
+    static std::string identity(const ComponentRef &component, bool onAot);
 
 private:
     struct Candidate;
@@ -87,7 +97,7 @@ private:
     bool fetchArtifacts(const DesiredState &state, std::string_view key, Candidate &candidate, Outcome &outcome);
     bool writeSet(const DesiredState &state, Candidate &candidate);
     bool recordApplied(std::uint64_t generation, const std::string &setName, const std::string &fingerprint,
-                       std::string &problem);
+                       const std::map<std::string, std::string> &components, std::string &problem);
     void removeOtherSets(const std::string &keep);
     std::string candidateName(std::uint64_t generation) const;
 
@@ -102,6 +112,7 @@ private:
     std::atomic<std::uint64_t> m_appliedGeneration{0};
     std::string m_appliedFingerprint; // of the empty set until something is applied
     std::string m_appliedSet;         // directory name under sets/, empty when none
+    std::map<std::string, std::string> m_appliedComponents; // name -> identity() of what is served
 };
 
 } // namespace keel::agent

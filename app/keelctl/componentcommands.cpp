@@ -82,6 +82,10 @@ void ComponentCommands::push()
         const QString id = v.manifest.name + u'@' + v.manifest.version;
         if (!pushed.created)
             return m_succeed(QStringLiteral("%1 already holds these bytes (%2); nothing changed\n").arg(id, v.moduleDigest));
+        if (v.aotState == AotState::Unsupported) {
+            return m_succeed(QStringLiteral("pushed %1: %2, %3 bytes; AOT: unsupported, interpreter only: %4\n")
+                                 .arg(id, v.moduleDigest).arg(v.moduleSize).arg(v.aotError));
+        }
         m_succeed(QStringLiteral("pushed %1: %2, %3 bytes; AOT object for %4: %5\n")
                       .arg(id, v.moduleDigest).arg(v.moduleSize).arg(v.aotTarget, toText(v.aotState)));
     });

@@ -5,6 +5,7 @@
 #include "manifestrules.h"
 #include "modulevalidator.h"
 #include "storeerror.h"
+#include "translate/aotsupport.h"
 
 #include "keel/v1/artifactsignature.h"
 
@@ -20,6 +21,14 @@ namespace {
 QByteArray toBytes(const std::string &s)
 {
     return QByteArray(s.data(), qsizetype(s.size()));
+}
+
+// Why the AOT tier cannot take this module, or an empty string when it can.
+QString aotGap(const QByteArray &module)
+{
+    const auto gap = keel::aot::AotSupport::check(
+        std::span<const uint8_t>(reinterpret_cast<const uint8_t *>(module.constData()), size_t(module.size())));
+    return gap ? QString::fromStdString(gap->describe()) + QStringLiteral("; it runs on the interpreter") : QString();
 }
 
 // The manifest's values against the same rules a manifest file on an agent follows.
@@ -109,7 +118,11 @@ std::variant<PushedComponent, WireError> RegistryService::push(const Manifest &m
     record.version.manifest = manifest;
     record.version.moduleDigest = digest;
     record.version.moduleSize = quint64(module.size());
-    record.version.aotState = AotState::Pending;
+    // A module the C writer would choke on never reaches it: the version is kept and
+    // served by the interpreter, and says why.
+    const QString gap = aotGap(module);
+    record.version.aotState = gap.isEmpty() ? AotState::Pending : AotState::Unsupported;
+    record.version.aotError = gap;
     record.version.aotTarget = m_builds.target();
     record.version.pushed = QDateTime::currentDateTimeUtc();
     record.version.pushedBy = principal;
@@ -125,7 +138,10 @@ std::variant<PushedComponent, WireError> RegistryService::push(const Manifest &m
     }
     qCInfo(lcRegistry, "%s pushed by %s: %s, %lld bytes", qPrintable(id), qPrintable(principal), qPrintable(digest),
            qint64(module.size()));
-    m_builds.enqueue({manifest.name, manifest.version, digest, module});
+    if (!gap.isEmpty())
+        qCInfo(lcRegistry, "%s: AOT unsupported: %s", qPrintable(id), qPrintable(gap));
+    else
+        m_builds.enqueue({manifest.name, manifest.version, digest, module});
     return PushedComponent{record.version, true};
 }
 
@@ -157,6 +173,11 @@ void RegistryService::resumeBuilds()
                                      QStringLiteral("the module blob %1 is missing or corrupt").arg(v.moduleDigest), {});
                 continue;
             }
+            // Pushed before the registry knew what the AOT tier cannot translate.
+            if (const QString gap = aotGap(*module); !gap.isEmpty()) {
+                m_store.setAotResult(v.manifest.name, v.manifest.version, AotState::Unsupported, {}, 0, m_builds.target(), gap, {});
+                continue;
+            }
             m_builds.enqueue({v.manifest.name, v.manifest.version, v.moduleDigest, *module});
         }
     }
@@ -173,7 +194,7 @@ void RegistryService::onBuildStarted(const QString &component, const QString &ve
 }
 
 void RegistryService::onBuildFinished(const QString &component, const QString &version, const QString &moduleDigest,
-                                      const QString &objectPath, const QString &error)
+                                      const QString &objectPath, const QString &error, bool unsupported)
 {
     const QString target = m_builds.target();
     AotBuildFinished event{component, version, target, {}, error};
@@ -192,7 +213,8 @@ void RegistryService::onBuildFinished(const QString &component, const QString &v
                                                                  target.toStdString())));
     }
     try {
-        m_store.setAotResult(component, version, event.error.isEmpty() ? AotState::Ready : AotState::Failed, event.aotDigest,
+        const AotState state = event.error.isEmpty() ? AotState::Ready : unsupported ? AotState::Unsupported : AotState::Failed;
+        m_store.setAotResult(component, version, state, event.aotDigest,
                              size, target, event.error, signature);
     } catch (const StoreError &e) {
         qCCritical(lcRegistry, "cannot record the AOT build of %s@%s: %s", qPrintable(component), qPrintable(version), e.what());

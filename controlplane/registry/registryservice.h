@@ -45,7 +45,7 @@ signals:
 private:
     void onBuildStarted(const QString &component, const QString &version);
     void onBuildFinished(const QString &component, const QString &version, const QString &moduleDigest,
-                         const QString &objectPath, const QString &error);
+                         const QString &objectPath, const QString &error, bool unsupported);
 
     RegistryStore &m_store;
     BlobStore &m_blobs;

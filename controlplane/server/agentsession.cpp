@@ -130,10 +130,10 @@ void AgentSession::onProof(quint64 requestId, const AgentProof &proof)
     welcome.metricsIntervalMs = m_services.metrics.options().metricsIntervalMs;
     send(AgentChannelCodec::encodeWelcome(requestId, welcome));
     emit admitted(m_hello.nodeName);
-    sendDesiredState(); // on every (re)connect: the full set
+    sendDesiredState(Send::Always); // on every (re)connect: the full set
 }
 
-void AgentSession::sendDesiredState()
+void AgentSession::sendDesiredState(Send when)
 {
     if (m_state != State::Established)
         return;
@@ -141,6 +141,10 @@ void AgentSession::sendDesiredState()
     if (!node)
         return;
     const DesiredState state = m_services.deployments.desiredFor(*node);
+    // Generations are per node: a change elsewhere in the fleet sends this node nothing.
+    if (when == Send::IfChanged && state.generation == m_sentGeneration)
+        return;
+    m_sentGeneration = state.generation;
     m_allowedDigests.clear();
     for (const ComponentRef &ref : state.components) {
         m_allowedDigests.insert(ref.moduleDigest);

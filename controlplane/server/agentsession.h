@@ -44,8 +44,10 @@ public:
     AgentSession(QWebSocket *socket, AgentServices services, ServerMetrics &metrics,
                  QByteArray controlPlanePublicKey, QObject *parent);
 
-    // Sends the node its full desired state (after the handshake; a no-op before).
-    void sendDesiredState();
+    // Sends the node its full desired state (after the handshake; a no-op before) when
+    // its generation differs from the one last sent on this connection, or always.
+    enum class Send { IfChanged, Always };
+    void sendDesiredState(Send when = Send::IfChanged);
 
     QString nodeName() const { return m_state == State::Established ? m_hello.nodeName : QString(); }
 
@@ -68,6 +70,7 @@ private:
     FleetService &m_fleet;
     // The artifacts of the last desired state sent: the only ones this node may fetch.
     QSet<QString> m_allowedDigests;
+    quint64 m_sentGeneration = 0; // 0: nothing sent on this connection yet
     bool m_metricsRefusalLogged = false;
     QByteArray m_controlPlanePublicKey;
     State m_state = State::AwaitingHello;

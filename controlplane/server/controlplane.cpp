@@ -92,7 +92,8 @@ std::unique_ptr<ControlPlane> ControlPlane::start(const ControlPlaneOptions &opt
         cp->m_events = std::make_unique<EventHub>();
         cp->m_audit = std::make_unique<AuditLog>(cp->m_store->access(), *cp->m_events, *cp->m_metrics);
         cp->m_blobs = std::make_unique<BlobStore>(dir.filePath(QStringLiteral("blobs")));
-        cp->m_builds = std::make_unique<AotBuildQueue>(dir.filePath(QStringLiteral("aot-work")), QString(), options.aotCompiler);
+        cp->m_builds = std::make_unique<AotBuildQueue>(dir.filePath(QStringLiteral("aot-work")), options.aotTool, QString(),
+                                                       options.aotCompiler, options.aotLimits);
         const SigningKey *signer = cp->m_signingKey.get();
         cp->m_registry = std::make_unique<RegistryService>(cp->m_store->registry(), *cp->m_blobs, *cp->m_builds,
                                                            [signer](const QByteArray &message) { return signer->sign(message); });

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "aotbuildqueue.h"
 #include "fleetmetrics.h"
 #include "fleetservice.h"
 
@@ -12,7 +13,6 @@ namespace prometheus { class Exposer; }
 
 namespace Keel {
 
-class AotBuildQueue;
 class AuditLog;
 class BlobStore;
 class DeploymentService;
@@ -31,7 +31,10 @@ struct ControlPlaneOptions
     QHostAddress listenAddress = QHostAddress::LocalHost;
     quint16 listenPort = 7070;
     QString metricsListen; // "HOST:PORT" for /metrics; empty: off
-    QString aotCompiler = QStringLiteral("cc"); // builds AOT objects of pushed components
+    // AOT builds of pushed components: keel-aot in a child process under these limits.
+    QString aotTool;     // empty: the keel-aot beside this program, else on PATH
+    QString aotCompiler; // empty: keel-aot's default (clang when there is one)
+    AotBuildLimits aotLimits;
     // Both set: the listener speaks wss:// with this PEM certificate (chain) and key.
     QString tlsCertificate;
     QString tlsKey;
@@ -62,6 +65,7 @@ public:
     RegistryService &registry() { return *m_registry; }
     DeploymentService &deployments() { return *m_deployments; }
     FleetMetrics &fleetMetrics() { return *m_fleetMetrics; }
+    EventHub &events() { return *m_events; }
     // The ed25519 key agents verify artifacts with.
     QByteArray publicKey() const;
     AotBuildQueue &aotBuilds() { return *m_builds; }

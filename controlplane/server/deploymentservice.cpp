@@ -6,11 +6,38 @@
 #include "servermetrics.h"
 #include "storeerror.h"
 
+#include <QCryptographicHash>
 #include <QLoggingCategory>
 
 namespace Keel {
 
 Q_LOGGING_CATEGORY(lcDeploy, "keel.deploy")
+
+namespace {
+
+// The content of a node's set: every field that reaches the agent. A manifest is fixed by
+// name@version (versions are immutable), so its digest stands for it.
+QString fingerprintOf(const QList<ComponentRef> &components)
+{
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    auto field = [&hash](QByteArrayView bytes) {
+        const quint64 size = quint64(bytes.size());
+        hash.addData(QByteArrayView(reinterpret_cast<const char *>(&size), sizeof size));
+        hash.addData(bytes);
+    };
+    for (const ComponentRef &ref : components) { // ordered by name (desiredFor)
+        field(ref.manifest.name.toUtf8());
+        field(ref.manifest.version.toUtf8());
+        field(ref.moduleDigest.toLatin1());
+        field(ref.moduleSignature);
+        field(ref.aotDigest.toLatin1());
+        field(ref.aotSignature);
+        field(ref.aotTarget.toUtf8());
+    }
+    return QString::fromLatin1(hash.result().toHex());
+}
+
+} // namespace
 
 DeploymentService::DeploymentService(DeploymentStore &store, RegistryService &registry, FleetService &fleet,
                                      ServerMetrics &metrics, QObject *parent)
@@ -22,6 +49,7 @@ DeploymentService::DeploymentService(DeploymentStore &store, RegistryService &re
     , m_revision(store.revision())
     , m_deployments(store.deployments())
     , m_nodeStates(store.nodeStates())
+    , m_nodeDesired(store.nodeDesired())
 {
     for (const Deployment &d : m_deployments) {
         auto parsed = NodeSelector::parse(d.selector);
@@ -102,10 +130,28 @@ void DeploymentService::onAotBuildFinished(const QString &component, const QStri
     emit desiredStateChanged(m_revision);
 }
 
+quint64 DeploymentService::generationFor(const QString &node, const QList<ComponentRef> &components)
+{
+    const QString fingerprint = fingerprintOf(components);
+    NodeDesiredRecord &record = m_nodeDesired[node];
+    if (record.generation != 0 && record.fingerprint == fingerprint)
+        return record.generation;
+    // A new generation for this node only. The fleet's revision keeps generations growing
+    // across nodes joining late; +1 covers changes that bump no revision (labels, topology).
+    record.generation = std::max(m_revision, record.generation + 1);
+    record.fingerprint = fingerprint;
+    try {
+        m_store.putNodeDesired(node, record);
+    } catch (const StoreError &error) {
+        m_metrics.storeError();
+        qCWarning(lcDeploy, "cannot store generation %llu of node %s: %s", record.generation, qPrintable(node), error.what());
+    }
+    return record.generation;
+}
+
 DesiredState DeploymentService::desiredFor(const Node &node)
 {
     DesiredState state;
-    state.generation = m_revision;
     // What each component resolves to on this node: later rules win; an undeploy removes.
     QMap<QString, QString> versions;
     for (const Deployment &d : m_deployments) {
@@ -136,6 +182,7 @@ DesiredState DeploymentService::desiredFor(const Node &node)
         }
         state.components.append(ref);
     }
+    state.generation = generationFor(node.name, state.components);
     return state;
 }
 
@@ -171,9 +218,9 @@ void DeploymentService::recordAck(const QString &node, const StateAck &ack)
     emit stateAckRecorded({node, ack});
 }
 
-Node DeploymentService::withState(Node node) const
+Node DeploymentService::withState(Node node)
 {
-    node.desiredGeneration = m_revision;
+    node.desiredGeneration = desiredFor(node).generation;
     const auto it = m_nodeStates.constFind(node.name);
     if (it == m_nodeStates.cend())
         return node;

@@ -16,9 +16,11 @@ class RegistryService;
 class ServerMetrics;
 
 // Deployments and each node's desired state, xDS style: a node's full set is computed
-// from the deployment rules (later rules win per component) and the registry, numbered
-// by the fleet's revision, and pushed on every change and every reconnect. Node acks are
-// kept in memory for reads and written through to the store.
+// from the deployment rules (later rules win per component) and the registry, and pushed
+// on every change and every reconnect. Generations are per node: a node's generation
+// advances (to the fleet's revision at that moment, so it only grows) when the content
+// of its own set changes, and a change elsewhere sends it nothing. Node acks and
+// generations are kept in memory for reads and written through to the store.
 class DeploymentService final : public QObject
 {
     Q_OBJECT
@@ -35,12 +37,12 @@ public:
 
     quint64 revision() const { return m_revision; }
     QList<Deployment> deployments() const { return m_deployments; }
-    // The node's full desired set at the current revision.
+    // The node's full desired set, numbered with the node's own generation.
     DesiredState desiredFor(const Node &node);
     // A node's ack: recorded, written through, announced.
     void recordAck(const QString &node, const StateAck &ack);
     // The node with its desired and acknowledged generations and component states filled in.
-    Node withState(Node node) const;
+    Node withState(Node node);
 
 signals:
     // Some node's desired state may have changed: connected agents get their new set.
@@ -51,6 +53,7 @@ signals:
 private:
     std::variant<int, WireError> put(Deployment deployment, bool removed);
     void onAotBuildFinished(const QString &component, const QString &version);
+    quint64 generationFor(const QString &node, const QList<ComponentRef> &components);
 
     DeploymentStore &m_store;
     RegistryService &m_registry;
@@ -60,6 +63,7 @@ private:
     QList<Deployment> m_deployments;
     QHash<QString, NodeSelector> m_selectors; // by the canonical selector text of m_deployments
     QHash<QString, NodeStateRecord> m_nodeStates;
+    QHash<QString, NodeDesiredRecord> m_nodeDesired;
 };
 
 } // namespace Keel

@@ -18,6 +18,16 @@ struct NodeStateRecord
     bool operator==(const NodeStateRecord &) const = default;
 };
 
+// A node's own desired-state generation and the content it numbers: the generation
+// advances only when the node's set changes.
+struct NodeDesiredRecord
+{
+    quint64 generation = 0;
+    QString fingerprint; // of the set's content (DeploymentService)
+
+    bool operator==(const NodeDesiredRecord &) const = default;
+};
+
 // Deployments, the fleet's desired-state revision, and what nodes acknowledged. Part of
 // Store (Store::deployments()); portable SQL only.
 class DeploymentStore
@@ -34,6 +44,9 @@ public:
     // Bumps the revision without a new rule (e.g. an AOT object became available).
     virtual quint64 bumpRevision() = 0;
     virtual QList<Deployment> deployments() = 0; // by sequence
+
+    virtual void putNodeDesired(const QString &node, const NodeDesiredRecord &desired) = 0;
+    virtual QHash<QString, NodeDesiredRecord> nodeDesired() = 0;
 
     virtual void putNodeState(const QString &node, const NodeStateRecord &state) = 0;
     virtual QHash<QString, NodeStateRecord> nodeStates() = 0;

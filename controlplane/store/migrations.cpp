@@ -116,6 +116,13 @@ const QList<Migration> &schemaMigrations()
                             " PRIMARY KEY (scope, scope_key, component, minute_ms))"),
              QStringLiteral("CREATE INDEX metric_minutes_time ON metric_minutes (minute_ms)"),
          }},
+        {6, QStringLiteral("per-node desired-state generations"),
+         {
+             QStringLiteral("CREATE TABLE node_desired ("
+                            " node TEXT PRIMARY KEY,"
+                            " generation BIGINT NOT NULL,"
+                            " fingerprint TEXT NOT NULL)"),
+         }},
     };
     return migrations;
 }

@@ -104,6 +104,23 @@ QList<Deployment> SqlDeploymentStore::deployments()
     return result;
 }
 
+void SqlDeploymentStore::putNodeDesired(const QString &node, const NodeDesiredRecord &desired)
+{
+    m_sql.run(QStringLiteral("INSERT INTO node_desired (node, generation, fingerprint) VALUES (?, ?, ?)"
+                             " ON CONFLICT (node) DO UPDATE SET generation = excluded.generation,"
+                             " fingerprint = excluded.fingerprint"),
+              {node, qint64(desired.generation), desired.fingerprint});
+}
+
+QHash<QString, NodeDesiredRecord> SqlDeploymentStore::nodeDesired()
+{
+    QHash<QString, NodeDesiredRecord> records;
+    QSqlQuery q = m_sql.run(QStringLiteral("SELECT node, generation, fingerprint FROM node_desired"));
+    while (q.next())
+        records.insert(q.value(0).toString(), {quint64(q.value(1).toLongLong()), q.value(2).toString()});
+    return records;
+}
+
 void SqlDeploymentStore::putNodeState(const QString &node, const NodeStateRecord &state)
 {
     const QString applied = QString::fromUtf8(QJsonDocument(statusesToJson(state.applied)).toJson(QJsonDocument::Compact));

@@ -16,6 +16,8 @@ public:
     Deployment putDeployment(Deployment deployment) override;
     quint64 bumpRevision() override;
     QList<Deployment> deployments() override;
+    void putNodeDesired(const QString &node, const NodeDesiredRecord &desired) override;
+    QHash<QString, NodeDesiredRecord> nodeDesired() override;
     void putNodeState(const QString &node, const NodeStateRecord &state) override;
     QHash<QString, NodeStateRecord> nodeStates() override;
 

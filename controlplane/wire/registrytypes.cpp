@@ -14,6 +14,7 @@ QString toText(AotState state)
     case AotState::Building: return QStringLiteral("building");
     case AotState::Ready: return QStringLiteral("ready");
     case AotState::Failed: return QStringLiteral("failed");
+    case AotState::Unsupported: return QStringLiteral("unsupported");
     }
     Q_UNREACHABLE();
 }
@@ -29,7 +30,7 @@ std::optional<ComponentAbi> componentAbiFromText(QStringView text)
 
 std::optional<AotState> aotStateFromText(QStringView text)
 {
-    for (AotState state : {AotState::Pending, AotState::Building, AotState::Ready, AotState::Failed}) {
+    for (AotState state : {AotState::Pending, AotState::Building, AotState::Ready, AotState::Failed, AotState::Unsupported}) {
         if (text == toText(state))
             return state;
     }

@@ -12,10 +12,12 @@
 namespace Keel {
 
 enum class ComponentAbi { Wagi, Keel };
-enum class AotState { Pending, Building, Ready, Failed };
+// Unsupported: the module uses a feature the AOT tier cannot translate (aotError says
+// which, and where); the version runs on the interpreter and is never built.
+enum class AotState { Pending, Building, Ready, Failed, Unsupported };
 
 QString toText(ComponentAbi abi);   // "wagi", "keel"
-QString toText(AotState state);     // "pending", "building", "ready", "failed"
+QString toText(AotState state);     // "pending", "building", "ready", "failed", "unsupported"
 std::optional<ComponentAbi> componentAbiFromText(QStringView text);
 std::optional<AotState> aotStateFromText(QStringView text);
 

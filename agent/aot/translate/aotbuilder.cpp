@@ -1,6 +1,7 @@
 #include "aotbuilder.h"
 
 #include "abi/keelaotabi.h"
+#include "translate/aotsupport.h"
 #include "translate/csourcetuner.h"
 #include "translate/embeddedheaders.h"
 #include "translate/gluewriter.h"
@@ -140,16 +141,18 @@ AotBuildResult AotBuilder::build(std::span<const uint8_t> wasm, const std::strin
         return result;
     }
 
+    // Never hand the C writer what it aborts on or cannot express.
+    if (const auto gap = AotSupport::check(wasm)) {
+        result.unsupported = true;
+        result.error = "the AOT tier cannot translate this module: " + gap->describe()
+                       + "; it runs on the interpreter";
+        return result;
+    }
+
     // Predictable C names for the glue: imports ("h", "i<N>"), exports "e<N>".
     std::vector<GlueWriter::Name> importNames;
     std::vector<GlueWriter::Name> exportNames;
     for (wabt::Import *import : module.imports) {
-        if (import->kind() != wabt::ExternalKind::Func) {
-            result.error = "the module imports a " + std::string(wabt::GetKindName(import->kind())) + " ('"
-                           + import->module_name + "' '" + import->field_name
-                           + "'); keel-aot supports function imports only";
-            return result;
-        }
         importNames.push_back({import->module_name, import->field_name});
         import->module_name = "h";
         import->field_name = "i" + std::to_string(importNames.size() - 1);

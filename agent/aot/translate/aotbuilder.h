@@ -21,6 +21,7 @@ struct AotBuildOptions
 struct AotBuildResult
 {
     bool ok = false;
+    bool unsupported = false; // the module uses what the AOT tier cannot translate (AotSupport)
     std::string error;
     AotMetadata metadata;
 };

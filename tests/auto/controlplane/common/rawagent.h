@@ -47,8 +47,11 @@ public:
         m_received.clear();
         QObject::connect(m_socket.get(), &QWebSocket::binaryMessageReceived, m_socket.get(), [this](const QByteArray &frame) {
             auto decoded = AgentChannelCodec::decodeFromServer(frame);
-            if (decoded)
+            if (decoded) {
+                if (const auto *state = std::get_if<DesiredState>(&*decoded.value))
+                    m_generations.append(state->generation);
                 m_received.append(*decoded.value);
+            }
         });
         QSignalSpy up(m_socket.get(), &QWebSocket::connected);
         m_socket->open(QUrl(url + QStringLiteral("/v1/agent")));
@@ -142,6 +145,8 @@ public:
     void drop() { m_socket.reset(); }
 
     QByteArray controlPlaneKey() const { return m_controlPlaneKey; }
+    // The generation of every desired state received on any connection, in order.
+    QList<quint64> generations() const { return m_generations; }
     int chunks() const { return m_chunks; }
 
 private:
@@ -153,6 +158,7 @@ private:
     std::unique_ptr<QWebSocket> m_socket;
     QList<AgentServerMessage> m_received;
     int m_chunks = 0;
+    QList<quint64> m_generations;
 };
 
 

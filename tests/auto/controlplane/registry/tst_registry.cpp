@@ -65,6 +65,7 @@ private:
         ControlPlaneOptions o;
         o.dataDir = m_dir.filePath(QStringLiteral("cp"));
         o.listenPort = 0;
+        o.aotTool = QStringLiteral(KEEL_AOT_TOOL);
         return o;
     }
 
@@ -187,7 +188,7 @@ private slots:
         QTemporaryDir dir;
         SqlStore store(dir.filePath(QStringLiteral("r.db")));
         BlobStore blobs(dir.filePath(QStringLiteral("blobs")));
-        AotBuildQueue builds(dir.filePath(QStringLiteral("work")), {}, QStringLiteral("cc"));
+        AotBuildQueue builds(dir.filePath(QStringLiteral("work")), QStringLiteral(KEEL_AOT_TOOL), {}, {});
         RegistryOptions small;
         small.maxModuleBytes = 1024;
         RegistryService registry(store.registry(), blobs, builds, [](const QByteArray &) { return QByteArray(64, 's'); }, small);
@@ -246,6 +247,91 @@ private slots:
                                      && list(QStringLiteral("counter")).first().aotState == AotState::Ready,
                                  120000);
         QCOMPARE(list(QStringLiteral("hash")).size(), 1); // and the earlier pushes are still there
+    }
+
+    // wabt 1.0.32's C writer calls abort() on SIMD lane instructions: before the
+    // registry knew, this push took the control plane (here, the test) down for good.
+    void simdModuleIsInterpreterOnlyAndNeverTranslated()
+    {
+        const auto pushed = push(manifest("simd", "0.0.1"), hostile("simd.wasm"));
+        QVERIFY2(pushed && !errorOf(*pushed), qPrintable(why(pushed)));
+        const ComponentVersion &v = std::get<PushedComponent>(*pushed).version;
+        QCOMPARE(v.aotState, AotState::Unsupported);
+        QVERIFY2(v.aotError.contains(QLatin1String("SIMD (v128.load8_lane at offset 0x")), qPrintable(v.aotError));
+        QVERIFY2(v.aotError.contains(QLatin1String("runs on the interpreter")), qPrintable(v.aotError));
+        QVERIFY(v.aotDigest.isEmpty());
+
+        // Still serving, and still so after a restart: nothing is resumed into the translator.
+        m_client.reset();
+        m_cp.reset();
+        start();
+        const auto listed = list(QStringLiteral("simd"));
+        QCOMPARE(listed.size(), 1);
+        QCOMPARE(listed.first().aotState, AotState::Unsupported);
+        QCOMPARE(listed.first().aotError, v.aotError);
+        QCOMPARE(list(QStringLiteral("hash")).size(), 1);
+    }
+
+    void aBuildOverItsTimeLimitFailsAndLeavesNothing()
+    {
+        QTemporaryDir dir;
+        ControlPlaneOptions o = options();
+        o.dataDir = dir.filePath(QStringLiteral("cp"));
+        o.aotLimits.timeoutMs = 1; // no build finishes in a millisecond
+        QString error;
+        auto cp = ControlPlane::start(o, &error);
+        QVERIFY2(cp, qPrintable(error));
+        QSignalSpy finished(&cp->registry(), &RegistryService::aotBuildFinished);
+        const auto pushed = cp->registry().push(manifest("hash", "1.0.0"), sample("hash.wasm"), QStringLiteral("test"));
+        QVERIFY(std::holds_alternative<PushedComponent>(pushed));
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 60000);
+        const auto event = finished.first().first().value<AotBuildFinished>();
+        QVERIFY2(event.error.contains(QLatin1String("--aot-build-timeout")), qPrintable(event.error));
+        QVERIFY(event.aotDigest.isEmpty());
+        const auto record = cp->registry().find(QStringLiteral("hash"), QStringLiteral("1.0.0"));
+        QVERIFY(record);
+        QCOMPARE(record->version.aotState, AotState::Failed);
+        QCOMPARE(record->version.aotError, event.error);
+        // No module copy, no generated C, no half object.
+        QVERIFY(cp->aotBuilds().isIdle());
+        QVERIFY(QDir(dir.filePath(QStringLiteral("cp/aot-work"))).isEmpty());
+        QCOMPARE(QDir(dir.filePath(QStringLiteral("cp/blobs/sha256"))).entryList(QDir::Files).size(), 1); // the module
+
+        // Across a restart the control plane starts, and the failure stays a failure.
+        cp.reset();
+        ControlPlaneOptions again = options();
+        again.dataDir = o.dataDir;
+        cp = ControlPlane::start(again, &error);
+        QVERIFY2(cp, qPrintable(error));
+        QCOMPARE(cp->registry().find(QStringLiteral("hash"), QStringLiteral("1.0.0"))->version.aotState, AotState::Failed);
+        QVERIFY(cp->aotBuilds().isIdle());
+    }
+
+    // A translator that dies (as wabt's abort() does) fails the build, not the control plane.
+    void aBuildWhoseToolDiesFailsWithTheSignal()
+    {
+        QTemporaryDir dir;
+        const QString tool = dir.filePath(QStringLiteral("dying-aot"));
+        QFile script(tool);
+        QVERIFY(script.open(QIODevice::WriteOnly));
+        script.write("#!/bin/sh\necho 'unimplemented: SIMD support'\nkill -ABRT $$\n");
+        script.close();
+        QVERIFY(script.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner));
+        ControlPlaneOptions o = options();
+        o.dataDir = dir.filePath(QStringLiteral("cp"));
+        o.aotTool = tool;
+        QString error;
+        auto cp = ControlPlane::start(o, &error);
+        QVERIFY2(cp, qPrintable(error));
+        QSignalSpy finished(&cp->registry(), &RegistryService::aotBuildFinished);
+        QVERIFY(std::holds_alternative<PushedComponent>(
+            cp->registry().push(manifest("echo", "1.0.0"), sample("echo.wasm"), QStringLiteral("test"))));
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 60000);
+        const auto event = finished.first().first().value<AotBuildFinished>();
+        QVERIFY2(event.error.contains(QLatin1String("SIGABRT")), qPrintable(event.error));
+        QVERIFY2(event.error.contains(QLatin1String("unimplemented: SIMD support")), qPrintable(event.error));
+        QCOMPARE(cp->registry().find(QStringLiteral("echo"), QStringLiteral("1.0.0"))->version.aotState, AotState::Failed);
+        QVERIFY(QDir(dir.filePath(QStringLiteral("cp/aot-work"))).isEmpty());
     }
 };
 

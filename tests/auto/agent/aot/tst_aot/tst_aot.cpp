@@ -60,6 +60,7 @@ private slots:
     void wrongDigestRefused();
     void wrongTargetRefused();
     void invalidModuleRefusedWithWabtMessage();
+    void simdModuleNamedNotTranslated();
     void sharedImagesKeepEveryObjectsOwnCode();
 
 private:
@@ -299,6 +300,45 @@ void tst_Aot::invalidModuleRefusedWithWabtMessage()
     const QByteArray err = aot.readAllStandardError();
     QVERIFY2(err.contains("invalid module") && err.contains("error"), err.constData());
     QVERIFY(!QFile::exists(m_dir.filePath(QStringLiteral("bad.so"))));
+}
+
+// wabt 1.0.32's C writer calls abort() on lane instructions and writes C that does not
+// compile for other SIMD: keel-aot says which instruction, where, and exits 3.
+void tst_Aot::simdModuleNamedNotTranslated()
+{
+    const struct
+    {
+        const char *wat;
+        const char *named;
+    } cases[] = {
+        {"(module (memory 1) (func (export \"f\") (param i32) (result i32)"
+         " (i8x16.extract_lane_u 0 (v128.load8_lane 0 (local.get 0) (v128.const i64x2 0 0)))))",
+         "SIMD (v128.load8_lane at offset 0x"},
+        {"(module (func (export \"f\") (result i32) (i32x4.extract_lane 0 (i32x4.add (v128.const i64x2 1 2)"
+         " (v128.const i64x2 3 4)))))",
+         "SIMD (v128.const at offset 0x"},  // nothing it aborts on: the first one
+        {"(module (func (export \"f\") (local v128)))", "SIMD (a v128 type at offset 0x"},
+    };
+    int i = 0;
+    for (const auto &c : cases) {
+        QString error;
+        const QByteArray wasm = watToWasm(c.wat, &error);
+        QVERIFY2(!wasm.isEmpty(), qPrintable(error));
+        const QString path = m_dir.filePath(QStringLiteral("simd%1.wasm").arg(i));
+        const QString object = m_dir.filePath(QStringLiteral("simd%1.so").arg(i++));
+        QFile out(path);
+        QVERIFY(out.open(QIODevice::WriteOnly));
+        out.write(wasm);
+        out.close();
+        QProcess aot;
+        aot.start(QStringLiteral(KEEL_AOT_BINARY), {path, QStringLiteral("-o"), object});
+        QVERIFY(aot.waitForFinished(60000));
+        QCOMPARE(aot.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(aot.exitCode(), 3);
+        const QByteArray err = aot.readAllStandardError();
+        QVERIFY2(err.contains(c.named) && err.contains("runs on the interpreter"), err.constData());
+        QVERIFY(!QFile::exists(object));
+    }
 }
 
 QTEST_GUILESS_MAIN(tst_Aot)
