@@ -4,6 +4,7 @@
 #include "overloaded.h"
 
 #include <QLoggingCategory>
+#include <QPointer>
 #include <QNetworkRequest>
 
 Q_LOGGING_CATEGORY(lcClient, "keel.client")
@@ -58,6 +59,7 @@ void KeelClient::open(const QUrl &server, const QString &token)
     }
     m_url = server;
     m_refusal.clear();
+    m_tokenRefused = false;
     m_socket = std::make_unique<QWebSocket>();
     QWebSocket *socket = m_socket.get();
     socket->setMaxAllowedIncomingMessageSize(kMaxServerMessageBytes);
@@ -164,8 +166,10 @@ void KeelClient::onFrame(const QByteArray &frame)
         [&](const OperatorResponse &response) {
             if (response.id == 0) {
                 // A connection-level error, e.g. a refused token, sent just before the close.
-                if (const auto *error = std::get_if<WireError>(&response.body))
+                if (const auto *error = std::get_if<WireError>(&response.body)) {
                     m_refusal = error->message;
+                    m_tokenRefused = error->code == ErrorCode::Unauthenticated;
+                }
                 return;
             }
             const Handler handler = m_pending.take(response.id);
@@ -238,8 +242,22 @@ void KeelClient::createJoinToken(const QString &region, int uses, int ttlSeconds
 
 void KeelClient::watch(const QList<WatchTopic> &topics, quint64 resumeAfter, std::function<void(const Result<quint64> &)> done)
 {
-    send(Op::Watch{topics, resumeAfter}, expect<Op::WatchStarted>([done](const Result<Op::WatchStarted> &r) {
-        if (const auto *w = std::get_if<Op::WatchStarted>(&r)) done(w->currentSequence); else done(std::get<WireError>(r));
+    // A resumed watch names the epoch its sequences came from, so a restarted control
+    // plane (sequences from 1 again) says "list again" instead of replaying the wrong events.
+    const QString epoch = resumeAfter > 0 ? m_epoch : QString();
+    const QPointer<KeelClient> self(this);
+    send(Op::Watch{topics, resumeAfter, epoch}, expect<Op::WatchStarted>([self, resumeAfter, done](const Result<Op::WatchStarted> &r) {
+        if (const auto *w = std::get_if<Op::WatchStarted>(&r)) {
+            if (self) {
+                self->m_epoch = w->epoch;
+                // Resumed: the replayed events that follow move it on, one by one.
+                if (resumeAfter == 0)
+                    self->m_lastSequence = w->currentSequence;
+            }
+            done(w->currentSequence);
+        } else {
+            done(std::get<WireError>(r));
+        }
     }));
 }
 

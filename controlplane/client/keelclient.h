@@ -38,8 +38,13 @@ public:
     void close();
     State state() const { return m_state; }
     QUrl url() const { return m_url; }
-    // The last watch event's sequence, for resuming after a reconnect.
+    // True when the last connection ended because the server refused the token (expired,
+    // revoked, unknown): trying again with the same token cannot succeed.
+    bool tokenRefused() const { return m_tokenRefused; }
+    // The last watch event's sequence, for resuming after a reconnect, and the epoch of
+    // the control plane run it belongs to (sent along by watch() when it resumes).
     quint64 lastSequence() const { return m_lastSequence; }
+    QString epoch() const { return m_epoch; }
 
     // Accepts "host:port", "ws://host:port" or "wss://host:port"; an invalid QUrl if not.
     static QUrl normalizeServer(const QString &server);
@@ -101,9 +106,11 @@ private:
     State m_state = State::Disconnected;
     quint64 m_nextId = 1;
     quint64 m_lastSequence = 0;
+    QString m_epoch; // of the last watch answered
     QHash<quint64, Handler> m_pending;
     QList<QByteArray> m_queued;
     QString m_refusal;
+    bool m_tokenRefused = false;
     QList<QSslCertificate> m_caCertificates;
 };
 

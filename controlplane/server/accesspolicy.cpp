@@ -66,6 +66,8 @@ RequestAccess AccessPolicy::of(const OperatorRequestBody &request)
         },
         [](const Op::QueryMetrics &) { return reads("query_metrics"); },
         [](const Op::Unsupported &r) { return unsupported(r.name); },
+        // Refused before anything is looked at or changed: answered to anyone, not audited.
+        [](const Op::Invalid &r) { return RequestAccess{r.request, Role::Viewer, false, {}}; },
     }, request);
 }
 

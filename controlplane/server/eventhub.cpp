@@ -1,10 +1,13 @@
 #include "eventhub.h"
 
+#include <QRandomGenerator>
+
 namespace Keel {
 
 EventHub::EventHub(size_t capacity, QObject *parent)
     : QObject(parent)
     , m_capacity(capacity)
+    , m_epoch(QString::number(QRandomGenerator::system()->generate64(), 16).rightJustified(16, u'0'))
 {
 }
 

@@ -10,7 +10,9 @@
 namespace Keel {
 
 // Orders every fleet event with a monotonically increasing sequence and keeps the most
-// recent ones, so that a watcher that reconnects can resume where it left off.
+// recent ones, so that a watcher that reconnects can resume where it left off. Sequences
+// start again with every run of the control plane, so each run has an epoch of its own
+// (random): a sequence means something only together with its epoch.
 class EventHub final : public QObject
 {
     Q_OBJECT
@@ -19,6 +21,7 @@ public:
     explicit EventHub(size_t capacity = 4096, QObject *parent = nullptr);
 
     quint64 currentSequence() const { return m_sequence; }
+    QString epoch() const { return m_epoch; }
     void publish(WatchEventBody event);
     // The events after `sequence`, or nullopt when some of them are no longer held (or
     // were issued by an earlier run of the control plane).
@@ -30,6 +33,7 @@ signals:
 private:
     size_t m_capacity;
     quint64 m_sequence = 0;
+    QString m_epoch;
     std::deque<WatchEvent> m_recent;
 };
 

@@ -162,6 +162,9 @@ OperatorResponseBody OperatorSession::serve(const OperatorRequestBody &request)
                 return *error;
             return Op::MetricsWindows{std::get<QList<MetricsWindow>>(std::move(windows))};
         },
+        [&](const Op::Invalid &r) -> OperatorResponseBody {
+            return WireError{ErrorCode::BadRequest, QStringLiteral("%1: %2").arg(r.request, r.message), r.field};
+        },
         [&](const Op::Unsupported &r) -> OperatorResponseBody {
             return WireError{ErrorCode::Unimplemented,
                              QStringLiteral("%1 is part of keel.v1 but this control plane (%2) does not serve it yet").arg(r.name, QStringLiteral(KEEL_VERSION)),
@@ -177,6 +180,14 @@ OperatorResponseBody OperatorSession::startWatch(const Op::Watch &watch)
     EventHub &events = m_services.events;
     QList<WatchEvent> missed;
     if (watch.resumeAfterSequence > 0) {
+        if (!watch.resumeEpoch.isEmpty() && watch.resumeEpoch != events.epoch()) {
+            return WireError{ErrorCode::FailedPrecondition,
+                             QStringLiteral("the control plane restarted since sequence %1 (epoch %2, now %3): list the current "
+                                            "state again and watch from now")
+                                 .arg(watch.resumeAfterSequence)
+                                 .arg(watch.resumeEpoch, events.epoch()),
+                             QStringLiteral("resume_epoch")};
+        }
         const auto held = events.since(watch.resumeAfterSequence);
         if (!held) {
             return WireError{ErrorCode::FailedPrecondition,
@@ -197,7 +208,7 @@ OperatorResponseBody OperatorSession::startWatch(const Op::Watch &watch)
         m_watch = connect(&events, &EventHub::published, this, &OperatorSession::forward);
     // Sent right after the answer, before any live event can interleave.
     m_replay = std::move(missed);
-    return Op::WatchStarted{events.currentSequence()};
+    return Op::WatchStarted{events.currentSequence(), events.epoch()};
 }
 
 bool OperatorSession::wants(const WatchEvent &event) const

@@ -99,6 +99,7 @@ QByteArray OperatorCodec::encodeRequest(const OperatorRequest &request)
             for (WatchTopic t : r.topics)
                 m->add_topics(toProto(t));
             m->set_resume_after_sequence(r.resumeAfterSequence);
+            m->set_resume_epoch(str(r.resumeEpoch));
         },
         [&](const Op::CreateToken &r) {
             auto *m = out->mutable_create_token();
@@ -139,6 +140,7 @@ QByteArray OperatorCodec::encodeRequest(const OperatorRequest &request)
             m->set_since_unix_ms(toUnixMs(r.since));
         },
         [&](const Op::Unsupported &) { Q_ASSERT_X(false, "encodeRequest", "cannot encode Unsupported"); },
+        [&](const Op::Invalid &) { Q_ASSERT_X(false, "encodeRequest", "cannot encode Invalid"); },
     }, request.body);
     return serialize(envelope);
 }
@@ -158,6 +160,11 @@ Decoded<OperatorRequest> OperatorCodec::decodeRequest(QByteArrayView frame)
     OperatorRequest request;
     request.id = envelope.request_id();
     const pb::OperatorRequest &in = envelope.operator_request();
+    // From here on the frame is a request with an id: a bad value is answered, not closed.
+    auto invalid = [&](const char *name, const char *field, QString message) {
+        request.body = Op::Invalid{QLatin1String(name), QLatin1String(field), std::move(message)};
+        return Result::ok(std::move(request));
+    };
     switch (in.request_case()) {
     case pb::OperatorRequest::kListRegions:
         request.body = Op::ListRegions{};
@@ -177,8 +184,11 @@ Decoded<OperatorRequest> OperatorCodec::decodeRequest(QByteArrayView frame)
         break;
     case pb::OperatorRequest::kCreateJoinToken: {
         const auto &m = in.create_join_token();
-        if (m.uses() > 1000000 || m.ttl_seconds() > 365u * 24 * 3600)
-            return Result::fail(QStringLiteral("join token uses or ttl out of range"));
+        if (m.uses() > 1000000)
+            return invalid("create_join_token", "uses", QStringLiteral("uses %1 is over 1000000").arg(m.uses()));
+        if (m.ttl_seconds() > 365u * 24 * 3600)
+            return invalid("create_join_token", "ttl_seconds",
+                           QStringLiteral("ttl_seconds %1 is over a year (31536000)").arg(m.ttl_seconds()));
         request.body = Op::CreateJoinToken{str(m.region()), int(m.uses()), int(m.ttl_seconds())};
         break;
     }
@@ -186,21 +196,27 @@ Decoded<OperatorRequest> OperatorCodec::decodeRequest(QByteArrayView frame)
         Op::Watch body;
         for (int topic : in.watch().topics()) {
             const auto t = fromProto(topic);
-            if (!t)
-                return Result::fail(QStringLiteral("watch topic %1 is unspecified or unknown").arg(topic));
+            if (!t) {
+                return invalid("watch", "topics",
+                               QStringLiteral("watch topic %1 is unspecified or unknown (nodes, topology, deployments, metrics, "
+                                              "rollouts, violations, audit)").arg(topic));
+            }
             body.topics.append(*t);
         }
         body.resumeAfterSequence = in.watch().resume_after_sequence();
+        body.resumeEpoch = str(in.watch().resume_epoch()).left(64);
         request.body = std::move(body);
         break;
     }
     case pb::OperatorRequest::kCreateToken: {
         const auto &m = in.create_token();
         const auto role = Proto::fromProto(m.role());
-        if (!role)
-            return Result::fail(QStringLiteral("create_token: role %1 is unspecified or unknown").arg(int(m.role())));
+        if (!role) {
+            return invalid("create_token", "role",
+                           QStringLiteral("role %1 is unspecified or unknown (viewer, operator or admin)").arg(int(m.role())));
+        }
         if (m.ttl_seconds() > 10u * 365 * 24 * 3600)
-            return Result::fail(QStringLiteral("create_token: ttl_seconds %1 is over ten years").arg(m.ttl_seconds()));
+            return invalid("create_token", "ttl_seconds", QStringLiteral("ttl_seconds %1 is over ten years").arg(m.ttl_seconds()));
         request.body = Op::CreateToken{*role, str(m.name()), int(m.ttl_seconds())};
         break;
     }
@@ -212,8 +228,10 @@ Decoded<OperatorRequest> OperatorCodec::decodeRequest(QByteArrayView frame)
         break;
     case pb::OperatorRequest::kListAudit: {
         const auto &m = in.list_audit();
-        if (m.since_unix_ms() < 0 || m.limit() > 100000)
-            return Result::fail(QStringLiteral("list_audit: since_unix_ms or limit out of range"));
+        if (m.since_unix_ms() < 0)
+            return invalid("list_audit", "since_unix_ms", QStringLiteral("since_unix_ms %1 is negative").arg(m.since_unix_ms()));
+        if (m.limit() > 100000)
+            return invalid("list_audit", "limit", QStringLiteral("limit %1 is over 100000").arg(m.limit()));
         request.body = Op::ListAudit{m.since_unix_ms() > 0 ? fromUnixMs(m.since_unix_ms()) : QDateTime(), int(m.limit()),
                                      m.after_sequence()};
         break;
@@ -221,7 +239,7 @@ Decoded<OperatorRequest> OperatorCodec::decodeRequest(QByteArrayView frame)
     case pb::OperatorRequest::kPushComponent: {
         auto manifest = Proto::fromProto(in.push_component().manifest());
         if (!manifest)
-            return Result::fail(manifest.error);
+            return invalid("push_component", "manifest.abi", manifest.error);
         request.body = Op::PushComponent{std::move(*manifest.value), bytes(in.push_component().module())};
         break;
     }
@@ -284,7 +302,10 @@ QByteArray OperatorCodec::encodeResponse(const OperatorResponse &response)
             m->set_uses(uint32_t(r.uses));
             m->set_expires_unix_ms(toUnixMs(r.expires));
         },
-        [&](const Op::WatchStarted &r) { out->mutable_watch()->set_current_sequence(r.currentSequence); },
+        [&](const Op::WatchStarted &r) {
+            out->mutable_watch()->set_current_sequence(r.currentSequence);
+            out->mutable_watch()->set_epoch(str(r.epoch));
+        },
         [&](const CreatedToken &r) {
             auto *m = out->mutable_create_token();
             m->set_token(str(r.secret));
@@ -469,7 +490,7 @@ Decoded<OperatorServerMessage> decodeResponse(quint64 id, const pb::OperatorResp
         break;
     }
     case pb::OperatorResponse::kWatch:
-        response.body = Op::WatchStarted{in.watch().current_sequence()};
+        response.body = Op::WatchStarted{in.watch().current_sequence(), str(in.watch().epoch())};
         break;
     case pb::OperatorResponse::kCreateToken: {
         const auto &m = in.create_token();

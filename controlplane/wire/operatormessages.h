@@ -20,7 +20,7 @@ struct ApplyTopology { QList<Region> regions; };
 struct ListNodes { QString selector; };
 struct GetNode { QString name; };
 struct CreateJoinToken { QString region; int uses = 1; int ttlSeconds = 0; };
-struct Watch { QList<WatchTopic> topics; quint64 resumeAfterSequence = 0; };
+struct Watch { QList<WatchTopic> topics; quint64 resumeAfterSequence = 0; QString resumeEpoch; };
 struct CreateToken { Role role = Role::Viewer; QString name; int ttlSeconds = 0; };
 struct ListTokens {};
 struct RevokeToken { QString id; };
@@ -32,11 +32,14 @@ struct Undeploy { QString component; QString selector; };
 struct QueryMetrics { QString component; QString region; QString node; QDateTime since; };
 // A request the contract defines but this build does not serve yet; answered UNIMPLEMENTED.
 struct Unsupported { QString name; };
+// A well-formed request with a field value no receiver accepts (an unspecified enum, a
+// number out of range); answered BAD_REQUEST naming the field, the connection stays.
+struct Invalid { QString request; QString field; QString message; };
 
 struct RegionList { QList<Region> regions; };
 struct NodeList { QList<Node> nodes; };
 struct NodeDetail { Node node; };
-struct WatchStarted { quint64 currentSequence = 0; };
+struct WatchStarted { quint64 currentSequence = 0; QString epoch; };
 struct TokenList { QList<OperatorToken> tokens; };
 struct TokenRevoked {};
 struct AuditList { QList<AuditRecord> records; bool truncated = false; };
@@ -50,7 +53,8 @@ using OperatorRequestBody = std::variant<Op::ListRegions, Op::ApplyTopology, Op:
                                          Op::GetNode, Op::CreateJoinToken, Op::Watch,
                                          Op::CreateToken, Op::ListTokens, Op::RevokeToken,
                                          Op::ListAudit, Op::PushComponent, Op::ListComponents,
-                                         Op::Deploy, Op::Undeploy, Op::QueryMetrics, Op::Unsupported>;
+                                         Op::Deploy, Op::Undeploy, Op::QueryMetrics, Op::Unsupported,
+                                         Op::Invalid>;
 
 struct OperatorRequest
 {

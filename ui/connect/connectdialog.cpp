@@ -16,6 +16,7 @@ ConnectDialog::ConnectDialog(QWidget *parent)
     , m_server(new QLineEdit(this))
     , m_token(new QLineEdit(this))
     , m_hint(new QLabel(this))
+    , m_refusal(new QLabel(this))
     , m_buttons(new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this))
 {
     setWindowTitle(tr("Connect to a Control Plane"));
@@ -30,6 +31,9 @@ ConnectDialog::ConnectDialog(QWidget *parent)
     m_hint->setEnabled(false); // muted: it explains, it does not shout
     m_hint->setWordWrap(true);
     m_buttons->button(QDialogButtonBox::Ok)->setText(tr("Connect"));
+    m_refusal->setObjectName(QStringLiteral("refusal"));
+    m_refusal->setWordWrap(true);
+    m_refusal->setVisible(false);
 
     auto *form = new QFormLayout;
     form->addRow(tr("&Server:"), m_server);
@@ -37,6 +41,7 @@ ConnectDialog::ConnectDialog(QWidget *parent)
     form->addRow(QString(), m_hint);
 
     auto *layout = new QVBoxLayout(this);
+    layout->addWidget(m_refusal);
     layout->addLayout(form);
     layout->addWidget(m_buttons);
 
@@ -45,6 +50,12 @@ ConnectDialog::ConnectDialog(QWidget *parent)
     connect(m_buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     validate();
+}
+
+void ConnectDialog::setRefusal(const QString &reason)
+{
+    m_refusal->setText(tr("The control plane refused the token: %1\nEnter another operator token.").arg(reason));
+    m_refusal->setVisible(!reason.isEmpty());
 }
 
 void ConnectDialog::setServer(const QString &server)

@@ -20,6 +20,8 @@ public:
 
     void setServer(const QString &server);
     void setToken(const QString &token);
+    // Why a new token is asked for (the server's refusal), shown above the fields.
+    void setRefusal(const QString &reason);
 
     // The normalized address (ws://host:port/v1/operator); invalid until the input is.
     QUrl server() const;
@@ -31,6 +33,7 @@ private:
     QLineEdit *m_server;
     QLineEdit *m_token;
     QLabel *m_hint;
+    QLabel *m_refusal;
     QDialogButtonBox *m_buttons;
 };
 

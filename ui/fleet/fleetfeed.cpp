@@ -39,6 +39,7 @@ void FleetFeed::start(const QUrl &server, const QString &token)
     m_retryTimer.stop();
     // Rows of another control plane would be wrong, not merely stale.
     if (m_client->url() != server) {
+        m_resumable = false;
         m_nodes->clear();
         m_regions->clear();
         setStale(false);
@@ -82,27 +83,65 @@ void FleetFeed::reconnect()
     m_client->open(m_server, m_token);
 }
 
+namespace {
+
+const QList<WatchTopic> kTopics{WatchTopic::Nodes, WatchTopic::Topology};
+
+// A request failing because the connection dropped is reported by onDisconnected().
+bool dropped(const WireError &error)
+{
+    return error.code == ErrorCode::Unavailable;
+}
+
+} // namespace
+
 void FleetFeed::onConnected()
 {
     if (m_phase == Phase::Idle)
         return;
+    setLastError({});
+    const quint64 resumeAfter = m_resumable ? m_client->lastSequence() : 0;
+    if (resumeAfter == 0) {
+        watchAndList();
+        return;
+    }
+    // Back on the same control plane: the events missed while away are replayed after
+    // the answer, and the rows need no new list. A control plane that restarted since
+    // (another epoch) or no longer holds them says so; then everything is listed again.
+    const quint64 session = m_session;
+    const QPointer<FleetFeed> self(this);
+    m_client->watch(kTopics, resumeAfter, [self, session](const Result<quint64> &result) {
+        if (!self || self->m_session != session)
+            return;
+        if (const auto *error = std::get_if<WireError>(&result)) {
+            if (dropped(*error))
+                return;
+            qCInfo(lcFeed, "cannot resume after sequence %llu (%s): listing again", qulonglong(self->m_client->lastSequence()),
+                   qPrintable(error->message));
+            self->watchAndList();
+            return;
+        }
+        self->m_backoff = kInitialBackoff;
+        self->setStale(false);
+        self->setPhase(Phase::Live);
+    });
+}
+
+void FleetFeed::watchAndList()
+{
     const quint64 session = m_session;
     const QPointer<FleetFeed> self(this);
     const auto current = [self, session] { return self && self->m_session == session; };
-    // A request failing because the connection dropped is reported by onDisconnected().
-    const auto dropped = [](const WireError &error) { return error.code == ErrorCode::Unavailable; };
-    setLastError({});
 
     // Watch before listing: the server answers in order, so the list reflects every
-    // change up to its answer and the events after it apply on top. Nothing is resumed
-    // (resumeAfter 0) because each connection starts from a fresh list.
-    m_client->watch({WatchTopic::Nodes, WatchTopic::Topology}, 0, [self, current, dropped](const Result<quint64> &result) {
+    // change up to its answer and the events after it apply on top.
+    m_client->watch(kTopics, 0, [self, current](const Result<quint64> &result) {
         if (!current())
             return;
         if (const auto *error = std::get_if<WireError>(&result); error && !dropped(*error))
             self->setLastError(tr("Cannot watch the fleet: %1").arg(error->message));
     });
-    m_client->listNodes([self, current, dropped](const Result<QList<Node>> &result) {
+    m_client->listNodes([self, current](const Result<QList<Node>> &result) {
         if (!current())
             return;
         if (const auto *error = std::get_if<WireError>(&result)) {
@@ -115,9 +154,10 @@ void FleetFeed::onConnected()
         // the token must not be hammered every 250 ms.
         self->m_backoff = kInitialBackoff;
         self->setStale(false);
+        self->m_resumable = true;
         self->setPhase(Phase::Live);
     });
-    m_client->listRegions([self, current, dropped](const Result<QList<Region>> &result) {
+    m_client->listRegions([self, current](const Result<QList<Region>> &result) {
         if (!current())
             return;
         if (const auto *error = std::get_if<WireError>(&result)) {
@@ -139,6 +179,16 @@ void FleetFeed::onDisconnected(const QString &reason)
     ++m_session;
     if (std::exchange(m_reopenWhenClosed, false)) {
         reconnect();
+        return;
+    }
+    if (m_client->tokenRefused()) {
+        qCWarning(lcFeed, "%s refused the token: %s; not retrying", qPrintable(m_server.toString()), qPrintable(reason));
+        setLastError(reason);
+        if (m_nodes->nodeCount() > 0)
+            setStale(true);
+        m_backoff = kInitialBackoff;
+        setPhase(Phase::TokenRefused);
+        emit tokenRefused(reason);
         return;
     }
     qCInfo(lcFeed, "disconnected from %s: %s; retrying in %lld ms", qPrintable(m_server.toString()),

@@ -16,8 +16,12 @@ class RegionListModel;
 
 // Keeps the console's models in step with one control plane through a KeelClient: lists
 // what exists, applies the events that follow, and reconnects with a capped backoff when
-// the connection drops. While it is down the models keep the last known rows, marked
-// stale, so that an operator still sees the fleet as it was.
+// the connection drops, resuming the watch where it left off (or listing again when the
+// control plane restarted in between: sequences belong to an epoch). While it is down
+// the models keep the last known rows, marked stale, so that an operator still sees the
+// fleet as it was. A refused token is final:
+// retrying it cannot succeed (and each try would be one more audit record), so the feed
+// stops and says a token is needed.
 class FleetFeed final : public QObject
 {
     Q_OBJECT
@@ -28,6 +32,7 @@ public:
         Connecting, // opening the connection, or waiting for the first list
         Live,       // listed and watching: the models are current
         Retrying,   // the connection dropped; the next attempt is scheduled
+        TokenRefused, // the server refused the token; nothing is retried until start()
     };
     Q_ENUM(Phase)
 
@@ -54,9 +59,12 @@ signals:
     void phaseChanged(Keel::FleetFeed::Phase phase);
     void staleChanged(bool stale);
     void lastErrorChanged(const QString &message);
+    // The server refused the token (lastError() says why): ask the operator for another.
+    void tokenRefused(const QString &reason);
 
 private:
     void onConnected();
+    void watchAndList();
     void onDisconnected(const QString &reason);
     void reconnect();
     void setPhase(Phase phase);
@@ -74,6 +82,8 @@ private:
     // Answers from an earlier connection must not land in the models of a later one.
     quint64 m_session = 0;
     bool m_reopenWhenClosed = false;
+    // Listed on this control plane before: a reconnect resumes the watch instead.
+    bool m_resumable = false;
     std::chrono::milliseconds m_backoff = kInitialBackoff;
     QTimer m_retryTimer;
     QDeadlineTimer m_retryDeadline;

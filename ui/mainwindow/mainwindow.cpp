@@ -55,6 +55,10 @@ MainWindow::MainWindow(FleetFeed *feed, QWidget *parent)
     connect(m_countdown, &QTimer::timeout, this, &MainWindow::updateStatus);
     connect(m_feed, &FleetFeed::phaseChanged, this, &MainWindow::updateStatus);
     connect(m_feed, &FleetFeed::lastErrorChanged, this, &MainWindow::updateStatus);
+    // A refused token is not retried: ask for another, with the server's reason.
+    connect(m_feed, &FleetFeed::tokenRefused, this, [this](const QString &reason) {
+        showConnectDialog(displayServer(m_feed->server()), {}, reason);
+    });
 
     resize(1100, 650);
     updateStatus();
@@ -104,17 +108,30 @@ int MainWindow::addMode(const QIcon &icon, const QString &title, QWidget *pane)
     return row;
 }
 
-void MainWindow::showConnectDialog(const QString &server, const QString &token)
+void MainWindow::showConnectDialog(const QString &server, const QString &token, const QString &refusal)
 {
-    ConnectDialog dialog(this);
-    if (!server.isEmpty())
-        dialog.setServer(server);
-    else
-        dialog.setServer(m_feed->server().isValid() ? displayServer(m_feed->server()) : QStringLiteral("127.0.0.1:7070"));
-    dialog.setToken(token);
-    if (dialog.exec() != QDialog::Accepted)
+    if (m_connectDialog) {
+        m_connectDialog->setRefusal(refusal);
+        m_connectDialog->raise();
+        m_connectDialog->activateWindow();
         return;
-    m_feed->start(dialog.server(), dialog.token());
+    }
+    auto *dialog = new ConnectDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    if (!server.isEmpty())
+        dialog->setServer(server);
+    else
+        dialog->setServer(m_feed->server().isValid() ? displayServer(m_feed->server()) : QStringLiteral("127.0.0.1:7070"));
+    dialog->setToken(token);
+    dialog->setRefusal(refusal);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] { m_feed->start(dialog->server(), dialog->token()); });
+    m_connectDialog = dialog;
+    dialog->open();
+}
+
+ConnectDialog *MainWindow::connectDialog() const
+{
+    return m_connectDialog;
 }
 
 QString MainWindow::statusText() const
@@ -128,6 +145,9 @@ QString MainWindow::statusText() const
     case FleetFeed::Phase::Live:
         return m_feed->lastError().isEmpty() ? tr("Connected to %1").arg(server)
                                              : tr("Connected to %1 (%2)").arg(server, m_feed->lastError());
+    case FleetFeed::Phase::TokenRefused:
+        return tr("Token refused by %1: %2 — enter another with File > Connect… (%3)")
+            .arg(server, m_feed->lastError(), QKeySequence(Qt::CTRL | Qt::Key_L).toString(QKeySequence::NativeText));
     case FleetFeed::Phase::Retrying: {
         using namespace std::chrono;
         // Round up: "retrying in 0 s" would be a lie for the last second.
@@ -142,7 +162,7 @@ void MainWindow::updateStatus()
 {
     const FleetFeed::Phase phase = m_feed->phase();
     const QColor dot = phase == FleetFeed::Phase::Live ? StatusColors::healthy()
-        : phase == FleetFeed::Phase::Retrying          ? StatusColors::failing()
+        : phase == FleetFeed::Phase::Retrying || phase == FleetFeed::Phase::TokenRefused ? StatusColors::failing()
                                                        : StatusColors::inactive();
     m_status->setText(QStringLiteral("<span style=\"color:%1\">&#9679;</span>&nbsp;%2")
                           .arg(dot.name(), statusText().toHtmlEscaped()));

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QMainWindow>
+#include <QPointer>
 
 class QLabel;
 class QStackedWidget;
@@ -8,6 +9,7 @@ class QTimer;
 
 namespace Keel {
 
+class ConnectDialog;
 class FleetFeed;
 class ModeBar;
 
@@ -24,9 +26,11 @@ public:
     // Adds a page and its entry in the mode bar; the first one added is shown.
     int addMode(const QIcon &icon, const QString &title, QWidget *pane);
 
-    // Asks for a server and token, then (re)starts the feed with them. The fields start
-    // with the values given, else with the server the feed is using.
-    void showConnectDialog(const QString &server = {}, const QString &token = {});
+    // Asks for a server and token (window-modal, without blocking), then (re)starts the
+    // feed with them. The fields start with the values given, else with the server the
+    // feed is using; `refusal` says why a new token is needed. One dialog at a time.
+    void showConnectDialog(const QString &server = {}, const QString &token = {}, const QString &refusal = {});
+    ConnectDialog *connectDialog() const; // the one open, or nullptr
 
     QString statusText() const;
 
@@ -39,6 +43,7 @@ private:
     QStackedWidget *m_stack;
     QLabel *m_status;
     QTimer *m_countdown; // refreshes "retrying in N s" while a retry is pending
+    QPointer<ConnectDialog> m_connectDialog;
 };
 
 } // namespace Keel

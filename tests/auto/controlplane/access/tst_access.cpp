@@ -30,6 +30,10 @@ QByteArray rawRequest(quint64 id, const char *kind)
         request->mutable_start_rollout()->set_component("hash");
     } else if (k == "set_policy") {
         request->mutable_set_policy()->set_name("eu-pii");
+    } else if (k == "create_token_without_role") {
+        request->mutable_create_token()->set_name("ci");
+    } else if (k == "list_regions") {
+        request->mutable_list_regions();
     }
     std::string bytes;
     envelope.SerializeToString(&bytes);
@@ -325,6 +329,40 @@ private slots:
         const auto unknown = await<std::monostate>([&](auto done) { admin->revokeToken(QStringLiteral("no-such-id"), done); });
         QVERIFY(unknown && errorOf(*unknown));
         QCOMPARE(errorOf(*unknown)->code, ErrorCode::NotFound);
+    }
+
+    // An unspecified enum used to close the connection as garbled; it is a bad request,
+    // answered with the field it is about, and the connection goes on.
+    void anUnspecifiedEnumIsABadRequestAndTheConnectionStays()
+    {
+        QWebSocket socket;
+        QNetworkRequest request(operatorUrl());
+        request.setRawHeader("Authorization", "Bearer " + m_adminToken.toUtf8());
+        QSignalSpy connected(&socket, &QWebSocket::connected);
+        QSignalSpy disconnected(&socket, &QWebSocket::disconnected);
+        socket.open(request);
+        QVERIFY(connected.wait(5000));
+        QList<keel::v1::Envelope> answers;
+        connect(&socket, &QWebSocket::binaryMessageReceived, &socket, [&](const QByteArray &frame) {
+            keel::v1::Envelope envelope;
+            if (envelope.ParseFromArray(frame.constData(), int(frame.size())))
+                answers.append(envelope);
+        });
+        const auto before = audit();
+        socket.sendBinaryMessage(rawRequest(7, "create_token_without_role"));
+        QTRY_COMPARE_WITH_TIMEOUT(answers.size(), 1, 5000);
+        QCOMPARE(answers.first().request_id(), 7u);
+        QVERIFY(answers.first().has_error());
+        QCOMPARE(answers.first().error().code(), keel::v1::ERROR_CODE_BAD_REQUEST);
+        QCOMPARE(answers.first().error().field(), std::string("role"));
+        QVERIFY2(QString::fromStdString(answers.first().error().message()).contains(QLatin1String("viewer, operator or admin")),
+                 answers.first().error().message().c_str());
+        socket.sendBinaryMessage(rawRequest(8, "list_regions"));
+        QTRY_COMPARE_WITH_TIMEOUT(answers.size(), 2, 5000);
+        QCOMPARE(answers.last().request_id(), 8u);
+        QVERIFY(answers.last().has_operator_response());
+        QCOMPARE(disconnected.size(), 0);
+        QCOMPARE(audit(before.isEmpty() ? 0 : before.last().sequence).size(), 0); // nothing happened to audit
     }
 
     void auditSurvivesARestartAndContinuesItsSequence()

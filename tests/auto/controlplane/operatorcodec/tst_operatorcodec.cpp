@@ -82,16 +82,51 @@ private slots:
         QVERIFY(!OperatorCodec::decodeServerMessage(frame));
     }
 
-    void unspecifiedEnumsAreRejected()
+    // A request (it has an id) with a value no receiver accepts is answered BAD_REQUEST
+    // naming the field; only frames that are no request at all close the connection.
+    void unspecifiedEnumsInRequestsDecodeAsInvalid_data()
     {
-        keel::v1::Envelope envelope;
-        envelope.set_request_id(1);
-        envelope.mutable_operator_request()->mutable_watch()->add_topics(keel::v1::WATCH_TOPIC_UNSPECIFIED);
-        const std::string bytes = envelope.SerializeAsString();
-        auto decoded = OperatorCodec::decodeRequest(QByteArrayView(bytes.data(), qsizetype(bytes.size())));
-        QVERIFY(!decoded);
-        QVERIFY(decoded.error.contains(QLatin1String("unspecified")));
+        QTest::addColumn<QByteArray>("frame");
+        QTest::addColumn<QString>("request");
+        QTest::addColumn<QString>("field");
+        auto frame = [](auto fill) {
+            keel::v1::Envelope envelope;
+            envelope.set_request_id(1);
+            fill(*envelope.mutable_operator_request());
+            const std::string bytes = envelope.SerializeAsString();
+            return QByteArray(bytes.data(), qsizetype(bytes.size()));
+        };
+        QTest::newRow("watch topic") << frame([](keel::v1::OperatorRequest &r) {
+            r.mutable_watch()->add_topics(keel::v1::WATCH_TOPIC_UNSPECIFIED);
+        }) << "watch" << "topics";
+        QTest::newRow("token role") << frame([](keel::v1::OperatorRequest &r) {
+            r.mutable_create_token()->set_name("ci");
+        }) << "create_token" << "role";
+        QTest::newRow("push abi") << frame([](keel::v1::OperatorRequest &r) {
+            r.mutable_push_component()->mutable_manifest()->set_name("hello");
+        }) << "push_component" << "manifest.abi";
+        QTest::newRow("audit limit") << frame([](keel::v1::OperatorRequest &r) {
+            r.mutable_list_audit()->set_limit(200000);
+        }) << "list_audit" << "limit";
+    }
 
+    void unspecifiedEnumsInRequestsDecodeAsInvalid()
+    {
+        QFETCH(QByteArray, frame);
+        QFETCH(QString, request);
+        QFETCH(QString, field);
+        const auto decoded = OperatorCodec::decodeRequest(frame);
+        QVERIFY2(decoded, qPrintable(decoded.error));
+        QCOMPARE(decoded.value->id, quint64(1));
+        const auto *invalid = std::get_if<Op::Invalid>(&decoded.value->body);
+        QVERIFY(invalid);
+        QCOMPARE(invalid->request, request);
+        QCOMPARE(invalid->field, field);
+        QVERIFY(!invalid->message.isEmpty());
+    }
+
+    void unspecifiedEnumsInServerMessagesAreRejected()
+    {
         keel::v1::Envelope response;
         response.set_request_id(2);
         response.mutable_operator_response()->mutable_list_nodes()->add_nodes()->set_name("n");  // status unspecified

@@ -1,4 +1,5 @@
 #include "controlplane.h"
+#include "eventhub.h"
 #include "fleet/fleetfeed.h"
 #include "keelclient.h"
 #include "nodes/nodetablemodel.h"
@@ -98,13 +99,82 @@ private slots:
         QVERIFY(m_feed->lastError().isEmpty());
     }
 
-    void refusedTokenRetriesWithReason()
+    // A refused token used to be retried forever, each try one more audit record: it is
+    // final now, with the reason, until the operator starts again with another token.
+    // Back on the same control plane, the feed resumes its watch: the missed events are
+    // replayed and nothing is listed again.
+    void reconnectResumesTheWatch()
     {
+        m_feed->start(serverUrl(), m_token);
+        QTRY_COMPARE(m_feed->phase(), FleetFeed::Phase::Live);
+        m_feed->stop();
+        admit(QStringLiteral("edge-while-away"));
+        if (QTest::currentTestFailed())
+            return;
+        m_feed->start(serverUrl(), m_token);
+        QTRY_COMPARE(m_feed->phase(), FleetFeed::Phase::Live);
+        QTRY_COMPARE(m_nodes->nodeCount(), 1);
+        QVERIFY(m_client->lastSequence() > 0);
+    }
+
+    // Sequences start again when the control plane restarts. A feed resuming after
+    // sequence N used to be replayed the new run's events after N, missing the first N:
+    // the epoch tells it to list again.
+    void resumeAcrossARestartListsAgain()
+    {
+        admit(QStringLiteral("edge-1"));
+        if (QTest::currentTestFailed())
+            return;
+        m_feed->start(serverUrl(), m_token);
+        QTRY_COMPARE(m_feed->phase(), FleetFeed::Phase::Live);
+        const quint64 before = m_client->lastSequence();
+        const QString epoch = m_client->epoch();
+        QVERIFY(!epoch.isEmpty());
+        m_feed->stop();
+        const quint16 port = m_cp->port();
+        m_cp.reset();
+        startControlPlane(port);
+        if (QTest::currentTestFailed())
+            return;
+        // The new run's first event is a node the feed has not seen; more events follow,
+        // so that the old sequence is within the new run's range.
+        admit(QStringLiteral("edge-after-restart"));
+        for (quint64 i = 0; m_cp->events().currentSequence() <= before + 1; ++i) {
+            QVERIFY(!std::holds_alternative<WireError>(m_cp->fleet().applyTopology(
+                {region(QStringLiteral("eu-west"), QStringLiteral("EU")),
+                 region(QStringLiteral("extra-%1").arg(i), QStringLiteral("US"))})));
+        }
+        m_feed->start(serverUrl(), m_token);
+        QTRY_COMPARE(m_feed->phase(), FleetFeed::Phase::Live);
+        QTRY_COMPARE(m_nodes->nodeCount(), 2);
+        QVERIFY(m_client->epoch() != epoch);
+        QCOMPARE(m_regions->regionCount(), m_cp->fleet().regions().size());
+    }
+
+    void refusedTokenStopsWithReason()
+    {
+        QSignalSpy refused(m_feed.get(), &FleetFeed::tokenRefused);
         m_feed->start(serverUrl(), QStringLiteral("not-a-token"));
-        QTRY_COMPARE(m_feed->phase(), FleetFeed::Phase::Retrying);
-        QVERIFY(!m_feed->lastError().isEmpty());
+        QTRY_COMPARE(m_feed->phase(), FleetFeed::Phase::TokenRefused);
+        QCOMPARE(refused.size(), 1);
+        QVERIFY2(m_feed->lastError().contains(QLatin1String("not known to this control plane")), qPrintable(m_feed->lastError()));
+        QCOMPARE(m_feed->retryRemaining(), std::chrono::milliseconds::zero()); // no attempt scheduled
         QCOMPARE(m_nodes->nodeCount(), 0);
         QVERIFY(!m_feed->isStale()); // nothing was shown, so nothing is stale
+        QCOMPARE(m_client->state(), KeelClient::State::Disconnected);
+        KeelClient admin;
+        admin.open(serverUrl(), m_token);
+        std::optional<Result<Op::AuditList>> audit;
+        admin.listAudit({}, 0, 0, [&](const Result<Op::AuditList> &r) { audit = r; });
+        QTRY_VERIFY(audit.has_value());
+        QVERIFY(std::holds_alternative<Op::AuditList>(*audit));
+        const auto &records = std::get<Op::AuditList>(*audit).records;
+        QCOMPARE(std::count_if(records.cbegin(), records.cend(),
+                               [](const AuditRecord &r) { return r.action == QLatin1String("authenticate"); }), 1);
+
+        // A good token goes live again.
+        m_feed->start(serverUrl(), m_token);
+        QTRY_COMPARE(m_feed->phase(), FleetFeed::Phase::Live);
     }
 
     void stopIsFinal()

@@ -1,3 +1,4 @@
+#include "connect/connectdialog.h"
 #include "controlplane.h"
 #include "fleet/fleetfeed.h"
 #include "keelclient.h"
@@ -7,6 +8,7 @@
 
 #include <QFile>
 #include <QLabel>
+#include <QLineEdit>
 #include <QListWidget>
 #include <QStackedWidget>
 #include <QTemporaryDir>
@@ -85,6 +87,27 @@ private slots:
         m_cp.reset();
         QTRY_VERIFY(m_window->statusText().startsWith(QStringLiteral("Disconnected: ")));
         QVERIFY(m_window->statusText().contains(QStringLiteral("— retrying in 1 s")));
+    }
+
+    void aRefusedTokenAsksForAnother()
+    {
+        m_window->show();
+        QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+        m_feed->start(KeelClient::normalizeServer(m_cp->url()), QStringLiteral("stale-token"));
+        QTRY_VERIFY(m_window->connectDialog() && m_window->connectDialog()->isVisible());
+        QVERIFY2(m_window->statusText().startsWith(QStringLiteral("Token refused by %1: ").arg(m_cp->url())),
+                 qPrintable(m_window->statusText()));
+        auto *refusal = m_window->connectDialog()->findChild<QLabel *>(QStringLiteral("refusal"));
+        QVERIFY(refusal && refusal->isVisible());
+        QVERIFY2(refusal->text().contains(QLatin1String("not known to this control plane")), qPrintable(refusal->text()));
+        QCOMPARE(m_feed->phase(), FleetFeed::Phase::TokenRefused);
+
+        // The operator enters the right token: connected.
+        auto *token = m_window->connectDialog()->findChild<QLineEdit *>(QStringLiteral("token"));
+        QVERIFY(token);
+        token->setText(m_token);
+        m_window->connectDialog()->accept();
+        QTRY_COMPARE(m_window->statusText(), QStringLiteral("Connected to %1").arg(m_cp->url()));
     }
 
 private:
