@@ -31,6 +31,16 @@ std::string formatEndpoint(const tcp::endpoint &endpoint)
            + std::to_string(endpoint.port());
 }
 
+// A host name or literal address that can only be this machine.
+bool isLoopback(const std::string &host)
+{
+    if (host == "localhost")
+        return true;
+    boost::system::error_code ec;
+    const auto address = asio::ip::make_address(host, ec);
+    return !ec && address.is_loopback();
+}
+
 HttpServer::Limits dataLimits()
 {
     HttpServer::Limits limits;
@@ -122,7 +132,13 @@ int Agent::start()
                 logError(message);
                 shutdown(kExitRefused);
             });
-        m_controlPlaneKey = std::make_unique<ControlPlaneKey>(dataDir / "controlplane.pub");
+        m_controlPlaneKey = std::make_unique<ControlPlaneKey>(dataDir / "controlplane.pub", m_options.controlPlaneKeySha256);
+        if (!m_options.controlPlane.tls && !isLoopback(m_options.controlPlane.host))
+            logError("warning: --controlplane " + m_options.controlPlane.url
+                     + " is plain ws:// to another host: anyone on the path can read and alter the channel; use wss://"
+                     + (m_options.controlPlaneKeySha256.empty()
+                            ? std::string(" and pass --controlplane-key-sha256 (or a join token that carries it)")
+                            : std::string()));
         m_controlChannel->setWelcomeHandler([this](const Welcome &welcome) { onWelcome(welcome); });
         m_controlChannel->setDesiredStateHandler([this](DesiredState state) { onDesiredState(std::move(state)); });
     }
@@ -224,6 +240,12 @@ void Agent::onWelcome(const Welcome &welcome)
     case ControlPlaneKey::Outcome::Matches:
         m_trustedKey = welcome.controlPlanePublicKey;
         m_keyProblem.clear();
+        return;
+    case ControlPlaneKey::Outcome::Refused:
+        // First contact with a control plane this node was not told to trust.
+        m_trustedKey.clear();
+        logError(check.message);
+        shutdown(kExitRefused);
         return;
     case ControlPlaneKey::Outcome::Mismatch:
     case ControlPlaneKey::Outcome::Failed:

@@ -7,6 +7,7 @@
 #include <boost/url/parse.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <sstream>
 
@@ -113,6 +114,19 @@ std::string parseControlPlane(std::string_view text, ControlPlaneAddress &out)
     return {};
 }
 
+bool isKeyDigest(std::string_view text)
+{
+    return text.size() == 64 && std::all_of(text.begin(), text.end(), [](char c) {
+               return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+           });
+}
+
+std::string lower(std::string text)
+{
+    std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+    return text;
+}
+
 std::string parseLabels(std::string_view text, std::vector<std::pair<std::string, std::string>> &out)
 {
     const std::string_view rule = "write KEY=VALUE pairs separated by commas, e.g. tier=gold,zone=a";
@@ -170,7 +184,11 @@ AgentOptions AgentOptions::parse(int argc, const char *const argv[])
         ("ca", po::value<std::string>()->value_name("FILE"),
          "PEM CA certificate(s) to trust for a wss:// control plane (default: the system's)")
         ("join-token", po::value<std::string>()->value_name("TOKEN"),
-         "one-time join token; needed only the first time a node enrolls")
+         "one-time join token; needed only the first time a node enrolls. A token from keelctl"
+         " join-token create carries the control plane's key fingerprint, which the first Welcome must match")
+        ("controlplane-key-sha256", po::value<std::string>()->value_name("HEX"),
+         "the sha256 of the control plane's public key (keelctl join-token create prints it): a control"
+         " plane presenting another key is refused before anything is pinned")
         ("name", po::value<std::string>()->value_name("NAME"),
          "node name, [a-z0-9][a-z0-9-]{0,62} (required)")
         ("region", po::value<std::string>()->value_name("REGION"),
@@ -325,6 +343,36 @@ AgentOptions AgentOptions::parse(int argc, const char *const argv[])
                                 "pass --controlplane URL too, or drop the token");
             return o;
         }
+        // "<secret>.<64 hex digits>": the control plane's key fingerprint travels with the token.
+        const auto dot = o.joinToken.rfind('.');
+        if (dot != std::string::npos && isKeyDigest(std::string_view(o.joinToken).substr(dot + 1))) {
+            o.controlPlaneKeySha256 = "sha256:" + lower(o.joinToken.substr(dot + 1));
+            o.controlPlaneKeyFromToken = true;
+        }
+    }
+    if (vm.count("controlplane-key-sha256")) {
+        std::string digest = text("controlplane-key-sha256");
+        if (digest.rfind("sha256:", 0) == 0)
+            digest.erase(0, 7);
+        if (!isKeyDigest(digest)) {
+            o.message = invalid("--controlplane-key-sha256", text("controlplane-key-sha256"),
+                                "pass the 64 hex digits keelctl join-token create printed (sha256:... is fine too)");
+            return o;
+        }
+        if (!o.hasControlPlane) {
+            o.message = invalid("--controlplane-key-sha256", "given without --controlplane",
+                                "pass --controlplane URL too, or drop it");
+            return o;
+        }
+        const std::string flag = "sha256:" + lower(digest);
+        if (o.controlPlaneKeyFromToken && flag != o.controlPlaneKeySha256) {
+            o.message = invalid("--controlplane-key-sha256", flag,
+                                "the join token names another key (" + o.controlPlaneKeySha256
+                                    + "): pass the token and the fingerprint of the same control plane");
+            return o;
+        }
+        o.controlPlaneKeySha256 = flag;
+        o.controlPlaneKeyFromToken = false;
     }
     o.outcome = Outcome::Run;
     return o;

@@ -37,6 +37,10 @@ struct AgentOptions
     bool hasControlPlane = false; // false: standalone, serving HTTP only
     ControlPlaneAddress controlPlane;
     std::string joinToken;
+    // "sha256:<hex>" of the control plane's key that first contact must present: from
+    // --controlplane-key-sha256, else carried in the join token; empty: trust on first use.
+    std::string controlPlaneKeySha256;
+    bool controlPlaneKeyFromToken = false; // taken from the join token, not the flag
     std::string name;
     std::string region;
     std::string site;

@@ -6,8 +6,9 @@
 
 namespace keel::agent {
 
-ControlPlaneKey::ControlPlaneKey(std::filesystem::path file)
+ControlPlaneKey::ControlPlaneKey(std::filesystem::path file, std::string expectedSha256)
     : m_file(std::move(file))
+    , m_expected(std::move(expectedSha256))
 {
 }
 
@@ -25,6 +26,11 @@ ControlPlaneKey::Check ControlPlaneKey::check(std::string_view presented)
     if (presented.size() != kKeySize)
         return {Outcome::Failed, "the control plane presented no ed25519 key (" + std::to_string(presented.size())
                                      + " bytes): it cannot sign artifacts, so no desired state is applied"};
+    if (!m_expected.empty() && fingerprint(presented) != m_expected)
+        return {Outcome::Refused, "the control plane presented the key " + fingerprint(presented) + ", not the expected "
+                                      + m_expected + " (from the join token or --controlplane-key-sha256): refusing it, "
+                                        "nothing pinned; check --controlplane, or create the join token on the control "
+                                        "plane this node should join"};
     std::error_code ec;
     const auto status = std::filesystem::symlink_status(m_file, ec);
     std::string problem;

@@ -11,7 +11,9 @@ namespace keel::agent {
 // later Welcome must present the same key, or the agent applies no desired state from
 // that control plane (its artifacts would verify against a key the node never trusted).
 // To trust a new key (the control plane's signing.key was replaced), stop the agent,
-// delete the file and start it again.
+// delete the file and start it again. First contact is verified when the operator says
+// which key to expect (the fingerprint in the join token, or --controlplane-key-sha256,
+// like kubeadm's discovery hash): another key is refused before anything is pinned.
 class ControlPlaneKey final
 {
 public:
@@ -25,6 +27,7 @@ public:
         Matches,  // the pinned key
         Mismatch, // another key than the pinned one: refuse desired state
         Failed,   // malformed key, or the file cannot be read or written
+        Refused,  // not the key the operator said to expect: nothing pinned, stop
     };
 
     struct Check
@@ -33,7 +36,8 @@ public:
         std::string message; // for the log: what happened, with fingerprints and what to do
     };
 
-    explicit ControlPlaneKey(std::filesystem::path file);
+    // expectedSha256: "sha256:<hex>" the presented key must have; empty: trust on first use.
+    explicit ControlPlaneKey(std::filesystem::path file, std::string expectedSha256 = {});
 
     Check check(std::string_view presented);
 
@@ -44,6 +48,7 @@ public:
 
 private:
     std::filesystem::path m_file;
+    std::string m_expected;
 };
 
 } // namespace keel::agent

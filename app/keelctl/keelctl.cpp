@@ -23,6 +23,7 @@ namespace {
 const QList<QStringList> kCommands = {
     {QStringLiteral("nodes"), QStringLiteral("list")},
     {QStringLiteral("nodes"), QStringLiteral("show")},
+    {QStringLiteral("nodes"), QStringLiteral("label")},
     {QStringLiteral("regions"), QStringLiteral("list")},
     {QStringLiteral("topology"), QStringLiteral("apply")},
     {QStringLiteral("join-token"), QStringLiteral("create")},
@@ -45,6 +46,20 @@ const QList<QStringList> kCommandsWithArgument = {
     {QStringLiteral("component"), QStringLiteral("show")},
 };
 
+// "k=v" items, each possibly a comma-separated list of them; an error names the bad one.
+std::optional<QString> parseLabels(const QStringList &items, Labels *out)
+{
+    for (const QString &item : items) {
+        for (const QString &pair : item.split(u',', Qt::SkipEmptyParts)) {
+            const qsizetype eq = pair.indexOf(u'=');
+            if (eq <= 0)
+                return QStringLiteral("\"%1\" is not a label: write KEY=VALUE, e.g. tier=gold").arg(pair);
+            out->insert(pair.left(eq), pair.mid(eq + 1));
+        }
+    }
+    return std::nullopt;
+}
+
 template<typename T>
 const WireError *errorOf(const Result<T> &result)
 {
@@ -61,10 +76,15 @@ QString KeelCtl::usage()
         "Commands:\n"
         "  nodes list                         the fleet's nodes, their region, jurisdiction and status\n"
         "  nodes show NAME                    one node in detail\n"
+        "  nodes label NAME [K=V]... [--remove K]...\n"
+        "                                     set or remove a node's labels (operator); a node's own\n"
+        "                                     --labels count only when it enrolls\n"
         "  regions list                       regions with jurisdiction, coordinates and sites\n"
         "  topology apply -f FILE             create or update regions and sites from a YAML/JSON file\n"
-        "  join-token create --region R [--uses N] [--ttl DURATION]\n"
-        "                                     a token that lets agents enroll in region R\n"
+        "  join-token create --region R [--uses N] [--ttl DURATION] [--site S] [--labels K=V,...]\n"
+        "                                     a token that lets agents enroll in region R (with that\n"
+        "                                     site and labels, whatever they claim); it carries the\n"
+        "                                     control plane's key fingerprint, printed on stderr\n"
         "  token create --role viewer|operator|admin [--name NAME] [--ttl DURATION]\n"
         "                                     an operator token (admin); the secret is shown once\n"
         "  token list                         operator tokens: id, name, role, expiry, state (admin)\n"
@@ -127,9 +147,12 @@ std::variant<CtlInvocation, QString> KeelCtl::parse(const QStringList &arguments
     const QCommandLineOption ca(QStringLiteral("ca"), {}, QStringLiteral("FILE"));
     const QCommandLineOption componentOption(QStringLiteral("component"), {}, QStringLiteral("C"));
     const QCommandLineOption nodeOption(QStringLiteral("node"), {}, QStringLiteral("N"));
+    const QCommandLineOption siteOption(QStringLiteral("site"), {}, QStringLiteral("S"));
+    const QCommandLineOption labelsOption(QStringLiteral("labels"), {}, QStringLiteral("K=V,..."));
+    const QCommandLineOption removeOption(QStringLiteral("remove"), {}, QStringLiteral("K"));
     parser.addOptions({server, token, output, file, region, uses, ttl, timeout, role, name, since, version, abi, dataClass,
                        grant, memoryMb, deadlineMs, maxResponse, manifest, to, from, selectorOption,
-                       componentOption, nodeOption, ca});
+                       componentOption, nodeOption, ca, siteOption, labelsOption, removeOption});
     if (!parser.parse(arguments))
         return parser.errorText() + QStringLiteral(": see keelctl --help");
 
@@ -144,9 +167,18 @@ std::variant<CtlInvocation, QString> KeelCtl::parse(const QStringList &arguments
                                      : QStringLiteral("unknown command \"%1\": see keelctl --help").arg(inv.command.join(u' '));
     }
     const bool pushWithFlags = verb == QStringList{QStringLiteral("component"), QStringLiteral("push")} && !parser.isSet(manifest);
+    const bool labelVerb = verb == QStringList{QStringLiteral("nodes"), QStringLiteral("label")};
     const qsizetype expectedArgs = metricsVerb ? 1 : deployVerb ? 2 : kCommandsWithArgument.contains(verb) || pushWithFlags ? 3 : 2;
-    if (inv.command.size() != expectedArgs)
+    if (labelVerb) {
+        if (inv.command.size() < 3 || (inv.command.size() == 3 && !parser.isSet(removeOption)))
+            return QStringLiteral("nodes label takes NAME and K=V labels to set and/or --remove K: see keelctl --help");
+        if (auto error = parseLabels(inv.command.mid(3), &inv.labels))
+            return *error;
+        for (const QString &key : parser.values(removeOption))
+            inv.removeLabels += key.split(u',', Qt::SkipEmptyParts);
+    } else if (inv.command.size() != expectedArgs) {
         return QStringLiteral("\"%1\" takes %2 argument(s): see keelctl --help").arg(verb.join(u' ')).arg(expectedArgs - 2);
+    }
 
     const QString serverText = parser.isSet(server) ? parser.value(server)
         : env.value(QStringLiteral("KEEL_SERVER"), QStringLiteral("ws://127.0.0.1:7070"));
@@ -194,6 +226,9 @@ std::variant<CtlInvocation, QString> KeelCtl::parse(const QStringList &arguments
         if (!parser.isSet(region))
             return QStringLiteral("join-token create needs --region R");
         inv.region = parser.value(region);
+        inv.site = parser.value(siteOption);
+        if (auto error = parseLabels(parser.values(labelsOption), &inv.labels))
+            return QStringLiteral("--labels: ") + *error;
     }
     if (verb == QStringList{QStringLiteral("token"), QStringLiteral("create")}) {
         if (!parser.isSet(role))
@@ -383,6 +418,8 @@ void KeelCtl::run(const CtlInvocation &invocation)
                 array.append(OutputFormat::toJson(node));
             succeed(OutputFormat::jsonText(array));
         });
+    } else if (noun == QLatin1String("nodes") && verb == QLatin1String("label")) {
+        labelNode();
     } else if (noun == QLatin1String("nodes") && verb == QLatin1String("show")) {
         m_client->getNode(invocation.command.at(2), [this](const Result<Node> &result) {
             if (auto *error = errorOf(result))
@@ -443,7 +480,8 @@ void KeelCtl::applyTopology()
 
 void KeelCtl::createJoinToken()
 {
-    m_client->createJoinToken(m_invocation.region, m_invocation.uses, m_invocation.ttlSeconds, [this](const Result<JoinToken> &result) {
+    m_client->createJoinToken(m_invocation.region, m_invocation.uses, m_invocation.ttlSeconds, m_invocation.site,
+                              m_invocation.labels, [this](const Result<JoinToken> &result) {
         if (auto *error = errorOf(result))
             return fail(error->message);
         const auto &token = std::get<JoinToken>(result);
@@ -452,7 +490,19 @@ void KeelCtl::createJoinToken()
         // The bare token on stdout so that $(keelctl join-token create ...) works.
         std::fprintf(stderr, "keelctl: join token for region %s, %d use(s), expires %s\n", qPrintable(token.region), token.uses,
                      qPrintable(token.expires.toUTC().toString(Qt::ISODate)));
+        std::fprintf(stderr, "keelctl: control plane key %s (the token carries it; an agent refuses any other: "
+                             "keel-agent --controlplane-key-sha256)\n", qPrintable(token.controlPlaneKeySha256));
         succeed(token.token + u'\n');
+    });
+}
+
+void KeelCtl::labelNode()
+{
+    m_client->labelNode(m_invocation.command.at(2), m_invocation.labels, m_invocation.removeLabels, [this](const Result<Node> &result) {
+        if (auto *error = errorOf(result))
+            return fail(error->message);
+        const QJsonObject object = OutputFormat::toJson(std::get<Node>(result));
+        succeed(m_invocation.json ? OutputFormat::jsonText(object) : OutputFormat::detailTable(object));
     });
 }
 

@@ -38,6 +38,9 @@ struct CtlInvocation
     QString moduleFile;    // component push FILE.wasm
     QString manifestFile;  // component push --manifest FILE
     QString selector;      // deploy --to, undeploy --from, nodes list --selector
+    QString site;          // join-token create --site
+    Labels labels;         // join-token create --labels, nodes label NAME k=v...
+    QStringList removeLabels; // nodes label --remove
     int timeoutSeconds = 15;
 };
 
@@ -64,6 +67,7 @@ private:
     void succeed(const QString &output);
     void applyTopology();
     void createJoinToken();
+    void labelNode();
 
     KeelClient *m_client;
     CtlInvocation m_invocation;

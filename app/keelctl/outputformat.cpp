@@ -13,6 +13,14 @@ QString isoTime(const QDateTime &t)
     return t.isValid() ? t.toUTC().toString(Qt::ISODateWithMs) : QString();
 }
 
+QJsonObject labelsJson(const Labels &labels)
+{
+    QJsonObject object;
+    for (auto it = labels.cbegin(); it != labels.cend(); ++it)
+        object.insert(it.key(), it.value());
+    return object;
+}
+
 QString labelsText(const Labels &labels)
 {
     QStringList parts;
@@ -25,9 +33,7 @@ QString labelsText(const Labels &labels)
 
 QJsonObject OutputFormat::toJson(const Node &node)
 {
-    QJsonObject labels;
-    for (auto it = node.labels.cbegin(); it != node.labels.cend(); ++it)
-        labels.insert(it.key(), it.value());
+    const QJsonObject labels = labelsJson(node.labels);
     QJsonArray tiers;
     for (RuntimeTier tier : node.tiers)
         tiers.append(toText(tier));
@@ -77,6 +83,9 @@ QJsonObject OutputFormat::toJson(const JoinToken &token)
         {QStringLiteral("region"), token.region},
         {QStringLiteral("uses"), token.uses},
         {QStringLiteral("expires"), isoTime(token.expires)},
+        {QStringLiteral("controlplane_key_sha256"), token.controlPlaneKeySha256},
+        {QStringLiteral("site"), token.site},
+        {QStringLiteral("labels"), labelsJson(token.labels)},
     };
 }
 

@@ -235,9 +235,18 @@ void KeelClient::getNode(const QString &name, std::function<void(const Result<No
     }));
 }
 
-void KeelClient::createJoinToken(const QString &region, int uses, int ttlSeconds, std::function<void(const Result<JoinToken> &)> done)
+void KeelClient::createJoinToken(const QString &region, int uses, int ttlSeconds, const QString &site, const Labels &labels,
+                                 std::function<void(const Result<JoinToken> &)> done)
 {
-    send(Op::CreateJoinToken{region, uses, ttlSeconds}, expect<JoinToken>(std::move(done)));
+    send(Op::CreateJoinToken{region, uses, ttlSeconds, site, labels}, expect<JoinToken>(std::move(done)));
+}
+
+void KeelClient::labelNode(const QString &name, const Labels &labels, const QStringList &remove,
+                           std::function<void(const Result<Node> &)> done)
+{
+    send(Op::LabelNode{name, labels, remove}, expect<Op::NodeLabeled>([done](const Result<Op::NodeLabeled> &r) {
+        if (const auto *labeled = std::get_if<Op::NodeLabeled>(&r)) done(labeled->node); else done(std::get<WireError>(r));
+    }));
 }
 
 void KeelClient::watch(const QList<WatchTopic> &topics, quint64 resumeAfter, std::function<void(const Result<quint64> &)> done)

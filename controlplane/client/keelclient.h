@@ -53,7 +53,15 @@ public:
     void applyTopology(const QList<Region> &regions, std::function<void(const Result<TopologyApplied> &)> done);
     void listNodes(std::function<void(const Result<QList<Node>> &)> done);
     void getNode(const QString &name, std::function<void(const Result<Node> &)> done);
-    void createJoinToken(const QString &region, int uses, int ttlSeconds, std::function<void(const Result<JoinToken> &)> done);
+    void createJoinToken(const QString &region, int uses, int ttlSeconds, std::function<void(const Result<JoinToken> &)> done)
+    {
+        createJoinToken(region, uses, ttlSeconds, {}, {}, std::move(done));
+    }
+    // With a scope: nodes enrolling with the token get this site and these labels.
+    void createJoinToken(const QString &region, int uses, int ttlSeconds, const QString &site, const Labels &labels,
+                         std::function<void(const Result<JoinToken> &)> done);
+    void labelNode(const QString &name, const Labels &labels, const QStringList &remove,
+                   std::function<void(const Result<Node> &)> done);
     void watch(const QList<WatchTopic> &topics, quint64 resumeAfter, std::function<void(const Result<quint64> &)> done);
     // Operator tokens (admin) and the audit log (operator).
     void createToken(Role role, const QString &name, int ttlSeconds, std::function<void(const Result<CreatedToken> &)> done);

@@ -99,6 +99,7 @@ std::unique_ptr<ControlPlane> ControlPlane::start(const ControlPlaneOptions &opt
                                                            [signer](const QByteArray &message) { return signer->sign(message); });
         cp->m_registry->resumeBuilds();
         cp->m_fleet = std::make_unique<FleetService>(*cp->m_store, *cp->m_metrics, options.fleet);
+        cp->m_fleet->setControlPlaneKey(cp->m_signingKey->publicKey());
         cp->m_deployments = std::make_unique<DeploymentService>(cp->m_store->deployments(), *cp->m_registry, *cp->m_fleet,
                                                                 *cp->m_metrics);
         cp->m_fleetMetrics = std::make_unique<FleetMetrics>(cp->m_store->metrics(), *cp->m_metrics, options.metrics);

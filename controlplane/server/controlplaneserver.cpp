@@ -3,6 +3,7 @@
 #include "agentsession.h"
 #include "auditlog.h"
 #include "deploymentservice.h"
+#include "fleetservice.h"
 #include "operatorcodec.h"
 #include "operatorsession.h"
 #include "servermetrics.h"
@@ -50,6 +51,11 @@ ControlPlaneServer::ControlPlaneServer(OperatorServices services, ServerMetrics 
         });
     }
     connect(&m_services.deployments, &DeploymentService::desiredStateChanged, this, &ControlPlaneServer::fanOutDesiredState);
+    // Labels select what a node runs: its set is computed again (and sent if it moved).
+    connect(&m_services.fleet, &FleetService::nodeLabelsChanged, this, [this](const QString &node) {
+        if (const QPointer<AgentSession> session = m_agentsByNode.value(node))
+            session->sendDesiredState();
+    });
     m_server.setHandshakeTimeout(10000);
     connect(&m_server, &QWebSocketServer::newConnection, this, &ControlPlaneServer::onNewConnection);
     connect(&m_server, &QWebSocketServer::serverError, this, [](QWebSocketProtocol::CloseCode code) {

@@ -5,13 +5,37 @@
 #include "servermetrics.h"
 #include "store.h"
 
+#include <QCryptographicHash>
 #include <QLoggingCategory>
 
 #include <algorithm>
+#include <cctype>
 
 Q_LOGGING_CATEGORY(lcFleet, "keel.fleet")
 
 namespace Keel {
+
+namespace {
+
+// A join token is "<secret>.<sha256 of the control plane's key>": only the secret is a
+// credential (stored hashed); the fingerprint is for the agent to check.
+QByteArray joinTokenHash(const QString &token)
+{
+    const qsizetype dot = token.lastIndexOf(u'.');
+    const bool fingerprinted = dot > 0 && token.size() - dot - 1 == 64
+        && std::all_of(token.cbegin() + dot + 1, token.cend(), [](QChar c) { return isxdigit(c.toLatin1()); });
+    return Secrets::hash(fingerprinted ? token.left(dot) : token);
+}
+
+QString labelsText(const Labels &labels)
+{
+    QStringList pairs;
+    for (auto it = labels.cbegin(); it != labels.cend(); ++it)
+        pairs.append(it.key() + u'=' + it.value());
+    return pairs.join(u',');
+}
+
+} // namespace
 
 FleetService::FleetService(Store &store, ServerMetrics &metrics, FleetOptions options, Clock clock, QObject *parent)
     : QObject(parent)
@@ -130,24 +154,81 @@ std::optional<Node> FleetService::node(const QString &name) const
     return *it;
 }
 
-std::variant<JoinToken, WireError> FleetService::createJoinToken(const QString &region, int uses, int ttlSeconds)
+void FleetService::setControlPlaneKey(const QByteArray &publicKey)
 {
-    if (!m_regions.contains(region)) {
+    m_controlPlaneKeyHex = QString::fromLatin1(QCryptographicHash::hash(publicKey, QCryptographicHash::Sha256).toHex());
+}
+
+std::variant<JoinToken, WireError> FleetService::createJoinToken(const QString &region, int uses, int ttlSeconds,
+                                                                 const QString &site, const Labels &labels)
+{
+    const auto known = m_regions.constFind(region);
+    if (known == m_regions.cend()) {
         return WireError{ErrorCode::NotFound,
                          QStringLiteral("region \"%1\" is not in the topology: apply a topology that defines it first (keelctl topology apply -f FILE)").arg(region),
                          QStringLiteral("region")};
     }
+    if (!site.isEmpty() && !known->sites.contains(site)) {
+        return WireError{ErrorCode::BadRequest,
+                         QStringLiteral("site \"%1\" is not in region %2 (its sites: %3): add it to the topology first")
+                             .arg(site.left(64), region, known->sites.isEmpty() ? QStringLiteral("none") : known->sites.join(QStringLiteral(", "))),
+                         QStringLiteral("site")};
+    }
+    if (auto error = FleetValidation::checkLabels(labels))
+        return WireError{ErrorCode::BadRequest, *error, QStringLiteral("labels")};
     JoinToken token;
+    // The key's fingerprint rides along: an agent given this token trusts no other key.
     token.token = Secrets::generateToken(QStringLiteral("kjt"));
+    const QByteArray hash = Secrets::hash(token.token);
+    if (!m_controlPlaneKeyHex.isEmpty()) {
+        token.token += u'.' + m_controlPlaneKeyHex;
+        token.controlPlaneKeySha256 = QStringLiteral("sha256:") + m_controlPlaneKeyHex;
+    }
     token.region = region;
     token.uses = uses > 0 ? uses : 1;
     token.expires = now().addSecs(ttlSeconds > 0 ? ttlSeconds : 24 * 3600);
+    token.site = site;
+    token.labels = labels;
     try {
-        m_store.addJoinToken({Secrets::newId(), Secrets::hash(token.token), region, token.uses, token.expires, now()});
+        JoinTokenRecord record{Secrets::newId(), hash, region, token.uses, token.expires, now(), site, labels};
+        m_store.addJoinToken(record);
     } catch (const StoreError &error) {
         return storeFailure("creating a join token", error);
     }
     return token;
+}
+
+std::variant<Node, WireError> FleetService::labelNode(const QString &name, const Labels &set, const QStringList &remove)
+{
+    const auto it = m_nodes.find(name);
+    if (it == m_nodes.end()) {
+        return WireError{ErrorCode::NotFound, QStringLiteral("no node named \"%1\": see keelctl nodes list").arg(name.left(64)),
+                         QStringLiteral("name")};
+    }
+    Labels labels = it->labels;
+    for (auto l = set.cbegin(); l != set.cend(); ++l)
+        labels.insert(l.key(), l.value());
+    for (const QString &key : remove)
+        labels.remove(key);
+    if (auto error = FleetValidation::checkLabels(labels))
+        return WireError{ErrorCode::BadRequest, *error, QStringLiteral("labels")};
+    if (labels == it->labels)
+        return *it;
+    try {
+        const auto stored = m_store.node(name);
+        if (!stored)
+            return WireError{ErrorCode::NotFound, QStringLiteral("node %1 is not in the store").arg(name), QStringLiteral("name")};
+        NodeRecord record = *stored;
+        record.node.labels = labels;
+        m_store.upsertNode(record);
+    } catch (const StoreError &error) {
+        return storeFailure("labelling a node", error);
+    }
+    it->labels = labels;
+    qCInfo(lcFleet, "node %s labels: %s", qPrintable(name), qPrintable(labelsText(labels)));
+    emit nodeChanged({NodeChange::Kind::Updated, *it});
+    emit nodeLabelsChanged(name);
+    return *it;
 }
 
 std::optional<WireError> FleetService::checkHello(const AgentHello &hello) const
@@ -173,7 +254,9 @@ std::optional<WireError> FleetService::checkHello(const AgentHello &hello) const
                          QStringLiteral("region \"%1\" is not in the control plane's topology: check --region, or apply a topology that defines it").arg(hello.region),
                          QStringLiteral("region")};
     }
-    if (!hello.site.isEmpty() && !region->sites.contains(hello.site)) {
+    const bool known = m_keys.contains(hello.nodeName);
+    // A known node's site is the operator's: what it says now is noted in admit(), not checked.
+    if (!known && !hello.site.isEmpty() && !region->sites.contains(hello.site)) {
         return WireError{ErrorCode::BadRequest,
                          QStringLiteral("site \"%1\" is not in region %2 (its sites: %3): check --site or add the site to the topology")
                              .arg(hello.site, hello.region, region->sites.isEmpty() ? QStringLiteral("none") : region->sites.join(QStringLiteral(", "))),
@@ -235,9 +318,30 @@ std::variant<Node, WireError> FleetService::admit(const AgentHello &hello)
     const bool wasReady = known && node.status == NodeStatus::Ready;
     node.name = hello.nodeName;
     node.region = hello.region;
-    node.site = hello.site;
     node.jurisdiction = m_regions.value(hello.region).jurisdiction;
-    node.labels = hello.labels;
+    if (known) {
+        // Site and labels are the operator's: what a known node says of them is noted, not believed.
+        if (hello.site != node.site) {
+            m_metrics.nodeClaimIgnored("site");
+            qCWarning(lcFleet, "node %s claims site \"%s\"; it stays in site \"%s\" (set at enrollment)", qPrintable(node.name),
+                      qPrintable(hello.site.left(64)), qPrintable(node.site));
+        }
+        if (hello.labels != node.labels) {
+            m_metrics.nodeClaimIgnored("labels");
+            qCWarning(lcFleet, "node %s claims labels {%s}; it keeps {%s} (change them with keelctl nodes label)",
+                      qPrintable(node.name), qPrintable(labelsText(hello.labels).left(512)), qPrintable(labelsText(node.labels)));
+        }
+    } else {
+        // Enrollment: the join token's scope when it names one, else what the node says.
+        std::optional<JoinTokenRecord> token;
+        try {
+            token = m_store.joinToken(joinTokenHash(hello.joinToken));
+        } catch (const StoreError &error) {
+            return storeFailure("reading a join token", error);
+        }
+        node.site = token && !token->site.isEmpty() ? token->site : hello.site;
+        node.labels = token && !token->labels.isEmpty() ? token->labels : hello.labels;
+    }
     node.agentVersion = hello.agentVersion;
     node.tiers = hello.tiers;
     node.targetTriple = hello.targetTriple;
@@ -251,7 +355,7 @@ std::variant<Node, WireError> FleetService::admit(const AgentHello &hello)
             m_store.upsertNode({node, hello.publicKey});
         } else {
             // The token's use and the node's row land together or not at all.
-            const JoinTokenUse use = m_store.enrollNode({node, hello.publicKey}, Secrets::hash(hello.joinToken), at);
+            const JoinTokenUse use = m_store.enrollNode({node, hello.publicKey}, joinTokenHash(hello.joinToken), at);
             if (use != JoinTokenUse::Consumed)
                 return joinTokenRefusal(use, hello.region);
         }

@@ -49,7 +49,13 @@ public:
     QList<Node> nodes() const;
     std::optional<Node> node(const QString &name) const;
 
-    std::variant<JoinToken, WireError> createJoinToken(const QString &region, int uses, int ttlSeconds);
+    // site and labels, when given, are the token's scope: what a node enrolling with it gets.
+    std::variant<JoinToken, WireError> createJoinToken(const QString &region, int uses, int ttlSeconds,
+                                                       const QString &site = {}, const Labels &labels = {});
+    // The operator's word on a node's labels: set, then remove; stored, announced.
+    std::variant<Node, WireError> labelNode(const QString &name, const Labels &set, const QStringList &remove);
+    // The control plane's ed25519 public key: its sha256 travels in every join token.
+    void setControlPlaneKey(const QByteArray &publicKey);
 
     // Checks a hello before the challenge: names, region, and that a known node uses the
     // key it enrolled with (or that a new node brings a join token).
@@ -66,6 +72,8 @@ public:
 
 signals:
     void nodeChanged(const Keel::NodeChange &change);
+    // The operator changed a node's labels: its desired state may differ now.
+    void nodeLabelsChanged(const QString &name);
     // The regions an apply created or updated, as stored.
     void topologyChanged(const QList<Keel::Region> &regions);
 
@@ -78,6 +86,7 @@ private:
     Store &m_store;
     ServerMetrics &m_metrics;
     FleetOptions m_options;
+    QString m_controlPlaneKeyHex; // sha256 of the control plane's public key, lowercase hex
     Clock m_clock;
     QHash<QString, Region> m_regions;
     QHash<QString, Node> m_nodes;

@@ -112,7 +112,13 @@ OperatorResponseBody OperatorSession::serve(const OperatorRequestBody &request)
             return WireError{ErrorCode::NotFound, QStringLiteral("no node named \"%1\": see keelctl nodes list").arg(r.name), QStringLiteral("name")};
         },
         [&](const Op::CreateJoinToken &r) -> OperatorResponseBody {
-            return convert(fleet.createJoinToken(r.region, r.uses, r.ttlSeconds));
+            return convert(fleet.createJoinToken(r.region, r.uses, r.ttlSeconds, r.site, r.labels));
+        },
+        [&](const Op::LabelNode &r) -> OperatorResponseBody {
+            auto labelled = fleet.labelNode(r.name, r.labels, r.remove);
+            if (auto *error = std::get_if<WireError>(&labelled))
+                return *error;
+            return Op::NodeLabeled{m_services.deployments.withState(std::get<Node>(labelled))};
         },
         [&](const Op::Watch &r) -> OperatorResponseBody { return startWatch(r); },
         [&](const Op::CreateToken &r) -> OperatorResponseBody { return convert(tokens.create(r.role, r.name, r.ttlSeconds)); },

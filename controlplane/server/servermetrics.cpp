@@ -23,6 +23,10 @@ ServerMetrics::ServerMetrics()
     , m_metricsReports(BuildCounter().Name("keel_cp_metrics_reports_total")
                            .Help("Agent metrics reports by result: ok, skewed (clock), bucket_mismatch")
                            .Register(*m_registry))
+    , m_nodeClaimsIgnored(BuildCounter().Name("keel_cp_node_claims_ignored_total")
+                              .Help("Hellos of known nodes whose site or labels differ from what the operator set, "
+                                    "by field; the operator's stand")
+                              .Register(*m_registry))
     , m_storeStatements(prometheus::BuildHistogram()
                             .Name("keel_cp_store_statement_seconds")
                             .Help("Time per store statement (prepare, bind, execute)")
@@ -53,6 +57,12 @@ void ServerMetrics::auditRecorded(const std::string &result) { m_auditRecords.Ad
 void ServerMetrics::auditWriteFailure() { m_auditWriteFailures.Add({}).Increment(); }
 void ServerMetrics::storeStatement(double seconds) { m_storeStatements.Observe(seconds); }
 void ServerMetrics::metricsReport(const std::string &result) { m_metricsReports.Add({{"result", result}}).Increment(); }
+
+void ServerMetrics::nodeClaimIgnored(const std::string &field) { m_nodeClaimsIgnored.Add({{"field", field}}).Increment(); }
+double ServerMetrics::nodeClaimsIgnoredForTest(const std::string &field)
+{
+    return m_nodeClaimsIgnored.Add({{"field", field}}).Value();
+}
 
 void ServerMetrics::setNodes(const std::string &region, const std::string &status, double count)
 {

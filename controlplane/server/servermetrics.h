@@ -30,6 +30,9 @@ public:
     void auditRecorded(const std::string &result);
     void auditWriteFailure();
     void metricsReport(const std::string &result);
+    // A known node claimed another site or other labels than the operator gave it.
+    void nodeClaimIgnored(const std::string &field);
+    double nodeClaimsIgnoredForTest(const std::string &field);
     void storeStatement(double seconds);
     void setNodes(const std::string &region, const std::string &status, double count);
 
@@ -47,6 +50,7 @@ private:
     prometheus::Family<prometheus::Counter> &m_auditRecords;
     prometheus::Family<prometheus::Counter> &m_auditWriteFailures;
     prometheus::Family<prometheus::Counter> &m_metricsReports;
+    prometheus::Family<prometheus::Counter> &m_nodeClaimsIgnored;
     prometheus::Histogram &m_storeStatements;
     prometheus::Family<prometheus::Gauge> &m_nodes;
 };

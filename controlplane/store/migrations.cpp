@@ -123,6 +123,11 @@ const QList<Migration> &schemaMigrations()
                             " generation BIGINT NOT NULL,"
                             " fingerprint TEXT NOT NULL)"),
          }},
+        {7, QStringLiteral("join tokens scoped to a site and labels"),
+         {
+             QStringLiteral("ALTER TABLE join_tokens ADD COLUMN site TEXT NOT NULL DEFAULT ''"),
+             QStringLiteral("ALTER TABLE join_tokens ADD COLUMN labels TEXT NOT NULL DEFAULT ''"),
+         }},
     };
     return migrations;
 }

@@ -228,10 +228,31 @@ void SqlStore::recordLastSeen(const QHash<QString, QDateTime> &lastSeen)
 
 void SqlStore::addJoinToken(const JoinTokenRecord &record)
 {
-    m_sql->run(QStringLiteral("INSERT INTO join_tokens (id, token_hash, region, uses_left, expires_ms, created_ms)"
-                             " VALUES (?, ?, ?, ?, ?, ?)"),
+    m_sql->run(QStringLiteral("INSERT INTO join_tokens (id, token_hash, region, uses_left, expires_ms, created_ms, site, labels)"
+                             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
         {record.id, QString::fromLatin1(record.tokenHash.toHex()), record.region, record.usesLeft,
-         ms(record.expires), ms(record.created)});
+         ms(record.expires), ms(record.created), record.site,
+         record.labels.isEmpty() ? QString() : labelsToJson(record.labels)});
+}
+
+std::optional<JoinTokenRecord> SqlStore::joinToken(const QByteArray &tokenHash)
+{
+    QSqlQuery q = m_sql->run(QStringLiteral("SELECT id, region, uses_left, expires_ms, created_ms, site, labels"
+                                            " FROM join_tokens WHERE token_hash = ?"),
+                             {QString::fromLatin1(tokenHash.toHex())});
+    if (!q.next())
+        return std::nullopt;
+    JoinTokenRecord record;
+    record.id = q.value(0).toString();
+    record.tokenHash = tokenHash;
+    record.region = q.value(1).toString();
+    record.usesLeft = q.value(2).toInt();
+    record.expires = fromMs(q.value(3).toLongLong());
+    record.created = fromMs(q.value(4).toLongLong());
+    record.site = q.value(5).toString();
+    if (const QString labels = q.value(6).toString(); !labels.isEmpty())
+        record.labels = labelsFromJson(labels);
+    return record;
 }
 
 JoinTokenUse SqlStore::consumeJoinToken(const QByteArray &tokenHash, const QString &region, const QDateTime &now)

@@ -41,6 +41,7 @@ public:
     void recordLastSeen(const QHash<QString, QDateTime> &lastSeen) override;
 
     void addJoinToken(const JoinTokenRecord &record) override;
+    std::optional<JoinTokenRecord> joinToken(const QByteArray &tokenHash) override;
     JoinTokenUse consumeJoinToken(const QByteArray &tokenHash, const QString &region,
                                   const QDateTime &now) override;
     JoinTokenUse enrollNode(const NodeRecord &record, const QByteArray &tokenHash,

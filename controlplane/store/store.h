@@ -28,6 +28,10 @@ struct JoinTokenRecord
     int usesLeft = 1;
     QDateTime expires;
     QDateTime created;
+    // The token's scope: what a node enrolling with it gets, whatever it claims. Empty: the
+    // node's own --site / --labels.
+    QString site;
+    Labels labels;
 };
 
 enum class JoinTokenUse { Consumed, Unknown, Expired, UsedUp, WrongRegion };
@@ -53,6 +57,7 @@ public:
     virtual void recordLastSeen(const QHash<QString, QDateTime> &lastSeen) = 0;
 
     virtual void addJoinToken(const JoinTokenRecord &record) = 0;
+    virtual std::optional<JoinTokenRecord> joinToken(const QByteArray &tokenHash) = 0;
     // Atomically checks and uses one use of the token.
     virtual JoinTokenUse consumeJoinToken(const QByteArray &tokenHash, const QString &region,
                                           const QDateTime &now) = 0;

@@ -80,10 +80,13 @@ struct NodeChange
 
 struct JoinToken
 {
-    QString token; // the secret, shown once
+    QString token; // the secret, shown once; ends in "." and the control plane key's sha256
     QString region;
     int uses = 1;
     QDateTime expires;
+    QString controlPlaneKeySha256; // "sha256:<hex>"
+    QString site;                  // the token's scope; empty: the node's own
+    Labels labels;
 };
 
 struct TopologyApplied

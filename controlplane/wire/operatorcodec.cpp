@@ -93,6 +93,15 @@ QByteArray OperatorCodec::encodeRequest(const OperatorRequest &request)
             m->set_region(str(r.region));
             m->set_uses(uint32_t(r.uses));
             m->set_ttl_seconds(uint32_t(r.ttlSeconds));
+            m->set_site(str(r.site));
+            Proto::toProto(r.labels, m->mutable_labels());
+        },
+        [&](const Op::LabelNode &r) {
+            auto *m = out->mutable_label_node();
+            m->set_name(str(r.name));
+            Proto::toProto(r.labels, m->mutable_labels());
+            for (const QString &key : r.remove)
+                m->add_remove(str(key));
         },
         [&](const Op::Watch &r) {
             auto *m = out->mutable_watch();
@@ -189,7 +198,8 @@ Decoded<OperatorRequest> OperatorCodec::decodeRequest(QByteArrayView frame)
         if (m.ttl_seconds() > 365u * 24 * 3600)
             return invalid("create_join_token", "ttl_seconds",
                            QStringLiteral("ttl_seconds %1 is over a year (31536000)").arg(m.ttl_seconds()));
-        request.body = Op::CreateJoinToken{str(m.region()), int(m.uses()), int(m.ttl_seconds())};
+        request.body = Op::CreateJoinToken{str(m.region()), int(m.uses()), int(m.ttl_seconds()), str(m.site()),
+                                           Proto::fromProto(m.labels())};
         break;
     }
     case pb::OperatorRequest::kWatch: {
@@ -241,6 +251,16 @@ Decoded<OperatorRequest> OperatorCodec::decodeRequest(QByteArrayView frame)
         if (!manifest)
             return invalid("push_component", "manifest.abi", manifest.error);
         request.body = Op::PushComponent{std::move(*manifest.value), bytes(in.push_component().module())};
+        break;
+    }
+    case pb::OperatorRequest::kLabelNode: {
+        const auto &m = in.label_node();
+        if (m.remove_size() > 64 || m.labels_size() > 64)
+            return invalid("label_node", "labels", QStringLiteral("over 64 labels in one request"));
+        Op::LabelNode body{str(m.name()), Proto::fromProto(m.labels()), {}};
+        for (const auto &key : m.remove())
+            body.remove.append(str(key));
+        request.body = std::move(body);
         break;
     }
     case pb::OperatorRequest::kListComponents:
@@ -295,12 +315,16 @@ QByteArray OperatorCodec::encodeResponse(const OperatorResponse &response)
                 Proto::toProto(node, m->add_nodes());
         },
         [&](const Op::NodeDetail &r) { Proto::toProto(r.node, out->mutable_get_node()->mutable_node()); },
+        [&](const Op::NodeLabeled &r) { Proto::toProto(r.node, out->mutable_label_node()->mutable_node()); },
         [&](const JoinToken &r) {
             auto *m = out->mutable_create_join_token();
             m->set_token(str(r.token));
             m->set_region(str(r.region));
             m->set_uses(uint32_t(r.uses));
             m->set_expires_unix_ms(toUnixMs(r.expires));
+            m->set_controlplane_key_sha256(str(r.controlPlaneKeySha256));
+            m->set_site(str(r.site));
+            Proto::toProto(r.labels, m->mutable_labels());
         },
         [&](const Op::WatchStarted &r) {
             out->mutable_watch()->set_current_sequence(r.currentSequence);
@@ -484,9 +508,17 @@ Decoded<OperatorServerMessage> decodeResponse(quint64 id, const pb::OperatorResp
         response.body = Op::NodeDetail{std::move(*decoded.value)};
         break;
     }
+    case pb::OperatorResponse::kLabelNode: {
+        auto decoded = Proto::fromProto(in.label_node().node());
+        if (!decoded)
+            return Result::fail(decoded.error);
+        response.body = Op::NodeLabeled{std::move(*decoded.value)};
+        break;
+    }
     case pb::OperatorResponse::kCreateJoinToken: {
         const auto &m = in.create_join_token();
-        response.body = JoinToken{str(m.token()), str(m.region()), int(m.uses()), fromUnixMs(m.expires_unix_ms())};
+        response.body = JoinToken{str(m.token()), str(m.region()), int(m.uses()), fromUnixMs(m.expires_unix_ms()),
+                                  str(m.controlplane_key_sha256()), str(m.site()), Proto::fromProto(m.labels())};
         break;
     }
     case pb::OperatorResponse::kWatch:

@@ -19,7 +19,8 @@ struct ListRegions {};
 struct ApplyTopology { QList<Region> regions; };
 struct ListNodes { QString selector; };
 struct GetNode { QString name; };
-struct CreateJoinToken { QString region; int uses = 1; int ttlSeconds = 0; };
+struct CreateJoinToken { QString region; int uses = 1; int ttlSeconds = 0; QString site; Labels labels; };
+struct LabelNode { QString name; Labels labels; QStringList remove; };
 struct Watch { QList<WatchTopic> topics; quint64 resumeAfterSequence = 0; QString resumeEpoch; };
 struct CreateToken { Role role = Role::Viewer; QString name; int ttlSeconds = 0; };
 struct ListTokens {};
@@ -39,6 +40,7 @@ struct Invalid { QString request; QString field; QString message; };
 struct RegionList { QList<Region> regions; };
 struct NodeList { QList<Node> nodes; };
 struct NodeDetail { Node node; };
+struct NodeLabeled { Node node; };
 struct WatchStarted { quint64 currentSequence = 0; QString epoch; };
 struct TokenList { QList<OperatorToken> tokens; };
 struct TokenRevoked {};
@@ -54,7 +56,7 @@ using OperatorRequestBody = std::variant<Op::ListRegions, Op::ApplyTopology, Op:
                                          Op::CreateToken, Op::ListTokens, Op::RevokeToken,
                                          Op::ListAudit, Op::PushComponent, Op::ListComponents,
                                          Op::Deploy, Op::Undeploy, Op::QueryMetrics, Op::Unsupported,
-                                         Op::Invalid>;
+                                         Op::Invalid, Op::LabelNode>;
 
 struct OperatorRequest
 {
@@ -66,7 +68,8 @@ using OperatorResponseBody = std::variant<WireError, Op::RegionList, TopologyApp
                                           Op::NodeList, Op::NodeDetail, JoinToken,
                                           Op::WatchStarted, CreatedToken, Op::TokenList,
                                           Op::TokenRevoked, Op::AuditList, PushedComponent,
-                                          Op::ComponentList, Op::Deployed, Op::Undeployed, Op::MetricsWindows>;
+                                          Op::ComponentList, Op::Deployed, Op::Undeployed, Op::MetricsWindows,
+                                          Op::NodeLabeled>;
 
 struct OperatorResponse
 {

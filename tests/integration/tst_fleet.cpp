@@ -2,6 +2,7 @@
 #include "keelctlrun.h"
 #include "processundertest.h"
 
+#include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
@@ -68,20 +69,31 @@ private:
     }
 
     std::shared_ptr<ProcessUnderTest> startAgent(const QString &name, const QString &region, const QString &token,
-                                                 const QString &dataDir = {})
+                                                 const QString &dataDir = {}, const QStringList &extra = {},
+                                                 const QString &labels = QStringLiteral("tier=edge"))
     {
         auto agent = std::make_shared<ProcessUnderTest>(name);
         QStringList args{QStringLiteral("--controlplane"), m_server,
                          QStringLiteral("--name"), name,
                          QStringLiteral("--region"), region,
-                         QStringLiteral("--labels"), QStringLiteral("tier=edge"),
+                         QStringLiteral("--labels"), labels,
                          QStringLiteral("--data-dir"), dataDir.isEmpty() ? m_dir.filePath(name) : dataDir,
                          QStringLiteral("--http"), QStringLiteral("127.0.0.1:0"),
                          QStringLiteral("--admin"), QStringLiteral("127.0.0.1:0")};
         if (!token.isEmpty())
             args << QStringLiteral("--join-token") << token;
-        agent->start(bin("keel-agent"), args);
+        agent->start(bin("keel-agent"), args + extra);
         return agent;
+    }
+
+    QStringList selected(const QString &selector)
+    {
+        const CtlResult r = keelctl({QStringLiteral("nodes"), QStringLiteral("list"), QStringLiteral("--selector"), selector,
+                                     QStringLiteral("-o"), QStringLiteral("json")});
+        QStringList names;
+        for (const QJsonValue &v : QJsonDocument::fromJson(r.out.toUtf8()).array())
+            names.append(v.toObject().value(QStringLiteral("name")).toString());
+        return names;
     }
 
 private slots:
@@ -214,6 +226,101 @@ private slots:
         QVERIFY2(rc != 0 && rc != -1, qPrintable(thief->transcript()));
         QVERIFY2(thief->errors().contains(QLatin1String("another key")), qPrintable(thief->transcript()));
         QCOMPARE(status(QStringLiteral("edge-us")), QStringLiteral("ready"));
+    }
+
+    // A node's site and labels are the operator's: a restarted agent that claims other
+    // labels is not believed (logged, counted), and only keelctl nodes label changes them.
+    void labelsBelongToTheOperator()
+    {
+        const QString name = QStringLiteral("edge-us");
+        QVERIFY(m_agents.contains(name));
+        QCOMPARE(status(name), QStringLiteral("ready"));
+        m_agents.value(name)->terminate();
+        QVERIFY(m_agents.value(name)->waitForExit(10000) >= 0);
+        m_agents.insert(name, startAgent(name, QStringLiteral("us-east"), {}, {}, {}, QStringLiteral("tier=gold")));
+        QTRY_VERIFY_WITH_TIMEOUT(m_cp->errors().contains(QLatin1String("node edge-us claims labels {tier=gold}")), 10000);
+        QCOMPARE(status(name), QStringLiteral("ready"));
+        QCOMPARE(nodes().value(name).value(QStringLiteral("labels")).toObject(), QJsonObject({{QStringLiteral("tier"), QStringLiteral("edge")}}));
+        QVERIFY(selected(QStringLiteral("tier=gold")).isEmpty());
+
+        const CtlResult labelled = keelctl({QStringLiteral("nodes"), QStringLiteral("label"), name, QStringLiteral("tier=gold"),
+                                            QStringLiteral("zone=a")});
+        QVERIFY2(labelled.exitCode == 0, qPrintable(labelled.err));
+        QCOMPARE(selected(QStringLiteral("tier=gold")), QStringList{name});
+        const CtlResult removed = keelctl({QStringLiteral("nodes"), QStringLiteral("label"), name, QStringLiteral("--remove"),
+                                           QStringLiteral("zone")});
+        QVERIFY2(removed.exitCode == 0, qPrintable(removed.err));
+        QCOMPARE(nodes().value(name).value(QStringLiteral("labels")).toObject(), QJsonObject({{QStringLiteral("tier"), QStringLiteral("gold")}}));
+        const CtlResult bad = keelctl({QStringLiteral("nodes"), QStringLiteral("label"), name, QStringLiteral("Tier=x")});
+        QVERIFY(bad.exitCode != 0);
+        const CtlResult audit = keelctl({QStringLiteral("audit"), QStringLiteral("list"), QStringLiteral("-o"), QStringLiteral("json")});
+        int labelRecords = 0;
+        for (const QJsonValue &v : QJsonDocument::fromJson(audit.out.toUtf8()).array())
+            labelRecords += v.toObject().value(QStringLiteral("action")).toString() == QLatin1String("label_node") ? 1 : 0;
+        QCOMPARE(labelRecords, 3); // two changes and the refused one
+    }
+
+    // A token can fix what a node enrolling with it gets, whatever the node says.
+    void aScopedJoinTokenSetsSiteAndLabels()
+    {
+        const CtlResult token = keelctl({QStringLiteral("join-token"), QStringLiteral("create"), QStringLiteral("--region"),
+                                         QStringLiteral("eu-west"), QStringLiteral("--site"), QStringLiteral("dub-1"),
+                                         QStringLiteral("--labels"), QStringLiteral("tier=gold,zone=b")});
+        QVERIFY2(token.exitCode == 0, qPrintable(token.err));
+        m_agents.insert(QStringLiteral("edge-scoped"), startAgent(QStringLiteral("edge-scoped"), QStringLiteral("eu-west"), token.out.trimmed()));
+        QTRY_COMPARE_WITH_TIMEOUT(status(QStringLiteral("edge-scoped")), QStringLiteral("ready"), 10000);
+        const QJsonObject node = nodes().value(QStringLiteral("edge-scoped"));
+        QCOMPARE(node.value(QStringLiteral("site")).toString(), QStringLiteral("dub-1"));
+        QCOMPARE(node.value(QStringLiteral("labels")).toObject(),
+                 QJsonObject({{QStringLiteral("tier"), QStringLiteral("gold")}, {QStringLiteral("zone"), QStringLiteral("b")}}));
+    }
+
+    // First contact is verified: the join token carries the control plane's key
+    // fingerprint; the key pinned is that one, and an agent told to expect another key
+    // refuses the control plane before pinning anything.
+    void firstContactIsVerified()
+    {
+        const CtlResult json = keelctl({QStringLiteral("join-token"), QStringLiteral("create"), QStringLiteral("--region"),
+                                        QStringLiteral("eu-west"), QStringLiteral("-o"), QStringLiteral("json")});
+        QCOMPARE(json.exitCode, 0);
+        const QJsonObject created = QJsonDocument::fromJson(json.out.toUtf8()).object();
+        const QString fingerprint = created.value(QStringLiteral("controlplane_key_sha256")).toString();
+        QVERIFY2(fingerprint.startsWith(QLatin1String("sha256:")) && fingerprint.size() == 71, qPrintable(json.out));
+        const QString token = created.value(QStringLiteral("token")).toString();
+        QVERIFY(token.endsWith(u'.' + fingerprint.mid(7)));
+        const CtlResult table = keelctl({QStringLiteral("join-token"), QStringLiteral("create"), QStringLiteral("--region"),
+                                         QStringLiteral("eu-west")});
+        QVERIFY2(table.err.contains(fingerprint), qPrintable(table.err));
+
+        auto trusted = startAgent(QStringLiteral("edge-verified"), QStringLiteral("eu-west"), token);
+        QTRY_COMPARE_WITH_TIMEOUT(status(QStringLiteral("edge-verified")), QStringLiteral("ready"), 10000);
+        QFile pinned(m_dir.filePath(QStringLiteral("edge-verified/controlplane.pub")));
+        QTRY_VERIFY(pinned.exists());
+        QVERIFY(pinned.open(QIODevice::ReadOnly));
+        QCOMPARE(QStringLiteral("sha256:") + QString::fromLatin1(QCryptographicHash::hash(pinned.readAll(), QCryptographicHash::Sha256).toHex()),
+                 fingerprint);
+
+        // The same secret, but the fingerprint of another key: as if an impostor answered.
+        const QString other = keelctl({QStringLiteral("join-token"), QStringLiteral("create"), QStringLiteral("--region"),
+                                       QStringLiteral("eu-west")}).out.trimmed();
+        const QString wrong = QString(64, u'a');
+        auto refusing = startAgent(QStringLiteral("edge-wary"), QStringLiteral("eu-west"),
+                                   other.left(other.lastIndexOf(u'.') + 1) + wrong);
+        const int rc = refusing->waitForExit(15000);
+        QVERIFY2(rc == 3, qPrintable(refusing->transcript()));
+        QVERIFY2(refusing->errors().contains(QLatin1String("not the expected sha256:") + wrong)
+                     && refusing->errors().contains(fingerprint),
+                 qPrintable(refusing->transcript()));
+        QVERIFY(!QFile::exists(m_dir.filePath(QStringLiteral("edge-wary/controlplane.pub"))));
+
+        // --controlplane-key-sha256 says the same; the known node refuses its own control plane
+        // when told to expect another key.
+        trusted->terminate();
+        QVERIFY(trusted->waitForExit(10000) >= 0);
+        auto flagged = startAgent(QStringLiteral("edge-verified"), QStringLiteral("eu-west"), QString(), {},
+                                  {QStringLiteral("--controlplane-key-sha256"), wrong});
+        QCOMPARE(flagged->waitForExit(15000), 3);
+        QVERIFY2(flagged->errors().contains(QLatin1String("not the expected")), qPrintable(flagged->transcript()));
     }
 
     void controlPlaneSurvivedEverything()

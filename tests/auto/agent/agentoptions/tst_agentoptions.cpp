@@ -104,6 +104,21 @@ private slots:
         QCOMPARE(QString::fromStdString(o.controlPlane.url), url);
     }
 
+    // The control plane's key fingerprint: carried by a token from keelctl, or the flag.
+    void controlPlaneKeyFingerprint()
+    {
+        const std::string hex(64, 'c');
+        const auto fromToken = parse(required({"--controlplane", "ws://cp:1", "--join-token", "kjt_secret." + hex}));
+        QCOMPARE(fromToken.outcome, AgentOptions::Outcome::Run);
+        QCOMPARE(fromToken.controlPlaneKeySha256, "sha256:" + hex);
+        QVERIFY(fromToken.controlPlaneKeyFromToken);
+        const auto fromFlag = parse(required({"--controlplane", "ws://cp:1", "--controlplane-key-sha256", "sha256:" + std::string(64, 'D')}));
+        QCOMPARE(fromFlag.outcome, AgentOptions::Outcome::Run);
+        QCOMPARE(fromFlag.controlPlaneKeySha256, "sha256:" + std::string(64, 'd'));
+        const auto plain = parse(required({"--controlplane", "ws://cp:1", "--join-token", "kjt_secret"}));
+        QVERIFY(plain.controlPlaneKeySha256.empty());
+    }
+
     void helpAndVersion()
     {
         const auto help = parse({"--help"});
@@ -166,6 +181,17 @@ private slots:
                                           << "keel-agent: --join-token: given without --controlplane: pass --controlplane URL too, or drop the token";
         QTest::newRow("token with space") << with({"--controlplane", "ws://cp:1", "--join-token", "a b"})
                                           << "keel-agent: --join-token: not printable: pass the token exactly as the control plane issued it";
+        const QString fp(64, u'a');
+        QTest::newRow("key digest too short") << with({"--controlplane", "ws://cp:1", "--controlplane-key-sha256", "abc"})
+                                              << "keel-agent: --controlplane-key-sha256: abc: pass the 64 hex digits keelctl "
+                                                 "join-token create printed (sha256:... is fine too)";
+        QTest::newRow("key digest without cp") << with({"--controlplane-key-sha256", fp})
+                                               << "keel-agent: --controlplane-key-sha256: given without --controlplane: pass "
+                                                  "--controlplane URL too, or drop it";
+        QTest::newRow("token names another key")
+            << with({"--controlplane", "ws://cp:1", "--join-token", "kjt_x." + QString(64, u'b'), "--controlplane-key-sha256", fp})
+            << "keel-agent: --controlplane-key-sha256: sha256:" + fp + ": the join token names another key (sha256:"
+                   + QString(64, u'b') + "): pass the token and the fingerprint of the same control plane";
         QTest::newRow("unknown option") << with({"--heartbeat-ms", "5"})
                                         << "keel-agent: unknown option: --heartbeat-ms: run keel-agent --help for the options";
         QTest::newRow("no abbreviations") << with({"--contr", "ws://cp:1"})
