@@ -10,9 +10,12 @@
 #include "secrets.h"
 #include "servermetrics.h"
 
+#include <QLoggingCategory>
 #include <QFile>
 
 namespace Keel {
+
+Q_LOGGING_CATEGORY(lcAgentSession, "keel.agent")
 
 namespace {
 constexpr int kHandshakeTimeoutMs = 10000;
@@ -63,7 +66,7 @@ void AgentSession::handleFrame(const QByteArray &frame)
         [&](const StateAck &ack) {
             if (m_state != State::Established)
                 return reject("unexpected", QStringLiteral("a state ack before the handshake completed"));
-            m_services.deployments.recordAck(m_hello.nodeName, ack);
+            m_services.deployments.recordAck(m_hello.nodeName, withoutForeignComponents(ack));
         },
         [&](const FetchArtifact &fetch) {
             if (m_state != State::Established)
@@ -73,7 +76,8 @@ void AgentSession::handleFrame(const QByteArray &frame)
         [&](const MetricsReport &report) {
             if (m_state != State::Established)
                 return reject("unexpected", QStringLiteral("a metrics report before the handshake completed"));
-            if (const auto refused = m_services.metrics.ingest(m_hello.nodeName, m_hello.region, report)) {
+            const QSet<QString> *desired = m_sentSets.isEmpty() ? nullptr : &m_sentSets.last().second;
+            if (const auto refused = m_services.metrics.ingest(m_hello.nodeName, m_hello.region, report, desired)) {
                 // Counted by FleetMetrics; logged once per session so a bad agent cannot flood the log.
                 if (!m_metricsRefusalLogged) {
                     m_metricsRefusalLogged = true;
@@ -87,6 +91,24 @@ void AgentSession::handleFrame(const QByteArray &frame)
             metrics().frameRejected("agent", "unhandled_" + unhandled.kind.toStdString());
         },
     }, message.value->body);
+}
+
+StateAck AgentSession::withoutForeignComponents(StateAck ack)
+{
+    // Against the set of the generation acknowledged, else the newest one sent.
+    const auto sent = std::find_if(m_sentSets.cbegin(), m_sentSets.cend(), [&](const auto &s) { return s.first == ack.generation; });
+    if (sent == m_sentSets.cend() && m_sentSets.isEmpty())
+        return ack;
+    const QSet<QString> &names = sent != m_sentSets.cend() ? sent->second : m_sentSets.last().second;
+    const qsizetype before = ack.components.size();
+    ack.components.removeIf([&](const ComponentStatus &status) { return !names.contains(status.name); });
+    for (qsizetype i = ack.components.size(); i < before; ++i)
+        metrics().foreignComponent("ack");
+    if (ack.components.size() < before) {
+        qCWarning(lcAgentSession, "node %s acknowledged %lld component(s) its desired set (generation %llu) does not name; dropped",
+                  qPrintable(m_hello.nodeName), qint64(before - ack.components.size()), ack.generation);
+    }
+    return ack;
 }
 
 void AgentSession::refuse(quint64 requestId, const WireError &error, const std::string &resultLabel)
@@ -145,6 +167,14 @@ void AgentSession::sendDesiredState(Send when)
     if (when == Send::IfChanged && state.generation == m_sentGeneration)
         return;
     m_sentGeneration = state.generation;
+    QSet<QString> names;
+    for (const ComponentRef &ref : state.components)
+        names.insert(ref.manifest.name);
+    m_sentSets.removeIf([&](const auto &sent) { return sent.first == state.generation; });
+    m_sentSets.append({state.generation, names});
+    constexpr qsizetype kSetsKept = 4; // an ack may trail the newest state by a few
+    while (m_sentSets.size() > kSetsKept)
+        m_sentSets.removeFirst();
     m_allowedDigests.clear();
     for (const ComponentRef &ref : state.components) {
         m_allowedDigests.insert(ref.moduleDigest);

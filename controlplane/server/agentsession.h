@@ -71,6 +71,10 @@ private:
     // The artifacts of the last desired state sent: the only ones this node may fetch.
     QSet<QString> m_allowedDigests;
     quint64 m_sentGeneration = 0; // 0: nothing sent on this connection yet
+    // The component names of the last few generations sent: acks and metrics for others
+    // are dropped (and counted).
+    QList<std::pair<quint64, QSet<QString>>> m_sentSets;
+    StateAck withoutForeignComponents(StateAck ack);
     bool m_metricsRefusalLogged = false;
     QByteArray m_controlPlanePublicKey;
     State m_state = State::AwaitingHello;

@@ -5,6 +5,7 @@
 
 #include <QLoggingCategory>
 
+#include <algorithm>
 #include <cmath>
 
 namespace Keel {
@@ -19,7 +20,7 @@ const QString kFleet = QStringLiteral("fleet");
 constexpr qint64 kMinuteMs = 60000;
 // A minute is written once its end is this far behind: late reports still land in it.
 constexpr qint64 kMinuteGraceMs = 5000;
-// Reports from clocks this far off are refused rather than filed under a wrong time.
+// Reports from clocks this far ahead are refused rather than filed under a wrong time.
 constexpr qint64 kMaxSkewMs = 5 * 60000;
 
 } // namespace
@@ -59,32 +60,54 @@ QDateTime FleetMetrics::now() const
     return m_clock ? m_clock() : QDateTime::currentDateTimeUtc();
 }
 
-std::optional<QString> FleetMetrics::ingest(const QString &node, const QString &region, const MetricsReport &report)
+std::optional<QString> FleetMetrics::ingest(const QString &node, const QString &region, const MetricsReport &report,
+                                            const QSet<QString> *desired)
 {
     const qint64 nowMs = now().toMSecsSinceEpoch();
     const qint64 endMs = report.windowEnd.toMSecsSinceEpoch();
-    if (std::abs(endMs - nowMs) > kMaxSkewMs) {
+    if (endMs - nowMs > kMaxSkewMs) {
         m_metrics.metricsReport("skewed");
-        return QStringLiteral("metrics window ending %1 is more than 5 minutes from the control plane's clock (%2): check the node's time")
+        return QStringLiteral("metrics window ending %1 is more than 5 minutes ahead of the control plane's clock (%2): check the node's time")
+            .arg(report.windowEnd.toString(Qt::ISODate), now().toString(Qt::ISODate));
+    }
+    if (nowMs - endMs > kMaxLatenessMs) {
+        m_metrics.metricsReport("late");
+        return QStringLiteral("metrics window ending %1 arrived more than 5 minutes late (%2): dropped; check the node's time "
+                              "if this goes on")
             .arg(report.windowEnd.toString(Qt::ISODate), now().toString(Qt::ISODate));
     }
     m_nodeRegion.insert(node, region);
     const qint64 second = endMs / 1000;
     const qint64 minute = endMs - endMs % kMinuteMs;
     QStringList refused;
+    QStringList foreign;
     for (const ComponentMetricsDelta &delta : report.components) {
+        if (desired && !desired->contains(delta.component)) {
+            foreign.append(delta.component.left(64));
+            m_metrics.foreignComponent("metrics");
+            continue;
+        }
         Point point;
         point.requests = delta.requests;
         point.errors = delta.errors;
-        if (!point.latency.add(delta.latency)) {
+        const Key keys[] = {Key{kNode, node, delta.component}, Key{kRegion, region, delta.component}, Key{kFleet, {}, delta.component}};
+        // All series take it or none does: node, region and fleet never disagree.
+        const bool fits = point.latency.add(delta.latency) && std::all_of(std::begin(keys), std::end(keys), [&](const Key &key) {
+            const auto minutes = m_minutes.constFind(key);
+            const auto seconds = m_seconds.constFind(key);
+            auto takes = [&](const auto &series, qint64 at) {
+                const auto p = series->find(at);
+                return p == series->end() || p->second.latency.accepts(delta.latency);
+            };
+            return (minutes == m_minutes.cend() || takes(minutes, minute))
+                && (key.scope == kNode || seconds == m_seconds.cend() || takes(seconds, second));
+        });
+        if (!fits) {
             refused.append(delta.component);
             continue;
         }
-        for (const Key &key : {Key{kNode, node, delta.component}, Key{kRegion, region, delta.component}, Key{kFleet, {}, delta.component}}) {
-            if (!m_minutes[key][minute].add(point)) {
-                refused.append(delta.component);
-                break;
-            }
+        for (const Key &key : keys) {
+            m_minutes[key][minute].add(point);
             if (key.scope != kNode)
                 m_seconds[key][second].add(point);
         }
@@ -92,6 +115,10 @@ std::optional<QString> FleetMetrics::ingest(const QString &node, const QString &
     Point rss;
     rss.rssBytes = report.rssBytes;
     m_minutes[Key{kNode, node, {}}][minute].add(rss);
+    if (!foreign.isEmpty()) {
+        m_metrics.metricsReport("foreign_component");
+        return QStringLiteral("metrics of %1, which the node's desired state does not name, were dropped").arg(foreign.join(QStringLiteral(", ")));
+    }
     if (!refused.isEmpty()) {
         m_metrics.metricsReport("bucket_mismatch");
         return QStringLiteral("latency buckets of %1 differ from the ones this control plane merges: agents of one fleet must share them")
@@ -173,7 +200,10 @@ void FleetMetrics::writeMinutes(qint64 beforeMs)
     if (closed.isEmpty())
         return;
     try {
-        m_store.putMinutes(closed);
+        if (const int refused = m_store.addMinutes(closed); refused > 0) {
+            m_metrics.metricsReport("bucket_mismatch");
+            qCWarning(lcMetrics, "%d metric minute(s) had other buckets than the stored ones and were not merged", refused);
+        }
     } catch (const StoreError &error) {
         m_metrics.storeError();
         qCWarning(lcMetrics, "cannot write %lld metric minutes (they are lost): %s", qint64(closed.size()), error.what());

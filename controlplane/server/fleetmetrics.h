@@ -5,6 +5,7 @@
 #include "wireerror.h"
 
 #include <QHash>
+#include <QSet>
 #include <QObject>
 #include <QTimer>
 
@@ -43,8 +44,13 @@ public:
 
     const FleetMetricsOptions &options() const { return m_options; }
 
-    // nullopt when taken; otherwise why the report was refused (it is counted too).
-    std::optional<QString> ingest(const QString &node, const QString &region, const MetricsReport &report);
+    // nullopt when taken; otherwise why (part of) the report was refused (counted too).
+    // `desired`: the components of the node's desired set; others are dropped and counted
+    // (nullptr: any). A report whose window ended more than kMaxLatenessMs ago is dropped
+    // and counted; a later one is added into its minute, also when that minute is stored.
+    std::optional<QString> ingest(const QString &node, const QString &region, const MetricsReport &report,
+                                  const QSet<QString> *desired = nullptr);
+    static constexpr qint64 kMaxLatenessMs = 5 * 60000;
     // Windows oldest first for one component: of a node, a region, or (neither) the fleet.
     std::variant<QList<MetricsWindow>, WireError> query(const QString &component, const QString &region,
                                                         const QString &node, const QDateTime &since);

@@ -4,15 +4,18 @@
 
 namespace Keel {
 
+bool LatencyHistogram::accepts(const HistogramDelta &delta) const
+{
+    return delta.counts.size() == delta.upperBounds.size() + 1 && (m_counts.isEmpty() || m_bounds == delta.upperBounds);
+}
+
 bool LatencyHistogram::add(const HistogramDelta &delta)
 {
-    if (delta.counts.size() != delta.upperBounds.size() + 1)
+    if (!accepts(delta))
         return false;
     if (m_counts.isEmpty()) {
         m_bounds = delta.upperBounds;
         m_counts = QList<quint64>(delta.counts.size(), 0);
-    } else if (m_bounds != delta.upperBounds) {
-        return false;
     }
     for (qsizetype i = 0; i < delta.counts.size(); ++i)
         m_counts[i] += delta.counts[i];

@@ -14,6 +14,8 @@ public:
     // (false) rather than re-bucketed, because that would invent precision.
     bool add(const HistogramDelta &delta);
     bool add(const LatencyHistogram &other) { return other.m_count == 0 || add(other.toDelta()); }
+    // Whether add(delta) would take it (well formed, and the same bounds once fixed).
+    bool accepts(const HistogramDelta &delta) const;
 
     // q in [0, 1]; seconds. 0 when empty. The +Inf bucket reports the last finite bound.
     double quantile(double q) const;

@@ -21,11 +21,16 @@ ServerMetrics::ServerMetrics()
                                .Help("Audit records the store could not keep (logged at critical level)")
                                .Register(*m_registry))
     , m_metricsReports(BuildCounter().Name("keel_cp_metrics_reports_total")
-                           .Help("Agent metrics reports by result: ok, skewed (clock), bucket_mismatch")
+                           .Help("Agent metrics reports by result: ok, skewed (clock ahead), late (over 5 minutes), "
+                                 "foreign_component, bucket_mismatch")
                            .Register(*m_registry))
     , m_nodeClaimsIgnored(BuildCounter().Name("keel_cp_node_claims_ignored_total")
                               .Help("Hellos of known nodes whose site or labels differ from what the operator set, "
                                     "by field; the operator's stand")
+                              .Register(*m_registry))
+    , m_foreignComponents(BuildCounter().Name("keel_cp_foreign_components_total")
+                              .Help("Components in agents' acks or metrics that their desired set does not name, "
+                                    "dropped, by message")
                               .Register(*m_registry))
     , m_storeStatements(prometheus::BuildHistogram()
                             .Name("keel_cp_store_statement_seconds")
@@ -58,6 +63,15 @@ void ServerMetrics::auditWriteFailure() { m_auditWriteFailures.Add({}).Increment
 void ServerMetrics::storeStatement(double seconds) { m_storeStatements.Observe(seconds); }
 void ServerMetrics::metricsReport(const std::string &result) { m_metricsReports.Add({{"result", result}}).Increment(); }
 
+double ServerMetrics::foreignComponentsForTest(const std::string &message)
+{
+    return m_foreignComponents.Add({{"message", message}}).Value();
+}
+double ServerMetrics::metricsReportsForTest(const std::string &result)
+{
+    return m_metricsReports.Add({{"result", result}}).Value();
+}
+void ServerMetrics::foreignComponent(const std::string &message) { m_foreignComponents.Add({{"message", message}}).Increment(); }
 void ServerMetrics::nodeClaimIgnored(const std::string &field) { m_nodeClaimsIgnored.Add({{"field", field}}).Increment(); }
 double ServerMetrics::nodeClaimsIgnoredForTest(const std::string &field)
 {

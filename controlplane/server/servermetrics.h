@@ -30,9 +30,13 @@ public:
     void auditRecorded(const std::string &result);
     void auditWriteFailure();
     void metricsReport(const std::string &result);
+    // An ack or metrics for a component outside the node's desired set (message: "ack", "metrics").
+    void foreignComponent(const std::string &message);
     // A known node claimed another site or other labels than the operator gave it.
     void nodeClaimIgnored(const std::string &field);
     double nodeClaimsIgnoredForTest(const std::string &field);
+    double foreignComponentsForTest(const std::string &message);
+    double metricsReportsForTest(const std::string &result);
     void storeStatement(double seconds);
     void setNodes(const std::string &region, const std::string &status, double count);
 
@@ -51,6 +55,7 @@ private:
     prometheus::Family<prometheus::Counter> &m_auditWriteFailures;
     prometheus::Family<prometheus::Counter> &m_metricsReports;
     prometheus::Family<prometheus::Counter> &m_nodeClaimsIgnored;
+    prometheus::Family<prometheus::Counter> &m_foreignComponents;
     prometheus::Histogram &m_storeStatements;
     prometheus::Family<prometheus::Gauge> &m_nodes;
 };

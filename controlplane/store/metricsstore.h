@@ -25,8 +25,11 @@ class MetricsStore
 public:
     virtual ~MetricsStore() = default;
 
-    // In one transaction; a minute already stored for a series is replaced.
-    virtual void putMinutes(const QList<MetricsMinute> &minutes) = 0;
+    // In one transaction; a minute already stored for a series is merged with the new one
+    // (buckets and counts added, the larger RSS kept), so a late report adds to its
+    // minute rather than replacing it. Minutes whose buckets differ from the stored
+    // ones are not merged: their count is returned (the rest is written).
+    virtual int addMinutes(const QList<MetricsMinute> &minutes) = 0;
     // Oldest first, minuteMs in [sinceMs, untilMs).
     virtual QList<MetricsMinute> minutes(const QString &scope, const QString &key, const QString &component,
                                          qint64 sinceMs, qint64 untilMs) = 0;

@@ -5,6 +5,9 @@
 #include <QStringList>
 #include <QVariant>
 
+#include <algorithm>
+#include <QVariant>
+
 namespace Keel {
 
 namespace {
@@ -44,21 +47,51 @@ SqlMetricsStore::SqlMetricsStore(SqlConnection &sql)
 {
 }
 
-void SqlMetricsStore::putMinutes(const QList<MetricsMinute> &minutes)
+int SqlMetricsStore::addMinutes(const QList<MetricsMinute> &minutes)
 {
     if (minutes.isEmpty())
-        return;
+        return 0;
+    int refused = 0;
     SqlConnection::Transaction tx(m_sql);
-    for (const MetricsMinute &m : minutes) {
+    for (MetricsMinute m : minutes) {
+        QSqlQuery existing = m_sql.run(QStringLiteral("SELECT buckets, latency_sum, requests, errors, rss_bytes FROM metric_minutes"
+                                                      " WHERE scope = ? AND scope_key = ? AND component = ? AND minute_ms = ?"),
+                                       {m.scope, m.key, m.component, m.minuteMs});
+        if (existing.next()) {
+            // A late report for a minute already written: add to it.
+            const HistogramDelta stored = histogramFromText(existing.value(0).toString(), existing.value(1).toDouble());
+            if (m.latency.count > 0 && stored.count > 0 && stored.upperBounds != m.latency.upperBounds) {
+                ++refused;
+                continue;
+            }
+            if (stored.count > 0) {
+                if (m.latency.count == 0) {
+                    m.latency = stored;
+                } else {
+                    for (qsizetype i = 0; i < m.latency.counts.size() && i < stored.counts.size(); ++i)
+                        m.latency.counts[i] += stored.counts[i];
+                    m.latency.count += stored.count;
+                    m.latency.sum += stored.sum;
+                }
+            }
+            m.requests += quint64(existing.value(2).toLongLong());
+            m.errors += quint64(existing.value(3).toLongLong());
+            m.rssBytes = std::max(m.rssBytes, quint64(existing.value(4).toLongLong()));
+            existing.finish();
+            m_sql.run(QStringLiteral("UPDATE metric_minutes SET buckets = ?, latency_sum = ?, requests = ?, errors = ?, rss_bytes = ?"
+                                     " WHERE scope = ? AND scope_key = ? AND component = ? AND minute_ms = ?"),
+                      {histogramToText(m.latency), m.latency.sum, qint64(m.requests), qint64(m.errors), qint64(m.rssBytes),
+                       m.scope, m.key, m.component, m.minuteMs});
+            continue;
+        }
+        existing.finish();
         m_sql.run(QStringLiteral("INSERT INTO metric_minutes (scope, scope_key, component, minute_ms, buckets, latency_sum,"
-                                 " requests, errors, rss_bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                                 " ON CONFLICT (scope, scope_key, component, minute_ms) DO UPDATE SET"
-                                 " buckets = excluded.buckets, latency_sum = excluded.latency_sum, requests = excluded.requests,"
-                                 " errors = excluded.errors, rss_bytes = excluded.rss_bytes"),
+                                 " requests, errors, rss_bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
                   {m.scope, m.key, m.component, m.minuteMs, histogramToText(m.latency), m.latency.sum, qint64(m.requests),
                    qint64(m.errors), qint64(m.rssBytes)});
     }
     tx.commit();
+    return refused;
 }
 
 QList<MetricsMinute> SqlMetricsStore::minutes(const QString &scope, const QString &key, const QString &component,

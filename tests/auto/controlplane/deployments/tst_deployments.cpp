@@ -212,7 +212,7 @@ private slots:
 
         // A refusal keeps the last good generation and shows why.
         m_eu.ack({generation + 1, false,
-                  {{QStringLiteral("echo"), QStringLiteral("2.0.0"), ComponentStatus::State::Failed, {}, QStringLiteral("import keel:platform/kv not granted")}}});
+                  {{QStringLiteral("hash"), QStringLiteral("1.0.0"), ComponentStatus::State::Failed, {}, QStringLiteral("import keel:platform/kv not granted")}}});
         QTRY_COMPARE_WITH_TIMEOUT(acks.size(), 2, 5000);
         QVERIFY(!acks.last().first().value<StateAckRecord>().ack.applied);
         shown = node(QStringLiteral("edge-eu-1"));

@@ -2,6 +2,7 @@
 // plane keeps (1-second points, minute points in the real SQLite store), and reports
 // arriving over a real WebSocket from an agent's frames.
 #include "rawagent.h"
+#include "clientcalls.h"
 
 #include "controlplane.h"
 #include "fleetmetrics.h"
@@ -17,6 +18,7 @@
 
 using namespace Keel;
 using Keel::Testing::RawAgent;
+using Keel::Testing::readFile;
 
 namespace {
 
@@ -135,6 +137,68 @@ private slots:
                                         std::numeric_limits<qint64>::max()).isEmpty());
     }
 
+    // A report that arrives after its minute was written used to replace that minute with
+    // its own fragment; it is added to it now (within the lateness bound).
+    void aLateReportAddsToItsStoredMinute()
+    {
+        QTemporaryDir dir;
+        SqlStore store(dir.filePath(QStringLiteral("m.db")));
+        ServerMetrics serverMetrics;
+        QDateTime clock = QDateTime::fromSecsSinceEpoch(1795700000, Qt::UTC);
+        FleetMetrics metrics(store.metrics(), serverMetrics, {}, [&] { return clock; });
+        const QDateTime windowEnd = clock;
+        QVERIFY(!metrics.ingest(QStringLiteral("eu-1"), QStringLiteral("eu-west"), report(windowEnd, QStringLiteral("hash"), delta({10, 20, 30, 40, 0, 0, 0, 0}, 0.5))));
+        clock = clock.addSecs(120);
+        metrics.tick(); // the minute is closed and written
+        auto stored = [&](const QString &scope, const QString &key) {
+            const auto minutes = store.metrics().minutes(scope, key, QStringLiteral("hash"), 0, std::numeric_limits<qint64>::max());
+            return minutes.size() == 1 ? minutes.first() : MetricsMinute{};
+        };
+        QCOMPARE(stored(QStringLiteral("node"), QStringLiteral("eu-1")).requests, quint64(100));
+
+        // Two minutes late, same window: merged into the stored minute, every scope.
+        QVERIFY(!metrics.ingest(QStringLiteral("eu-1"), QStringLiteral("eu-west"), report(windowEnd, QStringLiteral("hash"), delta({0, 0, 0, 0, 50, 0, 0, 0}, 1.0))));
+        clock = clock.addSecs(120);
+        metrics.tick();
+        for (const auto &[scope, key] : {std::pair{QStringLiteral("node"), QStringLiteral("eu-1")},
+                                         std::pair{QStringLiteral("region"), QStringLiteral("eu-west")},
+                                         std::pair{QStringLiteral("fleet"), QString()}}) {
+            const MetricsMinute minute = stored(scope, key);
+            QCOMPARE(minute.requests, quint64(150));
+            QCOMPARE(minute.latency.count, quint64(150));
+            QCOMPARE(minute.latency.counts, (QList<quint64>{10, 20, 30, 40, 50, 0, 0, 0}));
+        }
+
+        // Past the lateness bound: dropped and counted, the minute untouched.
+        clock = windowEnd.addMSecs(FleetMetrics::kMaxLatenessMs + 1000);
+        QVERIFY(metrics.ingest(QStringLiteral("eu-1"), QStringLiteral("eu-west"), report(windowEnd, QStringLiteral("hash"), delta({1, 0, 0, 0, 0, 0, 0, 0}, 0.001))));
+        QCOMPARE(serverMetrics.metricsReportsForTest("late"), 1.0);
+        metrics.flush();
+        QCOMPARE(stored(QStringLiteral("node"), QStringLiteral("eu-1")).requests, quint64(150));
+    }
+
+    // Refused buckets used to land in the node's series but not in its region's or the
+    // fleet's: a report is taken by all three or by none.
+    void aBucketMismatchLeavesEverySeriesConsistent()
+    {
+        QTemporaryDir dir;
+        SqlStore store(dir.filePath(QStringLiteral("m.db")));
+        ServerMetrics serverMetrics;
+        QDateTime clock = QDateTime::fromSecsSinceEpoch(1795700000, Qt::UTC);
+        FleetMetrics metrics(store.metrics(), serverMetrics, {}, [&] { return clock; });
+        QVERIFY(!metrics.ingest(QStringLiteral("eu-1"), QStringLiteral("eu-west"), report(clock, QStringLiteral("hash"), delta({10, 20, 30, 40, 0, 0, 0, 0}, 0.5))));
+        // eu-2 has no series yet, but its region and the fleet have other bounds.
+        QVERIFY(metrics.ingest(QStringLiteral("eu-2"), QStringLiteral("eu-west"), report(clock, QStringLiteral("hash"), HistogramDelta{{0.5}, {7, 0}, 0.1, 7})));
+        QCOMPARE(serverMetrics.metricsReportsForTest("bucket_mismatch"), 1.0);
+        metrics.flush();
+        QVERIFY(store.metrics().minutes(QStringLiteral("node"), QStringLiteral("eu-2"), QStringLiteral("hash"), 0,
+                                        std::numeric_limits<qint64>::max()).isEmpty());
+        const auto region = store.metrics().minutes(QStringLiteral("region"), QStringLiteral("eu-west"), QStringLiteral("hash"), 0,
+                                                    std::numeric_limits<qint64>::max());
+        QCOMPARE(region.size(), 1);
+        QCOMPARE(region.first().requests, quint64(100));
+    }
+
     void reportsOverTheAgentChannelReachOperators()
     {
         QVERIFY(sodium_init() >= 0);
@@ -158,8 +222,35 @@ private slots:
         QTRY_VERIFY(token.has_value());
         QVERIFY(std::holds_alternative<JoinToken>(*token));
 
+        // Metrics are taken for the components of the node's desired set only.
+        Manifest hash;
+        hash.name = QStringLiteral("hash");
+        hash.version = QStringLiteral("1.0.0");
+        hash.abi = ComponentAbi::Keel;
+        std::optional<Result<PushedComponent>> pushed;
+        client.pushComponent(hash, readFile(QStringLiteral(KEEL_SAMPLE_COMPONENTS_DIR "/hash.wasm")), [&](const auto &r) { pushed = r; });
+        QTRY_VERIFY(pushed.has_value());
+        QVERIFY(std::holds_alternative<PushedComponent>(*pushed));
+        std::optional<Result<int>> deployed;
+        client.deploy(QStringLiteral("hash"), QStringLiteral("1.0.0"), QStringLiteral("all"), [&](const auto &r) { deployed = r; });
+        QTRY_VERIFY(deployed.has_value());
+
         RawAgent agent(QStringLiteral("edge-eu-1"), QStringLiteral("eu-west"));
         QVERIFY(agent.connect(cp->url(), std::get<JoinToken>(*token).token));
+        const auto state = agent.desiredState([](const DesiredState &s) { return !s.components.isEmpty(); });
+        QVERIFY(state);
+        // An ack and a report naming a component the set does not: dropped, counted.
+        agent.ack({state->generation, true,
+                   {{QStringLiteral("hash"), QStringLiteral("1.0.0"), ComponentStatus::State::Running, RuntimeTier::Interpreter, {}},
+                    {QStringLiteral("ghost"), QStringLiteral("6.6.6"), ComponentStatus::State::Running, RuntimeTier::Interpreter, {}}}});
+        QTRY_COMPARE(cp->metrics().foreignComponentsForTest("ack"), 1.0);
+        std::optional<Result<Node>> shown;
+        client.getNode(QStringLiteral("edge-eu-1"), [&](const auto &r) { shown = r; });
+        QTRY_VERIFY(shown.has_value());
+        QCOMPARE(std::get<Node>(*shown).components.size(), 1);
+        QCOMPARE(std::get<Node>(*shown).components.first().name, QStringLiteral("hash"));
+        agent.report(report(QDateTime::currentDateTimeUtc(), QStringLiteral("ghost"), delta({10, 0, 0, 0, 0, 0, 0, 0}, 0.01)));
+        QTRY_COMPARE(cp->metrics().foreignComponentsForTest("metrics"), 1.0);
         QSignalSpy windows(&client, &KeelClient::metricsWindow);
         std::optional<Result<quint64>> watching;
         client.watch({WatchTopic::Metrics}, 0, [&](const auto &r) { watching = r; });
