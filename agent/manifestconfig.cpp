@@ -17,6 +17,8 @@ ComponentConfig toComponentConfig(const manifest::ComponentManifest &manifest)
     config.memoryBytes = std::uint64_t(manifest.limits.memoryMb) * 1024 * 1024;
     config.deadlineMs = manifest.limits.deadlineMs;
     config.maxResponseBytes = manifest.limits.maxResponseBytes;
+    config.maxTableElements = manifest.limits.maxTableElements;
+    config.maxInstances = manifest.limits.maxInstances;
     // kvDirectory stays empty: the runtime fills in the node's, namespaced per component.
     return config;
 }

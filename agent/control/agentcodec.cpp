@@ -168,7 +168,8 @@ AgentCodec::Decoded decodeDesiredState(const pb::Envelope &envelope)
         ref.manifest.version = m.version();
         ref.manifest.dataClasses.assign(m.data_classes().begin(), m.data_classes().end());
         ref.manifest.grants.assign(m.grants().begin(), m.grants().end());
-        ref.manifest.limits = {m.limits().memory_mb(), m.limits().deadline_ms(), m.limits().max_response_bytes()};
+        ref.manifest.limits = {m.limits().memory_mb(), m.limits().deadline_ms(), m.limits().max_response_bytes(),
+                               m.limits().max_table_elements(), m.limits().max_instances()};
         ref.manifest.config.insert(m.config().begin(), m.config().end());
         ref.moduleDigest = component.module_digest();
         ref.moduleSize = component.module_size();

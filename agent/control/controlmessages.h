@@ -44,6 +44,8 @@ struct ComponentLimits
     std::uint32_t memoryMb = 0;
     std::uint32_t deadlineMs = 0;
     std::uint64_t maxResponseBytes = 0;
+    std::uint32_t maxTableElements = 0;
+    std::uint32_t maxInstances = 0;
 
     bool operator==(const ComponentLimits &) const = default;
 };

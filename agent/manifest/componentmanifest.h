@@ -35,14 +35,23 @@ struct ComponentManifest
         static constexpr std::uint32_t kDefaultMemoryMb = 64;
         static constexpr std::uint32_t kDefaultDeadlineMs = 2000;
         static constexpr std::uint64_t kDefaultMaxResponseBytes = 8u << 20;
+        static constexpr std::uint32_t kDefaultMaxTableElements = 65536;
+        static constexpr std::uint32_t kDefaultMaxInstances = 4;
         // Upper bounds: a manifest asking for more is refused rather than clamped.
         static constexpr std::uint32_t kMaxMemoryMb = 4096; // all of wasm32's address space
         static constexpr std::uint32_t kMaxDeadlineMs = 60000;
         static constexpr std::uint64_t kMaxResponseBytes = 256u << 20;
+        static constexpr std::uint32_t kMaxTableElements = 10'000'000;
+        static constexpr std::uint32_t kMaxInstances = 64;
 
         std::uint32_t memoryMb = kDefaultMemoryMb;
         std::uint32_t deadlineMs = kDefaultDeadlineMs;
         std::uint64_t maxResponseBytes = kDefaultMaxResponseBytes;
+        // Tables count against the limits too: a 100M-entry table is ~800 MB.
+        std::uint32_t maxTableElements = kDefaultMaxTableElements;
+        // The component's memory budget is maxInstances * memoryMb: no more instances
+        // live at once (busy or idle); more concurrent requests wait in its queue.
+        std::uint32_t maxInstances = kDefaultMaxInstances;
 
         bool operator==(const Limits &) const = default;
     };

@@ -240,8 +240,15 @@ void ManifestParser::parseLimits(const YAML::Node &node, ComponentManifest::Limi
         } else if (*key == "max_response_bytes") {
             if (const auto v = integer(entry.second, field, 1, Limits::kMaxResponseBytes))
                 limits.maxResponseBytes = *v;
+        } else if (*key == "max_table_elements") {
+            if (const auto v = integer(entry.second, field, 1, Limits::kMaxTableElements))
+                limits.maxTableElements = static_cast<std::uint32_t>(*v);
+        } else if (*key == "max_instances") {
+            if (const auto v = integer(entry.second, field, 1, Limits::kMaxInstances))
+                limits.maxInstances = static_cast<std::uint32_t>(*v);
         } else {
-            fail(entry.first, field, "unknown limit (known: memory_mb, deadline_ms, max_response_bytes)");
+            fail(entry.first, field,
+                 "unknown limit (known: memory_mb, deadline_ms, max_response_bytes, max_table_elements, max_instances)");
         }
     }
 }

@@ -71,6 +71,8 @@ std::vector<ManifestRules::Problem> ManifestRules::check(const ComponentManifest
     bounded("limits.memory_mb", manifest.limits.memoryMb, Limits::kMaxMemoryMb);
     bounded("limits.deadline_ms", manifest.limits.deadlineMs, Limits::kMaxDeadlineMs);
     bounded("limits.max_response_bytes", manifest.limits.maxResponseBytes, Limits::kMaxResponseBytes);
+    bounded("limits.max_table_elements", manifest.limits.maxTableElements, Limits::kMaxTableElements);
+    bounded("limits.max_instances", manifest.limits.maxInstances, Limits::kMaxInstances);
     return problems;
 }
 

@@ -24,6 +24,12 @@ struct ComponentConfig
     std::uint64_t memoryBytes = 64ull * 1024 * 1024;
     std::uint32_t deadlineMs = 2000;
     std::uint64_t maxResponseBytes = 8ull * 1024 * 1024;
+    // Every table's initial size and maximum (a 100M-entry table would be ~800 MB that
+    // memoryBytes does not see).
+    std::uint32_t maxTableElements = 65536;
+    // Live instances at once (busy and idle): the component's linear memory is at most
+    // maxInstances * memoryBytes, and its requests beyond that many wait in its queue.
+    std::uint32_t maxInstances = 4;
     std::string kvDirectory; // <data-dir>/kv; empty: kv refuses every set
 };
 

@@ -112,6 +112,16 @@ std::shared_ptr<const Component> ComponentRuntime::find(std::string_view name) c
     return it == current->end() ? nullptr : std::shared_ptr<const Component>(it->second->component);
 }
 
+std::size_t ComponentRuntime::runningForTest(std::string_view name) const
+{
+    const auto current = catalog();
+    const auto it = current->find(name);
+    if (it == current->end())
+        return 0;
+    std::lock_guard lock(it->second->lane->mutex);
+    return it->second->lane->running;
+}
+
 std::shared_ptr<Component> ComponentRuntime::servedForReuse(std::string_view name) const
 {
     const auto current = catalog();
@@ -130,7 +140,10 @@ ComponentRuntime::Dispatch ComponentRuntime::dispatch(std::string_view name, Com
         entry = it->second;
     }
     Lane &lane = *entry->lane;
-    const std::size_t share = std::max<std::size_t>(1, m_pool->threadCount() / 2);
+    // Half the workers at most, and never more than the component's max_instances: no
+    // more of its instances are ever live at once, which bounds its memory.
+    const std::size_t share = std::min<std::size_t>(std::max<std::size_t>(1, m_pool->threadCount() / 2),
+                                                    std::max<std::uint32_t>(1, entry->component->config().maxInstances));
     Job job{entry, std::move(request), std::move(done)};
     {
         std::lock_guard lock(lane.mutex);

@@ -67,6 +67,8 @@ public:
     // keeps an unchanged component's code and instances); nullptr when none.
     std::shared_ptr<Component> servedForReuse(std::string_view name) const;
     std::size_t workerCount() const { return m_pool->threadCount(); }
+    // How many of a component's requests run now (its live instances are at most this).
+    std::size_t runningForTest(std::string_view name) const;
 
     // Runs the request on a worker; done gets the response there. Unknown: no such
     // component; Overloaded: its share of the workers or the queue is full.

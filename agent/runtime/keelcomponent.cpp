@@ -4,6 +4,8 @@
 #include "host/keelhost.h"
 #include "keelabi.h"
 
+#include <algorithm>
+
 namespace keel::agent {
 
 namespace {
@@ -136,7 +138,7 @@ ComponentResponse KeelComponent::handle(const ComponentRequest &request)
     response.memoryBytes = slot->instance->memoryBytes();
     if (!poisoned) {
         std::lock_guard lock(m_mutex);
-        if (m_idle.size() < kMaxIdle)
+        if (m_idle.size() < std::min<std::size_t>(kMaxIdle, m_config.maxInstances))
             m_idle.push_back(std::move(slot));
     }
     return response;

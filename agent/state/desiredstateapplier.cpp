@@ -86,6 +86,10 @@ std::string manifestJson(const ComponentRef &ref, bool withAot)
         limits["deadline_ms"] = m.limits.deadlineMs;
     if (m.limits.maxResponseBytes)
         limits["max_response_bytes"] = m.limits.maxResponseBytes;
+    if (m.limits.maxTableElements)
+        limits["max_table_elements"] = m.limits.maxTableElements;
+    if (m.limits.maxInstances)
+        limits["max_instances"] = m.limits.maxInstances;
     if (!limits.empty())
         manifest["limits"] = std::move(limits);
     return boost::json::serialize(manifest) + "\n";
@@ -180,7 +184,8 @@ std::string DesiredStateApplier::fingerprint(const std::vector<ComponentRef> &co
             hashField(hash, value);
         }
         hashField(hash, std::to_string(m.limits.memoryMb) + "/" + std::to_string(m.limits.deadlineMs) + "/"
-                            + std::to_string(m.limits.maxResponseBytes));
+                            + std::to_string(m.limits.maxResponseBytes) + "/" + std::to_string(m.limits.maxTableElements)
+                            + "/" + std::to_string(m.limits.maxInstances));
         for (std::string_view field : {std::string_view(ref->moduleDigest), std::string_view(ref->moduleSignature),
                                        std::string_view(ref->aotDigest), std::string_view(ref->aotSignature),
                                        std::string_view(ref->aotTarget)})
@@ -317,7 +322,7 @@ DesiredStateApplier::Outcome DesiredStateApplier::apply(const DesiredState &stat
     Candidate candidate;
     std::set<std::string> names;
     for (const auto &ref : state.components) {
-        Candidate::Item item{&ref, false, {}};
+        Candidate::Item item{&ref, false, nullptr, {}};
         const auto &name = ref.manifest.name;
         // Names become file names: nothing else may pass.
         if (!manifest::ManifestRules::isName(name)) {

@@ -36,7 +36,8 @@ std::variant<std::pair<Manifest, QString>, QString> ComponentCommands::loadManif
         manifest.dataClasses.append(fromStd(dataClass));
     for (mf::Grant grant : m.grants)
         manifest.grants.append(fromStd(std::string(mf::grantName(grant))));
-    manifest.limits = {m.limits.memoryMb, m.limits.deadlineMs, m.limits.maxResponseBytes};
+    manifest.limits = {m.limits.memoryMb, m.limits.deadlineMs, m.limits.maxResponseBytes, m.limits.maxTableElements,
+                       m.limits.maxInstances};
     for (const auto &[key, value] : m.config)
         manifest.config.insert(fromStd(key), fromStd(value));
     // `aot` and `tier` are an agent's local business: the registry builds its own object.

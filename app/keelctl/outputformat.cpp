@@ -132,6 +132,8 @@ QJsonObject OutputFormat::toJson(const ComponentVersion &v)
         {QStringLiteral("memory_mb"), qint64(v.manifest.limits.memoryMb)},
         {QStringLiteral("deadline_ms"), qint64(v.manifest.limits.deadlineMs)},
         {QStringLiteral("max_response_bytes"), qint64(v.manifest.limits.maxResponseBytes)},
+        {QStringLiteral("max_table_elements"), qint64(v.manifest.limits.maxTableElements)},
+        {QStringLiteral("max_instances"), qint64(v.manifest.limits.maxInstances)},
     };
     return {
         {QStringLiteral("name"), v.manifest.name},

@@ -59,6 +59,10 @@ std::optional<WireError> checkManifest(const Manifest &m)
         typed.limits.deadlineMs = m.limits.deadlineMs;
     if (m.limits.maxResponseBytes)
         typed.limits.maxResponseBytes = m.limits.maxResponseBytes;
+    if (m.limits.maxTableElements)
+        typed.limits.maxTableElements = m.limits.maxTableElements;
+    if (m.limits.maxInstances)
+        typed.limits.maxInstances = m.limits.maxInstances;
     const auto problems = mf::ManifestRules::check(typed);
     if (problems.empty())
         return std::nullopt;

@@ -29,6 +29,8 @@ QString manifestToJson(const Manifest &m)
         {QStringLiteral("memory_mb"), qint64(m.limits.memoryMb)},
         {QStringLiteral("deadline_ms"), qint64(m.limits.deadlineMs)},
         {QStringLiteral("max_response_bytes"), qint64(m.limits.maxResponseBytes)},
+        {QStringLiteral("max_table_elements"), qint64(m.limits.maxTableElements)},
+        {QStringLiteral("max_instances"), qint64(m.limits.maxInstances)},
         {QStringLiteral("config"), config},
     };
     return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact));
@@ -44,6 +46,8 @@ void manifestFromJson(const QString &json, Manifest &m)
     m.limits.memoryMb = quint32(o.value(QStringLiteral("memory_mb")).toInteger());
     m.limits.deadlineMs = quint32(o.value(QStringLiteral("deadline_ms")).toInteger());
     m.limits.maxResponseBytes = quint64(o.value(QStringLiteral("max_response_bytes")).toInteger());
+    m.limits.maxTableElements = quint32(o.value(QStringLiteral("max_table_elements")).toInteger());
+    m.limits.maxInstances = quint32(o.value(QStringLiteral("max_instances")).toInteger());
     const QJsonObject config = o.value(QStringLiteral("config")).toObject();
     for (auto it = config.begin(); it != config.end(); ++it)
         m.config.insert(it.key(), it.value().toString());

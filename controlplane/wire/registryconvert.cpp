@@ -17,6 +17,8 @@ void toProto(const Manifest &manifest, pb::Manifest *out)
     out->mutable_limits()->set_memory_mb(manifest.limits.memoryMb);
     out->mutable_limits()->set_deadline_ms(manifest.limits.deadlineMs);
     out->mutable_limits()->set_max_response_bytes(manifest.limits.maxResponseBytes);
+    out->mutable_limits()->set_max_table_elements(manifest.limits.maxTableElements);
+    out->mutable_limits()->set_max_instances(manifest.limits.maxInstances);
     for (auto it = manifest.config.cbegin(); it != manifest.config.cend(); ++it)
         (*out->mutable_config())[str(it.key())] = str(it.value());
 }
@@ -36,7 +38,8 @@ Decoded<Manifest> fromProto(const pb::Manifest &manifest)
         m.dataClasses.append(str(dataClass));
     for (const auto &grant : manifest.grants())
         m.grants.append(str(grant));
-    m.limits = {manifest.limits().memory_mb(), manifest.limits().deadline_ms(), manifest.limits().max_response_bytes()};
+    m.limits = {manifest.limits().memory_mb(), manifest.limits().deadline_ms(), manifest.limits().max_response_bytes(),
+                manifest.limits().max_table_elements(), manifest.limits().max_instances()};
     for (const auto &[key, value] : manifest.config())
         m.config.insert(str(key), str(value));
     return Decoded<Manifest>::ok(std::move(m));

@@ -26,6 +26,8 @@ struct ComponentLimits
     quint32 memoryMb = 0;        // 0: the agent's default
     quint32 deadlineMs = 0;
     quint64 maxResponseBytes = 0;
+    quint32 maxTableElements = 0;
+    quint32 maxInstances = 0;
 
     bool operator==(const ComponentLimits &) const = default;
 };

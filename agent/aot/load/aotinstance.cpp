@@ -48,12 +48,14 @@ bool AotInstance::start(const AotLimits &limits, std::string *error)
     m_instantiated = true;
     const int code = keel_rt_instantiate(m_module, m_storage, m_host.get(),
                                          pages > UINT32_MAX ? UINT32_MAX : static_cast<uint32_t>(pages),
-                                         limits.instantiateTimeoutNs, &memory);
+                                         limits.tableElements, limits.instantiateTimeoutNs, &memory);
     m_memory = memory;
     if (code != 0) {
         *error = keel_rt_trap_message(code);
         if (code == KEEL_RT_TRAP_MEMORY_LIMIT)
             *error += " (the module needs more initial memory than the manifest's memory_mb allows)";
+        if (code == KEEL_RT_TRAP_TABLE_LIMIT)
+            *error += " (a table starts larger than the manifest's max_table_elements allows)";
         return false;
     }
     return true;

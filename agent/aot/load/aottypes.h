@@ -56,6 +56,7 @@ using AotImportResolver = std::function<std::optional<AotHostFunction>(const Aot
 struct AotLimits
 {
     uint64_t memoryBytes = 64ull << 20; // rounded down to 64 KiB pages
+    uint32_t tableElements = 65536;     // every table's initial size and maximum
     int64_t instantiateTimeoutNs = 1'000'000'000; // start functions run native code too
 };
 

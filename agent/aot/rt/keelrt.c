@@ -238,12 +238,13 @@ static void instantiate_trampoline(void* p, const uint64_t* args, uint64_t* resu
 }
 
 int keel_rt_instantiate(const keel_aot_module* module, void* instance, keel_aot_host* host,
-                        uint32_t memory_limit_pages, long long timeout_ns,
+                        uint32_t memory_limit_pages, uint32_t table_limit_elements, long long timeout_ns,
                         wasm_rt_memory_t** memory_out) {
   keel_rt_thread* t = &keel_rt_self;
   instantiate_call call = {module, instance, host};
   t->instantiating = 1;
   t->limit_pages = memory_limit_pages;
+  t->limit_table_elements = table_limit_elements;
   t->first_memory = NULL;
   int code = keel_rt_invoke(instantiate_trampoline, &call, NULL, NULL, timeout_ns);
   *memory_out = t->first_memory;
@@ -292,6 +293,8 @@ const char* keel_rt_trap_message(int code) {
       return "host function failed";
     case KEEL_RT_TRAP_EXIT:
       return "guest exited";
+    case KEEL_RT_TRAP_TABLE_LIMIT:
+      return "table limit exceeded";
     default:
       return wasm_rt_strerror((wasm_rt_trap_t)code);
   }

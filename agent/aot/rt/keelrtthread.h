@@ -21,6 +21,7 @@ typedef struct {
   /* set while instantiating: the limit to apply and the first memory allocated */
   int instantiating;
   uint32_t limit_pages;
+  uint32_t limit_table_elements;
   wasm_rt_memory_t* first_memory;
   /* wasm exception handling proposal */
   WASM_RT_UNWIND_TARGET* unwind_target;

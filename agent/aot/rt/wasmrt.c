@@ -178,6 +178,11 @@ void wasm_rt_free_memory(wasm_rt_memory_t* memory) {
 #define DEFINE_TABLE_OPS(type)                                                        \
   void wasm_rt_allocate_##type##_table(wasm_rt_##type##_table_t* table,               \
                                        uint32_t elements, uint32_t max_elements) {    \
+    keel_rt_thread* t = &keel_rt_self;                                                \
+    if (t->instantiating && elements > t->limit_table_elements)                       \
+      wasm_rt_trap((wasm_rt_trap_t)KEEL_RT_TRAP_TABLE_LIMIT);                         \
+    if (t->instantiating && max_elements > t->limit_table_elements)                   \
+      max_elements = t->limit_table_elements;                                         \
     int was = keel_rt_leave_guest();                                                  \
     table->data = calloc(elements ? elements : 1, sizeof(wasm_rt_##type##_t));        \
     keel_rt_reenter_guest(was);                                                       \

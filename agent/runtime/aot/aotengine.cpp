@@ -1,6 +1,7 @@
 #include "aotengine.h"
 
 #include "aotmodule.h"
+#include "declaredtables.h"
 #include "targettriple.h"
 
 #include "common/moduledigest.h"
@@ -38,6 +39,18 @@ std::unique_ptr<CompiledModule> AotEngine::load(const ComponentConfig &config, s
         error = prefix + config.modulePath + ": cannot read the module: " + why;
         return nullptr;
     }
+    // Tables count against the limits as memory does; the runtime caps their growth.
+    const auto tables = DeclaredTables::largest(config.modulePath, &why);
+    if (!tables) {
+        error = prefix + why;
+        return nullptr;
+    }
+    if (tables->initial > config.maxTableElements) {
+        error = prefix + "table " + std::to_string(tables->index) + " starts with " + std::to_string(tables->initial)
+                + " elements, over its limits.max_table_elements (" + std::to_string(config.maxTableElements)
+                + "): raise the limit or shrink the table";
+        return nullptr;
+    }
     const aot::AotObject::Expectations expect{
         *digest, std::filesystem::path(config.modulePath).filename().string(), m_target};
     auto object = aot::AotObject::open(config.aotPath, expect, &why);
@@ -45,7 +58,7 @@ std::unique_ptr<CompiledModule> AotEngine::load(const ComponentConfig &config, s
         error = prefix + why;
         return nullptr;
     }
-    return std::make_unique<AotModule>(config.name, std::move(object), config.memoryBytes);
+    return std::make_unique<AotModule>(config.name, std::move(object), config.memoryBytes, config.maxTableElements);
 }
 
 } // namespace keel::agent

@@ -25,10 +25,12 @@ bool integerTypes(const std::string &letters, std::vector<ValType> &out)
 
 } // namespace
 
-AotModule::AotModule(std::string name, std::shared_ptr<aot::AotObject> object, std::uint64_t memoryBytes)
+AotModule::AotModule(std::string name, std::shared_ptr<aot::AotObject> object, std::uint64_t memoryBytes,
+                     std::uint32_t tableElements)
     : m_name(std::move(name))
     , m_object(std::move(object))
     , m_memoryBytes(memoryBytes)
+    , m_tableElements(tableElements)
 {
     // keel-aot accepts function imports only, so every request is a function; the same
     // ImportRequest list as the interpreter's lets HostLinker apply one set of grant and
@@ -61,7 +63,7 @@ std::unique_ptr<ModuleInstance> AotModule::instantiate(const std::vector<const H
                 + std::to_string(m_imports.size()) + " imports";
         return nullptr;
     }
-    auto instance = std::make_unique<AotModuleInstance>(m_memoryBytes);
+    auto instance = std::make_unique<AotModuleInstance>(m_memoryBytes, m_tableElements);
     if (!instance->instantiate(*m_object, imports, deadline, error))
         return nullptr;
     return instance;

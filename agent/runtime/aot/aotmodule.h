@@ -18,7 +18,8 @@ namespace keel::agent {
 class AotModule final : public CompiledModule
 {
 public:
-    AotModule(std::string name, std::shared_ptr<aot::AotObject> object, std::uint64_t memoryBytes);
+    AotModule(std::string name, std::shared_ptr<aot::AotObject> object, std::uint64_t memoryBytes,
+              std::uint32_t tableElements);
     ~AotModule() override;
 
     std::string_view tier() const override { return "aot"; }
@@ -32,6 +33,7 @@ private:
     std::string m_name;
     std::shared_ptr<aot::AotObject> m_object;
     std::uint64_t m_memoryBytes;
+    std::uint32_t m_tableElements;
     std::vector<ImportRequest> m_imports; // in the object's import order
     std::set<std::string, std::less<>> m_exports;
 };

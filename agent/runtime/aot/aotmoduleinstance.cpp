@@ -29,8 +29,9 @@ CallResult trapped(std::string reason)
 
 } // namespace
 
-AotModuleInstance::AotModuleInstance(std::uint64_t memoryLimitBytes)
+AotModuleInstance::AotModuleInstance(std::uint64_t memoryLimitBytes, std::uint32_t tableLimitElements)
     : m_memoryLimitBytes(memoryLimitBytes)
+    , m_tableLimitElements(tableLimitElements)
 {
 }
 
@@ -90,7 +91,7 @@ bool AotModuleInstance::instantiate(aot::AotObject &object, const std::vector<co
     };
     // A limit of 0 would mean "no memory at all" to the runtime; the interpreter tier
     // rounds the same way.
-    const aot::AotLimits limits{std::max(kPageBytes, m_memoryLimitBytes), timeout};
+    const aot::AotLimits limits{std::max(kPageBytes, m_memoryLimitBytes), m_tableLimitElements, timeout};
     m_instance = object.instantiate(resolver, limits, &error);
     if (!m_instance) {
         if (!mismatch.empty())

@@ -23,7 +23,7 @@ struct HostImport;
 class AotModuleInstance final : public ModuleInstance
 {
 public:
-    explicit AotModuleInstance(std::uint64_t memoryLimitBytes);
+    AotModuleInstance(std::uint64_t memoryLimitBytes, std::uint32_t tableLimitElements);
     ~AotModuleInstance() override;
 
     // Binds imports (one per object import, in order) and runs the module's start code
@@ -42,6 +42,7 @@ private:
     aot::AotHostFunction bind(const HostImport &import);
 
     std::uint64_t m_memoryLimitBytes;
+    std::uint32_t m_tableLimitElements;
     std::unique_ptr<aot::AotInstance> m_instance;
     // Set by host functions during a call, read when it returns: the trap codes carry no
     // text or status of their own.

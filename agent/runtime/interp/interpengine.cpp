@@ -33,7 +33,7 @@ std::unique_ptr<CompiledModule> InterpEngine::load(const ComponentConfig &config
         error = config.modulePath + ": invalid module: " + text;
         return nullptr;
     }
-    auto module = InterpModule::create(config.name, std::move(desc), config.memoryBytes, error);
+    auto module = InterpModule::create(config.name, std::move(desc), config.memoryBytes, config.maxTableElements, error);
     if (!module)
         error = config.modulePath + ": " + error;
     return module;

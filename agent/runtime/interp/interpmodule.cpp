@@ -27,7 +27,8 @@ bool integerTypes(const interp::ValueTypes &in, std::vector<ValType> &out)
 } // namespace
 
 std::unique_ptr<InterpModule> InterpModule::create(std::string name, interp::ModuleDesc desc,
-                                                   std::uint64_t memoryBytes, std::string &error)
+                                                   std::uint64_t memoryBytes, std::uint32_t maxTableElements,
+                                                   std::string &error)
 {
     // The manifest's memory limit becomes every defined memory's maximum, so WABT itself
     // refuses a memory.grow past it (the guest sees -1, as on any full machine).
@@ -42,6 +43,20 @@ std::unique_ptr<InterpModule> InterpModule::create(std::string name, interp::Mod
         }
         if (!limits.has_max || limits.max > capPages) {
             limits.max = capPages;
+            limits.has_max = true;
+        }
+    }
+    // Tables the same way: refused when they start over the limit, capped for table.grow.
+    for (std::size_t i = 0; i < desc.tables.size(); ++i) {
+        auto &limits = desc.tables[i].type.limits;
+        if (limits.initial > maxTableElements) {
+            error = "table " + std::to_string(i) + " starts with " + std::to_string(limits.initial)
+                    + " elements, over its limits.max_table_elements (" + std::to_string(maxTableElements)
+                    + "): raise the limit or shrink the table";
+            return nullptr;
+        }
+        if (!limits.has_max || limits.max > maxTableElements) {
+            limits.max = maxTableElements;
             limits.has_max = true;
         }
     }

@@ -16,7 +16,8 @@ public:
     // desc is validated; memoryBytes caps every memory the module defines.
     // nullptr with error when the module asks for more memory than the cap at start.
     static std::unique_ptr<InterpModule> create(std::string name, wabt::interp::ModuleDesc desc,
-                                                std::uint64_t memoryBytes, std::string &error);
+                                                std::uint64_t memoryBytes, std::uint32_t maxTableElements,
+                                                std::string &error);
 
     std::string_view tier() const override { return "interp"; }
     const std::vector<ImportRequest> &imports() const override { return m_imports; }

@@ -3,8 +3,11 @@
 
 #include <QtTest>
 
+#include <algorithm>
 #include <chrono>
 #include <future>
+#include <thread>
+#include <vector>
 
 using namespace keel::agent;
 
@@ -157,6 +160,33 @@ private slots:
         QCOMPARE(int(answer.error), kind);
         // Deadline 300 ms; generous slack for a loaded machine.
         QVERIFY(elapsed < std::chrono::milliseconds(300 + 3000));
+    }
+
+    // max_instances bounds how many instances of a component are live at once (and so
+    // its memory): the requests beyond it wait in its queue, they are not refused.
+    void maxInstancesBoundsConcurrency()
+    {
+        ComponentRuntime runtime({8, 64, 128, {}}, {}); // a share of 4 workers per component
+        auto c = config("loop", ComponentConfig::Abi::Wagi, "loop");
+        c.deadlineMs = 200;
+        c.maxInstances = 2;
+        std::string error;
+        QVERIFY2(runtime.add(c, error), error.c_str());
+        std::vector<std::future<ComponentResponse>> answers;
+        for (int i = 0; i < 5; ++i)
+            answers.push_back(send(runtime, "loop", request("/")));
+        std::size_t most = 0;
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+        while (std::any_of(answers.begin(), answers.end(), [](auto &a) {
+                   return a.wait_for(std::chrono::seconds(0)) != std::future_status::ready;
+               }) && std::chrono::steady_clock::now() < deadline) {
+            most = std::max(most, runtime.runningForTest("loop"));
+            std::this_thread::yield();
+        }
+        QVERIFY(most >= 1);
+        QVERIFY2(most <= 2, qPrintable(QString::number(most)));
+        for (auto &answer : answers)
+            QCOMPARE(answer.get().status, 504u);
     }
 
 private:

@@ -257,6 +257,22 @@ private slots:
         QCOMPARE(call(runtime, "echo", request("/")).status, 200u);
     }
 
+    // A module of a few dozen bytes declaring a 100M-entry table would allocate ~800 MB
+    // that memory_mb never saw: refused at load, on both tiers, with the table's size.
+    void tableBombRefusedAtLoad_data() { addTiers(); }
+    void tableBombRefusedAtLoad()
+    {
+        QFETCH(QString, tier);
+        ComponentRuntime runtime({2, 64, 128, {}}, {});
+        std::string error;
+        QVERIFY(!runtime.add(component(kHostile, "tablebomb", Abi::Keel), engine(runtime, tier), error));
+        QVERIFY2(error.find("table 0 starts with 100000000 elements, over its limits.max_table_elements (65536)")
+                     != std::string::npos,
+                 error.c_str());
+        QVERIFY2(runtime.add(sample("echo"), engine(runtime, tier), error), error.c_str());
+        QCOMPARE(call(runtime, "echo", request("/")).status, 200u);
+    }
+
     // An import the manifest does not grant fails with the same message on both tiers.
     void refusedImports_data()
     {
