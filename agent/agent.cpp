@@ -16,6 +16,7 @@
 #include "keelversion.h"
 
 #include <filesystem>
+#include <sys/resource.h>
 
 namespace keel::agent {
 
@@ -79,6 +80,12 @@ int Agent::run()
 
 int Agent::start()
 {
+    // Every client is a socket: take the hard limit on open files, not the often small
+    // soft default, so the connection limits decide and not EMFILE.
+    if (rlimit files{}; getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+        files.rlim_cur = files.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &files);
+    }
     const std::filesystem::path dataDir(m_options.dataDir);
     std::error_code ec;
     std::filesystem::create_directories(dataDir, ec);

@@ -14,6 +14,7 @@
 #include <boost/beast/http/write.hpp>
 
 #include <algorithm>
+#include <array>
 
 namespace keel::agent {
 
@@ -96,8 +97,45 @@ void HttpServer::stop()
     m_stopping = true;
     boost::system::error_code ignored;
     m_acceptor.close(ignored);
-    for (auto *connection : m_connections)
-        connection->close();
+    for (auto &connection : m_connections)
+        connection.stream->close();
+}
+
+bool HttpServer::evictOldestWaiting(const asio::ip::address *peer, std::string_view reason)
+{
+    auto oldest = m_connections.end();
+    for (auto it = m_connections.begin(); it != m_connections.end(); ++it) {
+        if (it->evicted || it->serving || (peer && it->peer != *peer))
+            continue;
+        if (oldest == m_connections.end() || it->waitingSince < oldest->waitingSince)
+            oldest = it;
+    }
+    if (oldest == m_connections.end())
+        return false;
+    oldest->evicted = true;
+    oldest->stream->close(); // its coroutine sees operation_aborted and unregisters
+    m_metrics.countEvictedConnection(m_name, reason);
+    return true;
+}
+
+bool HttpServer::makeRoom(const asio::ip::address &peer)
+{
+    std::size_t total = 0;
+    std::size_t fromPeer = 0;
+    for (const auto &connection : m_connections) {
+        if (connection.evicted)
+            continue;
+        ++total;
+        fromPeer += connection.peer == peer ? 1 : 0;
+    }
+    if (fromPeer >= m_limits.maxConnectionsPerPeer) {
+        if (!evictOldestWaiting(&peer, "peer_limit"))
+            return false;
+        --total;
+    }
+    if (total >= m_limits.maxConnections && !evictOldestWaiting(nullptr, "connection_limit"))
+        return false;
+    return true;
 }
 
 asio::awaitable<void> HttpServer::acceptLoop()
@@ -114,7 +152,11 @@ asio::awaitable<void> HttpServer::acceptLoop()
             co_await pause.async_wait(nothrow);
             continue;
         }
-        if (m_connections.size() >= m_limits.maxConnections) {
+        boost::system::error_code peerError;
+        const auto remote = socket.remote_endpoint(peerError);
+        if (peerError || !makeRoom(remote.address())) {
+            // Every connection this one could replace is being served: the newcomer waits
+            // for nothing and is closed at once.
             m_metrics.countRefusedConnection(m_name);
             socket.close(ec);
             continue;
@@ -125,7 +167,7 @@ asio::awaitable<void> HttpServer::acceptLoop()
     }
 }
 
-asio::awaitable<bool> HttpServer::refuse(beast::tcp_stream &stream, http::status status)
+asio::awaitable<void> HttpServer::refuse(beast::tcp_stream &stream, http::status status)
 {
     m_metrics.countBadRequest();
     HttpResponse response{status, 11};
@@ -135,39 +177,64 @@ asio::awaitable<bool> HttpServer::refuse(beast::tcp_stream &stream, http::status
     response.prepare_payload();
     stream.expires_after(m_limits.requestTimeout);
     auto [ec, n] = co_await http::async_write(stream, response, nothrow);
-    if (!ec)
-        m_metrics.countHttpRequest(m_name, unsigned(status));
-    co_return false;
+    if (ec)
+        co_return;
+    m_metrics.countHttpRequest(m_name, unsigned(status));
+    // The client may still be sending the rest of what was refused; closing with unread
+    // input makes the kernel reset the connection, and the answer with it. Stop sending,
+    // then read and discard for a moment (a lingering close: 2 s, at most 64 MiB).
+    boost::system::error_code ignored;
+    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream.expires_after(std::chrono::seconds(2));
+    std::array<char, 16 * 1024> sink;
+    for (std::size_t drained = 0; drained < (64u << 20);) {
+        auto [readError, got] = co_await stream.async_read_some(asio::buffer(sink), nothrow);
+        if (readError)
+            break;
+        drained += got;
+    }
 }
 
 asio::awaitable<void> HttpServer::serve(tcp::socket socket)
 {
     boost::system::error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored); // small answers must not wait for Nagle
+    const auto peerAddress = socket.remote_endpoint(ignored).address();
     beast::tcp_stream stream(std::move(socket));
-    m_connections.push_back(&stream);
+    m_connections.push_back({&stream, peerAddress, false, false, std::chrono::steady_clock::now()});
+    const auto self = std::prev(m_connections.end());
     struct Unregister
     {
-        std::vector<beast::tcp_stream *> &list;
-        beast::tcp_stream *stream;
-        ~Unregister() { list.erase(std::find(list.begin(), list.end(), stream)); }
-    } unregister{m_connections, &stream};
+        Connections &list;
+        Connections::iterator self;
+        ~Unregister() { list.erase(self); }
+    } unregister{m_connections, self};
 
     beast::flat_buffer buffer;
     bool keepAlive = true;
-    while (keepAlive && !m_stopping) {
+    while (keepAlive && !m_stopping && !self->evicted) {
+        self->serving = false;
+        self->waitingSince = std::chrono::steady_clock::now();
         http::request_parser<http::string_body> parser;
         parser.header_limit(std::uint32_t(m_limits.headerBytes));
         parser.body_limit(m_limits.bodyBytes);
-        stream.expires_after(m_limits.requestTimeout);
-        auto [ec, n] = co_await http::async_read(stream, buffer, parser, nothrow);
-        if (ec == http::error::end_of_stream || ec == asio::error::operation_aborted)
+        // The header (and the idle wait before it) under its own timeout, then the body.
+        stream.expires_after(m_limits.headerTimeout);
+        auto [ec, n] = co_await http::async_read_header(stream, buffer, parser, nothrow);
+        const bool inBody = !ec;
+        if (!ec && !parser.is_done()) {
+            stream.expires_after(m_limits.requestTimeout);
+            std::tie(ec, n) = co_await http::async_read(stream, buffer, parser, nothrow);
+        }
+        if (ec == http::error::end_of_stream || ec == asio::error::operation_aborted || self->evicted)
             break;
         if (ec == beast::error::timeout) {
             // Silence between keep-alive requests is normal; a request that started and
             // stalled is a slow client.
-            if (parser.got_some())
+            if (parser.got_some()) {
                 m_metrics.countBadRequest();
+                m_metrics.countHttpTimeout(m_name, inBody ? "body" : "header");
+            }
             break;
         }
         if (ec == http::error::header_limit) {
@@ -190,6 +257,7 @@ asio::awaitable<void> HttpServer::serve(tcp::socket socket)
             co_await refuse(stream, http::status::bad_request); // absolute-form or '*'
             break;
         }
+        self->serving = true;
         Peer peer;
         peer.remote = stream.socket().remote_endpoint(ignored);
         peer.local = stream.socket().local_endpoint(ignored);

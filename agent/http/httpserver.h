@@ -9,8 +9,8 @@
 
 #include <chrono>
 #include <functional>
+#include <list>
 #include <string>
-#include <vector>
 
 namespace keel::agent {
 
@@ -24,6 +24,14 @@ using HttpResponse = boost::beast::http::response<boost::beast::http::string_bod
 // well-formed request to a handler. A handler answers through a continuation, so one
 // that waits (the data plane waits for a worker running guest code) never blocks the
 // io_context; the admin port's plain request -> response function is wrapped.
+//
+// Slow and idle clients cannot lock others out: headers must arrive within
+// headerTimeout; when a peer holds maxConnectionsPerPeer connections, or all hold
+// maxConnections, the connection that has waited longest for (or in) a request is
+// closed to make room, never the new one, and never one whose request is being served.
+// Oversized headers get 431 and bodies 413, and the refusal is delivered: the server
+// stops sending, then reads and discards what the client still sends, for a moment,
+// before closing (a close with unread input would reset the answer away).
 class HttpServer final
 {
 public:
@@ -31,10 +39,12 @@ public:
     {
         std::size_t headerBytes = 8 * 1024;
         std::uint64_t bodyBytes = 64 * 1024;
-        // Covers reading one whole request (and the idle wait before it) and writing
-        // one response, so a slow or silent client cannot pin a connection.
+        // The idle wait for a request plus reading its header.
+        std::chrono::milliseconds headerTimeout{10'000};
+        // Reading the body after the header, and writing one response.
         std::chrono::milliseconds requestTimeout{10'000};
-        std::size_t maxConnections = 256;
+        std::size_t maxConnections = 1024;
+        std::size_t maxConnectionsPerPeer = 256;
     };
 
     // Where a request came from and arrived, for handlers that pass it on (CGI).
@@ -64,11 +74,26 @@ public:
     // Closes the listener and every open connection; in-flight requests are dropped.
     void stop();
 
+    // Open connections now (tests and metrics).
+    std::size_t connectionCount() const { return m_connections.size(); }
+
 private:
+    struct Connection
+    {
+        boost::beast::tcp_stream *stream = nullptr;
+        boost::asio::ip::address peer;
+        bool serving = false; // a request is with the handler or its answer being written
+        bool evicted = false;
+        std::chrono::steady_clock::time_point waitingSince; // for (or in) its next request
+    };
+    using Connections = std::list<Connection>;
+
     boost::asio::awaitable<void> acceptLoop();
     boost::asio::awaitable<void> serve(boost::asio::ip::tcp::socket socket);
-    boost::asio::awaitable<bool> refuse(boost::beast::tcp_stream &stream,
-                                        boost::beast::http::status status);
+    boost::asio::awaitable<void> refuse(boost::beast::tcp_stream &stream, boost::beast::http::status status);
+    // Makes room for a new connection from `peer`; false when every candidate is serving.
+    bool makeRoom(const boost::asio::ip::address &peer);
+    bool evictOldestWaiting(const boost::asio::ip::address *peer, std::string_view reason);
 
     boost::asio::io_context &m_io;
     std::string m_name;
@@ -76,7 +101,7 @@ private:
     AgentMetrics &m_metrics;
     Limits m_limits;
     boost::asio::ip::tcp::acceptor m_acceptor;
-    std::vector<boost::beast::tcp_stream *> m_connections;
+    Connections m_connections;
     bool m_stopping = false;
 };
 

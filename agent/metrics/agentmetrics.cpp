@@ -43,7 +43,12 @@ AgentMetrics::AgentMetrics(std::string_view version, std::string_view node, std:
                             "HTTP requests refused as malformed, too large or too slow")
                         .Add({}))
     , m_refusedConnections(counter(m_registry, "keel_agent_http_connections_refused_total",
-                                   "HTTP connections closed at once because the listener was full"))
+                                   "HTTP connections closed at once: the listener was full of connections being served"))
+    , m_evictedConnections(counter(m_registry, "keel_agent_http_connections_evicted_total",
+                                   "HTTP connections closed to make room for a new one (the one that waited longest "
+                                   "for or in a request), by reason: peer_limit, connection_limit"))
+    , m_httpTimeouts(counter(m_registry, "keel_agent_http_timeouts_total",
+                             "Requests whose header or body did not arrive in time, by phase"))
     , m_residentMemory(gauge(m_registry, "process_resident_memory_bytes",
                              "Resident memory size in bytes")
                            .Add({}))
@@ -146,6 +151,16 @@ void AgentMetrics::countBadRequest()
 void AgentMetrics::countRefusedConnection(std::string_view listener)
 {
     m_refusedConnections.Add({{"listener", std::string(listener)}}).Increment();
+}
+
+void AgentMetrics::countEvictedConnection(std::string_view listener, std::string_view reason)
+{
+    m_evictedConnections.Add({{"listener", std::string(listener)}, {"reason", std::string(reason)}}).Increment();
+}
+
+void AgentMetrics::countHttpTimeout(std::string_view listener, std::string_view phase)
+{
+    m_httpTimeouts.Add({{"listener", std::string(listener)}, {"phase", std::string(phase)}}).Increment();
 }
 
 const std::vector<double> &AgentMetrics::durationBuckets()

@@ -34,6 +34,10 @@ public:
     void countHttpRequest(std::string_view listener, unsigned status);
     void countBadRequest();
     void countRefusedConnection(std::string_view listener);
+    // A connection closed to make room for a new one; reason: peer_limit, connection_limit.
+    void countEvictedConnection(std::string_view listener, std::string_view reason);
+    // A request that did not arrive in time; phase: header, body.
+    void countHttpTimeout(std::string_view listener, std::string_view phase);
 
     // Components: every series of a component starts at 0 when it is registered.
     void registerComponent(const std::string &component, const std::string &tier);
@@ -93,6 +97,8 @@ private:
     prometheus::Family<prometheus::Counter> &m_httpRequests;
     prometheus::Counter &m_badRequests;
     prometheus::Family<prometheus::Counter> &m_refusedConnections;
+    prometheus::Family<prometheus::Counter> &m_evictedConnections;
+    prometheus::Family<prometheus::Counter> &m_httpTimeouts;
     prometheus::Gauge &m_residentMemory;
     // Looked up per request; a short vector beats building a label map each time.
     std::vector<HttpSeries> m_httpSeries;

@@ -9,10 +9,12 @@
 #include <QNetworkReply>
 #include <QProcess>
 #include <QStandardPaths>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 
 #include <memory>
+#include <sys/resource.h>
 #include <vector>
 
 namespace {
@@ -235,6 +237,49 @@ private slots:
         QVERIFY2(reply.status / 100 == 5, qPrintable(QString::number(reply.status)));
         QVERIFY2(m_agent->isRunning(), qPrintable(m_agent->transcript()));
         QCOMPARE(m_client.get(url(QStringLiteral("/hello/"))).status, 200);
+    }
+
+    // 3,000 idle connections used to fill the listener and refuse every new request
+    // until they closed; the longest-waiting ones now make room, and the request is served.
+    // Oversized headers and bodies are answered (431, 413), not cut off.
+    void slowAndIdleClientsCannotLockOthersOut()
+    {
+        rlimit files{};
+        QVERIFY(getrlimit(RLIMIT_NOFILE, &files) == 0);
+        files.rlim_cur = files.rlim_max;
+        QVERIFY(setrlimit(RLIMIT_NOFILE, &files) == 0);
+        QVERIFY2(files.rlim_cur > 3200, "this test needs room for 3,200 open files");
+
+        std::vector<std::unique_ptr<QTcpSocket>> idle;
+        int connected = 0;
+        for (int i = 0; i < 3000; ++i) {
+            auto socket = std::make_unique<QTcpSocket>();
+            QObject::connect(socket.get(), &QTcpSocket::connected, socket.get(), [&connected] { ++connected; });
+            socket->connectToHost(m_http.host(), quint16(m_http.port()));
+            idle.push_back(std::move(socket));
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(connected, 3000, 60000);
+        const auto answer = m_client.get(url(QStringLiteral("/hello/")), 10000);
+        QVERIFY2(answer.status == 200, qPrintable(answer.error));
+        idle.clear();
+
+        // A 200 KB header: 431, delivered although the client was still sending.
+        QTcpSocket big;
+        big.connectToHost(m_http.host(), quint16(m_http.port()));
+        QVERIFY(big.waitForConnected(5000));
+        big.write("GET /hello/ HTTP/1.1\r\nHost: edge\r\nX-Big: " + QByteArray(200 * 1024, 'a') + "\r\n\r\n");
+        QByteArray reply;
+        QTRY_VERIFY_WITH_TIMEOUT((reply += big.readAll()).contains("\r\n"), 10000);
+        QVERIFY2(reply.startsWith("HTTP/1.1 431"), reply.left(80).constData());
+
+        // A body over the data port's 1 MiB: 413.
+        const auto tooLarge = m_client.send("POST", url(QStringLiteral("/echo/")), QByteArray(2 * 1024 * 1024, 'b'), 10000);
+        QCOMPARE(tooLarge.status, 413);
+
+        const auto metrics = m_client.get(QUrl(m_admin.toString() + QStringLiteral("/metrics")));
+        QVERIFY(metrics.body.contains("keel_agent_http_connections_evicted_total{listener=\"data\",reason=\"peer_limit\"}"));
+        QVERIFY(metrics.body.contains("keel_agent_http_requests_total{code=\"431\",listener=\"data\"} 1"));
+        QVERIFY(metrics.body.contains("keel_agent_http_requests_total{code=\"413\",listener=\"data\"} 1"));
     }
 
     void metricsPassPromtool()
