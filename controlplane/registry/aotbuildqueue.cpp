@@ -1,6 +1,6 @@
 #include "aotbuildqueue.h"
 
-#include "translate/aotbuilder.h"
+#include "aotbuilder.h"
 
 #include <QCoreApplication>
 #include <QDir>

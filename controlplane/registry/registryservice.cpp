@@ -5,7 +5,7 @@
 #include "manifestrules.h"
 #include "modulevalidator.h"
 #include "storeerror.h"
-#include "translate/aotsupport.h"
+#include "aotsupport.h"
 
 #include "keel/v1/artifactsignature.h"
 

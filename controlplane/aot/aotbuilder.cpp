@@ -1,11 +1,11 @@
 #include "aotbuilder.h"
 
 #include "abi/keelaotabi.h"
-#include "translate/aotsupport.h"
-#include "translate/csourcetuner.h"
-#include "translate/embeddedheaders.h"
-#include "translate/gluewriter.h"
-#include "translate/subprocess.h"
+#include "aotsupport.h"
+#include "csourcetuner.h"
+#include "embeddedheaders.h"
+#include "gluewriter.h"
+#include "subprocess.h"
 #include "common/moduledigest.h"
 #include "targettriple.h"
 

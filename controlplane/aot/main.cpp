@@ -2,7 +2,7 @@
 // Exit codes: 0 built, 1 failed, 2 usage, 3 the module uses what the AOT tier cannot
 // translate (it still runs on the interpreter).
 #include "common/moduledigest.h"
-#include "translate/aotbuilder.h"
+#include "aotbuilder.h"
 
 #include "keelversion.h"
 

@@ -1,4 +1,4 @@
-#include "translate/csourcetuner.h"
+#include "csourcetuner.h"
 
 #include <set>
 #include <string_view>
