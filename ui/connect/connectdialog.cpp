@@ -56,6 +56,8 @@ void ConnectDialog::setRefusal(const QString &reason)
 {
     m_refusal->setText(tr("The control plane refused the token: %1\nEnter another operator token.").arg(reason));
     m_refusal->setVisible(!reason.isEmpty());
+    if (!reason.isEmpty())
+        m_token->setFocus(); // the server is right; the token is what to fix
 }
 
 void ConnectDialog::setServer(const QString &server)
