@@ -15,6 +15,8 @@
 
 #include "keelversion.h"
 
+#include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <sys/resource.h>
 
@@ -42,10 +44,32 @@ bool isLoopback(const std::string &host)
     return !ec && address.is_loopback();
 }
 
+// The descriptors this process may open, less a reserve for everything but clients
+// (listeners, the control channel, kv files, artifacts, objects): connection limits stay
+// below it, so eviction decides who waits and not EMFILE.
+std::size_t clientDescriptors()
+{
+    rlimit files{};
+    if (getrlimit(RLIMIT_NOFILE, &files) != 0 || files.rlim_cur == RLIM_INFINITY)
+        return 1 << 16;
+    return files.rlim_cur > 256 + 128 ? std::size_t(files.rlim_cur) - 256 : 128;
+}
+
 HttpServer::Limits dataLimits()
 {
     HttpServer::Limits limits;
     limits.bodyBytes = 1024 * 1024; // room for component request bodies
+    limits.maxConnections = std::min<std::size_t>(limits.maxConnections, clientDescriptors() * 3 / 4);
+    limits.maxConnectionsPerPeer = std::min(limits.maxConnectionsPerPeer, limits.maxConnections);
+    return limits;
+}
+
+// Scrapes and health checks: a few connections are plenty.
+HttpServer::Limits adminLimits()
+{
+    HttpServer::Limits limits;
+    limits.maxConnections = std::min<std::size_t>(64, clientDescriptors() / 4);
+    limits.maxConnectionsPerPeer = 32;
     return limits;
 }
 
@@ -64,7 +88,7 @@ Agent::Agent(AgentOptions options)
           },
           m_metrics, dataLimits())
     , m_adminServer(
-          m_io, "admin", [this](const HttpRequest &r) { return m_admin.handle(r); }, m_metrics, {})
+          m_io, "admin", [this](const HttpRequest &r) { return m_admin.handle(r); }, m_metrics, adminLimits())
 {
 }
 
@@ -78,14 +102,29 @@ int Agent::run()
     return m_exitCode;
 }
 
+void Agent::raiseOpenFileLimit()
+{
+    // Every client is a socket: take the hard limit on open files (at most fs.nr_open,
+    // which an unlimited hard limit cannot be raised past), not the often small soft one.
+    rlimit files{};
+    if (getrlimit(RLIMIT_NOFILE, &files) != 0 || files.rlim_cur >= files.rlim_max)
+        return;
+    rlim_t target = files.rlim_max;
+    if (target == RLIM_INFINITY) {
+        target = 1 << 20;
+        if (std::FILE *f = std::fopen("/proc/sys/fs/nr_open", "r")) {
+            unsigned long long nrOpen = 0;
+            if (std::fscanf(f, "%llu", &nrOpen) == 1 && nrOpen > 0)
+                target = rlim_t(nrOpen);
+            std::fclose(f);
+        }
+    }
+    files.rlim_cur = std::max(files.rlim_cur, target);
+    setrlimit(RLIMIT_NOFILE, &files);
+}
+
 int Agent::start()
 {
-    // Every client is a socket: take the hard limit on open files, not the often small
-    // soft default, so the connection limits decide and not EMFILE.
-    if (rlimit files{}; getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
-        files.rlim_cur = files.rlim_max;
-        setrlimit(RLIMIT_NOFILE, &files);
-    }
     const std::filesystem::path dataDir(m_options.dataDir);
     std::error_code ec;
     std::filesystem::create_directories(dataDir, ec);
@@ -139,7 +178,8 @@ int Agent::start()
                 logError(message);
                 shutdown(kExitRefused);
             });
-        m_controlPlaneKey = std::make_unique<ControlPlaneKey>(dataDir / "controlplane.pub", m_options.controlPlaneKeySha256);
+        m_controlPlaneKey = std::make_unique<ControlPlaneKey>(dataDir / "controlplane.pub", m_options.controlPlaneKeySha256,
+                                                              m_options.controlPlaneKeyFromToken);
         if (!m_options.controlPlane.tls && !isLoopback(m_options.controlPlane.host))
             logError("warning: --controlplane " + m_options.controlPlane.url
                      + " is plain ws:// to another host: anyone on the path can read and alter the channel; use wss://"

@@ -46,6 +46,8 @@ public:
 
     // Runs until SIGINT/SIGTERM or a fatal refusal; returns the process exit code.
     int run();
+    // Before constructing an Agent: its connection limits follow the open-file limit.
+    static void raiseOpenFileLimit();
 
 private:
     int start();

@@ -22,6 +22,7 @@ int main(int argc, char *argv[])
     case AgentOptions::Outcome::Run:
         break;
     }
+    keel::agent::Agent::raiseOpenFileLimit();
     keel::agent::Agent agent(std::move(options));
     return agent.run();
 }

@@ -6,9 +6,10 @@
 
 namespace keel::agent {
 
-ControlPlaneKey::ControlPlaneKey(std::filesystem::path file, std::string expectedSha256)
+ControlPlaneKey::ControlPlaneKey(std::filesystem::path file, std::string expectedSha256, bool once)
     : m_file(std::move(file))
     , m_expected(std::move(expectedSha256))
+    , m_once(once)
 {
 }
 
@@ -26,15 +27,16 @@ ControlPlaneKey::Check ControlPlaneKey::check(std::string_view presented)
     if (presented.size() != kKeySize)
         return {Outcome::Failed, "the control plane presented no ed25519 key (" + std::to_string(presented.size())
                                      + " bytes): it cannot sign artifacts, so no desired state is applied"};
-    if (!m_expected.empty() && fingerprint(presented) != m_expected)
-        return {Outcome::Refused, "the control plane presented the key " + fingerprint(presented) + ", not the expected "
-                                      + m_expected + " (from the join token or --controlplane-key-sha256): refusing it, "
-                                        "nothing pinned; check --controlplane, or create the join token on the control "
-                                        "plane this node should join"};
     std::error_code ec;
     const auto status = std::filesystem::symlink_status(m_file, ec);
+    const bool firstContact = status.type() == std::filesystem::file_type::not_found;
+    if (!m_expected.empty() && (firstContact || !m_once) && fingerprint(presented) != m_expected)
+        return {Outcome::Refused, "the control plane presented the key " + fingerprint(presented) + ", not the expected "
+                                      + m_expected + (m_once ? " (from the join token)" : " (--controlplane-key-sha256)")
+                                      + ": refusing it, nothing pinned; check --controlplane, or create the join token "
+                                        "on the control plane this node should join"};
     std::string problem;
-    if (status.type() == std::filesystem::file_type::not_found) {
+    if (firstContact) {
         if (!AtomicFile::write(m_file, presented, 0600, problem))
             return {Outcome::Failed, "control-plane key: " + m_file.string() + ": cannot pin it (" + problem
                                          + "): make the data dir writable by the agent"};

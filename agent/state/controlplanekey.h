@@ -36,8 +36,11 @@ public:
         std::string message; // for the log: what happened, with fingerprints and what to do
     };
 
-    // expectedSha256: "sha256:<hex>" the presented key must have; empty: trust on first use.
-    explicit ControlPlaneKey(std::filesystem::path file, std::string expectedSha256 = {});
+    // expectedSha256: "sha256:<hex>" the presented key must have; empty: trust on first
+    // use. `once`: only while nothing is pinned (the fingerprint a join token carried: a
+    // key replaced on purpose later is re-pinned as the class comment says); otherwise on
+    // every Welcome (the operator's --controlplane-key-sha256).
+    explicit ControlPlaneKey(std::filesystem::path file, std::string expectedSha256 = {}, bool once = false);
 
     Check check(std::string_view presented);
 
@@ -49,6 +52,7 @@ public:
 private:
     std::filesystem::path m_file;
     std::string m_expected;
+    bool m_once = false;
 };
 
 } // namespace keel::agent

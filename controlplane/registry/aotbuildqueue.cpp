@@ -12,6 +12,7 @@
 #include <QTimer>
 #include <QUuid>
 
+#include <algorithm>
 #include <csignal>
 #include <cstring>
 #include <sys/resource.h>
@@ -26,8 +27,14 @@ namespace {
 constexpr qsizetype kMaxOutput = 16 * 1024;
 constexpr int kExitUnsupported = 3; // keel-aot: the module uses what the AOT tier cannot translate
 
+// Never above the limit inherited: lowering always works, raising would fail unnoticed.
 void setLimit(int resource, rlim_t soft, rlim_t hard)
 {
+    rlimit current{};
+    if (getrlimit(resource, &current) == 0 && current.rlim_max != RLIM_INFINITY) {
+        hard = std::min(hard, current.rlim_max);
+        soft = std::min(soft, hard);
+    }
     const rlimit limit{soft, hard};
     setrlimit(resource, &limit);
 }
@@ -217,6 +224,8 @@ void AotBuildQueue::onProcessEnded(int exitCode, bool crashed)
     if (error.isEmpty() && !QFileInfo::exists(object))
         error = QStringLiteral("keel-aot succeeded but wrote no object");
 
+    // Whatever keel-aot ended with, the compiler it started may still run in its group.
+    killGroup();
     QProcess *process = m_process;
     m_process = nullptr;
     m_pid = 0;

@@ -66,7 +66,13 @@ void AgentSession::handleFrame(const QByteArray &frame)
         [&](const StateAck &ack) {
             if (m_state != State::Established)
                 return reject("unexpected", QStringLiteral("a state ack before the handshake completed"));
-            m_services.deployments.recordAck(m_hello.nodeName, withoutForeignComponents(ack));
+            const StateAck kept = withoutForeignComponents(ack);
+            if (kept.applied) {
+                m_appliedNames.clear();
+                for (const ComponentStatus &status : kept.components)
+                    m_appliedNames.insert(status.name);
+            }
+            m_services.deployments.recordAck(m_hello.nodeName, kept);
         },
         [&](const FetchArtifact &fetch) {
             if (m_state != State::Established)
@@ -76,8 +82,9 @@ void AgentSession::handleFrame(const QByteArray &frame)
         [&](const MetricsReport &report) {
             if (m_state != State::Established)
                 return reject("unexpected", QStringLiteral("a metrics report before the handshake completed"));
-            const QSet<QString> *desired = m_sentSets.isEmpty() ? nullptr : &m_sentSets.last().second;
-            if (const auto refused = m_services.metrics.ingest(m_hello.nodeName, m_hello.region, report, desired)) {
+            const auto allowed = reportable();
+            if (const auto refused = m_services.metrics.ingest(m_hello.nodeName, m_hello.region, report,
+                                                               allowed ? &*allowed : nullptr)) {
                 // Counted by FleetMetrics; logged once per session so a bad agent cannot flood the log.
                 if (!m_metricsRefusalLogged) {
                     m_metricsRefusalLogged = true;
@@ -93,13 +100,35 @@ void AgentSession::handleFrame(const QByteArray &frame)
     }, message.value->body);
 }
 
+std::optional<QSet<QString>> AgentSession::reportable() const
+{
+    QSet<QString> names = m_appliedNames;
+    if (names.isEmpty()) {
+        // Nothing acknowledged on this connection yet: what the node reported before.
+        const NodeStateRecord reported = m_services.deployments.reportedState(m_hello.nodeName);
+        if (reported.appliedGeneration == 0)
+            return std::nullopt;
+        for (const ComponentStatus &status : reported.applied)
+            names.insert(status.name);
+    }
+    for (const auto &sent : m_sentSets)
+        names.unite(sent.second);
+    return names;
+}
+
 StateAck AgentSession::withoutForeignComponents(StateAck ack)
 {
-    // Against the set of the generation acknowledged, else the newest one sent.
+    // Against the set of the generation acknowledged, else any set sent lately.
     const auto sent = std::find_if(m_sentSets.cbegin(), m_sentSets.cend(), [&](const auto &s) { return s.first == ack.generation; });
-    if (sent == m_sentSets.cend() && m_sentSets.isEmpty())
+    if (m_sentSets.isEmpty())
         return ack;
-    const QSet<QString> &names = sent != m_sentSets.cend() ? sent->second : m_sentSets.last().second;
+    QSet<QString> names;
+    if (sent != m_sentSets.cend()) {
+        names = sent->second;
+    } else {
+        for (const auto &s : m_sentSets)
+            names.unite(s.second);
+    }
     const qsizetype before = ack.components.size();
     ack.components.removeIf([&](const ComponentStatus &status) { return !names.contains(status.name); });
     for (qsizetype i = ack.components.size(); i < before; ++i)

@@ -6,6 +6,7 @@
 #include <QSet>
 
 #include <functional>
+#include <optional>
 #include <QTimer>
 
 namespace Keel {
@@ -74,7 +75,11 @@ private:
     // The component names of the last few generations sent: acks and metrics for others
     // are dropped (and counted).
     QList<std::pair<quint64, QSet<QString>>> m_sentSets;
+    QSet<QString> m_appliedNames; // what the node last acknowledged as running
     StateAck withoutForeignComponents(StateAck ack);
+    // The components the node may report on: any of the sets sent lately or what it runs;
+    // nullptr when it never applied a desired state (nothing to judge against).
+    std::optional<QSet<QString>> reportable() const;
     bool m_metricsRefusalLogged = false;
     QByteArray m_controlPlanePublicKey;
     State m_state = State::AwaitingHello;

@@ -43,6 +43,8 @@ public:
     void recordAck(const QString &node, const StateAck &ack);
     // The node with its desired and acknowledged generations and component states filled in.
     Node withState(Node node);
+    // What the node last reported (StateAck), as kept; an empty record when nothing.
+    NodeStateRecord reportedState(const QString &node) const { return m_nodeStates.value(node); }
 
 signals:
     // Some node's desired state may have changed: connected agents get their new set.

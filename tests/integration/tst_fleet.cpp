@@ -3,6 +3,9 @@
 #include "processundertest.h"
 
 #include <QCryptographicHash>
+#include <QEventLoop>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
@@ -321,6 +324,27 @@ private slots:
                                   {QStringLiteral("--controlplane-key-sha256"), wrong});
         QCOMPARE(flagged->waitForExit(15000), 3);
         QVERIFY2(flagged->errors().contains(QLatin1String("not the expected")), qPrintable(flagged->transcript()));
+        QVERIFY2(flagged->errors().contains(QLatin1String("(--controlplane-key-sha256)")), qPrintable(flagged->transcript()));
+
+        // A token's fingerprint counts at first contact only: once a key is pinned, a unit
+        // file that still passes an old token does not stop the node.
+        auto later = startAgent(QStringLiteral("edge-verified"), QStringLiteral("eu-west"),
+                                token.left(token.lastIndexOf(u'.') + 1) + wrong);
+        // Past the Welcome: its desired state (the same empty set) is verified and acknowledged.
+        const auto admin = later->waitForOutput(QRegularExpression(QStringLiteral("admin listening on (127\\.0\\.0\\.1:\\d+)")));
+        QVERIFY2(admin.hasMatch(), qPrintable(later->transcript()));
+        QNetworkAccessManager http;
+        auto acknowledged = [&] {
+            QNetworkReply *reply = http.get(QNetworkRequest(QUrl(QStringLiteral("http://") + admin.captured(1) + QStringLiteral("/metrics"))));
+            QEventLoop loop;
+            QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+            loop.exec();
+            reply->deleteLater();
+            return reply->readAll().contains("keel_agent_desired_state_generations_total{result=\"unchanged\"} 1");
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(acknowledged(), 10000);
+        QVERIFY2(later->isRunning(), qPrintable(later->transcript()));
+        QCOMPARE(status(QStringLiteral("edge-verified")), QStringLiteral("ready"));
     }
 
     void controlPlaneSurvivedEverything()

@@ -17,6 +17,9 @@ class TableReader final : public wabt::BinaryReaderNop
 public:
     DeclaredTables::Largest largest;
 
+    // Stopping early is an "error" to the reader; handled here, so it prints nothing.
+    bool OnError(const wabt::Error &) override { return true; }
+
     wabt::Result BeginSection(wabt::Index, wabt::BinarySection section, wabt::Offset) override
     {
         // Sections come in order; once past the table section there is nothing to learn.
