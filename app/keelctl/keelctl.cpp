@@ -37,6 +37,7 @@ const QList<QStringList> kCommands = {
     {QStringLiteral("deploy")},
     {QStringLiteral("undeploy")},
     {QStringLiteral("metrics")},
+    {QStringLiteral("whoami")},
 };
 
 // Commands that take one argument after the verb (NAME, ID).
@@ -99,6 +100,7 @@ QString KeelCtl::usage()
         "  deploy NAME@VERSION --to SELECTOR  run that version on every node the selector matches (operator)\n"
         "  undeploy NAME --from SELECTOR      stop running NAME on those nodes (operator)\n"
         "  nodes list [--selector SELECTOR]   only the nodes a selector matches\n"
+        "  whoami                             the token in use: principal, role, expiry\n"
         "  metrics --component C [--region R | --node N] [--since WHEN]\n"
         "                                     latency percentiles and rates over time (default: last 10m)\n"
         "\n"
@@ -160,7 +162,8 @@ std::variant<CtlInvocation, QString> KeelCtl::parse(const QStringList &arguments
     inv.command = parser.positionalArguments();
     const bool deployVerb = !inv.command.isEmpty()
         && (inv.command.first() == QLatin1String("deploy") || inv.command.first() == QLatin1String("undeploy"));
-    const bool metricsVerb = !inv.command.isEmpty() && inv.command.first() == QLatin1String("metrics");
+    const bool metricsVerb = !inv.command.isEmpty()
+        && (inv.command.first() == QLatin1String("metrics") || inv.command.first() == QLatin1String("whoami"));
     const QStringList verb = inv.command.mid(0, deployVerb || metricsVerb ? 1 : 2);
     if (!kCommands.contains(verb)) {
         return inv.command.isEmpty() ? QStringLiteral("no command given: see keelctl --help")
@@ -289,7 +292,7 @@ std::variant<CtlInvocation, QString> KeelCtl::parse(const QStringList &arguments
         inv.manifest.name = isDeploy ? ref.left(at) : ref;
         inv.manifest.version = isDeploy ? ref.mid(at + 1) : QString();
     }
-    if (metricsVerb) {
+    if (metricsVerb && inv.command.first() == QLatin1String("metrics")) {
         if (!parser.isSet(componentOption))
             return QStringLiteral("metrics needs --component C");
         if (parser.isSet(region) && parser.isSet(nodeOption))
@@ -355,6 +358,28 @@ void KeelCtl::run(const CtlInvocation &invocation)
     const QString verb = invocation.command.value(1);
     if (noun == QLatin1String("topology")) {
         applyTopology();
+        return;
+    }
+    if (noun == QLatin1String("whoami")) {
+        m_client->open(invocation.server, invocation.token);
+        m_client->whoAmI([this](const Result<Op::Identity> &result) {
+            if (auto *error = errorOf(result))
+                return fail(error->message);
+            const auto &identity = std::get<Op::Identity>(result);
+            const OperatorToken &t = identity.token;
+            if (m_invocation.json) {
+                return succeed(OutputFormat::jsonText(QJsonObject{
+                    {QStringLiteral("principal"), identity.principal},
+                    {QStringLiteral("id"), t.id},
+                    {QStringLiteral("name"), t.name},
+                    {QStringLiteral("role"), toText(t.role)},
+                    {QStringLiteral("expires"), t.expires.isValid() ? t.expires.toUTC().toString(Qt::ISODateWithMs) : QString()}}));
+            }
+            succeed(QStringLiteral("%1 (role %2, %3)\n")
+                        .arg(identity.principal, toText(t.role),
+                             t.expires.isValid() ? QStringLiteral("expires ") + t.expires.toUTC().toString(Qt::ISODate)
+                                                 : QStringLiteral("never expires")));
+        });
         return;
     }
     if (noun == QLatin1String("metrics")) {

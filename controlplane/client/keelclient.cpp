@@ -241,6 +241,11 @@ void KeelClient::createJoinToken(const QString &region, int uses, int ttlSeconds
     send(Op::CreateJoinToken{region, uses, ttlSeconds, site, labels}, expect<JoinToken>(std::move(done)));
 }
 
+void KeelClient::whoAmI(std::function<void(const Result<Op::Identity> &)> done)
+{
+    send(Op::WhoAmI{}, expect<Op::Identity>(std::move(done)));
+}
+
 void KeelClient::labelNode(const QString &name, const Labels &labels, const QStringList &remove,
                            std::function<void(const Result<Node> &)> done)
 {

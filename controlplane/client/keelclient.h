@@ -62,6 +62,8 @@ public:
                          std::function<void(const Result<JoinToken> &)> done);
     void labelNode(const QString &name, const Labels &labels, const QStringList &remove,
                    std::function<void(const Result<Node> &)> done);
+    // The connection's token: principal, role, expiry.
+    void whoAmI(std::function<void(const Result<Op::Identity> &)> done);
     void watch(const QList<WatchTopic> &topics, quint64 resumeAfter, std::function<void(const Result<quint64> &)> done);
     // Operator tokens (admin) and the audit log (operator).
     void createToken(Role role, const QString &name, int ttlSeconds, std::function<void(const Result<CreatedToken> &)> done);

@@ -50,6 +50,7 @@ RequestAccess AccessPolicy::of(const OperatorRequestBody &request)
         [](const Op::CreateJoinToken &r) {
             return changes("create_join_token", Role::Operator, QStringLiteral("region ") + r.region);
         },
+        [](const Op::WhoAmI &) { return reads("who_am_i"); },
         [](const Op::LabelNode &r) { return changes("label_node", Role::Operator, QStringLiteral("node ") + r.name); },
         [](const Op::CreateToken &r) {
             return changes("create_token", Role::Admin, QStringLiteral("%1 (%2)").arg(r.name, toText(r.role)));

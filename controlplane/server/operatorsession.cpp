@@ -114,6 +114,9 @@ OperatorResponseBody OperatorSession::serve(const OperatorRequestBody &request)
         [&](const Op::CreateJoinToken &r) -> OperatorResponseBody {
             return convert(fleet.createJoinToken(r.region, r.uses, r.ttlSeconds, r.site, r.labels));
         },
+        [&](const Op::WhoAmI &) -> OperatorResponseBody {
+            return Op::Identity{TokenAuthority::principalOf(m_principal), m_principal.info()};
+        },
         [&](const Op::LabelNode &r) -> OperatorResponseBody {
             auto labelled = fleet.labelNode(r.name, r.labels, r.remove);
             if (auto *error = std::get_if<WireError>(&labelled))

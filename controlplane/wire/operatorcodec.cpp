@@ -96,6 +96,7 @@ QByteArray OperatorCodec::encodeRequest(const OperatorRequest &request)
             m->set_site(str(r.site));
             Proto::toProto(r.labels, m->mutable_labels());
         },
+        [&](const Op::WhoAmI &) { out->mutable_who_am_i(); },
         [&](const Op::LabelNode &r) {
             auto *m = out->mutable_label_node();
             m->set_name(str(r.name));
@@ -253,6 +254,9 @@ Decoded<OperatorRequest> OperatorCodec::decodeRequest(QByteArrayView frame)
         request.body = Op::PushComponent{std::move(*manifest.value), bytes(in.push_component().module())};
         break;
     }
+    case pb::OperatorRequest::kWhoAmI:
+        request.body = Op::WhoAmI{};
+        break;
     case pb::OperatorRequest::kLabelNode: {
         const auto &m = in.label_node();
         if (m.remove_size() > 64 || m.labels_size() > 64)
@@ -316,6 +320,11 @@ QByteArray OperatorCodec::encodeResponse(const OperatorResponse &response)
         },
         [&](const Op::NodeDetail &r) { Proto::toProto(r.node, out->mutable_get_node()->mutable_node()); },
         [&](const Op::NodeLabeled &r) { Proto::toProto(r.node, out->mutable_label_node()->mutable_node()); },
+        [&](const Op::Identity &r) {
+            auto *m = out->mutable_who_am_i();
+            m->set_principal(str(r.principal));
+            Proto::toProto(r.token, m->mutable_token());
+        },
         [&](const JoinToken &r) {
             auto *m = out->mutable_create_join_token();
             m->set_token(str(r.token));
@@ -524,6 +533,13 @@ Decoded<OperatorServerMessage> decodeResponse(quint64 id, const pb::OperatorResp
     case pb::OperatorResponse::kWatch:
         response.body = Op::WatchStarted{in.watch().current_sequence(), str(in.watch().epoch())};
         break;
+    case pb::OperatorResponse::kWhoAmI: {
+        auto token = Proto::fromProto(in.who_am_i().token());
+        if (!token)
+            return Result::fail(token.error);
+        response.body = Op::Identity{str(in.who_am_i().principal()), std::move(*token.value)};
+        break;
+    }
     case pb::OperatorResponse::kCreateToken: {
         const auto &m = in.create_token();
         auto info = Proto::fromProto(m.info());

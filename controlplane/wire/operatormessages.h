@@ -21,6 +21,7 @@ struct ListNodes { QString selector; };
 struct GetNode { QString name; };
 struct CreateJoinToken { QString region; int uses = 1; int ttlSeconds = 0; QString site; Labels labels; };
 struct LabelNode { QString name; Labels labels; QStringList remove; };
+struct WhoAmI {};
 struct Watch { QList<WatchTopic> topics; quint64 resumeAfterSequence = 0; QString resumeEpoch; };
 struct CreateToken { Role role = Role::Viewer; QString name; int ttlSeconds = 0; };
 struct ListTokens {};
@@ -41,6 +42,7 @@ struct RegionList { QList<Region> regions; };
 struct NodeList { QList<Node> nodes; };
 struct NodeDetail { Node node; };
 struct NodeLabeled { Node node; };
+struct Identity { QString principal; OperatorToken token; };
 struct WatchStarted { quint64 currentSequence = 0; QString epoch; };
 struct TokenList { QList<OperatorToken> tokens; };
 struct TokenRevoked {};
@@ -56,7 +58,7 @@ using OperatorRequestBody = std::variant<Op::ListRegions, Op::ApplyTopology, Op:
                                          Op::CreateToken, Op::ListTokens, Op::RevokeToken,
                                          Op::ListAudit, Op::PushComponent, Op::ListComponents,
                                          Op::Deploy, Op::Undeploy, Op::QueryMetrics, Op::Unsupported,
-                                         Op::Invalid, Op::LabelNode>;
+                                         Op::Invalid, Op::LabelNode, Op::WhoAmI>;
 
 struct OperatorRequest
 {
@@ -69,7 +71,7 @@ using OperatorResponseBody = std::variant<WireError, Op::RegionList, TopologyApp
                                           Op::WatchStarted, CreatedToken, Op::TokenList,
                                           Op::TokenRevoked, Op::AuditList, PushedComponent,
                                           Op::ComponentList, Op::Deployed, Op::Undeployed, Op::MetricsWindows,
-                                          Op::NodeLabeled>;
+                                          Op::NodeLabeled, Op::Identity>;
 
 struct OperatorResponse
 {

@@ -349,6 +349,11 @@ private slots:
 
     void controlPlaneSurvivedEverything()
     {
+        const CtlResult who = keelctl({QStringLiteral("whoami"), QStringLiteral("-o"), QStringLiteral("json")});
+        QVERIFY2(who.exitCode == 0, qPrintable(who.err));
+        const QJsonObject identity = QJsonDocument::fromJson(who.out.toUtf8()).object();
+        QCOMPARE(identity.value(QStringLiteral("role")).toString(), QStringLiteral("admin"));
+        QCOMPARE(identity.value(QStringLiteral("principal")).toString(), QStringLiteral("token:bootstrap-admin"));
         QVERIFY2(m_cp->isRunning(), qPrintable(m_cp->transcript()));
         const CtlResult regions = keelctl({QStringLiteral("regions"), QStringLiteral("list")});
         QCOMPARE(regions.exitCode, 0);

@@ -37,6 +37,7 @@ void FleetFeed::start(const QUrl &server, const QString &token)
     m_token = token;
     m_backoff = kInitialBackoff;
     m_retryTimer.stop();
+    setIdentity({}); // asked again once connected: the token may be another one
     // Rows of another control plane would be wrong, not merely stale.
     if (m_client->url() != server) {
         m_resumable = false;
@@ -60,6 +61,7 @@ void FleetFeed::start(const QUrl &server, const QString &token)
 void FleetFeed::stop()
 {
     ++m_session;
+    setIdentity({});
     m_reopenWhenClosed = false;
     m_retryTimer.stop();
     setPhase(Phase::Idle);
@@ -100,6 +102,7 @@ void FleetFeed::onConnected()
     if (m_phase == Phase::Idle)
         return;
     setLastError({});
+    askIdentity();
     const quint64 resumeAfter = m_resumable ? m_client->lastSequence() : 0;
     if (resumeAfter == 0) {
         watchAndList();
@@ -200,6 +203,27 @@ void FleetFeed::onDisconnected(const QString &reason)
     m_retryTimer.start(m_backoff);
     m_backoff = std::min(m_backoff * 2, kMaxBackoff);
     setPhase(Phase::Retrying);
+}
+
+void FleetFeed::askIdentity()
+{
+    const quint64 session = m_session;
+    const QPointer<FleetFeed> self(this);
+    m_client->whoAmI([self, session](const Result<Op::Identity> &result) {
+        if (!self || self->m_session != session)
+            return;
+        if (const auto *identity = std::get_if<Op::Identity>(&result))
+            self->setIdentity(*identity);
+        // An older control plane answers UNIMPLEMENTED: the role stays unknown, not wrong.
+    });
+}
+
+void FleetFeed::setIdentity(Op::Identity identity)
+{
+    if (identity.principal == m_identity.principal && identity.token == m_identity.token)
+        return;
+    m_identity = std::move(identity);
+    emit identityChanged(m_identity);
 }
 
 void FleetFeed::setPhase(Phase phase)

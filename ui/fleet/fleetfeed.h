@@ -1,5 +1,7 @@
 #pragma once
 
+#include "operatormessages.h"
+
 #include <QDeadlineTimer>
 #include <QObject>
 #include <QString>
@@ -54,6 +56,9 @@ public:
     QString lastError() const { return m_lastError; }
     // While Retrying: how long until the next attempt.
     std::chrono::milliseconds retryRemaining() const;
+    // Who the connection's token is (principal, role, expiry); empty principal until the
+    // control plane said, and after a stop or a move to another server.
+    Op::Identity identity() const { return m_identity; }
 
 signals:
     void phaseChanged(Keel::FleetFeed::Phase phase);
@@ -61,6 +66,7 @@ signals:
     void lastErrorChanged(const QString &message);
     // The server refused the token (lastError() says why): ask the operator for another.
     void tokenRefused(const QString &reason);
+    void identityChanged(const Keel::Op::Identity &identity);
 
 private:
     void onConnected();
@@ -84,6 +90,9 @@ private:
     bool m_reopenWhenClosed = false;
     // Listed on this control plane before: a reconnect resumes the watch instead.
     bool m_resumable = false;
+    Op::Identity m_identity;
+    void setIdentity(Op::Identity identity);
+    void askIdentity();
     std::chrono::milliseconds m_backoff = kInitialBackoff;
     QTimer m_retryTimer;
     QDeadlineTimer m_retryDeadline;

@@ -9,6 +9,8 @@
 #include <QApplication>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QLocale>
+#include <QMenu>
 #include <QMenuBar>
 #include <QStackedWidget>
 #include <QStatusBar>
@@ -36,6 +38,7 @@ MainWindow::MainWindow(FleetFeed *feed, QWidget *parent)
     , m_modeBar(new ModeBar(this))
     , m_stack(new QStackedWidget(this))
     , m_status(new QLabel(this))
+    , m_identity(new QLabel(this))
     , m_countdown(new QTimer(this))
 {
     auto *central = new QWidget(this);
@@ -51,6 +54,15 @@ MainWindow::MainWindow(FleetFeed *feed, QWidget *parent)
 
     m_status->setObjectName(QStringLiteral("connectionStatus"));
     statusBar()->addWidget(m_status, 1);
+    m_identity->setObjectName(QStringLiteral("identityStatus"));
+    statusBar()->addPermanentWidget(m_identity);
+    connect(m_feed, &FleetFeed::identityChanged, this, [this] {
+        m_identity->setText(identityText());
+        const OperatorToken &t = m_feed->identity().token;
+        m_identity->setToolTip(t.expires.isValid()
+                                   ? tr("Token %1 expires %2").arg(t.name, QLocale().toString(t.expires.toLocalTime(), QLocale::ShortFormat))
+                                   : tr("Token %1 never expires").arg(t.name));
+    });
     m_countdown->setInterval(std::chrono::seconds(1));
     connect(m_countdown, &QTimer::timeout, this, &MainWindow::updateStatus);
     connect(m_feed, &FleetFeed::phaseChanged, this, &MainWindow::updateStatus);
@@ -90,6 +102,7 @@ void MainWindow::createActions()
     file->addAction(disconnectAction);
     file->addSeparator();
     file->addAction(quitAction);
+    m_viewMenu = menuBar()->addMenu(tr("&View"));
 
     QToolBar *toolBar = addToolBar(tr("Connection"));
     toolBar->setObjectName(QStringLiteral("connectionToolBar"));
@@ -105,6 +118,10 @@ int MainWindow::addMode(const QIcon &icon, const QString &title, QWidget *pane)
     const int page = m_stack->addWidget(pane);
     const int row = m_modeBar->addMode(icon, title);
     Q_ASSERT(page == row); // the mode bar's rows and the stack's pages stay in step
+    auto *show = m_viewMenu->addAction(icon, title);
+    if (row < 9)
+        show->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + row)));
+    connect(show, &QAction::triggered, this, [this, row] { m_modeBar->setCurrentRow(row); });
     return row;
 }
 
@@ -132,6 +149,14 @@ void MainWindow::showConnectDialog(const QString &server, const QString &token, 
 ConnectDialog *MainWindow::connectDialog() const
 {
     return m_connectDialog;
+}
+
+QString MainWindow::identityText() const
+{
+    const Op::Identity identity = m_feed->identity();
+    if (identity.principal.isEmpty())
+        return {};
+    return tr("Role: %1 · %2").arg(toText(identity.token.role), identity.principal);
 }
 
 QString MainWindow::statusText() const

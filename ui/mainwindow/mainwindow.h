@@ -4,6 +4,7 @@
 #include <QPointer>
 
 class QLabel;
+class QMenu;
 class QStackedWidget;
 class QTimer;
 
@@ -23,7 +24,8 @@ class MainWindow final : public QMainWindow
 public:
     explicit MainWindow(FleetFeed *feed, QWidget *parent = nullptr);
 
-    // Adds a page and its entry in the mode bar; the first one added is shown.
+    // Adds a page and its entry in the mode bar (and the View menu, Ctrl+1 for the first,
+    // up to Ctrl+9); the first one added is shown.
     int addMode(const QIcon &icon, const QString &title, QWidget *pane);
 
     // Asks for a server and token (window-modal, without blocking), then (re)starts the
@@ -33,6 +35,8 @@ public:
     ConnectDialog *connectDialog() const; // the one open, or nullptr
 
     QString statusText() const;
+    // Who the console acts as: role and principal, or empty while not known.
+    QString identityText() const;
 
 private:
     void createActions();
@@ -42,6 +46,8 @@ private:
     ModeBar *m_modeBar;
     QStackedWidget *m_stack;
     QLabel *m_status;
+    QLabel *m_identity;
+    QMenu *m_viewMenu = nullptr;
     QTimer *m_countdown; // refreshes "retrying in N s" while a retry is pending
     QPointer<ConnectDialog> m_connectDialog;
 };

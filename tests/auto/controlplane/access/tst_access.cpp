@@ -365,6 +365,21 @@ private slots:
         QCOMPARE(audit(before.isEmpty() ? 0 : before.last().sequence).size(), 0); // nothing happened to audit
     }
 
+    // Any role may ask who it is; the answer names the token, never its secret.
+    void whoAmIAnswersEveryRole()
+    {
+        for (Role role : {Role::Viewer, Role::Operator, Role::Admin}) {
+            const CreatedToken created = createToken(role, QStringLiteral("who-") + toText(role));
+            auto c = client(created.secret);
+            const auto identity = await<Op::Identity>([&](auto done) { c->whoAmI(done); });
+            QVERIFY(identity && !errorOf(*identity));
+            const auto &id = std::get<Op::Identity>(*identity);
+            QCOMPARE(id.principal, QStringLiteral("token:who-") + toText(role));
+            QCOMPARE(id.token.role, role);
+            QCOMPARE(id.token.id, created.token.id);
+        }
+    }
+
     void auditSurvivesARestartAndContinuesItsSequence()
     {
         const QList<AuditRecord> before = audit();

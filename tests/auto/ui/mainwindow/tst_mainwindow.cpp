@@ -89,6 +89,33 @@ private slots:
         QVERIFY(m_window->statusText().contains(QStringLiteral("— retrying in 1 s")));
     }
 
+    // The status bar says who the console acts as; Ctrl+1... switch panes.
+    void roleInTheStatusBarAndPaneShortcuts()
+    {
+        auto *first = new QLabel(QStringLiteral("first"));
+        auto *second = new QLabel(QStringLiteral("second"));
+        m_window->addMode({}, QStringLiteral("Nodes"), first);
+        m_window->addMode({}, QStringLiteral("Other"), second);
+        m_window->show();
+        QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+        auto *identity = m_window->findChild<QLabel *>(QStringLiteral("identityStatus"));
+        QVERIFY(identity);
+        QVERIFY(identity->text().isEmpty());
+        m_feed->start(KeelClient::normalizeServer(m_cp->url()), m_token);
+        QTRY_COMPARE(identity->text(), QStringLiteral("Role: admin · token:bootstrap-admin"));
+        QCOMPARE(m_window->identityText(), identity->text());
+        QVERIFY(identity->toolTip().contains(QLatin1String("never expires")));
+
+        auto *stack = m_window->findChild<QStackedWidget *>();
+        QTest::keyClick(m_window.get(), Qt::Key_2, Qt::ControlModifier);
+        QCOMPARE(stack->currentWidget(), second);
+        QTest::keyClick(m_window.get(), Qt::Key_1, Qt::ControlModifier);
+        QCOMPARE(stack->currentWidget(), first);
+
+        m_feed->stop();
+        QVERIFY(identity->text().isEmpty());
+    }
+
     void aRefusedTokenAsksForAnother()
     {
         m_window->show();
