@@ -109,7 +109,17 @@ std::unique_ptr<ControlPlane> ControlPlane::start(const ControlPlaneOptions &opt
     }
     FleetService *fleet = cp->m_fleet.get();
     EventHub *events = cp->m_events.get();
-    connect(fleet, &FleetService::nodeChanged, events, [events](const NodeChange &change) { events->publish(change); });
+    // Node events carry the node's desired and acknowledged state, as listings do, and an
+    // ack is a change of the node: watchers see generations and components move live.
+    DeploymentService *deployments = cp->m_deployments.get();
+    connect(fleet, &FleetService::nodeChanged, events, [events, deployments](NodeChange change) {
+        change.node = deployments->withState(std::move(change.node));
+        events->publish(change);
+    });
+    connect(deployments, &DeploymentService::stateAckRecorded, events, [events, deployments, fleet](const StateAckRecord &record) {
+        if (const auto node = fleet->node(record.node))
+            events->publish(NodeChange{NodeChange::Kind::Updated, deployments->withState(*node)});
+    });
     connect(fleet, &FleetService::topologyChanged, events, [events](const QList<Region> &regions) {
         events->publish(TopologyChange{regions});
     });

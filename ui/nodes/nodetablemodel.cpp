@@ -30,6 +30,21 @@ QVariantMap labelsMap(const Labels &labels)
 
 } // namespace
 
+namespace {
+
+bool anyFailed(const Node &node)
+{
+    return std::any_of(node.components.cbegin(), node.components.cend(),
+                       [](const ComponentStatus &c) { return c.state == ComponentStatus::State::Failed; });
+}
+
+bool inSync(const Node &node)
+{
+    return node.ackedGeneration == node.desiredGeneration && !anyFailed(node);
+}
+
+} // namespace
+
 NodeTableModel::NodeTableModel(QObject *parent)
     : QAbstractTableModel(parent)
     , m_clock([] { return QDateTime::currentDateTimeUtc(); })
@@ -64,7 +79,15 @@ QVariant NodeTableModel::data(const QModelIndex &index, int role) const
     case Qt::ForegroundRole:
         if (column == StatusColumn && node.status == NodeStatus::Unreachable)
             return StatusColors::failing();
+        // Behind its desired state: amber while it catches up, red when something failed.
+        if ((column == GenerationColumn || column == ComponentsColumn) && !inSync(node))
+            return anyFailed(node) ? StatusColors::failing() : StatusColors::degraded();
         return {};
+    case Qt::TextAlignmentRole:
+        if (column == GenerationColumn)
+            return int(Qt::AlignRight | Qt::AlignVCenter);
+        return {};
+    case InSyncRole: return inSync(node);
     case NameRole: return node.name;
     case RegionRole: return node.region;
     case SiteRole: return node.site;
@@ -90,6 +113,21 @@ QVariant NodeTableModel::display(const Node &node, int column) const
     // A ready node is heard from every heartbeat; heartbeats are not pushed to watchers
     // (that would be one event per node per interval), so its age here would only grow.
     case LastSeenColumn: return node.status == NodeStatus::Ready ? tr("live") : formatAge(node.lastSeen, m_clock());
+    case ComponentsColumn: {
+        QStringList running;
+        for (const ComponentStatus &c : node.components) {
+            const QString id = c.name + u'@' + c.version;
+            running.append(c.state == ComponentStatus::State::Failed ? tr("%1 (failed)").arg(id) : id);
+        }
+        return running.join(QStringLiteral(", "));
+    }
+    case GenerationColumn:
+        // "6" when the node runs what it should; "4 → 6" (acknowledged → desired) when not.
+        if (node.desiredGeneration == 0 && node.ackedGeneration == 0)
+            return QStringLiteral("–");
+        if (node.ackedGeneration == node.desiredGeneration)
+            return QString::number(node.desiredGeneration);
+        return tr("%1 → %2").arg(node.ackedGeneration).arg(node.desiredGeneration);
     case LabelsColumn: return labelsText(node.labels, QStringLiteral(", "));
     }
     return {};
@@ -101,6 +139,8 @@ QVariant NodeTableModel::sortValue(const Node &node, int column) const
     case StatusColumn: return int(node.status);
     // Sort by the time itself: "5 min ago" must come after "42 s ago"; live is now.
     case LastSeenColumn: return node.status == NodeStatus::Ready ? m_clock() : node.lastSeen;
+    // Nodes furthest behind first when sorted descending.
+    case GenerationColumn: return qint64(node.desiredGeneration) - qint64(node.ackedGeneration);
     default: return display(node, column);
     }
 }
@@ -134,6 +174,26 @@ QVariant NodeTableModel::toolTip(const Node &node, int column) const
         return node.lastSeen.toUTC().toString(Qt::ISODate);
     case LabelsColumn:
         return node.labels.isEmpty() ? QVariant() : labelsText(node.labels, QStringLiteral("\n"));
+    case ComponentsColumn: {
+        QStringList lines;
+        for (const ComponentStatus &c : node.components) {
+            QString line = c.name + u'@' + c.version + QStringLiteral(": ") + toText(c.state);
+            if (c.tier)
+                line += QStringLiteral(" (") + toText(*c.tier) + u')';
+            if (!c.error.isEmpty())
+                line += QStringLiteral(" — ") + c.error;
+            lines.append(line);
+        }
+        return lines.isEmpty() ? QVariant() : lines.join(u'\n');
+    }
+    case GenerationColumn:
+        if (inSync(node))
+            return tr("Runs its desired state (generation %1)").arg(node.desiredGeneration);
+        if (anyFailed(node))
+            return tr("Refused generation %1 (see its components); still running generation %2")
+                .arg(node.desiredGeneration)
+                .arg(node.ackedGeneration);
+        return tr("Applying generation %1; acknowledged %2 so far").arg(node.desiredGeneration).arg(node.ackedGeneration);
     default:
         return {};
     }
@@ -151,6 +211,8 @@ QVariant NodeTableModel::headerData(int section, Qt::Orientation orientation, in
     case StatusColumn: return tr("Status");
     case AgentVersionColumn: return tr("Agent version");
     case LastSeenColumn: return tr("Last seen");
+    case ComponentsColumn: return tr("Components");
+    case GenerationColumn: return tr("Generation");
     case LabelsColumn: return tr("Labels");
     }
     return {};
@@ -168,6 +230,7 @@ QHash<int, QByteArray> NodeTableModel::roleNames() const
         {AgentVersionRole, "agentVersion"},
         {LastSeenRole, "lastSeen"},
         {LabelsRole, "labels"},
+        {InSyncRole, "inSync"},
         {SortRole, "sortValue"},
     });
     return names;

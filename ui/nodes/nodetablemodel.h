@@ -27,6 +27,8 @@ public:
         StatusColumn,
         AgentVersionColumn,
         LastSeenColumn,
+        ComponentsColumn,
+        GenerationColumn,
         LabelsColumn,
         ColumnCount
     };
@@ -42,6 +44,7 @@ public:
         AgentVersionRole,
         LastSeenRole,      // QDateTime
         LabelsRole,        // QVariantMap
+        InSyncRole,        // bool: acknowledged the generation it should run, nothing failed
         SortRole,          // per column: a value that orders correctly (times as times)
     };
     Q_ENUM(Role)

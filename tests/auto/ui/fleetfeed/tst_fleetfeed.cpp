@@ -1,4 +1,5 @@
 #include "controlplane.h"
+#include "deploymentservice.h"
 #include "eventhub.h"
 #include "fleet/fleetfeed.h"
 #include "keelclient.h"
@@ -149,6 +150,22 @@ private slots:
         QTRY_COMPARE(m_nodes->nodeCount(), 2);
         QVERIFY(m_client->epoch() != epoch);
         QCOMPARE(m_regions->regionCount(), m_cp->fleet().regions().size());
+    }
+
+    // Node events carry desired and acknowledged state: an ack moves the row live.
+    void acksReachTheTableLive()
+    {
+        admit(QStringLiteral("edge-1"));
+        if (QTest::currentTestFailed())
+            return;
+        m_feed->start(serverUrl(), m_token);
+        QTRY_COMPARE(m_feed->phase(), FleetFeed::Phase::Live);
+        QCOMPARE(m_nodes->nodeCount(), 1);
+        const quint64 desired = m_nodes->nodeAt(0).desiredGeneration;
+        QVERIFY(desired > 0);
+        m_cp->deployments().recordAck(QStringLiteral("edge-1"), StateAck{desired, true, {}});
+        QTRY_COMPARE(m_nodes->nodeAt(0).ackedGeneration, desired);
+        QVERIFY(m_nodes->index(0, 0).data(NodeTableModel::InSyncRole).toBool());
     }
 
     void refusedTokenStopsWithReason()

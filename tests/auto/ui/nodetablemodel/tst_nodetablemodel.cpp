@@ -1,3 +1,4 @@
+#include "common/statuscolors.h"
 #include "nodes/nodetablemodel.h"
 
 #include <QAbstractItemModelTester>
@@ -279,11 +280,42 @@ private slots:
     {
         const QStringList expected{QStringLiteral("Name"), QStringLiteral("Region"), QStringLiteral("Site"),
                                    QStringLiteral("Jurisdiction"), QStringLiteral("Status"),
-                                   QStringLiteral("Agent version"), QStringLiteral("Last seen"), QStringLiteral("Labels")};
+                                   QStringLiteral("Agent version"), QStringLiteral("Last seen"), QStringLiteral("Components"),
+                                   QStringLiteral("Generation"), QStringLiteral("Labels")};
         QCOMPARE(expected.size(), m_model->columnCount());
         for (int column = 0; column < expected.size(); ++column)
             QCOMPARE(m_model->headerData(column, Qt::Horizontal).toString(), expected.at(column));
         QVERIFY(!m_model->headerData(0, Qt::Horizontal, Qt::DecorationRole).isValid());
+    }
+
+    // What a node runs, and whether it runs what it should: "6" in sync, "4 → 6" while it
+    // catches up (amber), a failed component red with the reason in the tooltip.
+    void componentsAndGeneration()
+    {
+        QList<Node> nodes = threeNodes();
+        nodes[0].desiredGeneration = nodes[0].ackedGeneration = 6;
+        nodes[0].components = {{QStringLiteral("echo"), QStringLiteral("1.0.0"), ComponentStatus::State::Running, RuntimeTier::Aot, {}},
+                               {QStringLiteral("hash"), QStringLiteral("1.0.0"), ComponentStatus::State::Running, RuntimeTier::Interpreter, {}}};
+        nodes[1].desiredGeneration = 6;
+        nodes[1].ackedGeneration = 4;
+        nodes[2].desiredGeneration = 7;
+        nodes[2].ackedGeneration = 6;
+        nodes[2].components = {{QStringLiteral("echo"), QStringLiteral("2.0.0"), ComponentStatus::State::Failed, {},
+                                QStringLiteral("import keel:platform/kv not granted")}};
+        m_model->setNodes(nodes);
+        auto cell = [&](int row, int column, int role = Qt::DisplayRole) { return m_model->index(row, column).data(role); };
+        QCOMPARE(cell(0, NodeTableModel::ComponentsColumn).toString(), QStringLiteral("echo@1.0.0, hash@1.0.0"));
+        QVERIFY(cell(0, NodeTableModel::ComponentsColumn, Qt::ToolTipRole).toString().contains(QStringLiteral("hash@1.0.0: running (interp)")));
+        QCOMPARE(cell(0, NodeTableModel::GenerationColumn).toString(), QStringLiteral("6"));
+        QVERIFY(cell(0, NodeTableModel::NameColumn, NodeTableModel::InSyncRole).toBool());
+        QVERIFY(!cell(0, NodeTableModel::GenerationColumn, Qt::ForegroundRole).isValid());
+        QCOMPARE(cell(1, NodeTableModel::GenerationColumn).toString(), QStringLiteral("4 → 6"));
+        QCOMPARE(cell(1, NodeTableModel::GenerationColumn, Qt::ForegroundRole).value<QColor>(), StatusColors::degraded());
+        QCOMPARE(cell(1, NodeTableModel::GenerationColumn, NodeTableModel::SortRole).toLongLong(), 2);
+        QCOMPARE(cell(2, NodeTableModel::ComponentsColumn).toString(), QStringLiteral("echo@2.0.0 (failed)"));
+        QCOMPARE(cell(2, NodeTableModel::GenerationColumn, Qt::ForegroundRole).value<QColor>(), StatusColors::failing());
+        QVERIFY(cell(2, NodeTableModel::ComponentsColumn, Qt::ToolTipRole).toString().contains(QStringLiteral("not granted")));
+        QVERIFY(cell(2, NodeTableModel::GenerationColumn, Qt::ToolTipRole).toString().contains(QStringLiteral("Refused generation 7")));
     }
 
     void countAndClear()
