@@ -1,9 +1,14 @@
 #include "nodespane.h"
 
 #include "common/colordotdelegate.h"
+#include "nodefilterproxy.h"
 #include "nodetablemodel.h"
 #include "regions/regionlistmodel.h"
 
+#include <QAction>
+#include <QApplication>
+#include <QClipboard>
+#include <QComboBox>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
@@ -12,6 +17,7 @@
 #include <QTimer>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <chrono>
 
 namespace Keel {
@@ -32,23 +38,30 @@ NodesPane::NodesPane(NodeTableModel *nodes, RegionListModel *regions, QWidget *p
     : QWidget(parent)
     , m_nodes(nodes)
     , m_regions(regions)
-    , m_proxy(new QSortFilterProxyModel(this))
+    , m_proxy(new NodeFilterProxy(this))
     , m_filter(new QLineEdit(this))
+    , m_status(new QComboBox(this))
     , m_view(new QTableView(this))
     , m_summary(new QLabel(this))
     , m_staleBanner(new QLabel(this))
     , m_placeholder(new QLabel(m_view->viewport()))
 {
     m_proxy->setSourceModel(m_nodes);
-    m_proxy->setFilterKeyColumn(-1); // match any column
-    m_proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
-    m_proxy->setSortRole(NodeTableModel::SortRole);
-    m_proxy->setSortCaseSensitivity(Qt::CaseInsensitive);
 
     m_filter->setObjectName(QStringLiteral("nodeFilter"));
     m_filter->setPlaceholderText(tr("Filter by name, region, site, status, label…"));
     m_filter->setClearButtonEnabled(true);
     connect(m_filter, &QLineEdit::textChanged, m_proxy, &QSortFilterProxyModel::setFilterFixedString);
+
+    m_status->setObjectName(QStringLiteral("statusFilter"));
+    m_status->addItem(tr("All statuses"), -1);
+    m_status->addItem(tr("Ready"), int(NodeStatus::Ready));
+    m_status->addItem(tr("Unreachable"), int(NodeStatus::Unreachable));
+    connect(m_status, &QComboBox::currentIndexChanged, this, [this] {
+        const int status = m_status->currentData().toInt();
+        m_proxy->setStatusFilter(status < 0 ? std::nullopt : std::optional<NodeStatus>(NodeStatus(status)));
+        updatePlaceholder();
+    });
 
     m_summary->setObjectName(QStringLiteral("nodeSummary"));
     m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -85,8 +98,16 @@ NodesPane::NodesPane(NodeTableModel *nodes, RegionListModel *regions, QWidget *p
     auto *viewportLayout = new QVBoxLayout(m_view->viewport());
     viewportLayout->addWidget(m_placeholder);
 
+    // Ctrl+C copies the selection as TSV (a spreadsheet takes it as it is).
+    auto *copy = new QAction(tr("Copy rows"), m_view);
+    copy->setShortcut(QKeySequence::Copy);
+    copy->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    connect(copy, &QAction::triggered, this, [this] { QApplication::clipboard()->setText(selectionAsTsv()); });
+    m_view->addAction(copy);
+
     auto *header = new QHBoxLayout;
     header->addWidget(m_filter, 1);
+    header->addWidget(m_status);
     header->addSpacing(12);
     header->addWidget(m_summary);
 
@@ -133,6 +154,32 @@ void NodesPane::updateSummary()
     m_summary->setText(summaryText());
 }
 
+QString NodesPane::selectionAsTsv() const
+{
+    QList<int> rows;
+    for (const QModelIndex &index : m_view->selectionModel()->selectedRows())
+        rows.append(index.row());
+    if (rows.isEmpty()) {
+        for (int row = 0; row < m_proxy->rowCount(); ++row)
+            rows.append(row);
+    }
+    std::sort(rows.begin(), rows.end());
+    // Tabs and line breaks inside a cell would shift the columns: they become spaces.
+    auto cell = [](QString text) { return text.replace(u'\t', u' ').replace(u'\n', u' '); };
+    QStringList lines;
+    QStringList header;
+    for (int column = 0; column < m_proxy->columnCount(); ++column)
+        header.append(cell(m_proxy->headerData(column, Qt::Horizontal).toString()));
+    lines.append(header.join(u'\t'));
+    for (int row : rows) {
+        QStringList cells;
+        for (int column = 0; column < m_proxy->columnCount(); ++column)
+            cells.append(cell(m_proxy->index(row, column).data().toString()));
+        lines.append(cells.join(u'\t'));
+    }
+    return lines.join(u'\n') + u'\n';
+}
+
 void NodesPane::updatePlaceholder()
 {
     if (m_proxy->rowCount() > 0) {
@@ -143,7 +190,8 @@ void NodesPane::updatePlaceholder()
         ? tr("No nodes have joined this control plane yet.\n"
              "Create a join token with \"keelctl join-token create --region REGION\"\n"
              "and start keel-agent with --join-token.")
-        : tr("No node matches \"%1\".").arg(m_filter->text()));
+        : m_filter->text().isEmpty() ? tr("No node is %1.").arg(m_status->currentText().toLower())
+                                     : tr("No node matches \"%1\".").arg(m_filter->text()));
     m_placeholder->show();
 }
 

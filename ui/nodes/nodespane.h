@@ -2,13 +2,14 @@
 
 #include <QWidget>
 
+class QComboBox;
 class QLabel;
 class QLineEdit;
-class QSortFilterProxyModel;
 class QTableView;
 
 namespace Keel {
 
+class NodeFilterProxy;
 class NodeTableModel;
 class RegionListModel;
 
@@ -25,6 +26,9 @@ public:
     void setStale(bool stale);
 
     QString summaryText() const;
+    // The selected rows as tab-separated text with a header line, as shown (what Ctrl+C
+    // puts on the clipboard); every shown row when nothing is selected.
+    QString selectionAsTsv() const;
 
 private:
     void updateSummary();
@@ -32,8 +36,9 @@ private:
 
     NodeTableModel *m_nodes;
     RegionListModel *m_regions;
-    QSortFilterProxyModel *m_proxy;
+    NodeFilterProxy *m_proxy;
     QLineEdit *m_filter;
+    QComboBox *m_status;
     QTableView *m_view;
     QLabel *m_summary;
     QLabel *m_staleBanner;

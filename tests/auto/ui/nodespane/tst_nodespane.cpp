@@ -2,6 +2,9 @@
 #include "nodes/nodetablemodel.h"
 #include "regions/regionlistmodel.h"
 
+#include <QApplication>
+#include <QClipboard>
+#include <QComboBox>
 #include <QLabel>
 #include <QLineEdit>
 #include <QTableView>
@@ -91,6 +94,42 @@ private slots:
         QCOMPARE(m_view->model()->rowCount(), 0);
         QVERIFY(!m_placeholder->isHidden());
         QVERIFY(m_placeholder->text().contains(QStringLiteral("no-such-node")));
+    }
+
+    // "ready" as text also matches "unreachable"'s labels and more; the status filter
+    // keeps exactly one status, and combines with the text.
+    void statusFilterKeepsOneStatus()
+    {
+        auto *status = m_pane->findChild<QComboBox *>(QStringLiteral("statusFilter"));
+        QVERIFY(status);
+        status->setCurrentIndex(status->findText(QStringLiteral("Unreachable")));
+        QCOMPARE(m_view->model()->rowCount(), 1);
+        QCOMPARE(m_view->model()->index(0, NodeTableModel::NameColumn).data().toString(), QStringLiteral("edge-bom-1"));
+        status->setCurrentIndex(status->findText(QStringLiteral("Ready")));
+        QCOMPARE(m_view->model()->rowCount(), 2);
+        m_filter->setText(QStringLiteral("us-east"));
+        QCOMPARE(m_view->model()->rowCount(), 1);
+        m_filter->setText(QStringLiteral("in-south"));
+        QCOMPARE(m_view->model()->rowCount(), 0);
+        QVERIFY(!m_placeholder->isHidden());
+        m_filter->clear();
+        status->setCurrentIndex(status->findText(QStringLiteral("All statuses")));
+        QCOMPARE(m_view->model()->rowCount(), 3);
+    }
+
+    // Ctrl+C copies the selected rows as TSV with a header line, as shown.
+    void copiesSelectionAsTsv()
+    {
+        m_view->setFocus();
+        m_view->selectRow(0);
+        QTest::keyClick(m_view, Qt::Key_C, Qt::ControlModifier);
+        const QStringList lines = QApplication::clipboard()->text().split(u'\n', Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), 2);
+        QVERIFY(lines.at(0).startsWith(QStringLiteral("Name\tRegion\tSite\t")));
+        QVERIFY(lines.at(1).startsWith(QStringLiteral("edge-ams-1\teu-west\teu-west-a\tEU\tready\t")));
+        QCOMPARE(lines.at(1).count(u'\t'), lines.at(0).count(u'\t'));
+        m_view->clearSelection();
+        QCOMPARE(m_pane->selectionAsTsv().count(u'\n'), 4); // the header and every shown row
     }
 
     void filteredRowsFollowChanges()
