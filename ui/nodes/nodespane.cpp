@@ -68,8 +68,13 @@ NodesPane::NodesPane(NodeTableModel *nodes, RegionListModel *regions, QWidget *p
 
     m_staleBanner->setObjectName(QStringLiteral("staleBanner"));
     m_staleBanner->setText(tr("Not connected: showing the last known state of the fleet."));
-    m_staleBanner->setStyleSheet(QStringLiteral(
-        "QLabel { background: #fff4ce; color: #5c4400; border: 1px solid #e8d48a; padding: 4px 8px; }"));
+    // The palette's tooltip colours: a note that stands out in light and dark themes alike
+    // (never hard-coded), framed in its own text colour.
+    m_staleBanner->setAutoFillBackground(true);
+    m_staleBanner->setBackgroundRole(QPalette::ToolTipBase);
+    m_staleBanner->setForegroundRole(QPalette::ToolTipText);
+    m_staleBanner->setContentsMargins(8, 4, 8, 4);
+    m_staleBanner->setFrameShape(QFrame::Box);
     m_staleBanner->hide();
 
     m_view->setObjectName(QStringLiteral("nodeTable"));
