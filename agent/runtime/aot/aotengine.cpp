@@ -7,7 +7,12 @@
 #include "common/moduledigest.h"
 #include "load/aotobject.h"
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <vector>
 
 namespace keel::agent {
 
@@ -33,26 +38,25 @@ std::unique_ptr<CompiledModule> AotEngine::load(const ComponentConfig &config, s
     // this is what ties the native code to the bytes the manifest (and later its
     // signature) names. keel-aot validated exactly those bytes before translating them,
     // so a matching object needs no second validation here.
-    std::string why;
-    const auto digest = aot::fileDigest(config.modulePath, &why);
-    if (!digest) {
-        error = prefix + config.modulePath + ": cannot read the module: " + why;
+    // One read serves the digest and the table check.
+    std::ifstream in(config.modulePath, std::ios::binary);
+    if (!in) {
+        error = prefix + config.modulePath + ": cannot read the module: " + std::strerror(errno);
         return nullptr;
     }
+    const std::vector<std::uint8_t> module{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    const std::string digest = aot::moduleDigest(module);
     // Tables count against the limits as memory does; the runtime caps their growth.
-    const auto tables = DeclaredTables::largest(config.modulePath, &why);
-    if (!tables) {
-        error = prefix + why;
-        return nullptr;
-    }
-    if (tables->initial > config.maxTableElements) {
-        error = prefix + "table " + std::to_string(tables->index) + " starts with " + std::to_string(tables->initial)
+    const auto tables = DeclaredTables::largest(module);
+    if (tables.initial > config.maxTableElements) {
+        error = prefix + "table " + std::to_string(tables.index) + " starts with " + std::to_string(tables.initial)
                 + " elements, over its limits.max_table_elements (" + std::to_string(config.maxTableElements)
                 + "): raise the limit or shrink the table";
         return nullptr;
     }
+    std::string why;
     const aot::AotObject::Expectations expect{
-        *digest, std::filesystem::path(config.modulePath).filename().string(), m_target};
+        digest, std::filesystem::path(config.modulePath).filename().string(), m_target};
     auto object = aot::AotObject::open(config.aotPath, expect, &why);
     if (!object) {
         error = prefix + why;

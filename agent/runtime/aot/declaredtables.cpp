@@ -4,10 +4,6 @@
 #include <wabt/binary-reader.h>
 #include <wabt/feature.h>
 
-#include <fstream>
-#include <iterator>
-#include <vector>
-
 namespace keel::agent {
 
 namespace {
@@ -50,19 +46,13 @@ private:
 
 } // namespace
 
-std::optional<DeclaredTables::Largest> DeclaredTables::largest(const std::string &modulePath, std::string *error)
+DeclaredTables::Largest DeclaredTables::largest(std::span<const std::uint8_t> module)
 {
-    std::ifstream in(modulePath, std::ios::binary);
-    if (!in) {
-        *error = "cannot read " + modulePath;
-        return std::nullopt;
-    }
-    const std::vector<char> bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
     TableReader reader;
     const wabt::Features features;
     const wabt::ReadBinaryOptions options(features, nullptr, false, false, false);
     // Stopping early reads as an error; what was seen before it is what counts.
-    (void)wabt::ReadBinary(bytes.data(), bytes.size(), &reader, options);
+    (void)wabt::ReadBinary(module.data(), module.size(), &reader, options);
     return reader.largest;
 }
 

@@ -1,8 +1,7 @@
 #pragma once
 
 #include <cstdint>
-#include <optional>
-#include <string>
+#include <span>
 
 namespace keel::agent {
 
@@ -18,8 +17,8 @@ public:
         std::uint64_t initial = 0; // its initial number of elements
     };
 
-    // nullopt with *error when the file cannot be read; Largest{} when it has no table.
-    static std::optional<Largest> largest(const std::string &modulePath, std::string *error);
+    // Largest{} when the module has no table.
+    static Largest largest(std::span<const std::uint8_t> module);
 };
 
 } // namespace keel::agent
