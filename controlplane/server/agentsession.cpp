@@ -71,6 +71,7 @@ void AgentSession::handleFrame(const QByteArray &frame)
                 m_appliedNames.clear();
                 for (const ComponentStatus &status : kept.components)
                     m_appliedNames.insert(status.name);
+                updateReportable();
             }
             m_services.deployments.recordAck(m_hello.nodeName, kept);
         },
@@ -82,9 +83,8 @@ void AgentSession::handleFrame(const QByteArray &frame)
         [&](const MetricsReport &report) {
             if (m_state != State::Established)
                 return reject("unexpected", QStringLiteral("a metrics report before the handshake completed"));
-            const auto allowed = reportable();
             if (const auto refused = m_services.metrics.ingest(m_hello.nodeName, m_hello.region, report,
-                                                               allowed ? &*allowed : nullptr)) {
+                                                               m_reportable ? &*m_reportable : nullptr)) {
                 // Counted by FleetMetrics; logged once per session so a bad agent cannot flood the log.
                 if (!m_metricsRefusalLogged) {
                     m_metricsRefusalLogged = true;
@@ -100,20 +100,22 @@ void AgentSession::handleFrame(const QByteArray &frame)
     }, message.value->body);
 }
 
-std::optional<QSet<QString>> AgentSession::reportable() const
+void AgentSession::updateReportable()
 {
     QSet<QString> names = m_appliedNames;
     if (names.isEmpty()) {
         // Nothing acknowledged on this connection yet: what the node reported before.
         const NodeStateRecord reported = m_services.deployments.reportedState(m_hello.nodeName);
-        if (reported.appliedGeneration == 0)
-            return std::nullopt;
+        if (reported.appliedGeneration == 0) {
+            m_reportable.reset();
+            return;
+        }
         for (const ComponentStatus &status : reported.applied)
             names.insert(status.name);
     }
     for (const auto &sent : m_sentSets)
         names.unite(sent.second);
-    return names;
+    m_reportable = std::move(names);
 }
 
 StateAck AgentSession::withoutForeignComponents(StateAck ack)
@@ -204,6 +206,7 @@ void AgentSession::sendDesiredState(Send when)
     constexpr qsizetype kSetsKept = 4; // an ack may trail the newest state by a few
     while (m_sentSets.size() > kSetsKept)
         m_sentSets.removeFirst();
+    updateReportable();
     m_allowedDigests.clear();
     for (const ComponentRef &ref : state.components) {
         m_allowedDigests.insert(ref.moduleDigest);

@@ -78,8 +78,10 @@ private:
     QSet<QString> m_appliedNames; // what the node last acknowledged as running
     StateAck withoutForeignComponents(StateAck ack);
     // The components the node may report on: any of the sets sent lately or what it runs;
-    // nullptr when it never applied a desired state (nothing to judge against).
-    std::optional<QSet<QString>> reportable() const;
+    // nullopt when it never applied a desired state (nothing to judge against). Kept up
+    // to date when a set is sent or an ack applied, not rebuilt per metrics report.
+    std::optional<QSet<QString>> m_reportable;
+    void updateReportable();
     bool m_metricsRefusalLogged = false;
     QByteArray m_controlPlanePublicKey;
     State m_state = State::AwaitingHello;
