@@ -134,27 +134,28 @@ std::optional<AotSupport::Gap> AotSupport::check(const wabt::Module &module)
 
 std::optional<AotSupport::Gap> AotSupport::check(std::span<const uint8_t> wasm)
 {
-    wabt::Errors errors;
-    wabt::Module module;
-    if (!decodes(wasm, wabt::Features(), &module, &errors))
-        return std::nullopt;
-    if (auto gap = check(module))
-        return gap;
-    // v128 in a signature, a local or a global without any instruction naming it: the
-    // reader with SIMD switched off says where.
+    // Most modules use no SIMD: the reader with SIMD switched off takes them, and one
+    // decode answers (only the imports are left to check).
     wabt::Features noSimd;
     noSimd.disable_simd();
     wabt::Errors simdErrors;
     wabt::Module scalar;
-    if (!decodes(wasm, noSimd, &scalar, &simdErrors)) {
-        Gap gap{"simd", "a v128 type", 0, false};
-        if (!simdErrors.empty()) {
-            gap.offset = simdErrors.front().loc.offset;
-            gap.hasOffset = true;
-        }
+    if (decodes(wasm, noSimd, &scalar, &simdErrors))
+        return check(scalar);
+    // It does not decode without SIMD: name the instruction if there is one, else the
+    // v128 type (a signature, a local or a global) where the scalar reader stopped.
+    wabt::Errors errors;
+    wabt::Module module;
+    if (!decodes(wasm, wabt::Features(), &module, &errors))
+        return std::nullopt; // not a module at all: not this check's business
+    if (auto gap = check(module))
         return gap;
+    Gap gap{"simd", "a v128 type", 0, false};
+    if (!simdErrors.empty()) {
+        gap.offset = simdErrors.front().loc.offset;
+        gap.hasOffset = true;
     }
-    return std::nullopt;
+    return gap;
 }
 
 } // namespace keel::aot
