@@ -3,11 +3,13 @@
 
 #include "fleet/fleetfeed.h"
 #include "keelclient.h"
+#include "fleet/fleetselection.h"
 #include "keelversion.h"
 #include "mainwindow/mainwindow.h"
 #include "mainwindow/modeicons.h"
 #include "nodes/nodespane.h"
 #include "nodes/nodetablemodel.h"
+#include "metrics/livemetrics.h"
 #include "regions/regionlistmodel.h"
 
 #include <QApplication>
@@ -108,11 +110,20 @@ int main(int argc, char *argv[])
     Keel::NodeTableModel nodes;
     Keel::RegionListModel regions;
     Keel::FleetFeed feed(&client, &nodes, &regions);
+    Keel::LiveMetrics live;
+    QObject::connect(&client, &Keel::KeelClient::metricsWindow, &live, &Keel::LiveMetrics::add);
+    Keel::FleetSelection selection;
 
     Keel::MainWindow window(&feed);
+    // Panes, in mode-bar order (Ctrl+1…).
+    // -- map
+    // -- fleet
     auto *nodesPane = new Keel::NodesPane(&nodes, &regions);
     QObject::connect(&feed, &Keel::FleetFeed::staleChanged, nodesPane, &Keel::NodesPane::setStale);
-    window.addMode(Keel::ModeIcons::nodes(), QApplication::translate("main", "Nodes"), nodesPane);
+    window.addMode(Keel::ModeIcons::nodes(), QApplication::translate("main", "Fleet"), nodesPane);
+    // -- components
+    // -- metrics
+    // -- audit
     window.show();
 
     if (server.isValid() && !token.isEmpty())

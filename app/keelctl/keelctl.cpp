@@ -101,7 +101,7 @@ QString KeelCtl::usage()
         "  undeploy NAME --from SELECTOR      stop running NAME on those nodes (operator)\n"
         "  nodes list [--selector SELECTOR]   only the nodes a selector matches\n"
         "  whoami                             the token in use: principal, role, expiry\n"
-        "  metrics --component C [--region R | --node N] [--since WHEN]\n"
+        "  metrics [--component C] [--region R | --node N] [--since WHEN]\n"
         "                                     latency percentiles and rates over time (default: last 10m)\n"
         "\n"
         "SELECTOR is all, or key=value terms that must all hold: region=eu-west,\n"
@@ -293,8 +293,6 @@ std::variant<CtlInvocation, QString> KeelCtl::parse(const QStringList &arguments
         inv.manifest.version = isDeploy ? ref.mid(at + 1) : QString();
     }
     if (metricsVerb && inv.command.first() == QLatin1String("metrics")) {
-        if (!parser.isSet(componentOption))
-            return QStringLiteral("metrics needs --component C");
         if (parser.isSet(region) && parser.isSet(nodeOption))
             return QStringLiteral("metrics takes --region or --node, not both");
         inv.manifest.name = parser.value(componentOption);

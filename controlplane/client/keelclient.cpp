@@ -177,7 +177,8 @@ void KeelClient::onFrame(const QByteArray &frame)
                 handler(response.body);
         },
         [&](const WatchEvent &event) {
-            m_lastSequence = event.sequence;
+            if (event.sequence > 0) // 0: a metrics window, which is not replayed
+                m_lastSequence = event.sequence;
             std::visit(Overloaded{
                 [&](const NodeChange &change) { emit nodeChanged(change); },
                 [&](const TopologyChange &change) { emit topologyChanged(change.regions); },

@@ -13,6 +13,13 @@ EventHub::EventHub(size_t capacity, QObject *parent)
 
 void EventHub::publish(WatchEventBody event)
 {
+    // Metrics windows are readings, not changes: a watcher that was away asks for the
+    // series again rather than replaying them, so they take no sequence and are not
+    // held (they would push the changes a resume needs out of the buffer).
+    if (std::holds_alternative<MetricsWindow>(event)) {
+        emit published(WatchEvent{0, QDateTime::currentDateTimeUtc(), std::move(event)});
+        return;
+    }
     WatchEvent watchEvent{++m_sequence, QDateTime::currentDateTimeUtc(), std::move(event)};
     m_recent.push_back(watchEvent);
     if (m_recent.size() > m_capacity)

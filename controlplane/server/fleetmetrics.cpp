@@ -81,6 +81,7 @@ std::optional<QString> FleetMetrics::ingest(const QString &node, const QString &
     const qint64 minute = endMs - endMs % kMinuteMs;
     QStringList refused;
     QStringList foreign;
+    Point nodeTotal;
     for (const ComponentMetricsDelta &delta : report.components) {
         if (desired && !desired->contains(delta.component)) {
             foreign.append(delta.component.left(64));
@@ -90,7 +91,9 @@ std::optional<QString> FleetMetrics::ingest(const QString &node, const QString &
         Point point;
         point.requests = delta.requests;
         point.errors = delta.errors;
-        const Key keys[] = {Key{kNode, node, delta.component}, Key{kRegion, region, delta.component}, Key{kFleet, {}, delta.component}};
+        // Each series per component and, under the empty component, all components merged.
+        const Key keys[] = {Key{kNode, node, delta.component}, Key{kRegion, region, delta.component}, Key{kFleet, {}, delta.component},
+                            Key{kNode, node, {}},              Key{kRegion, region, {}},              Key{kFleet, {}, {}}};
         // All series take it or none does: node, region and fleet never disagree.
         const bool fits = point.latency.add(delta.latency) && std::all_of(std::begin(keys), std::end(keys), [&](const Key &key) {
             const auto minutes = m_minutes.constFind(key);
@@ -111,10 +114,16 @@ std::optional<QString> FleetMetrics::ingest(const QString &node, const QString &
             if (key.scope != kNode)
                 m_seconds[key][second].add(point);
         }
+        nodeTotal.add(point);
     }
     Point rss;
     rss.rssBytes = report.rssBytes;
     m_minutes[Key{kNode, node, {}}][minute].add(rss);
+    // The node's live reading: its report as it is, all components merged (node series
+    // are not kept per second; a console's fleet table shows this).
+    nodeTotal.rssBytes = report.rssBytes;
+    const double seconds = std::max(0.001, report.windowStart.msecsTo(report.windowEnd) / 1000.0);
+    emit window(toWindow(Key{kNode, node, {}}, nodeTotal, report.windowEnd, seconds));
     if (!foreign.isEmpty()) {
         m_metrics.metricsReport("foreign_component");
         return QStringLiteral("metrics of %1, which the node's desired state does not name, were dropped").arg(foreign.join(QStringLiteral(", ")));
@@ -213,8 +222,6 @@ void FleetMetrics::writeMinutes(qint64 beforeMs)
 std::variant<QList<MetricsWindow>, WireError> FleetMetrics::query(const QString &component, const QString &region,
                                                                   const QString &node, const QDateTime &since)
 {
-    if (component.isEmpty())
-        return WireError{ErrorCode::BadRequest, QStringLiteral("name a component: metrics are per component"), QStringLiteral("component")};
     if (!region.isEmpty() && !node.isEmpty())
         return WireError{ErrorCode::BadRequest, QStringLiteral("ask for a node or a region, not both"), QStringLiteral("region")};
     const QDateTime end = now();

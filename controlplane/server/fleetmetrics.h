@@ -51,7 +51,8 @@ public:
     std::optional<QString> ingest(const QString &node, const QString &region, const MetricsReport &report,
                                   const QSet<QString> *desired = nullptr);
     static constexpr qint64 kMaxLatenessMs = 5 * 60000;
-    // Windows oldest first for one component: of a node, a region, or (neither) the fleet.
+    // Windows oldest first for one component (empty: all components merged): of a node,
+    // a region, or (neither) the fleet.
     std::variant<QList<MetricsWindow>, WireError> query(const QString &component, const QString &region,
                                                         const QString &node, const QDateTime &since);
 
@@ -62,7 +63,8 @@ public:
     void flush();
 
 signals:
-    // A live window of a region's or the fleet's series (the console charts these).
+    // A live window: of a region's or the fleet's series, each tick (the console charts
+    // these); of a node, all components merged, as each of its reports arrives.
     void window(const Keel::MetricsWindow &window);
 
 private:

@@ -87,7 +87,7 @@ void FleetFeed::reconnect()
 
 namespace {
 
-const QList<WatchTopic> kTopics{WatchTopic::Nodes, WatchTopic::Topology};
+const QList<WatchTopic> kTopics{WatchTopic::Nodes, WatchTopic::Topology, WatchTopic::Metrics};
 
 // A request failing because the connection dropped is reported by onDisconnected().
 bool dropped(const WireError &error)

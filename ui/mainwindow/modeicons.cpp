@@ -50,4 +50,52 @@ QIcon nodes()
     });
 }
 
+QIcon map()
+{
+    // A globe: the outline, the equator and one meridian.
+    return paint([](QPainter &painter, const QColor &color) {
+        painter.setPen(QPen(color, 1.6));
+        painter.setBrush(Qt::NoBrush);
+        painter.drawEllipse(QPointF(14, 14), 10, 10);
+        painter.drawEllipse(QPointF(14, 14), 4.5, 10);
+        painter.drawLine(QPointF(4, 14), QPointF(24, 14));
+    });
+}
+
+QIcon components()
+{
+    // A package: a box with its lid's seam.
+    return paint([](QPainter &painter, const QColor &color) {
+        painter.setPen(QPen(color, 1.6, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));
+        painter.setBrush(Qt::NoBrush);
+        const QPointF top(14, 4), left(4.5, 9), right(23.5, 9), mid(14, 14), bottom(14, 24.5);
+        painter.drawPolygon(QPolygonF({top, right, QPointF(23.5, 19.5), bottom, QPointF(4.5, 19.5), left}));
+        painter.drawPolyline(QPolygonF({left, mid, right}));
+        painter.drawLine(mid, bottom);
+    });
+}
+
+QIcon metrics()
+{
+    // A line chart over two axes.
+    return paint([](QPainter &painter, const QColor &color) {
+        painter.setPen(QPen(color, 1.6, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));
+        painter.drawPolyline(QPolygonF({QPointF(4.5, 4), QPointF(4.5, 23.5), QPointF(24, 23.5)}));
+        painter.drawPolyline(QPolygonF({QPointF(7.5, 19), QPointF(12, 12), QPointF(16, 15.5), QPointF(22.5, 6.5)}));
+    });
+}
+
+QIcon audit()
+{
+    // A list with ticks.
+    return paint([](QPainter &painter, const QColor &color) {
+        painter.setPen(QPen(color, 1.6, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));
+        for (int i = 0; i < 3; ++i) {
+            const qreal y = 7 + i * 7;
+            painter.drawPolyline(QPolygonF({QPointF(4.5, y), QPointF(6.5, y + 2), QPointF(9.5, y - 2)}));
+            painter.drawLine(QPointF(12.5, y), QPointF(23.5, y));
+        }
+    });
+}
+
 } // namespace Keel::ModeIcons

@@ -6,6 +6,10 @@
 // light on the bar's dark background. One function per mode.
 namespace Keel::ModeIcons {
 
+QIcon map();
 QIcon nodes();
+QIcon components();
+QIcon metrics();
+QIcon audit();
 
 } // namespace Keel::ModeIcons

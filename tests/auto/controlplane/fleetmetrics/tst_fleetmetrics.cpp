@@ -16,6 +16,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
+
 using namespace Keel;
 using Keel::Testing::RawAgent;
 using Keel::Testing::readFile;
@@ -87,10 +89,33 @@ private slots:
         QVERIFY(metrics.ingest(QStringLiteral("eu-1"), QStringLiteral("eu-west"),
                                report(clock, QStringLiteral("hash"), HistogramDelta{{0.5}, {1, 0}, 0.1, 1})));
 
+        // Each report taken gives its node's live reading at once, all components merged
+        // (the refused one by buckets too: it still tells the node's memory).
+        QCOMPARE(live.size(), 4);
+        const MetricsWindow eu1 = live.first().first().value<MetricsWindow>();
+        QCOMPARE(eu1.node, QStringLiteral("eu-1"));
+        QCOMPARE(eu1.region, QStringLiteral("eu-west"));
+        QVERIFY(eu1.component.isEmpty());
+        QCOMPARE(eu1.requestsPerSecond, 100.0 / 2); // the report's own 2 s
+        QCOMPARE(eu1.errorsPerSecond, 2.0 / 2);
+        QCOMPARE(eu1.rssBytes, quint64(9 << 20));
+        QCOMPARE(eu1.p50Ms, 4.0); // rank 50 of 100: 2 + 3 * 20/30 ms
+        live.clear();
+
         clock = clock.addSecs(1);
         metrics.tick();
-        // Live windows for eu-west, us-east and the fleet.
-        QCOMPARE(live.size(), 3);
+        // Live windows for eu-west, us-east and the fleet: hash's, and all components'.
+        QCOMPARE(live.size(), 6);
+        int merged = 0;
+        for (const auto &args : live) {
+            const auto w = args.first().value<MetricsWindow>();
+            QVERIFY(w.node.isEmpty());
+            if (w.component.isEmpty()) {
+                ++merged;
+                QCOMPARE(w.requestsPerSecond, w.region == QStringLiteral("eu-west") ? 20.0 : w.region.isEmpty() ? 30.0 : 10.0);
+            }
+        }
+        QCOMPARE(merged, 3);
 
         const auto region = metrics.query(QStringLiteral("hash"), QStringLiteral("eu-west"), {}, clock.addSecs(-60));
         QVERIFY(std::holds_alternative<QList<MetricsWindow>>(region));
@@ -127,7 +152,13 @@ private slots:
         QCOMPARE(nodeWindows.first().rssBytes, quint64(9 << 20));
         QCOMPARE(nodeWindows.first().requestsPerSecond, 100.0 / 60);
 
-        const auto bad = metrics.query({}, {}, {}, {});
+        // No component: every component of the node merged, with its memory.
+        const auto all = metrics.query({}, {}, QStringLiteral("eu-1"), clock.addSecs(-3600));
+        QCOMPARE(std::get<QList<MetricsWindow>>(all).size(), 1);
+        QCOMPARE(std::get<QList<MetricsWindow>>(all).first().requestsPerSecond, 100.0 / 60);
+        QCOMPARE(std::get<QList<MetricsWindow>>(all).first().rssBytes, quint64(9 << 20));
+
+        const auto bad = metrics.query({}, QStringLiteral("eu-west"), QStringLiteral("eu-1"), {});
         QVERIFY(std::holds_alternative<WireError>(bad));
 
         // Seven days later the minutes are pruned.
@@ -257,10 +288,14 @@ private slots:
         QTRY_VERIFY(watching.has_value());
         agent.report(report(QDateTime::currentDateTimeUtc(), QStringLiteral("hash"), delta({10, 20, 30, 40, 0, 0, 0, 0}, 0.5)));
 
-        QTRY_VERIFY_WITH_TIMEOUT(!windows.isEmpty(), 10000);
-        const MetricsWindow live = windows.first().first().value<MetricsWindow>();
-        QCOMPARE(live.component, QStringLiteral("hash"));
-        QVERIFY(live.p50Ms > 0);
+        // The node's own reading at once, then hash's in the region and the fleet.
+        QTRY_VERIFY_WITH_TIMEOUT(std::any_of(windows.cbegin(), windows.cend(), [](const QList<QVariant> &args) {
+                                     return args.first().value<MetricsWindow>().component == QStringLiteral("hash");
+                                 }), 10000);
+        const MetricsWindow nodeLive = windows.first().first().value<MetricsWindow>();
+        QCOMPARE(nodeLive.node, QStringLiteral("edge-eu-1"));
+        QVERIFY(nodeLive.component.isEmpty());
+        QVERIFY(nodeLive.p50Ms > 0);
 
         std::optional<Result<QList<MetricsWindow>>> queried;
         client.queryMetrics(QStringLiteral("hash"), QStringLiteral("eu-west"), {}, QDateTime::currentDateTimeUtc().addSecs(-600),
