@@ -2,8 +2,10 @@
 
 #include "common/relativetime.h"
 #include "common/statuscolors.h"
+#include "metrics/livemetrics.h"
 
 #include <QColor>
+#include <QLocale>
 
 #include <algorithm>
 
@@ -84,7 +86,7 @@ QVariant NodeTableModel::data(const QModelIndex &index, int role) const
             return anyFailed(node) ? StatusColors::failing() : StatusColors::degraded();
         return {};
     case Qt::TextAlignmentRole:
-        if (column == GenerationColumn)
+        if (column == GenerationColumn || column == RequestsColumn || column == P99Column || column == RssColumn)
             return int(Qt::AlignRight | Qt::AlignVCenter);
         return {};
     case InSyncRole: return inSync(node);
@@ -129,6 +131,20 @@ QVariant NodeTableModel::display(const Node &node, int column) const
             return QString::number(node.desiredGeneration);
         return tr("%1 → %2").arg(node.ackedGeneration).arg(node.desiredGeneration);
     case LabelsColumn: return labelsText(node.labels, QStringLiteral(", "));
+    case RequestsColumn:
+    case P99Column:
+    case RssColumn: {
+        if (!m_live)
+            return {};
+        const LiveMetrics::Reading r = m_live->node(node.name);
+        if (!r.at.isValid())
+            return QStringLiteral("–"); // no report yet
+        if (column == RequestsColumn)
+            return QLocale().toString(r.requestsPerSecond, 'f', r.requestsPerSecond < 10 ? 1 : 0);
+        if (column == P99Column)
+            return r.hasLatency() ? QLocale().toString(r.p99Ms, 'f', r.p99Ms < 10 ? 2 : 1) : QStringLiteral("–");
+        return QLocale().toString(double(r.rssBytes) / (1 << 20), 'f', 1);
+    }
     }
     return {};
 }
@@ -141,6 +157,19 @@ QVariant NodeTableModel::sortValue(const Node &node, int column) const
     case LastSeenColumn: return node.status == NodeStatus::Ready ? m_clock() : node.lastSeen;
     // Nodes furthest behind first when sorted descending.
     case GenerationColumn: return qint64(node.desiredGeneration) - qint64(node.ackedGeneration);
+    // Numbers as numbers; no reading sorts below zero.
+    case RequestsColumn:
+    case P99Column:
+    case RssColumn: {
+        const LiveMetrics::Reading r = m_live ? m_live->node(node.name) : LiveMetrics::Reading{};
+        if (!r.at.isValid())
+            return -1.0;
+        if (column == RequestsColumn)
+            return r.requestsPerSecond;
+        if (column == P99Column)
+            return r.hasLatency() ? r.p99Ms : -1.0;
+        return double(r.rssBytes);
+    }
     default: return display(node, column);
     }
 }
@@ -186,6 +215,21 @@ QVariant NodeTableModel::toolTip(const Node &node, int column) const
         }
         return lines.isEmpty() ? QVariant() : lines.join(u'\n');
     }
+    case RequestsColumn:
+    case P99Column:
+    case RssColumn: {
+        const LiveMetrics::Reading r = m_live ? m_live->node(node.name) : LiveMetrics::Reading{};
+        if (!r.at.isValid())
+            return tr("No metrics report from %1 yet").arg(node.name);
+        return tr("Last report ending %1: %2 req/s, %3 errors/s, p50 %4 ms, p95 %5 ms, p99 %6 ms, RSS %7 MiB")
+            .arg(r.at.toLocalTime().toString(QStringLiteral("HH:mm:ss")))
+            .arg(r.requestsPerSecond, 0, 'f', 2)
+            .arg(r.errorsPerSecond, 0, 'f', 2)
+            .arg(r.p50Ms, 0, 'f', 2)
+            .arg(r.p95Ms, 0, 'f', 2)
+            .arg(r.p99Ms, 0, 'f', 2)
+            .arg(double(r.rssBytes) / (1 << 20), 0, 'f', 1);
+    }
     case GenerationColumn:
         if (inSync(node))
             return tr("Runs its desired state (generation %1)").arg(node.desiredGeneration);
@@ -214,6 +258,9 @@ QVariant NodeTableModel::headerData(int section, Qt::Orientation orientation, in
     case ComponentsColumn: return tr("Components");
     case GenerationColumn: return tr("Generation");
     case LabelsColumn: return tr("Labels");
+    case RequestsColumn: return tr("Req/s");
+    case P99Column: return tr("p99 (ms)");
+    case RssColumn: return tr("RSS (MiB)");
     }
     return {};
 }
@@ -282,8 +329,23 @@ void NodeTableModel::refreshAges()
 {
     if (m_nodes.isEmpty())
         return;
-    emit dataChanged(index(0, LastSeenColumn), index(int(m_nodes.size()) - 1, LastSeenColumn),
-                     {Qt::DisplayRole});
+    emit dataChanged(index(0, RequestsColumn), index(int(m_nodes.size()) - 1, LastSeenColumn),
+                     {Qt::DisplayRole, Qt::ToolTipRole, SortRole});
+}
+
+void NodeTableModel::setLiveMetrics(LiveMetrics *live)
+{
+    if (m_live)
+        disconnect(m_live, nullptr, this, nullptr);
+    m_live = live;
+    if (!live)
+        return;
+    // One row's numbers at a time, as its report arrives: never a reset.
+    connect(live, &LiveMetrics::nodeUpdated, this, [this](const QString &name) {
+        const int row = rowOf(name);
+        if (row >= 0)
+            emit dataChanged(index(row, RequestsColumn), index(row, RssColumn), {Qt::DisplayRole, Qt::ToolTipRole, SortRole});
+    });
 }
 
 int NodeTableModel::count(NodeStatus status) const

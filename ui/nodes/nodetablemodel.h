@@ -2,6 +2,8 @@
 
 #include "fleettypes.h"
 
+#include <QPointer>
+
 #include <QAbstractTableModel>
 #include <QDateTime>
 #include <QHash>
@@ -10,6 +12,8 @@
 #include <functional>
 
 namespace Keel {
+
+class LiveMetrics;
 
 // The fleet's nodes as a table: one row per node, kept in arrival order. A provider
 // (FleetFeed) fills it with setNodes() and keeps it current with applyChange(); views
@@ -25,10 +29,13 @@ public:
         SiteColumn,
         JurisdictionColumn,
         StatusColumn,
-        AgentVersionColumn,
-        LastSeenColumn,
-        ComponentsColumn,
         GenerationColumn,
+        RequestsColumn, // req/s, all components, from the node's last metrics report
+        P99Column,      // ms
+        RssColumn,      // MiB
+        LastSeenColumn,
+        AgentVersionColumn,
+        ComponentsColumn,
         LabelsColumn,
         ColumnCount
     };
@@ -53,6 +60,9 @@ public:
 
     explicit NodeTableModel(QObject *parent = nullptr);
 
+    // Where the request rate, p99 and RSS columns come from; without it they stay empty.
+    void setLiveMetrics(LiveMetrics *live);
+
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
@@ -63,7 +73,8 @@ public:
     // Inserts a node not seen before, otherwise updates its row in place.
     void applyChange(const NodeChange &change);
     void clear();
-    // "Last seen" is relative to now; a view calls this now and then to keep it honest.
+    // "Last seen" is relative to now, and a reading with no report for a while means no
+    // traffic: a view calls this now and then to keep both honest.
     void refreshAges();
 
     int nodeCount() const { return int(m_nodes.size()); }
@@ -86,6 +97,7 @@ private:
     QList<Node> m_nodes;
     QHash<QString, int> m_rows; // name -> row, so that a change finds its row in O(1)
     Clock m_clock;
+    QPointer<LiveMetrics> m_live;
 };
 
 } // namespace Keel

@@ -1,4 +1,5 @@
 #include "common/statuscolors.h"
+#include "metrics/livemetrics.h"
 #include "nodes/nodetablemodel.h"
 
 #include <QAbstractItemModelTester>
@@ -264,13 +265,14 @@ private slots:
         QVERIFY(!m_model->index(0, NodeTableModel::LastSeenColumn).data(Qt::ToolTipRole).isValid());
     }
 
-    void refreshAgesTouchesOnlyLastSeen()
+    void refreshAgesTouchesOnlyTimeBoundColumns()
     {
         m_model->setNodes(threeNodes());
         QSignalSpy changed(m_model.get(), &QAbstractItemModel::dataChanged);
         m_model->setClockForTest([] { return kNow.addSecs(60); });
         QCOMPARE(changed.count(), 1);
-        QCOMPARE(changed.first().at(0).value<QModelIndex>(), m_model->index(0, NodeTableModel::LastSeenColumn));
+        // The live numbers (a reading goes idle when reports stop) through "last seen".
+        QCOMPARE(changed.first().at(0).value<QModelIndex>(), m_model->index(0, NodeTableModel::RequestsColumn));
         QCOMPARE(changed.first().at(1).value<QModelIndex>(), m_model->index(2, NodeTableModel::LastSeenColumn));
         QCOMPARE(m_model->index(0, NodeTableModel::LastSeenColumn).data().toString(), QStringLiteral("live"));
         QCOMPARE(m_model->index(2, NodeTableModel::LastSeenColumn).data().toString(), QStringLiteral("1 min ago"));
@@ -279,13 +281,53 @@ private slots:
     void headerData()
     {
         const QStringList expected{QStringLiteral("Name"), QStringLiteral("Region"), QStringLiteral("Site"),
-                                   QStringLiteral("Jurisdiction"), QStringLiteral("Status"),
-                                   QStringLiteral("Agent version"), QStringLiteral("Last seen"), QStringLiteral("Components"),
-                                   QStringLiteral("Generation"), QStringLiteral("Labels")};
+                                   QStringLiteral("Jurisdiction"), QStringLiteral("Status"), QStringLiteral("Generation"),
+                                   QStringLiteral("Req/s"), QStringLiteral("p99 (ms)"), QStringLiteral("RSS (MiB)"),
+                                   QStringLiteral("Last seen"), QStringLiteral("Agent version"), QStringLiteral("Components"),
+                                   QStringLiteral("Labels")};
         QCOMPARE(expected.size(), m_model->columnCount());
         for (int column = 0; column < expected.size(); ++column)
             QCOMPARE(m_model->headerData(column, Qt::Horizontal).toString(), expected.at(column));
         QVERIFY(!m_model->headerData(0, Qt::Horizontal, Qt::DecorationRole).isValid());
+    }
+
+    // Each node's live reading, one row at a time as its report arrives; numbers sort as
+    // numbers, and a node that stopped reporting reads idle.
+    void liveNumbers()
+    {
+        LiveMetrics live;
+        QDateTime now = kNow;
+        live.setClockForTest([&] { return now; });
+        m_model->setLiveMetrics(&live);
+        m_model->setNodes(threeNodes());
+        QCOMPARE(m_model->index(0, NodeTableModel::RequestsColumn).data().toString(), QStringLiteral("–"));
+        QSignalSpy changed(m_model.get(), &QAbstractItemModel::dataChanged);
+        MetricsWindow w;
+        w.windowEnd = kNow;
+        w.node = m_model->nodeAt(1).name;
+        w.region = m_model->nodeAt(1).region;
+        w.requestsPerSecond = 123.4;
+        w.p99Ms = 4.25;
+        w.rssBytes = 12 * 1024 * 1024 + 512 * 1024;
+        live.add(w);
+        QCOMPARE(changed.count(), 1);
+        QCOMPARE(changed.first().at(0).value<QModelIndex>(), m_model->index(1, NodeTableModel::RequestsColumn));
+        QCOMPARE(changed.first().at(1).value<QModelIndex>(), m_model->index(1, NodeTableModel::RssColumn));
+        QCOMPARE(m_model->index(1, NodeTableModel::RequestsColumn).data().toString(), QStringLiteral("123"));
+        QCOMPARE(m_model->index(1, NodeTableModel::P99Column).data().toString(), QStringLiteral("4.25"));
+        QCOMPARE(m_model->index(1, NodeTableModel::RssColumn).data().toString(), QStringLiteral("12.5"));
+        QCOMPARE(m_model->index(1, NodeTableModel::RequestsColumn).data(NodeTableModel::SortRole).toDouble(), 123.4);
+        QCOMPARE(m_model->index(0, NodeTableModel::RequestsColumn).data(NodeTableModel::SortRole).toDouble(), -1.0);
+        QCOMPARE(int(m_model->index(1, NodeTableModel::P99Column).data(Qt::TextAlignmentRole).toInt()),
+                 int(Qt::AlignRight | Qt::AlignVCenter));
+        QVERIFY(m_model->index(1, NodeTableModel::P99Column).data(Qt::ToolTipRole).toString().contains(QStringLiteral("p99 4.25 ms")));
+
+        // No report for longer than the live window: idle, memory still shown.
+        now = kNow.addSecs(LiveMetrics::kFreshSeconds + 1);
+        QCOMPARE(m_model->index(1, NodeTableModel::RequestsColumn).data().toString(), QStringLiteral("0.0"));
+        QCOMPARE(m_model->index(1, NodeTableModel::P99Column).data().toString(), QStringLiteral("–"));
+        QCOMPARE(m_model->index(1, NodeTableModel::RssColumn).data().toString(), QStringLiteral("12.5"));
+        m_model->setLiveMetrics(nullptr);
     }
 
     // What a node runs, and whether it runs what it should: "6" in sync, "4 → 6" while it
