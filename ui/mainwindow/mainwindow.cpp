@@ -125,6 +125,11 @@ int MainWindow::addMode(const QIcon &icon, const QString &title, QWidget *pane)
     return row;
 }
 
+void MainWindow::showMode(int mode)
+{
+    m_modeBar->setCurrentRow(mode);
+}
+
 void MainWindow::showConnectDialog(const QString &server, const QString &token, const QString &refusal)
 {
     if (m_connectDialog) {

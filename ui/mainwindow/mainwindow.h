@@ -27,6 +27,8 @@ public:
     // Adds a page and its entry in the mode bar (and the View menu, Ctrl+1 for the first,
     // up to Ctrl+9); the first one added is shown.
     int addMode(const QIcon &icon, const QString &title, QWidget *pane);
+    // Shows the pane addMode() returned `mode` for.
+    void showMode(int mode);
 
     // Asks for a server and token (window-modal, without blocking), then (re)starts the
     // feed with them. The fields start with the values given, else with the server the
