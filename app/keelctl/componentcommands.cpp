@@ -1,48 +1,14 @@
 #include "componentcommands.h"
 
 #include "keelctl.h"
+#include "manifestfile.h"
 #include "outputformat.h"
-
-#include "manifestloader.h"
 
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 
 namespace Keel {
-
-namespace {
-
-QString fromStd(const std::string &s) { return QString::fromStdString(s); }
-
-} // namespace
-
-std::variant<std::pair<Manifest, QString>, QString> ComponentCommands::loadManifest(const QString &path)
-{
-    namespace mf = keel::manifest;
-    const auto loaded = mf::ManifestLoader::load(path.toStdString());
-    if (!loaded.ok()) {
-        QStringList errors;
-        for (const auto &error : loaded.errors)
-            errors.append(fromStd(error.message()));
-        return errors.join(QStringLiteral("; "));
-    }
-    const mf::ComponentManifest &m = *loaded.manifest;
-    Manifest manifest;
-    manifest.name = fromStd(m.name);
-    manifest.version = fromStd(m.version);
-    manifest.abi = m.abi == mf::Abi::Wagi ? ComponentAbi::Wagi : ComponentAbi::Keel;
-    for (const auto &dataClass : m.dataClasses)
-        manifest.dataClasses.append(fromStd(dataClass));
-    for (mf::Grant grant : m.grants)
-        manifest.grants.append(fromStd(std::string(mf::grantName(grant))));
-    manifest.limits = {m.limits.memoryMb, m.limits.deadlineMs, m.limits.maxResponseBytes, m.limits.maxTableElements,
-                       m.limits.maxInstances};
-    for (const auto &[key, value] : m.config)
-        manifest.config.insert(fromStd(key), fromStd(value));
-    // `aot` and `tier` are an agent's local business: the registry builds its own object.
-    return std::pair{manifest, QString::fromStdString(m.module.string())};
-}
 
 ComponentCommands::ComponentCommands(KeelClient &client, const CtlInvocation &invocation, Succeed succeed, Fail fail)
     : m_client(client)
@@ -57,10 +23,11 @@ void ComponentCommands::push()
     Manifest manifest = m_invocation.manifest;
     QString modulePath = m_invocation.moduleFile;
     if (!m_invocation.manifestFile.isEmpty()) {
-        auto loaded = loadManifest(m_invocation.manifestFile);
+        const auto loaded = ManifestFile::load(m_invocation.manifestFile);
         if (const auto *error = std::get_if<QString>(&loaded))
             return m_fail(*error);
-        std::tie(manifest, modulePath) = std::get<std::pair<Manifest, QString>>(std::move(loaded));
+        manifest = std::get<ManifestFile::Loaded>(loaded).manifest;
+        modulePath = std::get<ManifestFile::Loaded>(loaded).modulePath;
     }
     QFile file(modulePath);
     if (!file.open(QIODevice::ReadOnly))
@@ -136,6 +103,23 @@ void ComponentCommands::show()
         for (const ComponentVersion &v : versions)
             out += (out.isEmpty() ? QString() : QStringLiteral("\n")) + OutputFormat::detailTable(OutputFormat::toJson(v));
         m_succeed(out);
+    });
+}
+
+void ComponentCommands::listDeployments()
+{
+    m_client.open(m_invocation.server, m_invocation.token);
+    m_client.listDeployments(m_invocation.manifest.name, [this](const Result<QList<DeploymentRule>> &result) {
+        if (const auto *error = std::get_if<WireError>(&result))
+            return m_fail(error->message);
+        const auto &rules = std::get<QList<DeploymentRule>>(result);
+        if (!m_invocation.json)
+            return m_succeed(OutputFormat::deploymentsTable(rules));
+        QJsonArray array;
+        int order = 0;
+        for (const DeploymentRule &rule : rules)
+            array.append(OutputFormat::toJson(rule, ++order));
+        m_succeed(OutputFormat::jsonText(array));
     });
 }
 

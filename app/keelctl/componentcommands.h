@@ -9,7 +9,8 @@ namespace Keel {
 struct CtlInvocation;
 
 // keelctl's component commands: push (operator) from a .wasm and flags or from a
-// component manifest file (the same file keel-agent --components reads), list and show.
+// component manifest file (the same file keel-agent --components reads), list and show;
+// and the deployment rules that place them (deployments).
 // Each ends in exactly one call of `succeed` (stdout text) or `fail`.
 class ComponentCommands final
 {
@@ -23,10 +24,7 @@ public:
     void push();
     void list();
     void show();
-
-    // A manifest file (YAML/JSON) -> the pushed Manifest and the module's path, or an
-    // error naming the file, line and field.
-    static std::variant<std::pair<Manifest, QString>, QString> loadManifest(const QString &path);
+    void listDeployments();
 
 private:
     KeelClient &m_client;

@@ -38,6 +38,7 @@ const QList<QStringList> kCommands = {
     {QStringLiteral("undeploy")},
     {QStringLiteral("metrics")},
     {QStringLiteral("whoami")},
+    {QStringLiteral("deployments")},
 };
 
 // Commands that take one argument after the verb (NAME, ID).
@@ -99,6 +100,8 @@ QString KeelCtl::usage()
         "  component show NAME[@VERSION]      one component's versions in detail\n"
         "  deploy NAME@VERSION --to SELECTOR  run that version on every node the selector matches (operator)\n"
         "  undeploy NAME --from SELECTOR      stop running NAME on those nodes (operator)\n"
+        "  deployments [--component C]        the deployment rules in the order they apply (later ones\n"
+        "                                     win), who made each and how many nodes it matches now\n"
         "  nodes list [--selector SELECTOR]   only the nodes a selector matches\n"
         "  whoami                             the token in use: principal, role, expiry\n"
         "  metrics [--component C] [--region R | --node N] [--since WHEN]\n"
@@ -162,16 +165,17 @@ std::variant<CtlInvocation, QString> KeelCtl::parse(const QStringList &arguments
     inv.command = parser.positionalArguments();
     const bool deployVerb = !inv.command.isEmpty()
         && (inv.command.first() == QLatin1String("deploy") || inv.command.first() == QLatin1String("undeploy"));
-    const bool metricsVerb = !inv.command.isEmpty()
-        && (inv.command.first() == QLatin1String("metrics") || inv.command.first() == QLatin1String("whoami"));
-    const QStringList verb = inv.command.mid(0, deployVerb || metricsVerb ? 1 : 2);
+    const bool oneWordVerb = !inv.command.isEmpty()
+        && (inv.command.first() == QLatin1String("metrics") || inv.command.first() == QLatin1String("whoami")
+            || inv.command.first() == QLatin1String("deployments"));
+    const QStringList verb = inv.command.mid(0, deployVerb || oneWordVerb ? 1 : 2);
     if (!kCommands.contains(verb)) {
         return inv.command.isEmpty() ? QStringLiteral("no command given: see keelctl --help")
                                      : QStringLiteral("unknown command \"%1\": see keelctl --help").arg(inv.command.join(u' '));
     }
     const bool pushWithFlags = verb == QStringList{QStringLiteral("component"), QStringLiteral("push")} && !parser.isSet(manifest);
     const bool labelVerb = verb == QStringList{QStringLiteral("nodes"), QStringLiteral("label")};
-    const qsizetype expectedArgs = metricsVerb ? 1 : deployVerb ? 2 : kCommandsWithArgument.contains(verb) || pushWithFlags ? 3 : 2;
+    const qsizetype expectedArgs = oneWordVerb ? 1 : deployVerb ? 2 : kCommandsWithArgument.contains(verb) || pushWithFlags ? 3 : 2;
     if (labelVerb) {
         if (inv.command.size() < 3 || (inv.command.size() == 3 && !parser.isSet(removeOption)))
             return QStringLiteral("nodes label takes NAME and K=V labels to set and/or --remove K: see keelctl --help");
@@ -292,13 +296,15 @@ std::variant<CtlInvocation, QString> KeelCtl::parse(const QStringList &arguments
         inv.manifest.name = isDeploy ? ref.left(at) : ref;
         inv.manifest.version = isDeploy ? ref.mid(at + 1) : QString();
     }
-    if (metricsVerb && inv.command.first() == QLatin1String("metrics")) {
+    if (oneWordVerb && inv.command.first() == QLatin1String("metrics")) {
         if (parser.isSet(region) && parser.isSet(nodeOption))
             return QStringLiteral("metrics takes --region or --node, not both");
         inv.manifest.name = parser.value(componentOption);
         inv.region = parser.value(region);
         inv.node = parser.value(nodeOption);
     }
+    if (oneWordVerb && inv.command.first() == QLatin1String("deployments"))
+        inv.manifest.name = parser.value(componentOption);
     if (parser.isSet(selectorOption))
         inv.selector = parser.value(selectorOption);
     if (parser.isSet(since)) {
@@ -416,11 +422,13 @@ void KeelCtl::run(const CtlInvocation &invocation)
             m_client->undeploy(invocation.manifest.name, invocation.selector, done);
         return;
     }
-    if (noun == QLatin1String("component")) {
+    if (noun == QLatin1String("component") || noun == QLatin1String("deployments")) {
         m_components = std::make_unique<ComponentCommands>(
             *m_client, m_invocation, [this](const QString &output) { succeed(output); },
             [this](const QString &message) { fail(message); });
-        if (verb == QLatin1String("push"))
+        if (noun == QLatin1String("deployments"))
+            m_components->listDeployments();
+        else if (verb == QLatin1String("push"))
             m_components->push();
         else if (verb == QLatin1String("list"))
             m_components->list();

@@ -225,6 +225,38 @@ QString OutputFormat::tokensTable(const QList<OperatorToken> &tokens, const QDat
                  rows);
 }
 
+QJsonObject OutputFormat::toJson(const DeploymentRule &rule, int order)
+{
+    const Deployment &d = rule.deployment;
+    return {
+        {QStringLiteral("order"), order},
+        {QStringLiteral("sequence"), qint64(d.sequence)},
+        {QStringLiteral("component"), d.component},
+        {QStringLiteral("version"), d.version},
+        {QStringLiteral("action"), d.version.isEmpty() ? QStringLiteral("undeploy") : QStringLiteral("deploy")},
+        {QStringLiteral("selector"), d.selector},
+        {QStringLiteral("nodes_matched"), rule.nodesMatched},
+        {QStringLiteral("created"), isoTime(d.created)},
+        {QStringLiteral("created_by"), d.createdBy},
+    };
+}
+
+QString OutputFormat::deploymentsTable(const QList<DeploymentRule> &rules)
+{
+    QList<QStringList> rows;
+    int order = 0;
+    for (const DeploymentRule &rule : rules) {
+        const Deployment &d = rule.deployment;
+        rows.append({QString::number(++order), d.version.isEmpty() ? QStringLiteral("undeploy") : QStringLiteral("deploy"),
+                     d.version.isEmpty() ? d.component : d.component + u'@' + d.version, d.selector,
+                     QString::number(rule.nodesMatched), d.createdBy.isEmpty() ? QStringLiteral("-") : d.createdBy,
+                     isoTime(d.created)});
+    }
+    return table({QStringLiteral("ORDER"), QStringLiteral("ACTION"), QStringLiteral("COMPONENT"), QStringLiteral("SELECTOR"),
+                  QStringLiteral("NODES"), QStringLiteral("BY"), QStringLiteral("CREATED")},
+                 rows);
+}
+
 QString OutputFormat::auditTable(const QList<AuditRecord> &records)
 {
     QList<QStringList> rows;

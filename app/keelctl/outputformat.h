@@ -1,6 +1,7 @@
 #pragma once
 
 #include "accesstypes.h"
+#include "deploymenttypes.h"
 #include "fleettypes.h"
 #include "metricstypes.h"
 #include "registrytypes.h"
@@ -23,6 +24,8 @@ public:
     static QJsonObject toJson(const AuditRecord &record);
     static QJsonObject toJson(const ComponentVersion &version);
     static QJsonObject toJson(const MetricsWindow &window);
+    // `order` is the rule's place (1: applied first).
+    static QJsonObject toJson(const DeploymentRule &rule, int order);
 
     static QString nodesTable(const QList<Node> &nodes, const QDateTime &now);
     static QString regionsTable(const QList<Region> &regions);
@@ -30,6 +33,7 @@ public:
     static QString auditTable(const QList<AuditRecord> &records);
     static QString componentsTable(const QList<ComponentVersion> &versions);
     static QString metricsTable(const QList<MetricsWindow> &windows);
+    static QString deploymentsTable(const QList<DeploymentRule> &rules);
     // FIELD VALUE rows of one JSON object (nested values compact).
     static QString detailTable(const QJsonObject &object);
     // "active", "revoked" or "expired".

@@ -330,6 +330,13 @@ void KeelClient::undeploy(const QString &component, const QString &selector, std
     }));
 }
 
+void KeelClient::listDeployments(const QString &component, std::function<void(const Result<QList<DeploymentRule>> &)> done)
+{
+    send(Op::ListDeployments{component}, expect<Op::DeploymentList>([done](const Result<Op::DeploymentList> &r) {
+        if (const auto *list = std::get_if<Op::DeploymentList>(&r)) done(list->deployments); else done(std::get<WireError>(r));
+    }));
+}
+
 void KeelClient::queryMetrics(const QString &component, const QString &region, const QString &node, const QDateTime &since,
                               std::function<void(const Result<QList<MetricsWindow>> &)> done)
 {

@@ -79,6 +79,8 @@ public:
     void deploy(const QString &component, const QString &version, const QString &selector,
                 std::function<void(const Result<int> &)> done);
     void undeploy(const QString &component, const QString &selector, std::function<void(const Result<int> &)> done);
+    // The deployment rules (viewer; empty component: all) in the order they apply.
+    void listDeployments(const QString &component, std::function<void(const Result<QList<DeploymentRule>> &)> done);
     void listNodes(const QString &selector, std::function<void(const Result<QList<Node>> &)> done);
     // Fleet metrics of one component: a node's, a region's, or (neither) the fleet's.
     void queryMetrics(const QString &component, const QString &region, const QString &node, const QDateTime &since,

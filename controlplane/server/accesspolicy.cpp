@@ -66,6 +66,7 @@ RequestAccess AccessPolicy::of(const OperatorRequestBody &request)
         [](const Op::Undeploy &r) {
             return changes("undeploy", Role::Operator, QStringLiteral("%1 from %2").arg(r.component, r.selector));
         },
+        [](const Op::ListDeployments &) { return reads("list_deployments"); },
         [](const Op::QueryMetrics &) { return reads("query_metrics"); },
         [](const Op::Unsupported &r) { return unsupported(r.name); },
         // Refused before anything is looked at or changed: answered to anyone, not audited.

@@ -112,6 +112,23 @@ std::variant<int, WireError> DeploymentService::put(Deployment deployment, bool 
     return matched;
 }
 
+QList<DeploymentRule> DeploymentService::rules(const QString &component) const
+{
+    const QList<Node> nodes = m_fleet.nodes();
+    QList<DeploymentRule> rules;
+    for (const Deployment &d : m_deployments) { // by sequence
+        if (!component.isEmpty() && d.component != component)
+            continue;
+        int matched = 0;
+        if (const auto selector = m_selectors.constFind(d.selector); selector != m_selectors.cend()) {
+            for (const Node &node : nodes)
+                matched += selector->matches(node) ? 1 : 0;
+        }
+        rules.append({d, matched});
+    }
+    return rules;
+}
+
 void DeploymentService::onAotBuildFinished(const QString &component, const QString &version)
 {
     const bool referenced = std::any_of(m_deployments.cbegin(), m_deployments.cend(), [&](const Deployment &d) {

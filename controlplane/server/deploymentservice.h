@@ -37,6 +37,9 @@ public:
 
     quint64 revision() const { return m_revision; }
     QList<Deployment> deployments() const { return m_deployments; }
+    // The rules (of one component; empty: all) in the order they apply, each with the
+    // number of nodes its selector matches now.
+    QList<DeploymentRule> rules(const QString &component = {}) const;
     // The node's full desired set, numbered with the node's own generation.
     DesiredState desiredFor(const Node &node);
     // A node's ack: recorded, written through, announced.

@@ -165,6 +165,9 @@ OperatorResponseBody OperatorSession::serve(const OperatorRequestBody &request)
                 return *error;
             return Op::Undeployed{std::get<int>(result)};
         },
+        [&](const Op::ListDeployments &r) -> OperatorResponseBody {
+            return Op::DeploymentList{m_services.deployments.rules(r.component)};
+        },
         [&](const Op::QueryMetrics &r) -> OperatorResponseBody {
             auto windows = m_services.metrics.query(r.component, r.region, r.node, r.since);
             if (auto *error = std::get_if<WireError>(&windows))

@@ -21,6 +21,16 @@ struct Deployment
     bool operator==(const Deployment &) const = default;
 };
 
+// A rule as operators list it: the stored rule and how many nodes its selector matches
+// at the time of the answer.
+struct DeploymentRule
+{
+    Deployment deployment;
+    int nodesMatched = 0;
+
+    bool operator==(const DeploymentRule &) const = default;
+};
+
 // One component of a node's desired state, with what the agent needs to fetch and check it.
 struct ComponentRef
 {

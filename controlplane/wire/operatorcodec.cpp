@@ -149,6 +149,7 @@ QByteArray OperatorCodec::encodeRequest(const OperatorRequest &request)
             m->set_node(str(r.node));
             m->set_since_unix_ms(toUnixMs(r.since));
         },
+        [&](const Op::ListDeployments &r) { out->mutable_list_deployments()->set_component(str(r.component)); },
         [&](const Op::Unsupported &) { Q_ASSERT_X(false, "encodeRequest", "cannot encode Unsupported"); },
         [&](const Op::Invalid &) { Q_ASSERT_X(false, "encodeRequest", "cannot encode Invalid"); },
     }, request.body);
@@ -276,6 +277,9 @@ Decoded<OperatorRequest> OperatorCodec::decodeRequest(QByteArrayView frame)
     case pb::OperatorRequest::kUndeploy:
         request.body = Op::Undeploy{str(in.undeploy().component()), str(in.undeploy().selector())};
         break;
+    case pb::OperatorRequest::kListDeployments:
+        request.body = Op::ListDeployments{str(in.list_deployments().component())};
+        break;
     case pb::OperatorRequest::kQueryMetrics: {
         const auto &m = in.query_metrics();
         request.body = Op::QueryMetrics{str(m.component()), str(m.region()), str(m.node()),
@@ -368,6 +372,11 @@ QByteArray OperatorCodec::encodeResponse(const OperatorResponse &response)
             auto *m = out->mutable_query_metrics();
             for (const MetricsWindow &w : r.windows)
                 Proto::toProto(w, m->add_windows());
+        },
+        [&](const Op::DeploymentList &r) {
+            auto *m = out->mutable_list_deployments();
+            for (const DeploymentRule &rule : r.deployments)
+                Proto::toProto(rule, m->add_deployments());
         },
         [&](const Op::AuditList &r) {
             auto *m = out->mutable_list_audit();
@@ -590,6 +599,13 @@ Decoded<OperatorServerMessage> decodeResponse(quint64 id, const pb::OperatorResp
                 return Result::fail(version.error);
             list.versions.append(std::move(*version.value));
         }
+        response.body = std::move(list);
+        break;
+    }
+    case pb::OperatorResponse::kListDeployments: {
+        Op::DeploymentList list;
+        for (const auto &rule : in.list_deployments().deployments())
+            list.deployments.append(Proto::fromProto(rule));
         response.body = std::move(list);
         break;
     }

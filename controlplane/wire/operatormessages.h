@@ -32,6 +32,7 @@ struct ListComponents { QString name; }; // empty: all
 struct Deploy { QString component; QString version; QString selector; };
 struct Undeploy { QString component; QString selector; };
 struct QueryMetrics { QString component; QString region; QString node; QDateTime since; };
+struct ListDeployments { QString component; }; // empty: all
 // A request the contract defines but this build does not serve yet; answered UNIMPLEMENTED.
 struct Unsupported { QString name; };
 // A well-formed request with a field value no receiver accepts (an unspecified enum, a
@@ -51,6 +52,7 @@ struct ComponentList { QList<ComponentVersion> versions; };
 struct Deployed { int nodesMatched = 0; };
 struct Undeployed { int nodesMatched = 0; };
 struct MetricsWindows { QList<MetricsWindow> windows; };
+struct DeploymentList { QList<DeploymentRule> deployments; }; // in the order they apply
 } // namespace Op
 
 using OperatorRequestBody = std::variant<Op::ListRegions, Op::ApplyTopology, Op::ListNodes,
@@ -58,7 +60,7 @@ using OperatorRequestBody = std::variant<Op::ListRegions, Op::ApplyTopology, Op:
                                          Op::CreateToken, Op::ListTokens, Op::RevokeToken,
                                          Op::ListAudit, Op::PushComponent, Op::ListComponents,
                                          Op::Deploy, Op::Undeploy, Op::QueryMetrics, Op::Unsupported,
-                                         Op::Invalid, Op::LabelNode, Op::WhoAmI>;
+                                         Op::Invalid, Op::LabelNode, Op::WhoAmI, Op::ListDeployments>;
 
 struct OperatorRequest
 {
@@ -71,7 +73,7 @@ using OperatorResponseBody = std::variant<WireError, Op::RegionList, TopologyApp
                                           Op::WatchStarted, CreatedToken, Op::TokenList,
                                           Op::TokenRevoked, Op::AuditList, PushedComponent,
                                           Op::ComponentList, Op::Deployed, Op::Undeployed, Op::MetricsWindows,
-                                          Op::NodeLabeled, Op::Identity>;
+                                          Op::NodeLabeled, Op::Identity, Op::DeploymentList>;
 
 struct OperatorResponse
 {

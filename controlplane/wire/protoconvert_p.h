@@ -5,6 +5,7 @@
 
 #include "accesstypes.h"
 #include "decoded.h"
+#include "deploymenttypes.h"
 #include "metricstypes.h"
 #include "registrytypes.h"
 #include "fleettypes.h"
@@ -60,6 +61,10 @@ void toProto(const ComponentVersion &version, keel::v1::ComponentVersion *out);
 Decoded<ComponentVersion> fromProto(const keel::v1::ComponentVersion &version);
 void toProto(const AotBuildFinished &event, keel::v1::AotBuildFinished *out);
 AotBuildFinished fromProto(const keel::v1::AotBuildFinished &event);
+
+// Deployment rules as listed to operators (deploymentconvert.cpp).
+void toProto(const DeploymentRule &rule, keel::v1::Deployment *out);
+DeploymentRule fromProto(const keel::v1::Deployment &rule);
 
 void toProto(const MetricsWindow &window, keel::v1::MetricsWindow *out);
 MetricsWindow fromProto(const keel::v1::MetricsWindow &window);

@@ -221,6 +221,8 @@ private slots:
         auto viewer = client(tokens.value(Role::Viewer).secret);
         const auto nodes = await<QList<Node>>([&](auto done) { viewer->listNodes(done); });
         QVERIFY(nodes && !errorOf(*nodes));
+        const auto rules = await<QList<DeploymentRule>>([&](auto done) { viewer->listDeployments({}, done); });
+        QVERIFY2(rules && !errorOf(*rules), qPrintable(why(rules)));
         const auto auditByViewer = await<Op::AuditList>([&](auto done) { viewer->listAudit({}, 0, 0, done); });
         QVERIFY(auditByViewer && errorOf(*auditByViewer));
         QCOMPARE(errorOf(*auditByViewer)->code, ErrorCode::PermissionDenied);

@@ -285,6 +285,34 @@ private slots:
         QVERIFY(names(m_cp->deployments().desiredFor(*m_cp->fleet().node(QStringLiteral("edge-eu-1"))), QStringLiteral("hash")));
         QCOMPARE(node(QStringLiteral("edge-eu-1"))->desiredGeneration, euBefore.last());
     }
+
+    // ListDeployments: the rules in the order they apply, who made each and how many
+    // nodes each matches now; one component's only when asked.
+    void listsTheRulesInOrder()
+    {
+        const auto listed = await<QList<DeploymentRule>>([&](auto done) { m_client->listDeployments({}, done); });
+        QVERIFY2(listed && !errorOf(*listed), qPrintable(why(listed)));
+        const auto &rules = std::get<QList<DeploymentRule>>(*listed);
+        QCOMPARE(rules.size(), 3);
+        QCOMPARE(rules.at(0).deployment.selector, QStringLiteral("jurisdiction=EU"));
+        QCOMPARE(rules.at(0).deployment.version, QStringLiteral("1.0.0"));
+        QCOMPARE(rules.at(0).nodesMatched, 1);
+        QCOMPARE(rules.at(1).deployment.selector, QStringLiteral("all"));
+        QCOMPARE(rules.at(1).nodesMatched, 2);
+        QCOMPARE(rules.at(2).deployment.selector, QStringLiteral("region=us-east"));
+        QVERIFY(rules.at(2).deployment.version.isEmpty());
+        QCOMPARE(rules.at(2).nodesMatched, 1);
+        for (qsizetype i = 0; i < rules.size(); ++i) {
+            QCOMPARE(rules.at(i).deployment.createdBy, QStringLiteral("token:bootstrap-admin"));
+            QVERIFY(rules.at(i).deployment.created.isValid());
+            if (i > 0)
+                QVERIFY(rules.at(i).deployment.sequence > rules.at(i - 1).deployment.sequence);
+        }
+        QCOMPARE(rules, m_cp->deployments().rules());
+        const auto echo = await<QList<DeploymentRule>>([&](auto done) { m_client->listDeployments(QStringLiteral("echo"), done); });
+        QVERIFY(echo && !errorOf(*echo));
+        QVERIFY(std::get<QList<DeploymentRule>>(*echo).isEmpty());
+    }
 };
 
 QTEST_GUILESS_MAIN(tst_Deployments)

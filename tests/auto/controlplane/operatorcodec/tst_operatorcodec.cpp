@@ -44,6 +44,26 @@ private slots:
         QCOMPARE(list.nodes.first(), node);
     }
 
+    void deploymentListRoundTrip()
+    {
+        const QByteArray request = OperatorCodec::encodeRequest({4, Op::ListDeployments{QStringLiteral("hash")}});
+        auto decodedRequest = OperatorCodec::decodeRequest(request);
+        QVERIFY2(decodedRequest, qPrintable(decodedRequest.error));
+        QCOMPARE(std::get<Op::ListDeployments>(decodedRequest.value->body).component, QStringLiteral("hash"));
+
+        const QDateTime created = QDateTime::fromMSecsSinceEpoch(1700000000123, Qt::UTC);
+        const QList<DeploymentRule> rules = {
+            {Deployment{3, QStringLiteral("hash"), QStringLiteral("1.0.0"), QStringLiteral("jurisdiction=EU"), created, QStringLiteral("token:ci")}, 12},
+            {Deployment{7, QStringLiteral("hash"), {}, QStringLiteral("region=us-east"), created, QStringLiteral("token:ops")}, 0},
+        };
+        const QByteArray frame = OperatorCodec::encodeResponse({4, Op::DeploymentList{rules}});
+        auto decoded = OperatorCodec::decodeServerMessage(frame);
+        QVERIFY2(decoded, qPrintable(decoded.error));
+        const auto &response = std::get<OperatorResponse>(*decoded.value);
+        QCOMPARE(response.id, 4u);
+        QCOMPARE(std::get<Op::DeploymentList>(response.body).deployments, rules);
+    }
+
     void errorRoundTrip()
     {
         const QByteArray frame = OperatorCodec::encodeResponse({9, WireError{ErrorCode::PermissionDenied, QStringLiteral("no"), QStringLiteral("f")}});

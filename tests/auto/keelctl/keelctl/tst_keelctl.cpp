@@ -139,6 +139,42 @@ private slots:
         QCOMPARE(std::get<CtlInvocation>(parsed).since, QDateTime(QDate(2026, 11, 27), QTime(10, 0), Qt::UTC));
     }
 
+    void parsesDeployments()
+    {
+        auto parsed = KeelCtl::parse(args("deployments -o json"), env());
+        QVERIFY2(std::holds_alternative<CtlInvocation>(parsed), qPrintable(errorOf(parsed)));
+        QCOMPARE(std::get<CtlInvocation>(parsed).command, QStringList{QStringLiteral("deployments")});
+        QVERIFY(std::get<CtlInvocation>(parsed).json);
+        QVERIFY(std::get<CtlInvocation>(parsed).manifest.name.isEmpty());
+        parsed = KeelCtl::parse(args("deployments --component hash"), env());
+        QVERIFY2(std::holds_alternative<CtlInvocation>(parsed), qPrintable(errorOf(parsed)));
+        QCOMPARE(std::get<CtlInvocation>(parsed).manifest.name, QStringLiteral("hash"));
+        parsed = KeelCtl::parse(args("deployments list"), env());
+        QVERIFY(std::holds_alternative<QString>(parsed));
+    }
+
+    // The rules in order, one line each; -o json with the documented fields.
+    void deploymentsShowAsATableAndJson()
+    {
+        const QDateTime created = QDateTime::fromMSecsSinceEpoch(1700000000000, Qt::UTC);
+        const QList<DeploymentRule> rules = {
+            {Deployment{3, QStringLiteral("hash"), QStringLiteral("1.0.0"), QStringLiteral("all"), created, QStringLiteral("token:ci")}, 3},
+            {Deployment{5, QStringLiteral("hash"), {}, QStringLiteral("region=us-east"), created, QStringLiteral("token:ops")}, 1},
+        };
+        const QStringList lines = OutputFormat::deploymentsTable(rules).split(u'\n', Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), 3);
+        QVERIFY2(lines.at(0).startsWith(QLatin1String("ORDER  ACTION    COMPONENT   SELECTOR        NODES  BY         CREATED")), qPrintable(lines.at(0)));
+        QVERIFY2(lines.at(1).startsWith(QLatin1String("1      deploy    hash@1.0.0  all             3      token:ci")), qPrintable(lines.at(1)));
+        QVERIFY2(lines.at(2).startsWith(QLatin1String("2      undeploy  hash        region=us-east  1      token:ops")), qPrintable(lines.at(2)));
+        const QJsonObject json = OutputFormat::toJson(rules.at(1), 2);
+        for (const char *key : {"order", "sequence", "component", "version", "action", "selector", "nodes_matched", "created", "created_by"})
+            QVERIFY2(json.contains(QLatin1String(key)), key);
+        QCOMPARE(json.value(QStringLiteral("action")).toString(), QStringLiteral("undeploy"));
+        QCOMPARE(json.value(QStringLiteral("order")).toInt(), 2);
+        QCOMPARE(json.value(QStringLiteral("sequence")).toInteger(), 5);
+        QCOMPARE(json.value(QStringLiteral("created")).toString(), QStringLiteral("2023-11-14T22:13:20.000Z"));
+    }
+
     void usageErrors()
     {
         QFETCH(QString, line);
