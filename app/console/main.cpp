@@ -7,6 +7,7 @@
 #include "keelversion.h"
 #include "mainwindow/mainwindow.h"
 #include "mainwindow/modeicons.h"
+#include "map/mappane.h"
 #include "nodes/nodespane.h"
 #include "nodes/nodetablemodel.h"
 #include "metrics/livemetrics.h"
@@ -117,6 +118,9 @@ int main(int argc, char *argv[])
     Keel::MainWindow window(&feed);
     // Panes, in mode-bar order (Ctrl+1…).
     // -- map
+    auto *mapPane = new Keel::MapPane(&nodes, &regions, &live, &selection);
+    QObject::connect(&feed, &Keel::FleetFeed::staleChanged, mapPane, &Keel::MapPane::setStale);
+    window.addMode(Keel::ModeIcons::map(), QApplication::translate("main", "Map"), mapPane);
     // -- fleet
     auto *nodesPane = new Keel::NodesPane(&nodes, &regions);
     QObject::connect(&feed, &Keel::FleetFeed::staleChanged, nodesPane, &Keel::NodesPane::setStale);

@@ -1,0 +1,98 @@
+#pragma once
+
+#include "mapframe.h"
+#include "mapviewport.h"
+
+#include <QPixmap>
+#include <QWidget>
+
+#include <optional>
+
+class QLabel;
+
+namespace Keel {
+
+class LiveMetrics;
+class RegionHealthModel;
+
+// The world map of the fleet: land in the palette's tones, a marker per region, and when
+// zoomed in each region's sites and nodes. Drag pans, the wheel and +/- zoom; hovering
+// shows a card with the numbers, a click selects (regionClicked/nodeClicked).
+// Draws in paintEvent from a MapFrame rebuilt only when the view or the models move; the
+// land is rendered once per viewport into a pixmap and reused for every other repaint.
+class MapView final : public QWidget
+{
+    Q_OBJECT
+
+public:
+    MapView(RegionHealthModel *regions, LiveMetrics *live, QWidget *parent = nullptr);
+
+    void zoomIn();
+    void zoomOut();
+    // Shows every region (the whole world while there is none).
+    void fitFleet();
+    // Zooms by factor keeping the map point under pos where it is.
+    void zoomAt(const QPointF &pos, qreal factor);
+    void panBy(const QPointF &delta);
+    const MapViewport &viewport() const { return m_viewport; }
+
+    void setSelectedRegion(const QString &region);
+    void setSelectedNode(const QString &node);
+
+    // What is drawn where, in widget pixels (tests, the benchmark).
+    const MapFrame &frame() const;
+    std::optional<QPointF> regionPosition(const QString &region) const;
+    // The text shown over an empty map; empty when there are regions.
+    QString hintText() const;
+    QString hoverCardText() const;
+
+    QSize sizeHint() const override { return {800, 500}; }
+
+signals:
+    void regionClicked(const QString &region);
+    void nodeClicked(const QString &node, const QString &region);
+    void nodeActivated(const QString &node);
+    void backgroundClicked();
+
+protected:
+    void paintEvent(QPaintEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
+    void mousePressEvent(QMouseEvent *event) override;
+    void mouseMoveEvent(QMouseEvent *event) override;
+    void mouseReleaseEvent(QMouseEvent *event) override;
+    void mouseDoubleClickEvent(QMouseEvent *event) override;
+    void wheelEvent(QWheelEvent *event) override;
+    void keyPressEvent(QKeyEvent *event) override;
+    void leaveEvent(QEvent *event) override;
+    void changeEvent(QEvent *event) override;
+
+private:
+    void modelChanged();
+    void setViewport(const MapViewport &viewport);
+    MapViewport clamped(MapViewport viewport) const;
+    qreal worldScale() const;
+    void paintLand(QPainter &painter);
+    void paintMarkers(QPainter &painter);
+    void paintSpread(QPainter &painter);
+    void paintLabels(QPainter &painter);
+    void paintHint(QPainter &painter);
+    void updateHover(const QPointF &pos);
+    QString cardText(const MapFrame::Hit &hit) const;
+
+    RegionHealthModel *m_regions;
+    LiveMetrics *m_live;
+    MapViewport m_viewport;
+    bool m_fitted = false;
+    mutable std::optional<MapFrame> m_frame; // rebuilt lazily after a change
+    QPixmap m_land;
+    MapViewport m_landViewport;
+    QString m_selectedRegion;
+    QString m_selectedNode;
+    MapFrame::Hit m_hover;
+    QLabel *m_card;
+    std::optional<QPointF> m_pressAt;
+    QPointF m_lastDrag;
+    bool m_dragging = false;
+};
+
+} // namespace Keel
