@@ -1,6 +1,7 @@
 // keel-console: the desktop console of a Keel fleet. Parses options, wires the client,
 // the models, the feed and the window together, and runs.
 
+#include "components/componentspane.h"
 #include "fleet/fleetfeed.h"
 #include "keelclient.h"
 #include "fleet/fleetselection.h"
@@ -126,6 +127,10 @@ int main(int argc, char *argv[])
     QObject::connect(&feed, &Keel::FleetFeed::staleChanged, nodesPane, &Keel::NodesPane::setStale);
     window.addMode(Keel::ModeIcons::nodes(), QApplication::translate("main", "Fleet"), nodesPane);
     // -- components
+    auto *componentsPane = new Keel::ComponentsPane(&client);
+    componentsPane->setIdentity(feed.identity());
+    QObject::connect(&feed, &Keel::FleetFeed::identityChanged, componentsPane, &Keel::ComponentsPane::setIdentity);
+    window.addMode(Keel::ModeIcons::components(), QApplication::translate("main", "Components"), componentsPane);
     // -- metrics
     // -- audit
     window.show();

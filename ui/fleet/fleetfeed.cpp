@@ -87,7 +87,8 @@ void FleetFeed::reconnect()
 
 namespace {
 
-const QList<WatchTopic> kTopics{WatchTopic::Nodes, WatchTopic::Topology, WatchTopic::Metrics};
+// Deployments: AOT builds finishing and deployment rules changing, for the Components pane.
+const QList<WatchTopic> kTopics{WatchTopic::Nodes, WatchTopic::Topology, WatchTopic::Deployments, WatchTopic::Metrics};
 
 // A request failing because the connection dropped is reported by onDisconnected().
 bool dropped(const WireError &error)
