@@ -5,6 +5,7 @@
 
 #include <QFormLayout>
 #include <QLabel>
+#include <QLineEdit>
 #include <QLocale>
 #include <QVBoxLayout>
 
@@ -61,7 +62,7 @@ ComponentDetail::ComponentDetail(QWidget *parent)
     m_form->setContentsMargins(0, 0, 0, 0);
     m_form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
 
-    m_digest = addField(tr("Digest:"), "detailDigest");
+    m_digest = addDigestField(tr("Digest:"), "detailDigest");
     m_size = addField(tr("Size:"), "detailSize");
     m_abi = addField(tr("ABI:"), "detailAbi");
     m_dataClasses = addField(tr("Data classes:"), "detailDataClasses");
@@ -70,6 +71,7 @@ ComponentDetail::ComponentDetail(QWidget *parent)
     m_config = addField(tr("Config:"), "detailConfig");
     m_aot = addField(tr("AOT build:"), "detailAot");
     m_aotObject = addField(tr("AOT object:"), "detailAotObject");
+    m_aotDigest = addDigestField(tr("AOT digest:"), "detailAotDigest");
     m_pushed = addField(tr("Pushed:"), "detailPushed");
     m_rules = addField(tr("Rules:"), "detailRules");
 
@@ -92,6 +94,18 @@ QLabel *ComponentDetail::addField(const QString &label, const char *name)
     return value;
 }
 
+QLineEdit *ComponentDetail::addDigestField(const QString &label, const char *name)
+{
+    auto *value = new QLineEdit(m_fields);
+    value->setObjectName(QLatin1String(name));
+    value->setReadOnly(true);
+    value->setFrame(false);
+    value->setBackgroundRole(QPalette::Window); // reads as text, not as a field to type in
+    value->setMinimumWidth(80);
+    m_form->addRow(label, value);
+    return value;
+}
+
 void ComponentDetail::showNothing(const QString &hint)
 {
     m_title->clear();
@@ -107,6 +121,7 @@ void ComponentDetail::showVersion(const ComponentVersion &v, const QList<Deploym
     m_title->show();
     m_hint->hide();
     m_digest->setText(v.moduleDigest);
+    m_digest->setCursorPosition(0);
     m_size->setText(tr("%1 KiB (%2 bytes)").arg(QLocale().toString(double(v.moduleSize) / 1024.0, 'f', 1),
                                               QLocale().toString(v.moduleSize)));
     m_abi->setText(toText(v.manifest.abi));
@@ -121,8 +136,9 @@ void ComponentDetail::showVersion(const ComponentVersion &v, const QList<Deploym
     m_aot->setText(QStringLiteral("<span style=\"color:%1\">●</span> <b>%2</b> — %3")
                        .arg(AotStateStyle::color(v.aotState).name(), AotStateStyle::word(v.aotState).toHtmlEscaped(),
                             AotStateStyle::sentence(v).toHtmlEscaped()));
-    m_aotObject->setText(v.aotDigest.isEmpty() ? tr("none")
-                                               : tr("%1, %2 bytes, for %3").arg(v.aotDigest, QLocale().toString(v.aotSize), v.aotTarget));
+    m_aotObject->setText(v.aotDigest.isEmpty() ? tr("none yet") : tr("%1 bytes, for %2").arg(QLocale().toString(v.aotSize), v.aotTarget));
+    m_aotDigest->setText(v.aotDigest.isEmpty() ? tr("—") : v.aotDigest);
+    m_aotDigest->setCursorPosition(0);
     m_pushed->setText(tr("%1 (%2) by %3")
                           .arg(QLocale().toString(v.pushed.toLocalTime(), QLocale::ShortFormat), formatAge(v.pushed, QDateTime::currentDateTimeUtc()),
                                v.pushedBy.isEmpty() ? tr("unknown") : v.pushedBy));
@@ -147,9 +163,11 @@ QStringList ComponentDetail::fieldTexts() const
         lines.append(m_hint->text());
     for (int row = 0; row < m_form->rowCount() && !m_fields->isHidden(); ++row) {
         auto *label = qobject_cast<QLabel *>(m_form->itemAt(row, QFormLayout::LabelRole)->widget());
-        auto *value = qobject_cast<QLabel *>(m_form->itemAt(row, QFormLayout::FieldRole)->widget());
-        if (label && value)
+        QWidget *field = m_form->itemAt(row, QFormLayout::FieldRole)->widget();
+        if (auto *value = qobject_cast<QLabel *>(field); label && value)
             lines.append(label->text() + u' ' + value->text());
+        else if (auto *line = qobject_cast<QLineEdit *>(field); label && line)
+            lines.append(label->text() + u' ' + line->text());
     }
     return lines;
 }

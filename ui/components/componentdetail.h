@@ -8,6 +8,7 @@
 
 class QFormLayout;
 class QLabel;
+class QLineEdit;
 
 namespace Keel {
 
@@ -30,12 +31,14 @@ public:
 
 private:
     QLabel *addField(const QString &label, const char *name);
+    // Digests are long and unbreakable: a read-only line scrolls them instead of widening the panel.
+    QLineEdit *addDigestField(const QString &label, const char *name);
 
     QLabel *m_title;
     QLabel *m_hint;
     QWidget *m_fields;
     QFormLayout *m_form;
-    QLabel *m_digest;
+    QLineEdit *m_digest;
     QLabel *m_size;
     QLabel *m_abi;
     QLabel *m_dataClasses;
@@ -44,6 +47,7 @@ private:
     QLabel *m_config;
     QLabel *m_aot;
     QLabel *m_aotObject;
+    QLineEdit *m_aotDigest;
     QLabel *m_pushed;
     QLabel *m_rules;
 };

@@ -164,6 +164,7 @@ void ComponentsPane::buildLayout()
     detailScroll->setWidget(m_detail);
     detailScroll->setWidgetResizable(true);
     detailScroll->setFrameShape(QFrame::NoFrame);
+    detailScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
 
     auto *registrySplitter = new QSplitter(Qt::Horizontal, this);
     registrySplitter->setObjectName(QStringLiteral("componentsRegistrySplitter"));

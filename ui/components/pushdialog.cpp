@@ -117,8 +117,8 @@ void PushDialog::buildForm()
 
     auto *fields = new QGroupBox(tr("Component"), this);
     auto *form = new QFormLayout(fields);
-    form->addRow(tr("&Manifest file:"), manifestRow);
-    form->addRow(tr("M&odule:"), moduleRow);
+    form->addRow(tr("Manifest file:"), manifestRow);
+    form->addRow(tr("Module:"), moduleRow);
     form->addRow(tr("&Name:"), m_name);
     form->addRow(tr("&Version:"), m_version);
     form->addRow(tr("&ABI:"), m_abi);
@@ -293,6 +293,7 @@ void PushDialog::updateSteps()
     };
     switch (step) {
     case Step::Idle:
+        m_message->setText(tr("Choose a module and give it a name and version, or fill everything from a manifest file; then Push."));
         m_uploadStep->setText(tr("not started"));
         m_validationStep->setText(tr("not started"));
         m_buildStep->setText(tr("not started"));
@@ -322,6 +323,7 @@ void PushDialog::updateSteps()
         break;
     }
     const bool running = m_job->isRunning();
+    m_progress->setVisible(step != Step::Idle);
     m_progress->setRange(0, running ? 0 : 1); // busy while running
     m_progress->setValue(step == Step::Finished ? 1 : 0);
     if (step != Step::Idle)
