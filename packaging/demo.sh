@@ -133,6 +133,26 @@ for spec in "${AGENTS[@]}"; do
   done
 done
 
+# Light, uneven traffic so that the console's numbers and charts move from the start:
+# about 8 req/s to the EU agent, 4 to the US one and 1 to the IN one.
+# KEEL_DEMO_TRAFFIC=0 leaves the fleet idle.
+if [ "${KEEL_DEMO_TRAFFIC:-1}" != 0 ]; then
+  (
+    trap 'exit 0' TERM INT
+    n=0
+    while :; do
+      n=$((n + 1))
+      curl -fsS -o /dev/null "http://127.0.0.1:8081/hello/" || true
+      curl -fsS -o /dev/null -X POST --data "demo $n" "http://127.0.0.1:8081/hash/?n=200" || true
+      [ $((n % 2)) -eq 0 ] && { curl -fsS -o /dev/null "http://127.0.0.1:8082/hello/" || true; \
+        curl -fsS -o /dev/null -X POST --data hi "http://127.0.0.1:8082/echo/demo" || true; }
+      [ $((n % 4)) -eq 0 ] && { curl -fsS -o /dev/null "http://127.0.0.1:8083/hello/" || true; }
+      sleep 0.25
+    done
+  ) >/dev/null 2>&1 &
+  PIDS+=($!)
+fi
+
 "$BIN/keelctl" nodes list
 cat <<INFO
 
@@ -145,6 +165,7 @@ Keel demo fleet is up.
                  edge-us-1  http 127.0.0.1:8082  admin 127.0.0.1:9092/metrics
                  edge-in-1  http 127.0.0.1:8083  admin 127.0.0.1:9093/metrics
   components     hello, echo on every agent; hash on the EU agent only (keelctl component list)
+  traffic        a few requests a second to every agent (KEEL_DEMO_TRAFFIC=0: none)
   try            curl http://127.0.0.1:8081/hello/
                  curl -X POST --data hi 'http://127.0.0.1:8082/echo/a?b=1'
                  curl -X POST --data abc 'http://127.0.0.1:8081/hash/?n=1'

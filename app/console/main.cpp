@@ -1,6 +1,9 @@
 // keel-console: the desktop console of a Keel fleet. Parses options, wires the client,
 // the models, the feed and the window together, and runs.
 
+#include "audit/alertmodel.h"
+#include "audit/alertstatusbutton.h"
+#include "audit/auditpane.h"
 #include "components/componentspane.h"
 #include "fleet/fleetfeed.h"
 #include "keelclient.h"
@@ -9,15 +12,19 @@
 #include "mainwindow/mainwindow.h"
 #include "mainwindow/modeicons.h"
 #include "map/mappane.h"
+#include "nodes/nodedetail.h"
+#include "nodes/nodehistory.h"
 #include "nodes/nodespane.h"
 #include "nodes/nodetablemodel.h"
 #include "metrics/livemetrics.h"
+#include "metrics/metricspane.h"
 #include "regions/regionlistmodel.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QFile>
 #include <QProcessEnvironment>
+#include <QStatusBar>
 
 #include <cstdio>
 #include <cstring>
@@ -35,6 +42,12 @@ struct ConsoleOptions
     QCommandLineOption tokenFile{QStringLiteral("token-file"),
                                  QStringLiteral("Read the operator token from FILE, e.g. the control plane's admin.token."),
                                  QStringLiteral("FILE")};
+    QCommandLineOption view{QStringLiteral("view"),
+                            QStringLiteral("Open on VIEW: map, fleet, components, metrics or audit (default: map)."),
+                            QStringLiteral("VIEW")};
+    QCommandLineOption node{QStringLiteral("node"),
+                            QStringLiteral("Open the detail of node NAME once it is listed (on the fleet view)."),
+                            QStringLiteral("NAME")};
 };
 
 void describe(QCoreApplication &app, QCommandLineParser &parser, const ConsoleOptions &options)
@@ -47,7 +60,7 @@ void describe(QCoreApplication &app, QCommandLineParser &parser, const ConsoleOp
         "Connects at once when a server and a token are known; otherwise asks for them."));
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addOptions({options.server, options.token, options.tokenFile});
+    parser.addOptions({options.server, options.token, options.tokenFile, options.view, options.node});
     parser.process(app); // prints --help / --version, or a usage error, and exits
 }
 
@@ -104,6 +117,11 @@ int main(int argc, char *argv[])
     } else {
         token = env.value(QStringLiteral("KEEL_TOKEN"));
     }
+    const QStringList views{QStringLiteral("map"), QStringLiteral("fleet"), QStringLiteral("components"), QStringLiteral("metrics"),
+                            QStringLiteral("audit")};
+    const QString view = parser.isSet(options.node) ? QStringLiteral("fleet") : parser.value(options.view);
+    if (!view.isEmpty() && !views.contains(view))
+        return fail(QStringLiteral("--view: \"%1\" is not a view; use one of %2").arg(view, views.join(QStringLiteral(", "))));
     const QUrl server = Keel::KeelClient::normalizeServer(serverText);
     if (!serverText.isEmpty() && !server.isValid())
         return fail(QStringLiteral("\"%1\" is not a control plane address: use HOST:PORT or ws://HOST:PORT").arg(serverText));
@@ -114,6 +132,7 @@ int main(int argc, char *argv[])
     Keel::FleetFeed feed(&client, &nodes, &regions);
     Keel::LiveMetrics live;
     QObject::connect(&client, &Keel::KeelClient::metricsWindow, &live, &Keel::LiveMetrics::add);
+    nodes.setLiveMetrics(&live);
     Keel::FleetSelection selection;
 
     Keel::MainWindow window(&feed);
@@ -125,14 +144,54 @@ int main(int argc, char *argv[])
     // -- fleet
     auto *nodesPane = new Keel::NodesPane(&nodes, &regions);
     QObject::connect(&feed, &Keel::FleetFeed::staleChanged, nodesPane, &Keel::NodesPane::setStale);
-    window.addMode(Keel::ModeIcons::nodes(), QApplication::translate("main", "Fleet"), nodesPane);
+    const int fleetMode = window.addMode(Keel::ModeIcons::nodes(), QApplication::translate("main", "Fleet"), nodesPane);
+    Keel::NodeHistory history;
+    QObject::connect(&client, &Keel::KeelClient::nodeChanged, &history, &Keel::NodeHistory::record);
+    auto *nodeDetail = new Keel::NodeDetail(&client, &nodes, &live, &history);
+    QObject::connect(&feed, &Keel::FleetFeed::identityChanged, nodeDetail, &Keel::NodeDetail::setIdentity);
+    nodesPane->setDetail(nodeDetail);
+    nodesPane->setSelection(&selection);
+    QObject::connect(nodeDetail, &Keel::NodeDetail::closeRequested, nodesPane, &Keel::NodesPane::hideDetail);
+    QObject::connect(&selection, &Keel::FleetSelection::nodeSelected, nodesPane, [nodesPane, nodeDetail](const QString &node) {
+        if (node.isEmpty())
+            return;
+        nodeDetail->showNode(node);
+        nodesPane->showDetail();
+    });
+    QObject::connect(&selection, &Keel::FleetSelection::nodeOpened, &window, [&window, fleetMode] { window.showMode(fleetMode); });
     // -- components
     auto *componentsPane = new Keel::ComponentsPane(&client);
     componentsPane->setIdentity(feed.identity());
     QObject::connect(&feed, &Keel::FleetFeed::identityChanged, componentsPane, &Keel::ComponentsPane::setIdentity);
     window.addMode(Keel::ModeIcons::components(), QApplication::translate("main", "Components"), componentsPane);
     // -- metrics
+    auto *metricsPane = new Keel::MetricsPane(&client, &live, &nodes, &regions);
+    const int metricsMode = window.addMode(Keel::ModeIcons::metrics(), QApplication::translate("main", "Metrics"), metricsPane);
+    QObject::connect(nodeDetail, &Keel::NodeDetail::metricsRequested, metricsPane, [&window, metricsPane, metricsMode](const QString &node) {
+        metricsPane->showScope({}, node);
+        window.showMode(metricsMode);
+    });
     // -- audit
+    auto *alerts = new Keel::AlertModel(&nodes, &window);
+    QObject::connect(&client, &Keel::KeelClient::aotBuildFinished, alerts, &Keel::AlertModel::onAotBuildFinished);
+    auto *auditPane = new Keel::AuditPane(&client, alerts, &selection);
+    const int auditMode = window.addMode(Keel::ModeIcons::audit(), QApplication::translate("main", "Audit"), auditPane);
+    auto *alertButton = new Keel::AlertStatusButton(alerts);
+    window.statusBar()->addPermanentWidget(alertButton);
+    QObject::connect(alertButton, &QToolButton::clicked, &window, [&window, auditMode] { window.showMode(auditMode); });
+    // The views in mode-bar order, as --view names them.
+    if (!view.isEmpty())
+        window.showMode(int(views.indexOf(view)));
+    if (parser.isSet(options.node)) {
+        const QString name = parser.value(options.node);
+        auto *opened = new QObject(&window);
+        QObject::connect(&nodes, &Keel::NodeTableModel::countsChanged, opened, [&nodes, &selection, name, opened] {
+            if (nodes.rowOf(name) < 0)
+                return;
+            selection.openNode(name);
+            opened->deleteLater(); // once
+        });
+    }
     window.show();
 
     if (server.isValid() && !token.isEmpty())

@@ -3,7 +3,7 @@
 namespace Keel {
 
 namespace {
-constexpr int kWidth = 84;
+constexpr int kWidth = 96; // "Components" in bold fits
 constexpr int kItemHeight = 64;
 } // namespace
 

@@ -25,13 +25,14 @@ const QColor kColors[] = {QColor(0x1f, 0x77, 0xb4), QColor(0xe3, 0x7b, 0x1c), QC
                           QColor(0x94, 0x67, 0xbd), QColor(0x17, 0xa5, 0xb8), QColor(0xd6, 0x27, 0x9c),
                           QColor(0x8c, 0x56, 0x4b), QColor(0x7f, 0x7f, 0x7f)};
 
-// 1, 2, 2.5 or 5 times a power of ten at or above `value`: axis ends a person reads.
+// A round number (1, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 times a power of ten) at or above
+// `value`: axis ends a person reads, without wasting half the height.
 double niceCeiling(double value)
 {
     if (value <= 0)
         return 1;
     const double magnitude = std::pow(10.0, std::floor(std::log10(value)));
-    for (double step : {1.0, 2.0, 2.5, 5.0, 10.0}) {
+    for (double step : {1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0}) {
         if (step * magnitude >= value)
             return step * magnitude;
     }
@@ -59,6 +60,7 @@ TimeSeriesChart::TimeSeriesChart(const QString &title, const QString &unit, QWid
     chart->layout()->setContentsMargins(0, 0, 0, 0);
     chart->setBackgroundRoundness(0);
     m_x->setTitleText(tr("Time"));
+    m_x->setTickCount(6);
     m_y->setTitleText(unit);
     m_y->setLabelFormat(QStringLiteral("%.3g"));
     m_y->setRange(0, 1);
@@ -96,7 +98,6 @@ void TimeSeriesChart::setRange(std::chrono::seconds range)
 {
     m_range = range;
     m_x->setFormat(range <= std::chrono::minutes(15) ? QStringLiteral("HH:mm:ss") : QStringLiteral("HH:mm"));
-    m_x->setTickCount(6);
     advance();
 }
 
@@ -271,6 +272,9 @@ void TimeSeriesChart::leaveEvent(QEvent *event)
 void TimeSeriesChart::resizeEvent(QResizeEvent *event)
 {
     QChartView::resizeEvent(event);
+    // As many time labels as fit without eliding ("09:3…" says nothing).
+    const int label = fontMetrics().horizontalAdvance(QStringLiteral("00:00:00")) + 24;
+    m_x->setTickCount(std::clamp(int(chart()->plotArea().width()) / label + 1, 2, 6));
     placeEmptyText();
 }
 

@@ -3,6 +3,7 @@
 #include "common/colordotdelegate.h"
 #include "nodefilterproxy.h"
 #include "nodetablemodel.h"
+#include "fleet/fleetselection.h"
 #include "regions/regionlistmodel.h"
 
 #include <QAction>
@@ -14,6 +15,7 @@
 #include <QLineEdit>
 #include <QSortFilterProxyModel>
 #include <QTableView>
+#include <QSplitter>
 #include <QTimer>
 #include <QVBoxLayout>
 
@@ -45,6 +47,7 @@ NodesPane::NodesPane(NodeTableModel *nodes, RegionListModel *regions, QWidget *p
     , m_summary(new QLabel(this))
     , m_staleBanner(new QLabel(this))
     , m_placeholder(new QLabel(m_view->viewport()))
+    , m_split(new QSplitter(Qt::Vertical, this))
 {
     m_proxy->setSourceModel(m_nodes);
 
@@ -121,7 +124,9 @@ NodesPane::NodesPane(NodeTableModel *nodes, RegionListModel *regions, QWidget *p
     layout->setSpacing(6);
     layout->addLayout(header);
     layout->addWidget(m_staleBanner);
-    layout->addWidget(m_view, 1);
+    m_split->addWidget(m_view);
+    m_split->setChildrenCollapsible(false);
+    layout->addWidget(m_split, 1);
 
     connect(m_nodes, &NodeTableModel::countsChanged, this, &NodesPane::updateSummary);
     connect(m_regions, &QAbstractItemModel::modelReset, this, &NodesPane::updateSummary);
@@ -143,6 +148,52 @@ NodesPane::NodesPane(NodeTableModel *nodes, RegionListModel *regions, QWidget *p
 void NodesPane::setStale(bool stale)
 {
     m_staleBanner->setVisible(stale);
+}
+
+void NodesPane::setSelection(FleetSelection *selection)
+{
+    m_selection = selection;
+    connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex &current) {
+        if (!current.isValid())
+            return;
+        m_selection->selectNode(current.data(NodeTableModel::NameRole).toString(),
+                                current.data(NodeTableModel::RegionRole).toString());
+    });
+    connect(selection, &FleetSelection::nodeSelected, this, [this](const QString &node) {
+        const int row = m_nodes->rowOf(node);
+        if (row < 0)
+            return;
+        const QModelIndex index = m_proxy->mapFromSource(m_nodes->index(row, NodeTableModel::NameColumn));
+        if (!index.isValid() || m_view->currentIndex().row() == index.row())
+            return;
+        m_view->setCurrentIndex(index);
+        m_view->scrollTo(index);
+    });
+    connect(m_view, &QTableView::activated, this, [this](const QModelIndex &index) {
+        m_selection->openNode(index.data(NodeTableModel::NameRole).toString());
+    });
+}
+
+void NodesPane::setDetail(QWidget *detail)
+{
+    m_detail = detail;
+    m_split->addWidget(detail);
+    m_split->setStretchFactor(0, 3);
+    m_split->setStretchFactor(1, 2);
+    detail->hide();
+}
+
+void NodesPane::showDetail()
+{
+    if (m_detail)
+        m_detail->show();
+}
+
+void NodesPane::hideDetail()
+{
+    if (m_detail)
+        m_detail->hide();
+    m_view->setFocus();
 }
 
 QString NodesPane::summaryText() const

@@ -5,10 +5,12 @@
 class QComboBox;
 class QLabel;
 class QLineEdit;
+class QSplitter;
 class QTableView;
 
 namespace Keel {
 
+class FleetSelection;
 class NodeFilterProxy;
 class NodeTableModel;
 class RegionListModel;
@@ -24,6 +26,17 @@ public:
 
     // The rows are the last known state, not the live one (the connection is down).
     void setStale(bool stale);
+
+    // Follows and drives the shared selection: a row selected here is the fleet's
+    // selected node; a node selected elsewhere is selected (and scrolled to) here.
+    // Enter or a double-click opens the node (FleetSelection::openNode).
+    void setSelection(FleetSelection *selection);
+    // A detail widget shown under the table (a splitter the operator can move) while
+    // a node is selected; hidden again with hideDetail() (its Close, Esc).
+    void setDetail(QWidget *detail);
+    void showDetail();
+    void hideDetail();
+    QTableView *view() const { return m_view; }
 
     QString summaryText() const;
     // The selected rows as tab-separated text with a header line, as shown (what Ctrl+C
@@ -43,6 +56,9 @@ private:
     QLabel *m_summary;
     QLabel *m_staleBanner;
     QLabel *m_placeholder;
+    QSplitter *m_split;
+    QWidget *m_detail = nullptr;
+    FleetSelection *m_selection = nullptr;
 };
 
 } // namespace Keel

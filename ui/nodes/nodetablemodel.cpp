@@ -245,6 +245,10 @@ QVariant NodeTableModel::toolTip(const Node &node, int column) const
 
 QVariant NodeTableModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
+    // Numbers are right-aligned, and so are their headers.
+    if (orientation == Qt::Horizontal && role == Qt::TextAlignmentRole
+        && (section == GenerationColumn || section == RequestsColumn || section == P99Column || section == RssColumn))
+        return int(Qt::AlignRight | Qt::AlignVCenter);
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
     switch (section) {
