@@ -9,6 +9,8 @@ KEEL_DEBIAN_PACKAGES=(
   # Qt 6: control plane, keelctl, console, tests
   qt6-base-dev qt6-base-dev-tools qt6-charts-dev qt6-websockets-dev qt6-qpa-plugins libqt6opengl6-dev
   libqt6sql6-sqlite libgl-dev
+  # console: tokens in the platform keyring
+  qtkeychain-qt6-dev
   # wire protocol, metrics, Wasm
   libprotobuf-dev protobuf-compiler prometheus-cpp-dev wabt
   # agent: node-local kv for components

@@ -5,6 +5,8 @@
 #include "audit/alertstatusbutton.h"
 #include "audit/auditpane.h"
 #include "components/componentspane.h"
+#include "connect/connectionprofiles.h"
+#include "connect/tokenvault.h"
 #include "fleet/fleetfeed.h"
 #include "keelclient.h"
 #include "fleet/fleetselection.h"
@@ -24,6 +26,7 @@
 #include <QCommandLineParser>
 #include <QFile>
 #include <QProcessEnvironment>
+#include <QSettings>
 #include <QStatusBar>
 
 #include <cstdio>
@@ -136,6 +139,11 @@ int main(int argc, char *argv[])
     Keel::FleetSelection selection;
 
     Keel::MainWindow window(&feed);
+    // Servers used before, and tokens only where the operator asked and a keyring exists.
+    QSettings settings;
+    Keel::ConnectionProfiles profiles(&settings);
+    Keel::TokenVault vault;
+    window.setProfiles(&profiles, &vault);
     // Panes, in mode-bar order (Ctrl+1…).
     // -- map
     auto *mapPane = new Keel::MapPane(&nodes, &regions, &live, &selection);

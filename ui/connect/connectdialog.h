@@ -3,14 +3,21 @@
 #include <QDialog>
 #include <QUrl>
 
+class QCheckBox;
+class QComboBox;
 class QDialogButtonBox;
 class QLabel;
 class QLineEdit;
 
 namespace Keel {
 
+class ConnectionProfiles;
+class TokenVault;
+
 // Asks for a control plane address and an operator token. OK stays disabled until the
-// address is one KeelClient can open and a token is given.
+// address is one KeelClient can open and a token is given. With profiles, the server is
+// picked from the ones used before (with their CA file), and a token the operator asked
+// to remember is read back from the system keyring.
 class ConnectDialog final : public QDialog
 {
     Q_OBJECT
@@ -25,12 +32,28 @@ public:
 
     // The normalized address (ws://host:port/v1/operator); invalid until the input is.
     QUrl server() const;
+    // The address as typed: what a profile remembers.
+    QString serverText() const;
     QString token() const;
+    QString caFile() const;
+    void setCaFile(const QString &file);
+    bool rememberToken() const;
+
+    // Offers the remembered servers and reads remembered tokens; both must outlive the dialog.
+    void setProfiles(ConnectionProfiles *profiles, TokenVault *vault);
 
 private:
     void validate();
+    void pickProfile(const QString &server);
+    void browseCa();
 
+    QComboBox *m_serverBox;
     QLineEdit *m_server;
+    QLineEdit *m_ca;
+    QCheckBox *m_remember;
+    QLabel *m_keyring;
+    ConnectionProfiles *m_profiles = nullptr;
+    TokenVault *m_vault = nullptr;
     QLineEdit *m_token;
     QLabel *m_hint;
     QLabel *m_refusal;

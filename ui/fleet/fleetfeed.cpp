@@ -78,6 +78,11 @@ std::chrono::milliseconds FleetFeed::retryRemaining() const
     return std::max(milliseconds::zero(), duration_cast<milliseconds>(m_retryDeadline.remainingTimeAsDuration()));
 }
 
+void FleetFeed::setCaCertificates(const QList<QSslCertificate> &certificates)
+{
+    m_client->setCaCertificates(certificates);
+}
+
 void FleetFeed::reconnect()
 {
     ++m_session;

@@ -4,6 +4,7 @@
 
 #include <QDeadlineTimer>
 #include <QObject>
+#include <QSslCertificate>
 #include <QString>
 #include <QTimer>
 #include <QUrl>
@@ -46,6 +47,8 @@ public:
 
     // Connects (or reconnects elsewhere) and keeps connected until stop().
     void start(const QUrl &server, const QString &token);
+    // For wss://: CA certificates to trust besides the system's, from the next start().
+    void setCaCertificates(const QList<QSslCertificate> &certificates);
     void stop();
 
     Phase phase() const { return m_phase; }

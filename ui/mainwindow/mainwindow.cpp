@@ -2,6 +2,8 @@
 
 #include "common/statuscolors.h"
 #include "connect/connectdialog.h"
+#include "connect/connectionprofiles.h"
+#include "connect/tokenvault.h"
 #include "fleet/fleetfeed.h"
 #include "modebar.h"
 
@@ -12,6 +14,8 @@
 #include <QLocale>
 #include <QMenu>
 #include <QMenuBar>
+#include <QPointer>
+#include <QSslCertificate>
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QStyle>
@@ -125,6 +129,38 @@ int MainWindow::addMode(const QIcon &icon, const QString &title, QWidget *pane)
     return row;
 }
 
+void MainWindow::setProfiles(ConnectionProfiles *profiles, TokenVault *vault)
+{
+    m_profiles = profiles;
+    m_vault = vault;
+}
+
+void MainWindow::connectWith(ConnectDialog *dialog)
+{
+    QList<QSslCertificate> cas;
+    if (!dialog->caFile().isEmpty()) {
+        cas = QSslCertificate::fromPath(dialog->caFile(), QSsl::Pem);
+        if (cas.isEmpty()) {
+            statusBar()->showMessage(tr("%1 holds no PEM certificate: connecting with the system's CAs only").arg(dialog->caFile()), 15000);
+        }
+    }
+    m_feed->setCaCertificates(cas);
+    m_feed->start(dialog->server(), dialog->token());
+    if (!m_profiles)
+        return;
+    const QString server = dialog->serverText();
+    m_profiles->remember({server, dialog->caFile(), dialog->rememberToken(), {}});
+    const QPointer<MainWindow> self(this);
+    const auto report = [self](const QString &error) {
+        if (self && !error.isEmpty())
+            self->statusBar()->showMessage(tr("Token not remembered: %1").arg(error), 15000);
+    };
+    if (dialog->rememberToken())
+        m_vault->write(server, dialog->token(), report);
+    else
+        m_vault->forget(server, report);
+}
+
 void MainWindow::showMode(int mode)
 {
     m_modeBar->setCurrentRow(mode);
@@ -142,11 +178,18 @@ void MainWindow::showConnectDialog(const QString &server, const QString &token, 
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     if (!server.isEmpty())
         dialog->setServer(server);
+    else if (m_feed->server().isValid())
+        dialog->setServer(displayServer(m_feed->server()));
+    else if (m_profiles && !m_profiles->profiles().isEmpty())
+        dialog->setServer(m_profiles->profiles().first().server); // the one used last
     else
-        dialog->setServer(m_feed->server().isValid() ? displayServer(m_feed->server()) : QStringLiteral("127.0.0.1:7070"));
+        dialog->setServer(QStringLiteral("127.0.0.1:7070"));
     dialog->setToken(token);
+    // A refused token must not come back from the keyring.
+    if (m_profiles && refusal.isEmpty())
+        dialog->setProfiles(m_profiles, m_vault);
     dialog->setRefusal(refusal);
-    connect(dialog, &QDialog::accepted, this, [this, dialog] { m_feed->start(dialog->server(), dialog->token()); });
+    connect(dialog, &QDialog::accepted, this, [this, dialog] { connectWith(dialog); });
     m_connectDialog = dialog;
     dialog->open();
 }

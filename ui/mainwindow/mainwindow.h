@@ -11,7 +11,9 @@ class QTimer;
 namespace Keel {
 
 class ConnectDialog;
+class ConnectionProfiles;
 class FleetFeed;
+class TokenVault;
 class ModeBar;
 
 // The console's frame: a mode bar on the left selects one pane of the central stack;
@@ -35,6 +37,9 @@ public:
     // feed is using; `refusal` says why a new token is needed. One dialog at a time.
     void showConnectDialog(const QString &server = {}, const QString &token = {}, const QString &refusal = {});
     ConnectDialog *connectDialog() const; // the one open, or nullptr
+    // Where the Connect dialog remembers servers and (when asked) tokens; both must
+    // outlive the window. Without them nothing is remembered.
+    void setProfiles(ConnectionProfiles *profiles, TokenVault *vault);
 
     QString statusText() const;
     // Who the console acts as: role and principal, or empty while not known.
@@ -52,6 +57,9 @@ private:
     QMenu *m_viewMenu = nullptr;
     QTimer *m_countdown; // refreshes "retrying in N s" while a retry is pending
     QPointer<ConnectDialog> m_connectDialog;
+    ConnectionProfiles *m_profiles = nullptr;
+    TokenVault *m_vault = nullptr;
+    void connectWith(ConnectDialog *dialog);
 };
 
 } // namespace Keel
