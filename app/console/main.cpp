@@ -136,6 +136,7 @@ int main(int argc, char *argv[])
     Keel::LiveMetrics live;
     QObject::connect(&client, &Keel::KeelClient::metricsWindow, &live, &Keel::LiveMetrics::add);
     nodes.setLiveMetrics(&live);
+    QObject::connect(&feed, &Keel::FleetFeed::staleChanged, &nodes, &Keel::NodeTableModel::setStale);
     Keel::FleetSelection selection;
 
     Keel::MainWindow window(&feed);

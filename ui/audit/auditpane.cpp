@@ -7,6 +7,7 @@
 #include "fleet/fleetselection.h"
 #include "keelclient.h"
 
+#include <QAction>
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -146,6 +147,16 @@ AuditPane::AuditPane(KeelClient *client, AlertModel *alerts, FleetSelection *sel
         if (isVisible())
             refresh();
     });
+    auto *refreshAction = new QAction(tr("Refresh"), this);
+    refreshAction->setShortcut(QKeySequence::Refresh);
+    refreshAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    connect(refreshAction, &QAction::triggered, this, &AuditPane::refresh);
+    addAction(refreshAction);
+    auto *find = new QAction(tr("Filter"), this);
+    find->setShortcut(QKeySequence::Find);
+    find->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    connect(find, &QAction::triggered, m_principal, [this] { m_principal->setFocus(); });
+    addAction(find);
     m_poll->setInterval(std::chrono::seconds(3));
     connect(m_poll, &QTimer::timeout, this, &AuditPane::refresh);
     updateHints();

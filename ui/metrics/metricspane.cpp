@@ -6,6 +6,7 @@
 #include "regions/regionlistmodel.h"
 #include "timeserieschart.h"
 
+#include <QAction>
 #include <QButtonGroup>
 #include <QComboBox>
 #include <QGridLayout>
@@ -127,6 +128,11 @@ MetricsPane::MetricsPane(KeelClient *client, LiveMetrics *live, NodeTableModel *
         connect(model, &QAbstractItemModel::rowsInserted, this, later);
         connect(model, &QAbstractItemModel::dataChanged, this, later);
     }
+    auto *refresh = new QAction(tr("Refresh"), this);
+    refresh->setShortcut(QKeySequence::Refresh);
+    refresh->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    connect(refresh, &QAction::triggered, this, &MetricsPane::reload);
+    addAction(refresh);
     connect(m_live, &LiveMetrics::windowArrived, this, &MetricsPane::onWindow);
     // Back on the control plane: what was missed while away is read again.
     connect(m_client, &KeelClient::connected, this, &MetricsPane::reload);

@@ -112,6 +112,12 @@ NodesPane::NodesPane(NodeTableModel *nodes, RegionListModel *regions, QWidget *p
     copy->setShortcutContext(Qt::WidgetWithChildrenShortcut);
     connect(copy, &QAction::triggered, this, [this] { QApplication::clipboard()->setText(selectionAsTsv()); });
     m_view->addAction(copy);
+    // Ctrl+F: to the filter, as in every list of the console.
+    auto *find = new QAction(tr("Filter"), this);
+    find->setShortcut(QKeySequence::Find);
+    find->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    connect(find, &QAction::triggered, this, [this] { m_filter->setFocus(); m_filter->selectAll(); });
+    addAction(find);
 
     auto *header = new QHBoxLayout;
     header->addWidget(m_filter, 1);

@@ -114,7 +114,10 @@ QVariant NodeTableModel::display(const Node &node, int column) const
     case AgentVersionColumn: return node.agentVersion;
     // A ready node is heard from every heartbeat; heartbeats are not pushed to watchers
     // (that would be one event per node per interval), so its age here would only grow.
-    case LastSeenColumn: return node.status == NodeStatus::Ready ? tr("live") : formatAge(node.lastSeen, m_clock());
+    case LastSeenColumn:
+        if (node.status == NodeStatus::Ready)
+            return m_stale ? tr("unknown") : tr("live");
+        return formatAge(node.lastSeen, m_clock());
     case ComponentsColumn: {
         QStringList running;
         for (const ComponentStatus &c : node.components) {
@@ -198,6 +201,8 @@ QVariant NodeTableModel::toolTip(const Node &node, int column) const
     case LastSeenColumn:
         if (!node.lastSeen.isValid())
             return {};
+        if (node.status == NodeStatus::Ready && m_stale)
+            return tr("Not connected to the control plane: ready when last heard of");
         if (node.status == NodeStatus::Ready)
             return tr("Heartbeating within the grace; last reported %1").arg(node.lastSeen.toUTC().toString(Qt::ISODate));
         return node.lastSeen.toUTC().toString(Qt::ISODate);
@@ -335,6 +340,14 @@ void NodeTableModel::refreshAges()
         return;
     emit dataChanged(index(0, RequestsColumn), index(int(m_nodes.size()) - 1, LastSeenColumn),
                      {Qt::DisplayRole, Qt::ToolTipRole, SortRole});
+}
+
+void NodeTableModel::setStale(bool stale)
+{
+    if (stale == m_stale)
+        return;
+    m_stale = stale;
+    refreshAges();
 }
 
 void NodeTableModel::setLiveMetrics(LiveMetrics *live)

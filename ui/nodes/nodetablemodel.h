@@ -60,6 +60,11 @@ public:
 
     explicit NodeTableModel(QObject *parent = nullptr);
 
+    // The rows are the last known state (the console is not connected): a ready node is
+    // no longer shown as heard from "live".
+    void setStale(bool stale);
+    bool isStale() const { return m_stale; }
+
     // Where the request rate, p99 and RSS columns come from; without it they stay empty.
     void setLiveMetrics(LiveMetrics *live);
 
@@ -98,6 +103,7 @@ private:
     QHash<QString, int> m_rows; // name -> row, so that a change finds its row in O(1)
     Clock m_clock;
     QPointer<LiveMetrics> m_live;
+    bool m_stale = false;
 };
 
 } // namespace Keel

@@ -256,6 +256,21 @@ private slots:
         QCOMPARE(cell.data(NodeTableModel::SortRole).toDateTime(), kNow);
     }
 
+    // Not connected: a node that was ready is not "live" any more, it is unknown.
+    void staleRowsAreNotLive()
+    {
+        m_model->setNodes(threeNodes());
+        QCOMPARE(m_model->index(0, NodeTableModel::LastSeenColumn).data().toString(), QStringLiteral("live"));
+        QSignalSpy changed(m_model.get(), &QAbstractItemModel::dataChanged);
+        m_model->setStale(true);
+        QCOMPARE(changed.count(), 1);
+        QCOMPARE(m_model->index(0, NodeTableModel::LastSeenColumn).data().toString(), QStringLiteral("unknown"));
+        QVERIFY(m_model->index(0, NodeTableModel::LastSeenColumn).data(Qt::ToolTipRole).toString().contains(QStringLiteral("Not connected")));
+        QCOMPARE(m_model->index(2, NodeTableModel::LastSeenColumn).data().toString(), QStringLiteral("42 s ago")); // unchanged
+        m_model->setStale(false);
+        QCOMPARE(m_model->index(0, NodeTableModel::LastSeenColumn).data().toString(), QStringLiteral("live"));
+    }
+
     void lastSeenNever()
     {
         Node node = makeNode(QStringLiteral("edge-1"), QStringLiteral("eu-west"), NodeStatus::Unreachable);
