@@ -15,6 +15,9 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QElapsedTimer>
+#include <QEventLoop>
+#include <QTimer>
+#include <QMouseEvent>
 #include <QRandomGenerator>
 
 #include <algorithm>
@@ -75,7 +78,8 @@ int main(int argc, char *argv[])
     const QCommandLineOption regionsOption(QStringLiteral("regions"), QStringLiteral("Regions (40)."), QStringLiteral("R"), QStringLiteral("40"));
     const QCommandLineOption framesOption(QStringLiteral("frames"), QStringLiteral("Frames per scenario (300)."), QStringLiteral("F"), QStringLiteral("300"));
     const QCommandLineOption sizeOption(QStringLiteral("size"), QStringLiteral("Window size (1400x900)."), QStringLiteral("WxH"), QStringLiteral("1400x900"));
-    parser.addOptions({nodesOption, regionsOption, framesOption, sizeOption});
+    const QCommandLineOption grabOption(QStringLiteral("grab"), QStringLiteral("Also save pictures of the pane into DIR."), QStringLiteral("DIR"));
+    parser.addOptions({nodesOption, regionsOption, framesOption, sizeOption, grabOption});
     parser.addHelpOption();
     parser.process(app);
     const int nodeCount = parser.value(nodesOption).toInt();
@@ -152,6 +156,12 @@ int main(int argc, char *argv[])
     row("zoom in and out, world to 6x (wheel steps of 1.1x)", measure(map, frames, [&](int i) {
         map->zoomAt(middle, (i / 20) % 2 == 0 ? 1.1 : 1 / 1.1);
     }));
+    // A jump beyond the cached margin draws the land anew: the full cost of the outline,
+    // as in the frame after a zoom settles.
+    map->fitFleet();
+    map->zoomAt(middle, 2);
+    row("land re-rendered (jumps of a view width; also the frame after a zoom settles)",
+        measure(map, 40, [&](int i) { map->panBy(QPointF(i % 2 ? map->width() : -map->width(), 0)); }));
     row("repaint, view unchanged (hover, metrics)", measure(map, frames, [&](int) { map->update(); }));
     row("a node changes status each frame", measure(map, frames, [&](int i) {
         Node node = nodes.at((i * 37) % nodeCount);
@@ -170,5 +180,24 @@ int main(int argc, char *argv[])
     row("zoom across the spread threshold and back", measure(map, frames, [&](int i) {
         map->zoomAt(region, (i / 10) % 2 == 0 ? 1 / 1.15 : 1.15);
     }));
+    if (parser.isSet(grabOption)) {
+        // Pictures of what was measured: the fleet fitted, one region selected and hovered,
+        // and zoomed in until regions spread into nodes.
+        const QString dir = parser.value(grabOption);
+        map->fitFleet();
+        selection.selectRegion(regions.first().name);
+        const QPointF at = *map->regionPosition(regions.first().name);
+        QMouseEvent move(QEvent::MouseMove, at, map->mapToGlobal(at), Qt::NoButton, Qt::NoButton, Qt::NoModifier);
+        QCoreApplication::sendEvent(map, &move);
+        pane.grab().save(dir + QStringLiteral("/map-fleet.png"));
+        while (!map->frame().isSpread())
+            map->zoomAt(at, 1.25);
+        map->zoomAt(at, 1.25);
+        QEventLoop settle; // the land is drawn sharp again once a zoom rests
+        QTimer::singleShot(300, &settle, &QEventLoop::quit);
+        settle.exec();
+        QCoreApplication::sendEvent(map, &move);
+        pane.grab().save(dir + QStringLiteral("/map-spread.png"));
+    }
     return 0;
 }

@@ -107,6 +107,9 @@ MapFrame MapFrame::build(const RegionHealthModel &regions, const LiveMetrics &li
     for (int i = 0; i < frame.m_markers.size(); ++i) {
         frame.m_markers[i].label = placed.at(i).rect;
         frame.m_markers[i].detached = placed.at(i).detached;
+        // A crowded map drops the labels it cannot place clear instead of stacking them;
+        // zooming in gives them room.
+        frame.m_markers[i].labelShown = placed.at(i).clear;
     }
     return frame;
 }

@@ -37,6 +37,7 @@ public:
         QString detail; // "12.4 req/s", with the health word when not all ready
         QRectF label;
         bool detached = false;
+        bool labelShown = true; // false: no clear spot at this zoom (the hover card still has it)
     };
 
     struct Site

@@ -63,7 +63,7 @@ QList<MapLabelPlacer::Placement> MapLabelPlacer::place(const QList<Marker> &mark
                 // Outside the view counts against a spot, less than covering a neighbour.
                 cost += (spot.width() * spot.height() - overlap(spot, bounds)) * 0.5;
                 if (bestCost < 0 || cost < bestCost) {
-                    best = {spot, step > 0};
+                    best = {spot, step > 0, cost == 0};
                     bestCost = cost;
                 }
                 if (cost == 0)
@@ -71,7 +71,8 @@ QList<MapLabelPlacer::Placement> MapLabelPlacer::place(const QList<Marker> &mark
             }
         }
         placements[i] = best;
-        obstacles.append(best.rect);
+        if (best.clear) // a label that is not clear is not shown: nothing to keep clear of
+            obstacles.append(best.rect);
     }
     return placements;
 }

@@ -23,17 +23,12 @@ constexpr qreal kZoomStep = 1.5;
 constexpr qreal kMaxZoom = 256;   // times the whole-world scale
 constexpr qreal kDragThreshold = 4;
 constexpr qreal kPanStep = 80;
+constexpr std::chrono::milliseconds kZoomSettle{150};
 
 QColor withAlpha(QColor color, int alpha)
 {
     color.setAlpha(alpha);
     return color;
-}
-
-QColor mix(const QColor &a, const QColor &b, qreal t)
-{
-    return QColor::fromRgbF(a.redF() + (b.redF() - a.redF()) * t, a.greenF() + (b.greenF() - a.greenF()) * t,
-                            a.blueF() + (b.blueF() - a.blueF()) * t);
 }
 
 // Health as a shape inside the marker, so that it never rests on colour alone:
@@ -91,6 +86,13 @@ MapView::MapView(RegionHealthModel *regions, LiveMetrics *live, QWidget *parent)
     m_card->setAttribute(Qt::WA_TransparentForMouseEvents);
     m_card->hide();
 
+    m_settle.setSingleShot(true);
+    m_settle.setInterval(kZoomSettle);
+    connect(&m_settle, &QTimer::timeout, this, [this] {
+        m_zooming = false;
+        update();
+    });
+
     connect(regions, &QAbstractItemModel::modelReset, this, &MapView::modelChanged);
     connect(regions, &QAbstractItemModel::layoutChanged, this, &MapView::modelChanged);
     connect(regions, &QAbstractItemModel::rowsInserted, this, &MapView::modelChanged);
@@ -124,8 +126,14 @@ MapViewport MapView::clamped(MapViewport viewport) const
     viewport.size = size();
     const qreal world = worldScale();
     viewport.scale = std::clamp(viewport.scale, world * 0.9, world * kMaxZoom);
-    viewport.center.setX(std::clamp(viewport.center.x(), -EqualEarthProjection::kMaxX, EqualEarthProjection::kMaxX));
-    viewport.center.setY(std::clamp(viewport.center.y(), -EqualEarthProjection::kMaxY, EqualEarthProjection::kMaxY));
+    // The map stays in view: no edge of the world moves further in than a small margin
+    // (a world smaller than the view is centred).
+    auto keep = [](qreal center, qreal halfView, qreal halfWorld) {
+        const qreal room = halfWorld + 0.04 - halfView;
+        return room <= 0 ? 0.0 : std::clamp(center, -room, room);
+    };
+    viewport.center.setX(keep(viewport.center.x(), width() / 2.0 / viewport.scale, EqualEarthProjection::kMaxX));
+    viewport.center.setY(keep(viewport.center.y(), height() / 2.0 / viewport.scale, EqualEarthProjection::kMaxY));
     return viewport;
 }
 
@@ -158,6 +166,8 @@ void MapView::zoomAt(const QPointF &pos, qreal factor)
     next.scale = std::clamp(m_viewport.scale * factor, worldScale() * 0.9, worldScale() * kMaxZoom);
     // Keep the anchor under pos: center = anchor - (pos - middle) / scale.
     next.center = anchor - (pos - QPointF(width() / 2.0, height() / 2.0)) / next.scale;
+    m_zooming = true;
+    m_settle.start();
     setViewport(next);
 }
 
@@ -256,27 +266,8 @@ void MapView::paintEvent(QPaintEvent *)
 
 void MapView::paintLand(QPainter &painter)
 {
-    // The land costs most of a frame: it is drawn once per viewport into a pixmap, and
-    // repaints that only change markers or labels reuse it.
-    if (m_land.isNull() || !(m_landViewport == m_viewport)) {
-        const qreal dpr = devicePixelRatioF();
-        m_land = QPixmap(size() * dpr);
-        m_land.setDevicePixelRatio(dpr);
-        const QPalette &pal = palette();
-        m_land.fill(pal.color(QPalette::Window)); // the sea
-        QPainter p(&m_land);
-        p.setRenderHint(QPainter::Antialiasing);
-        p.setTransform(m_viewport.transform());
-        const QColor land = mix(pal.color(QPalette::Base), pal.color(QPalette::AlternateBase), 0.5);
-        p.setPen(QPen(withAlpha(pal.color(QPalette::Mid), 110), 0)); // cosmetic: one pixel at any zoom
-        p.setBrush(Qt::NoBrush);
-        p.drawPath(LandOutline::sphere());
-        p.setPen(QPen(withAlpha(pal.color(QPalette::Mid), 160), 0));
-        p.setBrush(land);
-        p.drawPath(LandOutline::land());
-        m_landViewport = m_viewport;
-    }
-    painter.drawPixmap(0, 0, m_land);
+    if (!m_land.paint(painter, m_viewport, palette(), devicePixelRatioF(), m_zooming))
+        m_settle.start(); // sharp again once the zoom rests
 }
 
 void MapView::paintMarkers(QPainter &painter)
@@ -316,18 +307,12 @@ void MapView::paintSpread(QPainter &painter)
         painter.drawText(rect, Qt::AlignHCenter | Qt::AlignTop, text);
     }
     // Ready nodes are filled discs, unreachable ones rings: shape as well as colour.
+    // Thousands of them: each is a copy of one of two small pixmaps, not a path.
     const qreal r = MapFrame::kNodeRadius;
-    for (const MapFrame::Dot &dot : f.dots()) {
-        if (dot.status == NodeStatus::Ready) {
-            painter.setPen(Qt::NoPen);
-            painter.setBrush(RegionHealthModel::healthColor(RegionHealthModel::Health::Ready));
-            painter.drawEllipse(dot.center, r, r);
-        } else {
-            painter.setPen(QPen(RegionHealthModel::healthColor(RegionHealthModel::Health::Down), 2));
-            painter.setBrush(Qt::NoBrush);
-            painter.drawEllipse(dot.center, r - 1, r - 1);
-        }
-    }
+    const QPixmap &ready = dotPixmap(NodeStatus::Ready);
+    const QPixmap &unreachable = dotPixmap(NodeStatus::Unreachable);
+    for (const MapFrame::Dot &dot : f.dots())
+        painter.drawPixmap(dot.center - QPointF(r, r), dot.status == NodeStatus::Ready ? ready : unreachable);
     if (const MapFrame::Dot *selected = f.dot(m_selectedNode)) {
         painter.setPen(QPen(pal.color(QPalette::Highlight), 2.5));
         painter.setBrush(Qt::NoBrush);
@@ -337,6 +322,30 @@ void MapView::paintSpread(QPainter &painter)
     }
 }
 
+const QPixmap &MapView::dotPixmap(NodeStatus status)
+{
+    auto it = m_dots.find(int(status));
+    if (it != m_dots.end())
+        return *it;
+    const qreal r = MapFrame::kNodeRadius;
+    const qreal dpr = devicePixelRatioF();
+    QPixmap pixmap(QSizeF(2 * r * dpr, 2 * r * dpr).toSize());
+    pixmap.setDevicePixelRatio(dpr);
+    pixmap.fill(Qt::transparent);
+    QPainter p(&pixmap);
+    p.setRenderHint(QPainter::Antialiasing);
+    if (status == NodeStatus::Ready) {
+        p.setPen(Qt::NoPen);
+        p.setBrush(RegionHealthModel::healthColor(RegionHealthModel::Health::Ready));
+        p.drawEllipse(QPointF(r, r), r - 0.25, r - 0.25);
+    } else {
+        p.setPen(QPen(RegionHealthModel::healthColor(RegionHealthModel::Health::Down), 2));
+        p.setBrush(Qt::NoBrush);
+        p.drawEllipse(QPointF(r, r), r - 1, r - 1);
+    }
+    return *m_dots.insert(int(status), pixmap);
+}
+
 void MapView::paintLabels(QPainter &painter)
 {
     const QPalette &pal = palette();
@@ -344,6 +353,8 @@ void MapView::paintLabels(QPainter &painter)
     bold.setBold(true);
     const QFontMetricsF titleMetrics(bold);
     for (const MapFrame::Marker &marker : frame().markers()) {
+        if (!marker.labelShown && marker.name != m_selectedRegion)
+            continue;
         const QRectF rect = marker.label;
         if (marker.detached) {
             // A label moved aside keeps a thin line to its marker.
@@ -491,7 +502,8 @@ void MapView::leaveEvent(QEvent *)
 void MapView::changeEvent(QEvent *event)
 {
     if (event->type() == QEvent::PaletteChange || event->type() == QEvent::FontChange) {
-        m_land = {};
+        m_land.invalidate();
+        m_dots.clear();
         m_frame.reset();
         update();
     }

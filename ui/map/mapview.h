@@ -1,9 +1,12 @@
 #pragma once
 
+#include "landlayer.h"
 #include "mapframe.h"
 #include "mapviewport.h"
 
+#include <QHash>
 #include <QPixmap>
+#include <QTimer>
 #include <QWidget>
 
 #include <optional>
@@ -75,6 +78,7 @@ private:
     void paintMarkers(QPainter &painter);
     void paintSpread(QPainter &painter);
     void paintLabels(QPainter &painter);
+    const QPixmap &dotPixmap(NodeStatus status);
     void paintHint(QPainter &painter);
     void updateHover(const QPointF &pos);
     QString cardText(const MapFrame::Hit &hit) const;
@@ -84,8 +88,10 @@ private:
     MapViewport m_viewport;
     bool m_fitted = false;
     mutable std::optional<MapFrame> m_frame; // rebuilt lazily after a change
-    QPixmap m_land;
-    MapViewport m_landViewport;
+    LandLayer m_land;
+    QTimer m_settle;     // a zoom rests when no step came for a moment
+    bool m_zooming = false;
+    QHash<int, QPixmap> m_dots; // per NodeStatus
     QString m_selectedRegion;
     QString m_selectedNode;
     MapFrame::Hit m_hover;

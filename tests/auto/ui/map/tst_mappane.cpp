@@ -115,6 +115,7 @@ private slots:
         const auto &markers = m_map->frame().markers();
         QCOMPARE(markers.size(), 3);
         for (const auto &a : markers) {
+            QVERIFY(a.labelShown);
             QVERIFY(m_map->rect().contains(a.label.toRect()));
             for (const auto &b : markers) {
                 const QRectF disc(b.center - QPointF(b.radius, b.radius), QSizeF(2 * b.radius, 2 * b.radius));
