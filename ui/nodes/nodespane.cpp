@@ -28,6 +28,7 @@ namespace {
 
 // "Last seen" is relative; refreshing it more often than this would only burn cycles.
 constexpr std::chrono::seconds kAgeRefresh{10};
+constexpr int kWidthSampleRows = 100;
 
 QString countOf(int n, const char *singular, const char *plural)
 {
@@ -94,6 +95,9 @@ NodesPane::NodesPane(NodeTableModel *nodes, RegionListModel *regions, QWidget *p
     // Compact rows: an operator scans many nodes at once.
     m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 8);
     m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    // Column widths from the rows in view and a few more, not from a thousand rows of
+    // a large fleet after every sort.
+    m_view->horizontalHeader()->setResizeContentsPrecision(kWidthSampleRows);
     m_view->horizontalHeader()->setStretchLastSection(true);
     m_view->horizontalHeader()->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
 

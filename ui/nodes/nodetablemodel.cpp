@@ -30,6 +30,9 @@ QVariantMap labelsMap(const Labels &labels)
     return map;
 }
 
+// "Live" sorts after every time a node was last seen.
+const QDateTime kLive = QDateTime(QDate(9999, 12, 31), QTime(0, 0), Qt::UTC);
+
 } // namespace
 
 namespace {
@@ -51,6 +54,9 @@ NodeTableModel::NodeTableModel(QObject *parent)
     : QAbstractTableModel(parent)
     , m_clock([] { return QDateTime::currentDateTimeUtc(); })
 {
+    m_liveTimer.setSingleShot(true);
+    m_liveTimer.setInterval(kLiveBatch);
+    connect(&m_liveTimer, &QTimer::timeout, this, &NodeTableModel::flushLiveUpdates);
 }
 
 int NodeTableModel::rowCount(const QModelIndex &parent) const
@@ -157,14 +163,16 @@ QVariant NodeTableModel::sortValue(const Node &node, int column) const
     switch (column) {
     case StatusColumn: return int(node.status);
     // Sort by the time itself: "5 min ago" must come after "42 s ago"; live is now.
-    case LastSeenColumn: return node.status == NodeStatus::Ready ? m_clock() : node.lastSeen;
+    case LastSeenColumn: return node.status == NodeStatus::Ready ? kLive : node.lastSeen;
     // Nodes furthest behind first when sorted descending.
     case GenerationColumn: return qint64(node.desiredGeneration) - qint64(node.ackedGeneration);
     // Numbers as numbers; no reading sorts below zero.
     case RequestsColumn:
     case P99Column:
     case RssColumn: {
-        const LiveMetrics::Reading r = m_live ? m_live->node(node.name) : LiveMetrics::Reading{};
+        // From the cache: sorting compares each row many times, and a fresh reading
+        // would ask the clock every time.
+        const LiveMetrics::Reading r = m_readings.value(node.name);
         if (!r.at.isValid())
             return -1.0;
         if (column == RequestsColumn)
@@ -336,6 +344,11 @@ void NodeTableModel::clear()
 
 void NodeTableModel::refreshAges()
 {
+    if (m_live) {
+        // Readings go idle when reports stop: the sort keys follow.
+        for (auto it = m_readings.begin(); it != m_readings.end(); ++it)
+            it.value() = m_live->node(it.key());
+    }
     if (m_nodes.isEmpty())
         return;
     emit dataChanged(index(0, RequestsColumn), index(int(m_nodes.size()) - 1, LastSeenColumn),
@@ -355,14 +368,36 @@ void NodeTableModel::setLiveMetrics(LiveMetrics *live)
     if (m_live)
         disconnect(m_live, nullptr, this, nullptr);
     m_live = live;
+    m_readings.clear();
+    m_dirty.clear();
     if (!live)
         return;
-    // One row's numbers at a time, as its report arrives: never a reset.
+    // Reports arrive one node at a time; a large fleet sends thousands a second. The rows
+    // they touch are told together a few times a second (one dataChanged over them, never
+    // a reset), so that a view sorted by a live column re-sorts once, not per report.
     connect(live, &LiveMetrics::nodeUpdated, this, [this](const QString &name) {
+        m_readings.insert(name, m_live->node(name));
         const int row = rowOf(name);
-        if (row >= 0)
-            emit dataChanged(index(row, RequestsColumn), index(row, RssColumn), {Qt::DisplayRole, Qt::ToolTipRole, SortRole});
+        if (row < 0)
+            return;
+        m_dirty.insert(row);
+        if (!m_liveTimer.isActive())
+            m_liveTimer.start();
     });
+}
+
+void NodeTableModel::flushLiveUpdates()
+{
+    m_liveTimer.stop();
+    if (m_dirty.isEmpty())
+        return;
+    const auto [first, last] = std::minmax_element(m_dirty.cbegin(), m_dirty.cend());
+    const int top = *first;
+    const int bottom = *last;
+    m_dirty.clear();
+    if (bottom >= m_nodes.size())
+        return;
+    emit dataChanged(index(top, RequestsColumn), index(bottom, RssColumn), {Qt::DisplayRole, Qt::ToolTipRole, SortRole});
 }
 
 int NodeTableModel::count(NodeStatus status) const

@@ -2,7 +2,13 @@
 
 #include "fleettypes.h"
 
+#include "metrics/livemetrics.h"
+
 #include <QPointer>
+#include <QSet>
+#include <QTimer>
+
+#include <chrono>
 
 #include <QAbstractTableModel>
 #include <QDateTime>
@@ -12,8 +18,6 @@
 #include <functional>
 
 namespace Keel {
-
-class LiveMetrics;
 
 // The fleet's nodes as a table: one row per node, kept in arrival order. A provider
 // (FleetFeed) fills it with setNodes() and keeps it current with applyChange(); views
@@ -66,7 +70,11 @@ public:
     bool isStale() const { return m_stale; }
 
     // Where the request rate, p99 and RSS columns come from; without it they stay empty.
+    // Their changes are announced in batches, at most every kLiveBatch.
     void setLiveMetrics(LiveMetrics *live);
+    static constexpr std::chrono::milliseconds kLiveBatch{250};
+    // Announces the live numbers that changed since the last batch now.
+    void flushLiveUpdates();
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
@@ -103,6 +111,9 @@ private:
     QHash<QString, int> m_rows; // name -> row, so that a change finds its row in O(1)
     Clock m_clock;
     QPointer<LiveMetrics> m_live;
+    QHash<QString, LiveMetrics::Reading> m_readings; // sort keys of the live columns
+    QSet<int> m_dirty;                               // rows whose live numbers changed
+    QTimer m_liveTimer;
     bool m_stale = false;
 };
 

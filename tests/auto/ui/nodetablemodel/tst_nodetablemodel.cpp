@@ -253,7 +253,8 @@ private slots:
         const QModelIndex cell = m_model->index(0, NodeTableModel::LastSeenColumn);
         QCOMPARE(cell.data().toString(), QStringLiteral("live"));
         QVERIFY(cell.data(Qt::ToolTipRole).toString().contains(kNow.addSecs(-42).toString(Qt::ISODate)));
-        QCOMPARE(cell.data(NodeTableModel::SortRole).toDateTime(), kNow);
+        // "Live" sorts after any time a node was last seen, without asking the clock.
+        QVERIFY(cell.data(NodeTableModel::SortRole).toDateTime() > kNow.addYears(100));
     }
 
     // Not connected: a node that was ready is not "live" any more, it is unknown.
@@ -325,7 +326,9 @@ private slots:
         w.p99Ms = 4.25;
         w.rssBytes = 12 * 1024 * 1024 + 512 * 1024;
         live.add(w);
-        QCOMPARE(changed.count(), 1);
+        // Announced in a batch, a moment later: one dataChanged over the rows touched.
+        QCOMPARE(changed.count(), 0);
+        QTRY_COMPARE(changed.count(), 1);
         QCOMPARE(changed.first().at(0).value<QModelIndex>(), m_model->index(1, NodeTableModel::RequestsColumn));
         QCOMPARE(changed.first().at(1).value<QModelIndex>(), m_model->index(1, NodeTableModel::RssColumn));
         QCOMPARE(m_model->index(1, NodeTableModel::RequestsColumn).data().toString(), QStringLiteral("123"));

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Runs the console fleet-table and chart benchmark and writes its results into the
+# "Console fleet table and charts" section of docs/benchmarks.md (that section only).
+# Needs a build with the tests:
+#   KEEL_BUILD=build bench/console-fleet/run.sh [--nodes N --regions R]
+# QT_QPA_PLATFORM decides where it paints (default offscreen: software raster, no display).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+BUILD="${KEEL_BUILD:-$ROOT/build}"
+DOC="${BENCH_OUTPUT:-$ROOT/docs/benchmarks.md}"
+BIN="$BUILD/bin/keel-console-fleet-bench"
+cmake --build "$BUILD" --target keel-console-fleet-bench >/dev/null
+export QT_QPA_PLATFORM="${QT_QPA_PLATFORM:-offscreen}"
+RESULT="$("$BIN" "$@")"
+SECTION="$(mktemp)"
+{
+  echo "## Console fleet table and charts"
+  echo
+  echo "Written by \`bench/console-fleet/run.sh\` ($(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg),"
+  echo "Keel $(git -C "$ROOT" describe --always --dirty), build \`$(basename "$BUILD")\` $(grep -m1 CMAKE_BUILD_TYPE: "$BUILD/CMakeCache.txt" | cut -d= -f2), QT_QPA_PLATFORM=$QT_QPA_PLATFORM)."
+  echo
+  echo "\`keel-console-fleet-bench\` fills the console's real models (NodeTableModel, RegionListModel,"
+  echo "LiveMetrics) with a deterministic fleet (two components per node, one node in twenty"
+  echo "unreachable, one in fifty behind its desired generation) and times the real widgets,"
+  echo "each operation ending with a synchronous \`repaint()\` on Qt's software raster engine:"
+  echo "the Fleet pane's first paint after the node list arrives (setNodes, one live reading per"
+  echo "node, paint), sorting through the pane's proxy as a header click does, filtering by"
+  echo "text, one metrics report from every node reaching the table (row-level dataChanged),"
+  echo "and a TimeSeriesChart with 50 series of 5 minutes of points taking one more point per"
+  echo "series (append, trim, rescale, paint). The models are fed directly, not through a"
+  echo "control plane (the fleet simulator will do that); the window system's flush is not"
+  echo "included. Timings include whatever else ran on the machine (see the load average)."
+  echo
+  echo "$RESULT"
+  echo
+} > "$SECTION"
+python3 - "$DOC" "$SECTION" <<'PY'
+import re, sys
+doc_path, section_path = sys.argv[1], sys.argv[2]
+doc = open(doc_path).read()
+section = open(section_path).read()
+pattern = re.compile(r'^## Console fleet table and charts\n.*?(?=^## |\Z)', re.S | re.M)
+doc = pattern.sub(lambda m: section, doc) if pattern.search(doc) else doc.rstrip('\n') + '\n\n' + section
+open(doc_path, 'w').write(doc)
+PY
+rm -f "$SECTION"
+echo "$RESULT"
