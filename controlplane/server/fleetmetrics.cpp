@@ -240,14 +240,17 @@ std::variant<QList<MetricsWindow>, WireError> FleetMetrics::query(const QString 
         const auto series = m_seconds.constFind(key);
         if (series == m_seconds.cend())
             return windows;
+        // Windows end now and step back, so the newest one is whole (a window reaching
+        // into the future would read low, and end after the live windows that follow).
         const qint64 first = fromMs / 1000;
-        for (qint64 start = first; start < endMs / 1000 + 1; start += width) {
+        const qint64 stop = endMs / 1000 + 1;
+        for (qint64 start = stop - width; start + width > first; start -= width) {
             Point merged;
             const auto &points = series.value();
-            for (auto p = points.lower_bound(start); p != points.end() && p->first < start + width; ++p)
+            for (auto p = points.lower_bound(std::max(start, first)); p != points.end() && p->first < start + width; ++p)
                 merged.add(p->second);
             if (merged.requests > 0 || merged.latency.count() > 0)
-                windows.append(toWindow(key, merged, QDateTime::fromSecsSinceEpoch(start + width, Qt::UTC), double(width)));
+                windows.prepend(toWindow(key, merged, QDateTime::fromSecsSinceEpoch(start + width, Qt::UTC), double(width)));
         }
         return windows;
     }
@@ -276,8 +279,12 @@ std::variant<QList<MetricsWindow>, WireError> FleetMetrics::query(const QString 
                 if (minutes.count(minute))
                     minutes[minute].rssBytes = std::max(minutes[minute].rssBytes, point.rssBytes);
     }
-    for (const auto &[minute, point] : minutes)
-        windows.append(toWindow(key, point, QDateTime::fromMSecsSinceEpoch(minute + kMinuteMs, Qt::UTC), 60.0));
+    for (const auto &[minute, point] : minutes) {
+        // The minute under way holds only the seconds so far: its rates are per those.
+        const qint64 until = std::min(minute + kMinuteMs, endMs);
+        const double seconds = std::max(1.0, (until - minute) / 1000.0);
+        windows.append(toWindow(key, point, QDateTime::fromMSecsSinceEpoch(until, Qt::UTC), seconds));
+    }
     return windows;
 }
 

@@ -2,7 +2,8 @@
 // keel-agent processes on ephemeral ports, HTTP traffic to the agents. The fleet table
 // fills and shows each node's live numbers, the status bar says who the token is, the
 // metrics charts receive live points after traffic, and an agent killed turns its row
-// unreachable and raises an alert that clears when the agent is back.
+// and its region's map marker unhealthy and raises an alert that clears when the agent
+// is back.
 #include "audit/alertmodel.h"
 #include "audit/alertstatusbutton.h"
 #include "audit/auditlogmodel.h"
@@ -12,6 +13,7 @@
 #include "httpclient.h"
 #include "keelclient.h"
 #include "keelctlrun.h"
+#include "map/regionhealthmodel.h"
 #include "mainwindow/mainwindow.h"
 #include "metrics/livemetrics.h"
 #include "metrics/metricspane.h"
@@ -67,6 +69,7 @@ private:
     AlertModel *m_alerts = nullptr;
     MetricsPane *m_metrics = nullptr;
     AuditPane *m_audit = nullptr;
+    RegionHealthModel *m_regionHealth = nullptr;
 
     KeelctlRun keelctl(const QStringList &arguments)
     {
@@ -142,6 +145,9 @@ private slots:
         m_audit = new AuditPane(&m_client, m_alerts, &m_selection);
         m_window->addMode(QIcon(), QStringLiteral("Audit"), m_audit);
         m_window->statusBar()->addPermanentWidget(new AlertStatusButton(m_alerts));
+        // What the map draws: each region's health from its nodes.
+        m_regionHealth = new RegionHealthModel(&m_regions, &m_nodes, m_window.get());
+        new QAbstractItemModelTester(m_regionHealth, QAbstractItemModelTester::FailureReportingMode::Fatal, m_regionHealth);
         new QAbstractItemModelTester(m_alerts, QAbstractItemModelTester::FailureReportingMode::Fatal, m_alerts);
         new QAbstractItemModelTester(m_audit->log(), QAbstractItemModelTester::FailureReportingMode::Fatal, m_audit);
         m_window->show();
@@ -223,7 +229,10 @@ private slots:
         const QString key = QStringLiteral("unreachable:edge-eu-1");
         QVERIFY(!m_alerts->contains(key));
         m_agent->kill();
+        QCOMPARE(m_regionHealth->health(QStringLiteral("eu-west")), RegionHealthModel::Health::Ready);
         QTRY_COMPARE_WITH_TIMEOUT(cell(NodeTableModel::StatusColumn), QStringLiteral("unreachable"), 15000);
+        // Its region's marker: no node ready there any more.
+        QCOMPARE(m_regionHealth->health(QStringLiteral("eu-west")), RegionHealthModel::Health::Down);
         QVERIFY(m_alerts->contains(key));
         QCOMPARE(m_alerts->count(AlertModel::Severity::Critical), 1);
         auto *alertButton = m_window->findChild<QToolButton *>(QStringLiteral("alertStatus"));
@@ -233,6 +242,7 @@ private slots:
         if (QTest::currentTestFailed())
             return;
         QTRY_COMPARE_WITH_TIMEOUT(cell(NodeTableModel::StatusColumn), QStringLiteral("ready"), 15000);
+        QCOMPARE(m_regionHealth->health(QStringLiteral("eu-west")), RegionHealthModel::Health::Ready);
         QVERIFY(!m_alerts->contains(key));
         QTRY_COMPARE(alertButton->text(), QStringLiteral("No alerts"));
     }
