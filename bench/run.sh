@@ -460,6 +460,15 @@ write_doc() {
   local cpu mem
   cpu="$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
   mem="$(awk '/^MemTotal:/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
+  # The console's sections are written by their own scripts (bench/console-*/run.sh):
+  # kept as they are, after this run's sections.
+  local console=""
+  [ -f "$DOC" ] && console="$(python3 - "$DOC" <<'PY'
+import re, sys
+doc = open(sys.argv[1]).read()
+print(''.join(m.group(0) for m in re.finditer(r'^## Console .*?(?=^## |\Z)', doc, re.S | re.M)), end='')
+PY
+)"
   cat >"$DOC" <<EOF
 # Benchmarks
 
@@ -550,6 +559,7 @@ The agent with the same 10 components; VmRSS from \`/proc/PID/status\` and the a
 ${RSS_ROWS}
 Targets: ≤ 20 MB with 10 components idle; growth < 1 MB over a million requests.
 EOF
+  if [ -n "$console" ]; then printf '\n%s\n' "$console" >>"$DOC"; fi
   log "wrote $DOC"
 }
 
