@@ -162,6 +162,9 @@ void FleetMetrics::tick()
     const QDateTime end = now();
     const qint64 endSecond = end.toMSecsSinceEpoch() / 1000;
     const qint64 oldest = endSecond - m_options.memorySeconds;
+    // The newest seconds are not all reported yet (agents report every interval): the
+    // live window ends that far back, so that it never reads low.
+    const qint64 liveEnd = endSecond - reportLagSeconds();
     for (auto it = m_seconds.begin(); it != m_seconds.end();) {
         auto &points = it.value();
         points.erase(points.begin(), points.lower_bound(oldest));
@@ -170,10 +173,10 @@ void FleetMetrics::tick()
             continue;
         }
         Point live;
-        for (auto p = points.lower_bound(endSecond - m_options.liveWindowSeconds + 1); p != points.end(); ++p)
+        for (auto p = points.lower_bound(liveEnd - m_options.liveWindowSeconds + 1); p != points.end() && p->first <= liveEnd; ++p)
             live.add(p->second);
         if (live.requests > 0 || live.latency.count() > 0)
-            emit window(toWindow(it.key(), live, end, m_options.liveWindowSeconds));
+            emit window(toWindow(it.key(), live, QDateTime::fromSecsSinceEpoch(liveEnd + 1, Qt::UTC), m_options.liveWindowSeconds));
         ++it;
     }
     writeMinutes(end.toMSecsSinceEpoch() - kMinuteGraceMs - kMinuteMs + 1);
@@ -240,10 +243,11 @@ std::variant<QList<MetricsWindow>, WireError> FleetMetrics::query(const QString 
         const auto series = m_seconds.constFind(key);
         if (series == m_seconds.cend())
             return windows;
-        // Windows end now and step back, so the newest one is whole (a window reaching
-        // into the future would read low, and end after the live windows that follow).
+        // Windows end where the seconds are complete (one report interval back) and step
+        // back, so the newest one is whole (a window reaching into seconds not reported
+        // yet would read low, and end after the live windows that follow).
         const qint64 first = fromMs / 1000;
-        const qint64 stop = endMs / 1000 + 1;
+        const qint64 stop = endMs / 1000 + 1 - reportLagSeconds();
         for (qint64 start = stop - width; start + width > first; start -= width) {
             Point merged;
             const auto &points = series.value();
@@ -281,7 +285,7 @@ std::variant<QList<MetricsWindow>, WireError> FleetMetrics::query(const QString 
     }
     for (const auto &[minute, point] : minutes) {
         // The minute under way holds only the seconds so far: its rates are per those.
-        const qint64 until = std::min(minute + kMinuteMs, endMs);
+        const qint64 until = std::max(minute + 1000, std::min(minute + kMinuteMs, endMs - reportLagSeconds() * 1000));
         const double seconds = std::max(1.0, (until - minute) / 1000.0);
         windows.append(toWindow(key, point, QDateTime::fromMSecsSinceEpoch(until, Qt::UTC), seconds));
     }

@@ -86,6 +86,8 @@ private:
     friend size_t qHash(const Key &k, size_t seed) { return qHashMulti(seed, k.scope, k.key, k.component); }
 
     QDateTime now() const;
+    // How far back the seconds are complete: one report interval.
+    qint64 reportLagSeconds() const { return (m_options.metricsIntervalMs + 999) / 1000; }
     MetricsWindow toWindow(const Key &key, const Point &point, const QDateTime &end, double seconds) const;
     void writeMinutes(qint64 beforeMs);
 

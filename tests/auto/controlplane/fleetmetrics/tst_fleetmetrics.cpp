@@ -102,10 +102,17 @@ private slots:
         QCOMPARE(eu1.p50Ms, 4.0); // rank 50 of 100: 2 + 3 * 20/30 ms
         live.clear();
 
+        // A second later the live windows leave that second out: reports of other agents
+        // for it may still be on their way (they report every 2 s).
         clock = clock.addSecs(1);
         metrics.tick();
-        // Live windows for eu-west, us-east and the fleet: hash's, and all components'.
+        QCOMPARE(live.size(), 0);
+        // Once a report interval has passed: live windows for eu-west, us-east and the
+        // fleet, hash's and all components', ending where the seconds are complete.
+        clock = clock.addSecs(2);
+        metrics.tick();
         QCOMPARE(live.size(), 6);
+        QCOMPARE(live.first().first().value<MetricsWindow>().windowEnd, clock.addSecs(-1)); // seconds up to clock - 2 s, whole
         int merged = 0;
         for (const auto &args : live) {
             const auto w = args.first().value<MetricsWindow>();
