@@ -25,14 +25,16 @@ const QColor kColors[] = {QColor(0x1f, 0x77, 0xb4), QColor(0xe3, 0x7b, 0x1c), QC
                           QColor(0x94, 0x67, 0xbd), QColor(0x17, 0xa5, 0xb8), QColor(0xd6, 0x27, 0x9c),
                           QColor(0x8c, 0x56, 0x4b), QColor(0x7f, 0x7f, 0x7f)};
 
-// A round number (1, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 times a power of ten) at or above
-// `value`: axis ends a person reads, without wasting half the height.
+// The y axis has kYTicks ticks (four intervals). Its top is a round number at or above
+// `value` whose quarter is round too (1, 1.2, 1.6, 2, 2.4, 3.2, 4, 6 or 8 times a power
+// of ten: quarters of 0.25, 0.3, 0.4, 0.5, 0.6, 0.8, 1, 1.5, 2), so labels read at a glance.
+constexpr int kYTicks = 5;
 double niceCeiling(double value)
 {
     if (value <= 0)
         return 1;
     const double magnitude = std::pow(10.0, std::floor(std::log10(value)));
-    for (double step : {1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0}) {
+    for (double step : {1.0, 1.2, 1.6, 2.0, 2.4, 3.2, 4.0, 6.0, 8.0, 10.0}) {
         if (step * magnitude >= value)
             return step * magnitude;
     }
@@ -63,6 +65,7 @@ TimeSeriesChart::TimeSeriesChart(const QString &title, const QString &unit, QWid
     m_x->setTickCount(6);
     m_y->setTitleText(unit);
     m_y->setLabelFormat(QStringLiteral("%.3g"));
+    m_y->setTickCount(kYTicks);
     m_y->setRange(0, 1);
     chart->addAxis(m_x, Qt::AlignBottom);
     chart->addAxis(m_y, Qt::AlignLeft);

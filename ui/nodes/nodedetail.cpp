@@ -32,6 +32,9 @@ QString labelsText(const Labels &labels)
     return parts.join(u' ');
 }
 
+// What the node's charts show: its minutes so far, then its reports as they arrive.
+constexpr std::chrono::minutes kChartRange{5};
+
 QTableWidgetItem *item(const QString &text, const QColor &dot = {})
 {
     auto *cell = new QTableWidgetItem(text);
@@ -92,10 +95,10 @@ NodeDetail::NodeDetail(KeelClient *client, NodeTableModel *nodes, LiveMetrics *l
     m_components->horizontalHeader()->setStretchLastSection(true);
     m_components->horizontalHeader()->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
     m_components->verticalHeader()->setDefaultSectionSize(m_components->fontMetrics().height() + 8);
-    m_latency->setRange(std::chrono::minutes(15));
-    m_rate->setRange(std::chrono::minutes(15));
-    m_latency->setEmptyText(tr("No requests to this node in the last 15 minutes"));
-    m_rate->setEmptyText(tr("No requests to this node in the last 15 minutes"));
+    m_latency->setRange(kChartRange);
+    m_rate->setRange(kChartRange);
+    m_latency->setEmptyText(tr("No requests to this node in the last 5 minutes"));
+    m_rate->setEmptyText(tr("No requests to this node in the last 5 minutes"));
 
     auto *head = new QHBoxLayout;
     head->addWidget(m_title, 1);
@@ -235,7 +238,7 @@ void NodeDetail::loadSeries()
     if (m_client->state() != KeelClient::State::Connected)
         return;
     const QPointer<NodeDetail> self(this);
-    m_client->queryMetrics({}, {}, m_node, QDateTime::currentDateTimeUtc().addSecs(-15 * 60),
+    m_client->queryMetrics({}, {}, m_node, QDateTime::currentDateTimeUtc().addSecs(-std::chrono::seconds(kChartRange).count()),
                            [self, generation](const Result<QList<MetricsWindow>> &result) {
         if (!self || self->m_generation != generation || !std::holds_alternative<QList<MetricsWindow>>(result))
             return;

@@ -18,7 +18,7 @@ class NodeTableModel;
 class TimeSeriesChart;
 
 // One node up close: where it is and what it is, each component with its version, tier,
-// state and error, its latency and request rate (the last 15 minutes, then live), and
+// state and error, its latency and request rate (the last 5 minutes, then live), and
 // what happened to it lately. An operator can label it or open it in the Metrics pane.
 class NodeDetail final : public QWidget
 {
