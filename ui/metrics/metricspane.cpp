@@ -126,8 +126,14 @@ MetricsPane::MetricsPane(KeelClient *client, LiveMetrics *live, NodeTableModel *
     for (QAbstractItemModel *model : {static_cast<QAbstractItemModel *>(nodes), static_cast<QAbstractItemModel *>(regions)}) {
         connect(model, &QAbstractItemModel::modelReset, this, later);
         connect(model, &QAbstractItemModel::rowsInserted, this, later);
-        connect(model, &QAbstractItemModel::dataChanged, this, later);
     }
+    connect(regions, &QAbstractItemModel::dataChanged, this, later);
+    // A node's live numbers and ages change all the time and say nothing about which
+    // components or nodes exist: only changes to the other columns count.
+    connect(nodes, &QAbstractItemModel::dataChanged, this, [later](const QModelIndex &topLeft, const QModelIndex &bottomRight) {
+        if (topLeft.column() <= NodeTableModel::StatusColumn || bottomRight.column() >= NodeTableModel::ComponentsColumn)
+            later();
+    });
     auto *refresh = new QAction(tr("Refresh"), this);
     refresh->setShortcut(QKeySequence::Refresh);
     refresh->setShortcutContext(Qt::WidgetWithChildrenShortcut);
@@ -168,8 +174,9 @@ void MetricsPane::refreshChoices()
     m_scopeBox->setCurrentIndex(std::max(0, m_scopeBox->findData(QStringList{m_region, m_node})));
     m_updatingChoices = false;
 
-    // The memory chart follows the nodes in scope as they come and go.
-    if (memoryNodes() != m_memoryNodes)
+    // The memory chart follows the nodes in scope as they come and go; which of them are
+    // the largest is chosen when the chart is read, not again with every report.
+    if (memoryNodesChanged())
         reload();
 }
 
@@ -232,6 +239,22 @@ QStringList MetricsPane::memoryNodes() const
         names.append(inScope.at(i).second);
     names.sort();
     return names;
+}
+
+bool MetricsPane::memoryNodesChanged() const
+{
+    QSet<QString> inScope;
+    for (int row = 0; row < m_nodes->nodeCount(); ++row) {
+        const Node &n = m_nodes->nodeAt(row);
+        if (m_node.isEmpty() ? (m_region.isEmpty() || n.region == m_region) : n.name == m_node)
+            inScope.insert(n.name);
+    }
+    // A charted node is gone, or there is room for one that joined.
+    for (const QString &name : m_memoryNodes) {
+        if (!inScope.contains(name))
+            return true;
+    }
+    return m_memoryNodes.size() < kMaxMemorySeries && inScope.size() > m_memoryNodes.size();
 }
 
 void MetricsPane::setStatus(const QString &text)

@@ -56,6 +56,7 @@ private:
     void addRegionLine(const MetricsWindow &window);
     void addMemory(const MetricsWindow &window);
     QStringList memoryNodes() const;
+    bool memoryNodesChanged() const;
     QString scopeName() const;
     void setStatus(const QString &text);
 
