@@ -168,6 +168,7 @@ QJsonObject OutputFormat::toJson(const MetricsWindow &w)
         {QStringLiteral("requests_per_second"), w.requestsPerSecond},
         {QStringLiteral("errors_per_second"), w.errorsPerSecond},
         {QStringLiteral("rss_bytes"), qint64(w.rssBytes)},
+        {QStringLiteral("instance_memory_bytes"), qint64(w.instanceMemoryBytes)},
     };
 }
 

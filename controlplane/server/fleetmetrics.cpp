@@ -109,8 +109,13 @@ std::optional<QString> FleetMetrics::ingest(const QString &node, const QString &
             refused.append(delta.component);
             continue;
         }
+        // The node's own series of the component also keeps the component's instance
+        // memory (a level; in the point's memory field, which node series otherwise leave
+        // to the component-less series' RSS).
+        Point withMemory = point;
+        withMemory.rssBytes = delta.instanceMemoryBytes;
         for (const Key &key : keys) {
-            m_minutes[key][minute].add(point);
+            m_minutes[key][minute].add(&key == &keys[0] ? withMemory : point);
             if (key.scope != kNode)
                 m_seconds[key][second].add(point);
         }
@@ -273,6 +278,12 @@ std::variant<QList<MetricsWindow>, WireError> FleetMetrics::query(const QString 
             if (minute >= fromMs - fromMs % kMinuteMs)
                 minutes[minute].add(point);
     }
+    // A node's series of one component holds the component's memory where RSS would be.
+    std::map<qint64, quint64> componentMemory;
+    if (key.scope == kNode && !key.component.isEmpty()) {
+        for (const auto &[minute, point] : minutes)
+            componentMemory[minute] = point.rssBytes;
+    }
     if (key.scope == kNode) {
         // rss lives in the node's component-less series.
         for (const MetricsMinute &m : m_store.minutes(kNode, node, {}, fromMs - fromMs % kMinuteMs, endMs))
@@ -288,6 +299,8 @@ std::variant<QList<MetricsWindow>, WireError> FleetMetrics::query(const QString 
         const qint64 until = std::max(minute + 1000, std::min(minute + kMinuteMs, endMs - reportLagSeconds() * 1000));
         const double seconds = std::max(1.0, (until - minute) / 1000.0);
         windows.append(toWindow(key, point, QDateTime::fromMSecsSinceEpoch(until, Qt::UTC), seconds));
+        if (const auto memory = componentMemory.find(minute); memory != componentMemory.end())
+            windows.last().instanceMemoryBytes = memory->second;
     }
     return windows;
 }

@@ -53,6 +53,7 @@ struct MetricsWindow
     double requestsPerSecond = 0;
     double errorsPerSecond = 0;
     quint64 rssBytes = 0; // node series only
+    quint64 instanceMemoryBytes = 0; // a node's series of one component: its instance memory
 
     bool operator==(const MetricsWindow &) const = default;
 };

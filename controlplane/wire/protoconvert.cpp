@@ -233,12 +233,13 @@ void toProto(const MetricsWindow &w, keel::v1::MetricsWindow *out)
     out->set_requests_per_second(w.requestsPerSecond);
     out->set_errors_per_second(w.errorsPerSecond);
     out->set_rss_bytes(w.rssBytes);
+    out->set_instance_memory_bytes(w.instanceMemoryBytes);
 }
 
 MetricsWindow fromProto(const keel::v1::MetricsWindow &w)
 {
     return {fromUnixMs(w.window_end_unix_ms()), str(w.node()), str(w.region()), str(w.component()), w.p50_ms(), w.p95_ms(),
-            w.p99_ms(), w.requests_per_second(), w.errors_per_second(), w.rss_bytes()};
+            w.p99_ms(), w.requests_per_second(), w.errors_per_second(), w.rss_bytes(), w.instance_memory_bytes()};
 }
 
 QByteArray serialize(const keel::v1::Envelope &envelope)

@@ -18,6 +18,7 @@
 #include <QPushButton>
 #include <QSplitter>
 #include <QTableWidget>
+#include <QTimer>
 #include <QVBoxLayout>
 
 namespace Keel {
@@ -34,6 +35,7 @@ QString labelsText(const Labels &labels)
 
 // What the node's charts show: its minutes so far, then its reports as they arrive.
 constexpr std::chrono::minutes kChartRange{5};
+constexpr std::chrono::seconds kMemoryRefresh{10};
 
 QTableWidgetItem *item(const QString &text, const QColor &dot = {})
 {
@@ -57,7 +59,7 @@ NodeDetail::NodeDetail(KeelClient *client, NodeTableModel *nodes, LiveMetrics *l
     , m_facts(new QLabel(this))
     , m_message(new QLabel(this))
     , m_label(new QPushButton(tr("Label…"), this))
-    , m_components(new QTableWidget(0, 5, this))
+    , m_components(new QTableWidget(0, ColumnCount, this))
     , m_latency(new TimeSeriesChart(tr("Latency, all components"), tr("ms"), this))
     , m_rate(new TimeSeriesChart(tr("Request rate, all components"), tr("req/s"), this))
     , m_events(new QListWidget(this))
@@ -86,7 +88,7 @@ NodeDetail::NodeDetail(KeelClient *client, NodeTableModel *nodes, LiveMetrics *l
     connect(m_label, &QPushButton::clicked, this, &NodeDetail::editLabels);
     setIdentity({});
 
-    m_components->setHorizontalHeaderLabels({tr("Component"), tr("Version"), tr("Tier"), tr("State"), tr("Error")});
+    m_components->setHorizontalHeaderLabels({tr("Component"), tr("Version"), tr("Tier"), tr("State"), tr("Memory (MiB)"), tr("Error")});
     m_components->verticalHeader()->hide();
     m_components->setItemDelegate(new ColorDotDelegate(m_components));
     m_components->setShowGrid(false);
@@ -135,6 +137,11 @@ NodeDetail::NodeDetail(KeelClient *client, NodeTableModel *nodes, LiveMetrics *l
             && (topLeft.column() <= NodeTableModel::StatusColumn || bottomRight.column() >= NodeTableModel::ComponentsColumn))
             refresh();
     });
+    // Memory is read from the component series: again every few seconds while shown.
+    auto *memoryTimer = new QTimer(this);
+    memoryTimer->setInterval(kMemoryRefresh);
+    connect(memoryTimer, &QTimer::timeout, this, &NodeDetail::loadMemory);
+    memoryTimer->start();
     connect(m_history, &NodeHistory::recorded, this, [this](const QString &node) {
         if (node == m_node)
             refreshEvents();
@@ -204,11 +211,17 @@ void NodeDetail::refresh()
         const ComponentStatus &c = n.components.at(i);
         const QColor dot = c.state == ComponentStatus::State::Running ? StatusColors::healthy()
                            : c.state == ComponentStatus::State::Failed ? StatusColors::failing() : StatusColors::degraded();
-        m_components->setItem(i, 0, item(c.name));
-        m_components->setItem(i, 1, item(c.version));
-        m_components->setItem(i, 2, item(c.tier ? (*c.tier == RuntimeTier::Aot ? tr("AOT") : tr("interpreter")) : tr("–")));
-        m_components->setItem(i, 3, item(toText(c.state), dot));
-        m_components->setItem(i, 4, item(c.error));
+        m_components->setItem(i, NameColumn, item(c.name));
+        m_components->setItem(i, VersionColumn, item(c.version));
+        m_components->setItem(i, TierColumn, item(c.tier ? (*c.tier == RuntimeTier::Aot ? tr("AOT") : tr("interpreter")) : tr("–")));
+        m_components->setItem(i, StateColumn, item(toText(c.state), dot));
+        auto *memory = item(m_memory.contains(c.name) ? QLocale().toString(double(m_memory.value(c.name)) / (1 << 20), 'f', 1)
+                                                      : QStringLiteral("–"));
+        memory->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+        memory->setToolTip(tr("Instance memory of %1 on this node, the peak of its last minute of reports "
+                              "(a WAGI component has an instance only while it serves a request)").arg(c.name));
+        m_components->setItem(i, MemoryColumn, memory);
+        m_components->setItem(i, ErrorColumn, item(c.error));
     }
 }
 
@@ -230,11 +243,36 @@ void NodeDetail::refreshEvents()
     }
 }
 
+void NodeDetail::loadMemory()
+{
+    const int row = m_nodes->rowOf(m_node);
+    if (row < 0 || !isVisible() || m_client->state() != KeelClient::State::Connected)
+        return;
+    const quint64 generation = m_generation;
+    const QPointer<NodeDetail> self(this);
+    // Each component's own series on this node carries its instance memory.
+    for (const ComponentStatus &c : m_nodes->nodeAt(row).components) {
+        const QString name = c.name;
+        m_client->queryMetrics(name, {}, m_node, QDateTime::currentDateTimeUtc().addSecs(-180),
+                               [self, generation, name](const Result<QList<MetricsWindow>> &result) {
+            if (!self || self->m_generation != generation || !std::holds_alternative<QList<MetricsWindow>>(result))
+                return;
+            const auto &windows = std::get<QList<MetricsWindow>>(result);
+            if (windows.isEmpty())
+                return; // no report of it yet: stays "–"
+            self->m_memory.insert(name, windows.last().instanceMemoryBytes);
+            self->refresh();
+        });
+    }
+}
+
 void NodeDetail::loadSeries()
 {
     m_latency->clear();
     m_rate->clear();
+    m_memory.clear();
     const quint64 generation = ++m_generation;
+    loadMemory();
     if (m_client->state() != KeelClient::State::Connected)
         return;
     const QPointer<NodeDetail> self(this);

@@ -2,6 +2,7 @@
 
 #include "operatormessages.h"
 
+#include <QHash>
 #include <QWidget>
 
 class QLabel;
@@ -18,7 +19,7 @@ class NodeTableModel;
 class TimeSeriesChart;
 
 // One node up close: where it is and what it is, each component with its version, tier,
-// state and error, its latency and request rate (the last 5 minutes, then live), and
+// state, instance memory and error, its latency and request rate (the last 5 minutes, then live), and
 // what happened to it lately. An operator can label it or open it in the Metrics pane.
 class NodeDetail final : public QWidget
 {
@@ -33,6 +34,8 @@ public:
     // Labelling needs the operator role: below it the action is disabled, and says so.
     void setIdentity(const Keel::Op::Identity &identity);
 
+    // The columns of componentTable().
+    enum Column { NameColumn, VersionColumn, TierColumn, StateColumn, MemoryColumn, ErrorColumn, ColumnCount };
     QTableWidget *componentTable() const { return m_components; }
     TimeSeriesChart *latencyChart() const { return m_latency; }
     QListWidget *eventList() const { return m_events; }
@@ -43,6 +46,7 @@ signals:
 
 private:
     void refresh();
+    void loadMemory();
     void refreshEvents();
     void loadSeries();
     void editLabels();
@@ -61,6 +65,7 @@ private:
     TimeSeriesChart *m_rate;
     QListWidget *m_events;
     quint64 m_generation = 0;
+    QHash<QString, quint64> m_memory; // component -> instance memory, bytes
     bool m_canLabel = false;
 };
 

@@ -175,6 +175,37 @@ private slots:
                                         std::numeric_limits<qint64>::max()).isEmpty());
     }
 
+    // A node's series of one component carries that component's instance memory (the
+    // largest level in the window); the node's RSS stays the node's.
+    void componentMemoryPerNode()
+    {
+        QTemporaryDir dir;
+        SqlStore store(dir.filePath(QStringLiteral("m.db")));
+        ServerMetrics serverMetrics;
+        QDateTime clock = QDateTime::fromSecsSinceEpoch(1795700000, Qt::UTC);
+        FleetMetrics metrics(store.metrics(), serverMetrics, {}, [&] { return clock; });
+        MetricsReport r = report(clock, QStringLiteral("hash"), delta({10, 0, 0, 0, 0, 0, 0, 0}, 0.01), 0, 40 << 20);
+        r.components.first().instanceMemoryBytes = 3 << 20;
+        QVERIFY(!metrics.ingest(QStringLiteral("eu-1"), QStringLiteral("eu-west"), r));
+        r.windowEnd = clock.addSecs(2);
+        r.components.first().instanceMemoryBytes = 2 << 20; // lower later: the minute keeps the peak
+        QVERIFY(!metrics.ingest(QStringLiteral("eu-1"), QStringLiteral("eu-west"), r));
+        clock = clock.addSecs(5);
+        const auto held = std::get<QList<MetricsWindow>>(metrics.query(QStringLiteral("hash"), {}, QStringLiteral("eu-1"), clock.addSecs(-120)));
+        QCOMPARE(held.size(), 1);
+        QCOMPARE(held.first().instanceMemoryBytes, quint64(3 << 20));
+        QCOMPARE(held.first().rssBytes, quint64(40 << 20));
+        // Written to the store and read back the same.
+        metrics.flush();
+        const auto stored = std::get<QList<MetricsWindow>>(metrics.query(QStringLiteral("hash"), {}, QStringLiteral("eu-1"), clock.addSecs(-120)));
+        QCOMPARE(stored.size(), 1);
+        QCOMPARE(stored.first().instanceMemoryBytes, quint64(3 << 20));
+        QCOMPARE(stored.first().rssBytes, quint64(40 << 20));
+        // The node's own series has no component memory.
+        const auto node = std::get<QList<MetricsWindow>>(metrics.query({}, {}, QStringLiteral("eu-1"), clock.addSecs(-120)));
+        QCOMPARE(node.first().instanceMemoryBytes, quint64(0));
+    }
+
     // A report that arrives after its minute was written used to replace that minute with
     // its own fragment; it is added to it now (within the lateness bound).
     void aLateReportAddsToItsStoredMinute()
