@@ -20,6 +20,12 @@
 #include <QTimer>
 
 using namespace Keel;
+
+namespace {
+// A step against real processes on a loaded machine: generous, QTRY returns as soon as
+// the condition holds.
+constexpr int kWait = 30000;
+} // namespace
 using Health = RegionHealthModel::Health;
 
 // The Map pane against a real control plane embedded in the test: the demo's three
@@ -86,8 +92,8 @@ private slots:
         admit(QStringLiteral("edge-eu-1"), QStringLiteral("eu-west"), QStringLiteral("dub-1"));
         admit(QStringLiteral("edge-us-1"), QStringLiteral("us-east"), QStringLiteral("iad-1"));
         m_feed->start(KeelClient::normalizeServer(m_cp->url()), m_token);
-        QTRY_COMPARE(m_pane->regionHealth()->rowCount(), 3);
-        QTRY_COMPARE(m_pane->regionHealth()->health(QStringLiteral("us-east")), Health::Ready);
+        QTRY_COMPARE_WITH_TIMEOUT(m_pane->regionHealth()->rowCount(), 3, kWait);
+        QTRY_COMPARE_WITH_TIMEOUT(m_pane->regionHealth()->health(QStringLiteral("us-east")), Health::Ready, kWait);
         QVERIFY(m_map->hintText().isEmpty());
 
         // Every marker sits where Equal Earth puts its latitude and longitude.
@@ -140,7 +146,7 @@ private slots:
         connect(&heartbeat, &QTimer::timeout, this, [this] { m_cp->fleet().heartbeat(QStringLiteral("e2")); });
         heartbeat.start(100);
         m_feed->start(KeelClient::normalizeServer(m_cp->url()), m_token);
-        QTRY_COMPARE(m_pane->regionHealth()->rowCount(), 3);
+        QTRY_COMPARE_WITH_TIMEOUT(m_pane->regionHealth()->rowCount(), 3, kWait);
         QTRY_COMPARE_WITH_TIMEOUT(m_pane->regionHealth()->health(QStringLiteral("eu-west")), Health::Degraded, 10000);
         QTRY_COMPARE_WITH_TIMEOUT(m_pane->regionHealth()->health(QStringLiteral("us-east")), Health::Down, 10000);
 
@@ -153,7 +159,7 @@ private slots:
 
         // The hover card has the numbers.
         QTest::mouseMove(m_map, m_map->regionPosition(QStringLiteral("eu-west"))->toPoint());
-        QTRY_VERIFY(m_map->hoverCardText().contains(QLatin1String("Nodes: 1/2 ready, 1 unreachable")));
+        QTRY_VERIFY_WITH_TIMEOUT(m_map->hoverCardText().contains(QLatin1String("Nodes: 1/2 ready, 1 unreachable")), kWait);
         QVERIFY(m_map->hoverCardText().contains(QLatin1String("degraded")));
         QVERIFY(m_map->hoverCardText().contains(QLatin1String("Requests: idle")));
     }
@@ -164,8 +170,8 @@ private slots:
         admit(QStringLiteral("e2"), QStringLiteral("eu-west"), QStringLiteral("dub-2"));
         admit(QStringLiteral("u1"), QStringLiteral("us-east"), QStringLiteral("iad-1"));
         m_feed->start(KeelClient::normalizeServer(m_cp->url()), m_token);
-        QTRY_COMPARE(m_nodes->nodeCount(), 3);
-        QTRY_COMPARE(m_pane->regionHealth()->rowCount(), 3);
+        QTRY_COMPARE_WITH_TIMEOUT(m_nodes->nodeCount(), 3, kWait);
+        QTRY_COMPARE_WITH_TIMEOUT(m_pane->regionHealth()->rowCount(), 3, kWait);
 
         QTest::mouseClick(m_map, Qt::LeftButton, {}, m_map->regionPosition(QStringLiteral("eu-west"))->toPoint());
         QCOMPARE(m_selection->region(), QStringLiteral("eu-west"));
@@ -204,7 +210,7 @@ private slots:
         admit(QStringLiteral("e1"), QStringLiteral("eu-west"), QStringLiteral("dub-1"));
         admit(QStringLiteral("e2"), QStringLiteral("eu-west"), QStringLiteral("dub-2"));
         m_feed->start(KeelClient::normalizeServer(m_cp->url()), m_token);
-        QTRY_COMPARE(m_pane->regionHealth()->counts(QStringLiteral("eu-west")).total, 2);
+        QTRY_COMPARE_WITH_TIMEOUT(m_pane->regionHealth()->counts(QStringLiteral("eu-west")).total, 2, kWait);
         QVERIFY(!m_map->frame().isSpread());
         QVERIFY(m_map->frame().dots().isEmpty());
 

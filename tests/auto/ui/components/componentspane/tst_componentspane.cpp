@@ -32,6 +32,12 @@
 #include <memory>
 
 using namespace Keel;
+
+namespace {
+// What a step against the real control plane may take on a loaded machine (a CI runner
+// building other things): generous, since QTRY returns as soon as the condition holds.
+constexpr int kWait = 30000;
+} // namespace
 using namespace Keel::Testing;
 
 namespace {
@@ -160,9 +166,9 @@ private slots:
     void anEmptyRegistryShowsAHint()
     {
         ComponentsPane &pane = m_console->pane;
-        QTRY_VERIFY(m_console->pane.feed()->isListed());
+        QTRY_VERIFY_WITH_TIMEOUT(m_console->pane.feed()->isListed(), kWait);
         QVERIFY2(pane.placeholderText().contains(QLatin1String("No components in the registry yet")), qPrintable(pane.placeholderText()));
-        QTRY_VERIFY(child<QPushButton>(&pane, "componentsPush")->isEnabled());
+        QTRY_VERIFY_WITH_TIMEOUT(child<QPushButton>(&pane, "componentsPush")->isEnabled(), kWait);
         QVERIFY(!child<QPushButton>(&pane, "componentsDeploy")->isEnabled());
         QVERIFY(child<QPushButton>(&pane, "componentsDeploy")->toolTip().contains(QLatin1String("Push a component first")));
     }
@@ -177,7 +183,7 @@ private slots:
         PushDialog *dialog = openPushDialog(garbage, QStringLiteral("garbage"), QStringLiteral("1.0.0"));
         QVERIFY(dialog);
         child<QPushButton>(dialog, "pushStart")->click();
-        QTRY_COMPARE(dialog->job()->step(), PushJob::Step::Refused);
+        QTRY_COMPARE_WITH_TIMEOUT(dialog->job()->step(), PushJob::Step::Refused, kWait);
         QCOMPARE(dialog->job()->refusedField(), QStringLiteral("module"));
         QVERIFY2(dialog->messageText().contains(QLatin1String("refused the module of garbage@1.0.0: not a WebAssembly module")),
                  qPrintable(dialog->messageText()));
@@ -185,7 +191,7 @@ private slots:
         QVERIFY(child<QLabel>(dialog, "pushValidationStep")->text().contains(QLatin1String("refused")));
         QCOMPARE(m_console->pane.registry()->componentCount(), 0);
         dialog->reject();
-        QTRY_VERIFY(!m_console->pane.pushDialog());
+        QTRY_VERIFY_WITH_TIMEOUT(!m_console->pane.pushDialog(), kWait);
     }
 
     void pushAndDeployFromThePaneServesOverHttp()
@@ -208,15 +214,15 @@ private slots:
         push->reject();
 
         // The registry shows it, ready, selected, in the detail panel.
-        QTRY_VERIFY(pane.registry()->version(QStringLiteral("hello"), QStringLiteral("1.0.0")).has_value());
-        QTRY_COMPARE(pane.registry()->version(QStringLiteral("hello"), QStringLiteral("1.0.0"))->aotState, AotState::Ready);
+        QTRY_VERIFY_WITH_TIMEOUT(pane.registry()->version(QStringLiteral("hello"), QStringLiteral("1.0.0")).has_value(), kWait);
+        QTRY_COMPARE_WITH_TIMEOUT(pane.registry()->version(QStringLiteral("hello"), QStringLiteral("1.0.0"))->aotState, AotState::Ready, kWait);
         QVERIFY(pane.placeholderText().isEmpty());
-        QTRY_VERIFY(child<QLabel>(&pane, "componentDetailTitle")->text() == QLatin1String("hello 1.0.0"));
+        QTRY_VERIFY_WITH_TIMEOUT(child<QLabel>(&pane, "componentDetailTitle")->text() == QLatin1String("hello 1.0.0"), kWait);
         QVERIFY(child<QLabel>(&pane, "detailAot")->text().contains(QLatin1String("ready")));
 
         // Deploy: the selector previews its nodes as it is typed; a bad one says why.
         auto *deployButton = child<QPushButton>(&pane, "componentsDeploy");
-        QTRY_VERIFY(deployButton->isEnabled());
+        QTRY_VERIFY_WITH_TIMEOUT(deployButton->isEnabled(), kWait);
         deployButton->click();
         DeployDialog *deploy = pane.deployDialog();
         QVERIFY(deploy);
@@ -229,20 +235,20 @@ private slots:
         QVERIFY(!run->isEnabled());
         selector->setText(QStringLiteral("region=eu-west"));
         QVERIFY(!run->isEnabled()); // until the control plane said which nodes match
-        QTRY_VERIFY(deploy->preview()->isCurrent());
+        QTRY_VERIFY_WITH_TIMEOUT(deploy->preview()->isCurrent(), kWait);
         QCOMPARE(deploy->preview()->matches().size(), 1);
         QCOMPARE(deploy->preview()->matches().first().name, QStringLiteral("edge-eu"));
         QCOMPARE(deploy->preview()->summaryText(), QStringLiteral("Matches 1 node in 1 region now."));
         QVERIFY(run->isEnabled());
         run->click();
-        QTRY_VERIFY(deploy->confirmation());
+        QTRY_VERIFY_WITH_TIMEOUT(deploy->confirmation(), kWait);
         QCOMPARE(deploy->confirmation()->text(), QStringLiteral("Deploy hello@1.0.0 to 1 node in 1 region?"));
         child<QPushButton>(deploy->confirmation(), "deployConfirm")->click();
-        QTRY_VERIFY(!pane.deployDialog());
-        QTRY_COMPARE(pane.bannerText(), QStringLiteral("Deployed hello@1.0.0 to region=eu-west: 1 node matches now."));
+        QTRY_VERIFY_WITH_TIMEOUT(!pane.deployDialog(), kWait);
+        QTRY_COMPARE_WITH_TIMEOUT(pane.bannerText(), QStringLiteral("Deployed hello@1.0.0 to region=eu-west: 1 node matches now."), kWait);
 
         // The rule is listed, and the agent serves the component.
-        QTRY_COMPARE(pane.rules()->rowCount(), 1);
+        QTRY_COMPARE_WITH_TIMEOUT(pane.rules()->rowCount(), 1, kWait);
         const QAbstractItemModel *rules = pane.rules();
         QCOMPARE(rules->index(0, DeploymentRulesModel::ComponentColumn).data().toString(), QStringLiteral("hello@1.0.0"));
         QCOMPARE(rules->index(0, DeploymentRulesModel::SelectorColumn).data().toString(), QStringLiteral("region=eu-west"));
@@ -259,8 +265,8 @@ private slots:
         });
         QVERIFY2(created && !errorOf(*created), qPrintable(why(created)));
         Console viewer(m_server, std::get<CreatedToken>(*created).secret);
-        QTRY_VERIFY(viewer.pane.registry()->version(QStringLiteral("hello"), QStringLiteral("1.0.0")).has_value());
-        QTRY_COMPARE(viewer.pane.rules()->rowCount(), 1);
+        QTRY_VERIFY_WITH_TIMEOUT(viewer.pane.registry()->version(QStringLiteral("hello"), QStringLiteral("1.0.0")).has_value(), kWait);
+        QTRY_COMPARE_WITH_TIMEOUT(viewer.pane.rules()->rowCount(), 1, kWait);
         for (const char *name : {"componentsPush", "componentsDeploy", "componentsUndeploy"}) {
             auto *button = child<QPushButton>(&viewer.pane, name);
             QTRY_VERIFY2(!button->isEnabled(), name);
@@ -281,7 +287,7 @@ private slots:
         QCOMPARE(child<QPushButton>(push, "pushCancel")->text(), QStringLiteral("Close"));
         push->reject();
         // The control plane stored it all the same; the registry shows it.
-        QTRY_VERIFY(m_console->pane.registry()->version(QStringLiteral("hello"), QStringLiteral("1.1.0")).has_value());
+        QTRY_VERIFY_WITH_TIMEOUT(m_console->pane.registry()->version(QStringLiteral("hello"), QStringLiteral("1.1.0")).has_value(), kWait);
     }
 
     void theControlPlaneGoingAwayMidPushIsExplained()
@@ -290,21 +296,21 @@ private slots:
         QVERIFY(push);
         child<QPushButton>(push, "pushStart")->click();
         m_cp->kill(); // before the frame leaves this process
-        QTRY_COMPARE(push->job()->step(), PushJob::Step::Interrupted);
+        QTRY_COMPARE_WITH_TIMEOUT(push->job()->step(), PushJob::Step::Interrupted, kWait);
         QVERIFY2(push->messageText().contains(QLatin1String("The connection to the control plane was lost during the upload of hello@1.2.0")),
                  qPrintable(push->messageText()));
         QVERIFY(child<QPushButton>(push, "pushStart")->isEnabled()); // it can be pushed again
-        QTRY_VERIFY(!child<QPushButton>(&m_console->pane, "componentsPush")->isEnabled());
+        QTRY_VERIFY_WITH_TIMEOUT(!child<QPushButton>(&m_console->pane, "componentsPush")->isEnabled(), kWait);
         QVERIFY(child<QPushButton>(&m_console->pane, "componentsPush")->toolTip().contains(QLatin1String("Not connected")));
         push->reject();
 
         // Back on the same port: the pane lists again and works as before.
         startControlPlane();
         QTRY_COMPARE_WITH_TIMEOUT(m_console->feed.phase(), FleetFeed::Phase::Live, 30000);
-        QTRY_VERIFY(m_console->pane.feed()->isListed());
+        QTRY_VERIFY_WITH_TIMEOUT(m_console->pane.feed()->isListed(), kWait);
         QVERIFY(m_console->pane.registry()->version(QStringLiteral("hello"), QStringLiteral("1.0.0")).has_value());
-        QTRY_COMPARE(m_console->pane.rules()->rowCount(), 1);
-        QTRY_VERIFY(child<QPushButton>(&m_console->pane, "componentsPush")->isEnabled());
+        QTRY_COMPARE_WITH_TIMEOUT(m_console->pane.rules()->rowCount(), 1, kWait);
+        QTRY_VERIFY_WITH_TIMEOUT(child<QPushButton>(&m_console->pane, "componentsPush")->isEnabled(), kWait);
     }
 };
 
