@@ -17,8 +17,8 @@ AlertModel::AlertModel(NodeTableModel *nodes, QObject *parent)
     connect(nodes, &QAbstractItemModel::modelReset, this, &AlertModel::syncAll);
     connect(nodes, &QAbstractItemModel::rowsInserted, this, [this](const QModelIndex &, int first, int last) { syncRows(first, last); });
     connect(nodes, &QAbstractItemModel::dataChanged, this, [this](const QModelIndex &topLeft, const QModelIndex &bottomRight) {
-        // The ages refresh every second touches only the time-bound columns: not a state change.
-        if (topLeft.column() <= NodeTableModel::StatusColumn || bottomRight.column() >= NodeTableModel::ComponentsColumn)
+        // Ages and live numbers change all the time: only a state change counts.
+        if (NodeTableModel::touchesState(topLeft, bottomRight))
             syncRows(topLeft.row(), bottomRight.row());
     });
     syncAll();

@@ -1,5 +1,7 @@
 #include "mappane.h"
 
+#include "common/stalebanner.h"
+
 #include "common/colordotdelegate.h"
 #include "fleet/fleetselection.h"
 #include "mapframe.h"
@@ -45,7 +47,7 @@ MapPane::MapPane(NodeTableModel *nodes, RegionListModel *regions, LiveMetrics *l
     , m_health(new RegionHealthModel(regions, nodes, this))
     , m_regionNodes(new RegionNodesProxy(this))
     , m_map(new MapView(m_health, live, this))
-    , m_staleBanner(new QLabel(this))
+    , m_staleBanner(new StaleBanner(this))
     , m_regionTitle(new QLabel(this))
     , m_regionSummary(new QLabel(this))
     , m_nodeList(new QTableView(this))
@@ -75,13 +77,6 @@ MapPane::MapPane(NodeTableModel *nodes, RegionListModel *regions, LiveMetrics *l
     toolBar->addWidget(legend);
 
     m_staleBanner->setObjectName(QStringLiteral("mapStaleBanner"));
-    m_staleBanner->setText(tr("Not connected: showing the last known state of the fleet."));
-    m_staleBanner->setAutoFillBackground(true);
-    m_staleBanner->setBackgroundRole(QPalette::ToolTipBase);
-    m_staleBanner->setForegroundRole(QPalette::ToolTipText);
-    m_staleBanner->setContentsMargins(8, 4, 8, 4);
-    m_staleBanner->setFrameShape(QFrame::Box);
-    m_staleBanner->hide();
 
     // The side panel: the selected region, its sites and nodes.
     m_regionNodes->setSourceModel(nodes);

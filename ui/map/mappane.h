@@ -9,6 +9,8 @@ class QTableView;
 
 namespace Keel {
 
+class StaleBanner;
+
 class FleetSelection;
 class LiveMetrics;
 class MapView;
@@ -45,7 +47,7 @@ private:
     RegionHealthModel *m_health;
     RegionNodesProxy *m_regionNodes;
     MapView *m_map;
-    QLabel *m_staleBanner;
+    StaleBanner *m_staleBanner;
     QLabel *m_regionTitle;
     QLabel *m_regionSummary;
     QTableView *m_nodeList;

@@ -131,7 +131,7 @@ MetricsPane::MetricsPane(KeelClient *client, LiveMetrics *live, NodeTableModel *
     // A node's live numbers and ages change all the time and say nothing about which
     // components or nodes exist: only changes to the other columns count.
     connect(nodes, &QAbstractItemModel::dataChanged, this, [later](const QModelIndex &topLeft, const QModelIndex &bottomRight) {
-        if (topLeft.column() <= NodeTableModel::StatusColumn || bottomRight.column() >= NodeTableModel::ComponentsColumn)
+        if (NodeTableModel::touchesState(topLeft, bottomRight))
             later();
     });
     auto *refresh = new QAction(tr("Refresh"), this);

@@ -134,7 +134,7 @@ NodeDetail::NodeDetail(KeelClient *client, NodeTableModel *nodes, LiveMetrics *l
     connect(m_nodes, &QAbstractItemModel::dataChanged, this, [this](const QModelIndex &topLeft, const QModelIndex &bottomRight) {
         const int row = m_nodes->rowOf(m_node);
         if (row >= topLeft.row() && row <= bottomRight.row()
-            && (topLeft.column() <= NodeTableModel::StatusColumn || bottomRight.column() >= NodeTableModel::ComponentsColumn))
+            && NodeTableModel::touchesState(topLeft, bottomRight))
             refresh();
     });
     // Memory is read from the component series: again every few seconds while shown.

@@ -1,6 +1,7 @@
 #include "nodespane.h"
 
 #include "common/colordotdelegate.h"
+#include "common/stalebanner.h"
 #include "nodefilterproxy.h"
 #include "nodetablemodel.h"
 #include "fleet/fleetselection.h"
@@ -46,7 +47,7 @@ NodesPane::NodesPane(NodeTableModel *nodes, RegionListModel *regions, QWidget *p
     , m_status(new QComboBox(this))
     , m_view(new QTableView(this))
     , m_summary(new QLabel(this))
-    , m_staleBanner(new QLabel(this))
+    , m_staleBanner(new StaleBanner(this))
     , m_placeholder(new QLabel(m_view->viewport()))
     , m_split(new QSplitter(Qt::Vertical, this))
 {
@@ -71,15 +72,6 @@ NodesPane::NodesPane(NodeTableModel *nodes, RegionListModel *regions, QWidget *p
     m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
     m_staleBanner->setObjectName(QStringLiteral("staleBanner"));
-    m_staleBanner->setText(tr("Not connected: showing the last known state of the fleet."));
-    // The palette's tooltip colours: a note that stands out in light and dark themes alike
-    // (never hard-coded), framed in its own text colour.
-    m_staleBanner->setAutoFillBackground(true);
-    m_staleBanner->setBackgroundRole(QPalette::ToolTipBase);
-    m_staleBanner->setForegroundRole(QPalette::ToolTipText);
-    m_staleBanner->setContentsMargins(8, 4, 8, 4);
-    m_staleBanner->setFrameShape(QFrame::Box);
-    m_staleBanner->hide();
 
     m_view->setObjectName(QStringLiteral("nodeTable"));
     m_view->setModel(m_proxy);

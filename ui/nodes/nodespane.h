@@ -10,6 +10,8 @@ class QTableView;
 
 namespace Keel {
 
+class StaleBanner;
+
 class FleetSelection;
 class NodeFilterProxy;
 class NodeTableModel;
@@ -54,7 +56,7 @@ private:
     QComboBox *m_status;
     QTableView *m_view;
     QLabel *m_summary;
-    QLabel *m_staleBanner;
+    StaleBanner *m_staleBanner;
     QLabel *m_placeholder;
     QSplitter *m_split;
     QWidget *m_detail = nullptr;

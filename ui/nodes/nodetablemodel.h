@@ -90,6 +90,13 @@ public:
     // traffic: a view calls this now and then to keep both honest.
     void refreshAges();
 
+    // Whether a dataChanged over these cells can change a node's state (status, generation,
+    // components, labels), rather than only its live numbers or ages, which move all the time.
+    static bool touchesState(const QModelIndex &topLeft, const QModelIndex &bottomRight)
+    {
+        return topLeft.column() <= StatusColumn || bottomRight.column() >= ComponentsColumn;
+    }
+
     int nodeCount() const { return int(m_nodes.size()); }
     int count(NodeStatus status) const;
     int rowOf(const QString &name) const { return m_rows.value(name, -1); }
