@@ -34,14 +34,6 @@ SECTION="$(mktemp)"
   echo "$RESULT"
   echo
 } > "$SECTION"
-python3 - "$DOC" "$SECTION" <<'PY'
-import re, sys
-doc_path, section_path = sys.argv[1], sys.argv[2]
-doc = open(doc_path).read()
-section = open(section_path).read()
-pattern = re.compile(r'^## Console fleet table and charts\n.*?(?=^## |\Z)', re.S | re.M)
-doc = pattern.sub(lambda m: section, doc) if pattern.search(doc) else doc.rstrip('\n') + '\n\n' + section
-open(doc_path, 'w').write(doc)
-PY
+python3 "$ROOT/bench/write-section.py" "$DOC" "$SECTION"
 rm -f "$SECTION"
 echo "$RESULT"
