@@ -140,7 +140,10 @@ NodeDetail::NodeDetail(KeelClient *client, NodeTableModel *nodes, LiveMetrics *l
     // Memory is read from the component series: again every few seconds while shown.
     auto *memoryTimer = new QTimer(this);
     memoryTimer->setInterval(kMemoryRefresh);
-    connect(memoryTimer, &QTimer::timeout, this, &NodeDetail::loadMemory);
+    connect(memoryTimer, &QTimer::timeout, this, [this] {
+        if (isVisible())
+            loadMemory();
+    });
     memoryTimer->start();
     connect(m_history, &NodeHistory::recorded, this, [this](const QString &node) {
         if (node == m_node)
@@ -246,7 +249,7 @@ void NodeDetail::refreshEvents()
 void NodeDetail::loadMemory()
 {
     const int row = m_nodes->rowOf(m_node);
-    if (row < 0 || !isVisible() || m_client->state() != KeelClient::State::Connected)
+    if (row < 0 || m_client->state() != KeelClient::State::Connected)
         return;
     const quint64 generation = m_generation;
     const QPointer<NodeDetail> self(this);
