@@ -4,9 +4,10 @@
 # keel-console connected to it when there is a display. Ctrl-C stops everything started.
 #
 # State lives in build/demo/ and is reused by the next run (nodes keep their identity).
-# The control plane's registry holds hello, echo and hash (pushed by this script, AOT
-# objects built in the background); hello and echo are deployed to every agent, hash to
-# the EU one. Agents get them as desired state, never from a folder.
+# The control plane's registry holds hello, echo and hash 1.0.0 (pushed by this script,
+# AOT objects built in the background), deployed to every agent, plus two more versions
+# of hash to roll out at once (docs/rollouts.md): 2.0.0, a good one, and 2.1.0-broken,
+# which answers 500. Agents get them as desired state, never from a folder.
 # Ports: KEEL_DEMO_PORT (control plane, default 7070); agents use 8081-8083 (HTTP) and
 # 9091-9093 (admin); control-plane metrics on 9464.
 set -euo pipefail
@@ -89,13 +90,16 @@ export KEEL_TOKEN
 
 # What the fleet serves: pushed to the registry (a second run finds the same bytes there
 # and changes nothing) and deployed by selector, exactly as an operator would.
-for c in hello echo hash; do
-  "$BIN/keelctl" component push --manifest "$KEEL_BUILD/components/$c.yaml" >>"$DEMO/logs/keelctl.log" 2>&1 \
-    || die "keelctl component push $c failed; see $DEMO/logs/keelctl.log"
+for manifest in hello echo hash hash-versions/hash-2.0.0 hash-versions/hash-2.1.0-broken; do
+  "$BIN/keelctl" component push --manifest "$KEEL_BUILD/components/$manifest.yaml" >>"$DEMO/logs/keelctl.log" 2>&1 \
+    || die "keelctl component push $manifest failed; see $DEMO/logs/keelctl.log"
 done
 "$BIN/keelctl" deploy hello@1.0.0 --to all >/dev/null
 "$BIN/keelctl" deploy echo@1.0.0 --to all >/dev/null
-"$BIN/keelctl" deploy hash@1.0.0 --to jurisdiction=EU >/dev/null
+# hash starts at 1.0.0 on every run, so that a rollout of 2.0.0 can be tried again; a
+# rollout still running from the last run keeps it (the deploy is refused, naming it).
+"$BIN/keelctl" deploy hash@1.0.0 --to all >/dev/null 2>>"$DEMO/logs/keelctl.log" \
+  || echo "keel demo: hash is held by a rollout from the last run (keelctl rollout list)" >&2
 
 for spec in "${AGENTS[@]}"; do
   read -r name region site http admin <<<"$spec"
@@ -133,8 +137,9 @@ for spec in "${AGENTS[@]}"; do
   done
 done
 
-# Light, uneven traffic so that the console's numbers and charts move from the start:
-# about 8 req/s to the EU agent, 4 to the US one and 1 to the IN one.
+# Light, uneven traffic so that the console's numbers and charts move from the start, and
+# hash on every agent so that a rollout's gates have requests to judge: about 8 req/s to
+# the EU agent, 4 to the US one and 3 to the IN one.
 # KEEL_DEMO_TRAFFIC=0 leaves the fleet idle.
 if [ "${KEEL_DEMO_TRAFFIC:-1}" != 0 ]; then
   (
@@ -145,7 +150,9 @@ if [ "${KEEL_DEMO_TRAFFIC:-1}" != 0 ]; then
       curl -fsS -o /dev/null "http://127.0.0.1:8081/hello/" || true
       curl -fsS -o /dev/null -X POST --data "demo $n" "http://127.0.0.1:8081/hash/?n=200" || true
       [ $((n % 2)) -eq 0 ] && { curl -fsS -o /dev/null "http://127.0.0.1:8082/hello/" || true; \
-        curl -fsS -o /dev/null -X POST --data hi "http://127.0.0.1:8082/echo/demo" || true; }
+        curl -fsS -o /dev/null -X POST --data hi "http://127.0.0.1:8082/echo/demo" || true; \
+        curl -fsS -o /dev/null -X POST --data "demo $n" "http://127.0.0.1:8082/hash/?n=200" || true; \
+        curl -fsS -o /dev/null -X POST --data "demo $n" "http://127.0.0.1:8083/hash/?n=200" || true; }
       [ $((n % 4)) -eq 0 ] && { curl -fsS -o /dev/null "http://127.0.0.1:8083/hello/" || true; }
       sleep 0.25
     done
@@ -164,7 +171,9 @@ Keel demo fleet is up.
   agents         edge-eu-1  http 127.0.0.1:8081  admin 127.0.0.1:9091/metrics
                  edge-us-1  http 127.0.0.1:8082  admin 127.0.0.1:9092/metrics
                  edge-in-1  http 127.0.0.1:8083  admin 127.0.0.1:9093/metrics
-  components     hello, echo on every agent; hash on the EU agent only (keelctl component list)
+  components     hello, echo, hash@1.0.0 on every agent; hash 2.0.0 and 2.1.0-broken pushed
+  rollout        $BIN/keelctl rollout start hash@2.0.0 --to all --order by-jurisdiction --batch 1 --bake 10s
+                 $BIN/keelctl rollout status ID --watch         # docs/rollouts.md
   traffic        a few requests a second to every agent (KEEL_DEMO_TRAFFIC=0: none)
   try            curl http://127.0.0.1:8081/hello/
                  curl -X POST --data hi 'http://127.0.0.1:8082/echo/a?b=1'

@@ -6,6 +6,7 @@
 #include "keelclient.h"
 #include "keelversion.h"
 #include "outputformat.h"
+#include "rolloutcommands.h"
 #include "timeargument.h"
 #include "topologyfile.h"
 
@@ -39,6 +40,13 @@ const QList<QStringList> kCommands = {
     {QStringLiteral("metrics")},
     {QStringLiteral("whoami")},
     {QStringLiteral("deployments")},
+    {QStringLiteral("rollout"), QStringLiteral("start")},
+    {QStringLiteral("rollout"), QStringLiteral("status")},
+    {QStringLiteral("rollout"), QStringLiteral("list")},
+    {QStringLiteral("rollout"), QStringLiteral("pause")},
+    {QStringLiteral("rollout"), QStringLiteral("resume")},
+    {QStringLiteral("rollout"), QStringLiteral("abort")},
+    {QStringLiteral("rollout"), QStringLiteral("rollback")},
 };
 
 // Commands that take one argument after the verb (NAME, ID).
@@ -46,6 +54,12 @@ const QList<QStringList> kCommandsWithArgument = {
     {QStringLiteral("nodes"), QStringLiteral("show")},
     {QStringLiteral("token"), QStringLiteral("revoke")},
     {QStringLiteral("component"), QStringLiteral("show")},
+    {QStringLiteral("rollout"), QStringLiteral("start")},
+    {QStringLiteral("rollout"), QStringLiteral("status")},
+    {QStringLiteral("rollout"), QStringLiteral("pause")},
+    {QStringLiteral("rollout"), QStringLiteral("resume")},
+    {QStringLiteral("rollout"), QStringLiteral("abort")},
+    {QStringLiteral("rollout"), QStringLiteral("rollback")},
 };
 
 // "k=v" items, each possibly a comma-separated list of them; an error names the bad one.
@@ -106,6 +120,7 @@ QString KeelCtl::usage()
         "  whoami                             the token in use: principal, role, expiry\n"
         "  metrics [--component C] [--region R | --node N] [--since WHEN]\n"
         "                                     latency percentiles and rates over time (default: last 10m)\n"
+        "%1"
         "\n"
         "SELECTOR is all, or key=value terms that must all hold: region=eu-west,\n"
         "jurisdiction=EU,tier=edge (region, site, jurisdiction and name, or any label).\n"
@@ -120,7 +135,7 @@ QString KeelCtl::usage()
         "  -o, --output FMT  table (default) or json\n"
         "  --timeout SECONDS give up after this long (default 15)\n"
         "  -h, --help        this text\n"
-        "  -v, --version     keelctl's version\n");
+        "  -v, --version     keelctl's version\n").arg(RolloutCommands::usage());
 }
 
 std::variant<CtlInvocation, QString> KeelCtl::parse(const QStringList &arguments, const QProcessEnvironment &env)
@@ -158,6 +173,7 @@ std::variant<CtlInvocation, QString> KeelCtl::parse(const QStringList &arguments
     parser.addOptions({server, token, output, file, region, uses, ttl, timeout, role, name, since, version, abi, dataClass,
                        grant, memoryMb, deadlineMs, maxResponse, manifest, to, from, selectorOption,
                        componentOption, nodeOption, ca, siteOption, labelsOption, removeOption});
+    parser.addOptions(RolloutCommands::options());
     if (!parser.parse(arguments))
         return parser.errorText() + QStringLiteral(": see keelctl --help");
 
@@ -305,6 +321,22 @@ std::variant<CtlInvocation, QString> KeelCtl::parse(const QStringList &arguments
     }
     if (oneWordVerb && inv.command.first() == QLatin1String("deployments"))
         inv.manifest.name = parser.value(componentOption);
+    if (verb.first() == QLatin1String("rollout")) {
+        inv.manifest.name = parser.value(componentOption); // rollout list --component
+        if (auto error = RolloutCommands::read(parser, inv))
+            return *error;
+        if (verb.at(1) == QLatin1String("start")) {
+            const QString ref = inv.command.at(2);
+            const qsizetype at = ref.indexOf(u'@');
+            if (at <= 0 || at == ref.size() - 1)
+                return QStringLiteral("rollout start takes NAME@VERSION, e.g. hash@2.0.0, not \"%1\"").arg(ref);
+            inv.rollout.component = ref.left(at);
+            inv.rollout.version = ref.mid(at + 1);
+            if (!parser.isSet(to))
+                return QStringLiteral("rollout start needs --to SELECTOR (all, or e.g. jurisdiction=EU)");
+            inv.rollout.selector = parser.value(to);
+        }
+    }
     if (parser.isSet(selectorOption))
         inv.selector = parser.value(selectorOption);
     if (parser.isSet(since)) {
@@ -346,10 +378,13 @@ void KeelCtl::succeed(const QString &output)
 void KeelCtl::run(const CtlInvocation &invocation)
 {
     m_invocation = invocation;
-    QTimer::singleShot(invocation.timeoutSeconds * 1000, this, [this] {
-        fail(QStringLiteral("no answer from %1 within %2 s: is the control plane running there?")
-                 .arg(m_invocation.server.toString()).arg(m_invocation.timeoutSeconds));
-    });
+    // A watch lasts as long as what it watches; the connection's loss still ends it.
+    if (!invocation.watch) {
+        QTimer::singleShot(invocation.timeoutSeconds * 1000, this, [this] {
+            fail(QStringLiteral("no answer from %1 within %2 s: is the control plane running there?")
+                     .arg(m_invocation.server.toString()).arg(m_invocation.timeoutSeconds));
+        });
+    }
     connect(m_client, &KeelClient::disconnected, this, [this](const QString &reason) { fail(reason); });
     if (!invocation.caFile.isEmpty()) {
         const QList<QSslCertificate> ca = QSslCertificate::fromPath(invocation.caFile, QSsl::Pem);
@@ -420,6 +455,26 @@ void KeelCtl::run(const CtlInvocation &invocation)
             m_client->deploy(invocation.manifest.name, invocation.manifest.version, invocation.selector, done);
         else
             m_client->undeploy(invocation.manifest.name, invocation.selector, done);
+        return;
+    }
+    if (noun == QLatin1String("rollout")) {
+        m_rollouts = std::make_unique<RolloutCommands>(
+            *m_client, m_invocation, [this](const QString &output) { succeed(output); },
+            [this](const QString &message) { fail(message); });
+        if (verb == QLatin1String("start"))
+            m_rollouts->start();
+        else if (verb == QLatin1String("status"))
+            m_rollouts->status();
+        else if (verb == QLatin1String("list"))
+            m_rollouts->list();
+        else if (verb == QLatin1String("pause"))
+            m_rollouts->control(RolloutAction::Pause);
+        else if (verb == QLatin1String("resume"))
+            m_rollouts->control(RolloutAction::Resume);
+        else if (verb == QLatin1String("abort"))
+            m_rollouts->control(RolloutAction::Abort);
+        else
+            m_rollouts->control(RolloutAction::Rollback);
         return;
     }
     if (noun == QLatin1String("component") || noun == QLatin1String("deployments")) {

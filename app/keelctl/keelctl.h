@@ -2,6 +2,7 @@
 
 #include "fleettypes.h"
 #include "registrytypes.h"
+#include "rollouttypes.h"
 
 #include <QDateTime>
 #include <QObject>
@@ -16,6 +17,7 @@ namespace Keel {
 
 class AccessCommands;
 class ComponentCommands;
+class RolloutCommands;
 class KeelClient;
 
 // One keelctl invocation: what to do, against which server, shown how.
@@ -42,6 +44,8 @@ struct CtlInvocation
     Labels labels;         // join-token create --labels, nodes label NAME k=v...
     QStringList removeLabels; // nodes label --remove
     int timeoutSeconds = 15;
+    RolloutSpec rollout;   // rollout start NAME@VERSION --to SELECTOR and its flags
+    bool watch = false;    // rollout status --watch: no overall timeout
 };
 
 // keelctl: parses its command line and runs one command through KeelClient. Every failure
@@ -73,6 +77,7 @@ private:
     CtlInvocation m_invocation;
     std::unique_ptr<AccessCommands> m_access;
     std::unique_ptr<ComponentCommands> m_components;
+    std::unique_ptr<RolloutCommands> m_rollouts;
     bool m_done = false;
 };
 

@@ -187,6 +187,7 @@ void KeelClient::onFrame(const QByteArray &frame)
                 [&](const DeploymentChange &change) { emit deploymentChanged(change); },
                 [&](const StateAckRecord &record) { emit stateAckRecorded(record); },
                 [&](const MetricsWindow &window) { emit metricsWindow(window); },
+                [&](const RolloutEvent &rollout) { emit rolloutProgressed(rollout); },
             }, event.event);
         },
     }, *message.value);
@@ -342,6 +343,38 @@ void KeelClient::queryMetrics(const QString &component, const QString &region, c
 {
     send(Op::QueryMetrics{component, region, node, since}, expect<Op::MetricsWindows>([done](const Result<Op::MetricsWindows> &r) {
         if (const auto *w = std::get_if<Op::MetricsWindows>(&r)) done(w->windows); else done(std::get<WireError>(r));
+    }));
+}
+
+} // namespace Keel
+
+namespace Keel {
+
+void KeelClient::startRollout(const RolloutSpec &spec, std::function<void(const Result<Rollout> &)> done)
+{
+    send(Op::StartRollout{spec}, expect<Op::RolloutStarted>([done](const Result<Op::RolloutStarted> &r) {
+        if (const auto *d = std::get_if<Op::RolloutStarted>(&r)) done(d->rollout); else done(std::get<WireError>(r));
+    }));
+}
+
+void KeelClient::getRollout(const QString &id, std::function<void(const Result<Rollout> &)> done)
+{
+    send(Op::GetRollout{id}, expect<Op::RolloutDetail>([done](const Result<Op::RolloutDetail> &r) {
+        if (const auto *d = std::get_if<Op::RolloutDetail>(&r)) done(d->rollout); else done(std::get<WireError>(r));
+    }));
+}
+
+void KeelClient::listRollouts(const QString &component, std::function<void(const Result<QList<Rollout>> &)> done)
+{
+    send(Op::ListRollouts{component}, expect<Op::RolloutList>([done](const Result<Op::RolloutList> &r) {
+        if (const auto *d = std::get_if<Op::RolloutList>(&r)) done(d->rollouts); else done(std::get<WireError>(r));
+    }));
+}
+
+void KeelClient::controlRollout(const QString &id, RolloutAction action, std::function<void(const Result<Rollout> &)> done)
+{
+    send(Op::ControlRollout{id, action}, expect<Op::RolloutControlled>([done](const Result<Op::RolloutControlled> &r) {
+        if (const auto *d = std::get_if<Op::RolloutControlled>(&r)) done(d->rollout); else done(std::get<WireError>(r));
     }));
 }
 

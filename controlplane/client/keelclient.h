@@ -86,6 +86,12 @@ public:
     void queryMetrics(const QString &component, const QString &region, const QString &node, const QDateTime &since,
                       std::function<void(const Result<QList<MetricsWindow>> &)> done);
 
+    // Rollouts: start and control (operator), read (viewer; empty component: all, newest first).
+    void startRollout(const RolloutSpec &spec, std::function<void(const Result<Rollout> &)> done);
+    void getRollout(const QString &id, std::function<void(const Result<Rollout> &)> done);
+    void listRollouts(const QString &component, std::function<void(const Result<QList<Rollout>> &)> done);
+    void controlRollout(const QString &id, RolloutAction action, std::function<void(const Result<Rollout> &)> done);
+
 signals:
     void stateChanged(Keel::KeelClient::State state);
     void connected();
@@ -98,6 +104,7 @@ signals:
     void deploymentChanged(const Keel::DeploymentChange &change);
     void stateAckRecorded(const Keel::StateAckRecord &record);
     void metricsWindow(const Keel::MetricsWindow &window);
+    void rolloutProgressed(const Keel::RolloutEvent &event);
 
 private:
     using Handler = std::function<void(const OperatorResponseBody &)>;

@@ -21,7 +21,6 @@ RequestAccess changes(const char *action, Role needed, QString target)
 RequestAccess unsupported(const QString &name)
 {
     static const QHash<QString, std::pair<Role, bool>> known = {
-        {QStringLiteral("start_rollout"), {Role::Operator, true}},
         {QStringLiteral("set_policy"), {Role::Operator, true}},
     };
     const auto it = known.constFind(name);
@@ -68,6 +67,15 @@ RequestAccess AccessPolicy::of(const OperatorRequestBody &request)
         },
         [](const Op::ListDeployments &) { return reads("list_deployments"); },
         [](const Op::QueryMetrics &) { return reads("query_metrics"); },
+        [](const Op::StartRollout &r) {
+            return changes("start_rollout", Role::Operator,
+                           QStringLiteral("%1@%2 to %3").arg(r.spec.component, r.spec.version, r.spec.selector));
+        },
+        [](const Op::GetRollout &) { return reads("get_rollout"); },
+        [](const Op::ListRollouts &) { return reads("list_rollouts"); },
+        [](const Op::ControlRollout &r) {
+            return changes("control_rollout", Role::Operator, QStringLiteral("%1 rollout %2").arg(toText(r.action), r.id));
+        },
         [](const Op::Unsupported &r) { return unsupported(r.name); },
         // Refused before anything is looked at or changed: answered to anyone, not audited.
         [](const Op::Invalid &r) { return RequestAccess{r.request, Role::Viewer, false, {}}; },

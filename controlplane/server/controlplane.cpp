@@ -7,6 +7,7 @@
 #include "deploymentservice.h"
 #include "eventhub.h"
 #include "registryservice.h"
+#include "rolloutengine.h"
 #include "secrets.h"
 #include "servermetrics.h"
 #include "signingkey.h"
@@ -103,6 +104,9 @@ std::unique_ptr<ControlPlane> ControlPlane::start(const ControlPlaneOptions &opt
         cp->m_deployments = std::make_unique<DeploymentService>(cp->m_store->deployments(), *cp->m_registry, *cp->m_fleet,
                                                                 *cp->m_metrics);
         cp->m_fleetMetrics = std::make_unique<FleetMetrics>(cp->m_store->metrics(), *cp->m_metrics, options.metrics);
+        // Before the listener: a resumed rollout's pins are in place when agents connect.
+        cp->m_rollouts = std::make_unique<RolloutEngine>(cp->m_store->rollouts(), *cp->m_deployments, *cp->m_fleet,
+                                                         *cp->m_registry, *cp->m_fleetMetrics, *cp->m_metrics);
     } catch (const StoreError &e) {
         *error = QString::fromStdString(e.what());
         return nullptr;
@@ -132,6 +136,8 @@ std::unique_ptr<ControlPlane> ControlPlane::start(const ControlPlaneOptions &opt
             [events](const StateAckRecord &record) { events->publish(record); });
     connect(cp->m_fleetMetrics.get(), &FleetMetrics::window, events,
             [events](const MetricsWindow &window) { events->publish(window); });
+    connect(cp->m_rollouts.get(), &RolloutEngine::progressed, events,
+            [events](const RolloutEvent &event) { events->publish(event); });
 
     std::optional<QSslConfiguration> tls;
     if (!options.tlsCertificate.isEmpty() || !options.tlsKey.isEmpty()) {
@@ -140,7 +146,7 @@ std::unique_ptr<ControlPlane> ControlPlane::start(const ControlPlaneOptions &opt
             return nullptr;
     }
     cp->m_server = std::make_unique<ControlPlaneServer>(OperatorServices{*fleet, *events, *cp->m_tokens, *cp->m_audit, *cp->m_registry,
-                                                                         *cp->m_deployments, *cp->m_blobs, *cp->m_fleetMetrics,
+                                                                         *cp->m_deployments, *cp->m_blobs, *cp->m_fleetMetrics, *cp->m_rollouts,
                                                                          [signer = cp->m_signingKey.get()](const QByteArray &message) {
                                                                              return signer->sign(message);
                                                                          }},

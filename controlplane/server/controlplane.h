@@ -20,6 +20,7 @@ class ControlPlaneServer;
 class EventHub;
 class FleetMetrics;
 class RegistryService;
+class RolloutEngine;
 class ServerMetrics;
 class SigningKey;
 class SqlStore;
@@ -65,6 +66,7 @@ public:
     RegistryService &registry() { return *m_registry; }
     DeploymentService &deployments() { return *m_deployments; }
     FleetMetrics &fleetMetrics() { return *m_fleetMetrics; }
+    RolloutEngine &rollouts() { return *m_rollouts; }
     EventHub &events() { return *m_events; }
     // The ed25519 key agents verify artifacts with.
     QByteArray publicKey() const;
@@ -86,6 +88,7 @@ private:
     std::unique_ptr<DeploymentService> m_deployments;
     std::unique_ptr<FleetMetrics> m_fleetMetrics;
     std::unique_ptr<FleetService> m_fleet;
+    std::unique_ptr<RolloutEngine> m_rollouts;
     std::unique_ptr<ControlPlaneServer> m_server;
     std::unique_ptr<prometheus::Exposer> m_exposer;
     bool m_createdAdminToken = false;

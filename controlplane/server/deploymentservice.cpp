@@ -17,7 +17,7 @@ namespace {
 
 // The content of a node's set: every field that reaches the agent. A manifest is fixed by
 // name@version (versions are immutable), so its digest stands for it.
-QString fingerprintOf(const QList<ComponentRef> &components)
+QString fingerprintOf(const QList<ComponentRef> &components, const QList<ComponentRef> &standby)
 {
     QCryptographicHash hash(QCryptographicHash::Sha256);
     auto field = [&hash](QByteArrayView bytes) {
@@ -25,7 +25,7 @@ QString fingerprintOf(const QList<ComponentRef> &components)
         hash.addData(QByteArrayView(reinterpret_cast<const char *>(&size), sizeof size));
         hash.addData(bytes);
     };
-    for (const ComponentRef &ref : components) { // ordered by name (desiredFor)
+    auto ref_ = [&field](const ComponentRef &ref) {
         field(ref.manifest.name.toUtf8());
         field(ref.manifest.version.toUtf8());
         field(ref.moduleDigest.toLatin1());
@@ -33,6 +33,13 @@ QString fingerprintOf(const QList<ComponentRef> &components)
         field(ref.aotDigest.toLatin1());
         field(ref.aotSignature);
         field(ref.aotTarget.toUtf8());
+    };
+    for (const ComponentRef &ref : components) // ordered by name (desiredFor)
+        ref_(ref);
+    if (!standby.isEmpty()) { // sets without standby keep the fingerprints they always had
+        field("standby");
+        for (const ComponentRef &ref : standby)
+            ref_(ref);
     }
     return QString::fromLatin1(hash.result().toHex());
 }
@@ -62,9 +69,30 @@ DeploymentService::DeploymentService(DeploymentStore &store, RegistryService &re
     });
 }
 
+std::optional<WireError> DeploymentService::heldError(const QString &component) const
+{
+    const QString holder = m_holder ? m_holder(component) : QString();
+    if (holder.isEmpty())
+        return std::nullopt;
+    return WireError{ErrorCode::FailedPrecondition,
+                     QStringLiteral("rollout %1 of %2 is running: wait for it to finish, or end it first (keelctl rollout abort %1)")
+                         .arg(holder, component.left(64)),
+                     QStringLiteral("component")};
+}
+
 std::variant<int, WireError> DeploymentService::deploy(const QString &component, const QString &version,
                                                        const QString &selector, const QString &principal)
 {
+    if (auto held = heldError(component))
+        return *held;
+    return deployFor({}, component, version, selector, principal);
+}
+
+std::variant<int, WireError> DeploymentService::deployFor(const QString &, const QString &component, const QString &version,
+                                                          const QString &selector, const QString &principal)
+{
+    if (version.isEmpty()) // back to "not on these nodes" (a rollout that installed it, rolled back)
+        return put({0, component, {}, selector, QDateTime::currentDateTimeUtc(), principal}, true);
     if (!m_registry.find(component, version)) {
         return WireError{ErrorCode::NotFound,
                          QStringLiteral("no component %1@%2 in the registry: push it first (keelctl component push), see keelctl component list")
@@ -77,6 +105,8 @@ std::variant<int, WireError> DeploymentService::deploy(const QString &component,
 std::variant<int, WireError> DeploymentService::undeploy(const QString &component, const QString &selector,
                                                          const QString &principal)
 {
+    if (auto held = heldError(component))
+        return *held;
     const bool deployed = std::any_of(m_deployments.cbegin(), m_deployments.cend(), [&](const Deployment &d) {
         return d.component == component && !d.version.isEmpty();
     });
@@ -147,9 +177,56 @@ void DeploymentService::onAotBuildFinished(const QString &component, const QStri
     emit desiredStateChanged(m_revision);
 }
 
-quint64 DeploymentService::generationFor(const QString &node, const QList<ComponentRef> &components)
+void DeploymentService::setPins(const QString &component, const QHash<QString, Pin> &pins)
 {
-    const QString fingerprint = fingerprintOf(components);
+    if (m_pins.value(component) == pins)
+        return;
+    if (pins.isEmpty())
+        m_pins.remove(component);
+    else
+        m_pins.insert(component, pins);
+    // Generations are per node: only the nodes whose set changed hear of it.
+    emit desiredStateChanged(m_revision);
+}
+
+QString DeploymentService::ruleVersion(const Node &node, const QString &component) const
+{
+    QString version;
+    for (const Deployment &d : m_deployments) {
+        if (d.component != component)
+            continue;
+        const auto selector = m_selectors.constFind(d.selector);
+        if (selector != m_selectors.cend() && selector->matches(node))
+            version = d.version;
+    }
+    return version;
+}
+
+std::optional<ComponentRef> DeploymentService::refFor(const Node &node, const QString &component, const QString &version) const
+{
+    const auto record = m_registry.find(component, version);
+    if (!record)
+        return std::nullopt; // deploy checks existence and versions are never deleted
+    const ComponentVersion &v = record->version;
+    ComponentRef ref;
+    ref.manifest = v.manifest;
+    ref.moduleDigest = v.moduleDigest;
+    ref.moduleSize = v.moduleSize;
+    ref.moduleSignature = record->moduleSignature;
+    // Native code only for the CPU it was built for.
+    if (v.aotState == AotState::Ready && v.aotTarget == node.targetTriple) {
+        ref.aotDigest = v.aotDigest;
+        ref.aotSize = v.aotSize;
+        ref.aotSignature = record->aotSignature;
+        ref.aotTarget = v.aotTarget;
+    }
+    return ref;
+}
+
+quint64 DeploymentService::generationFor(const QString &node, const QList<ComponentRef> &components,
+                                         const QList<ComponentRef> &standby)
+{
+    const QString fingerprint = fingerprintOf(components, standby);
     NodeDesiredRecord &record = m_nodeDesired[node];
     if (record.generation != 0 && record.fingerprint == fingerprint)
         return record.generation;
@@ -180,26 +257,28 @@ DesiredState DeploymentService::desiredFor(const Node &node)
         else
             versions.insert(d.component, d.version);
     }
-    for (auto it = versions.cbegin(); it != versions.cend(); ++it) {
-        const auto record = m_registry.find(it.key(), it.value());
-        if (!record)
-            continue; // deploy checks existence and versions are never deleted
-        const ComponentVersion &v = record->version;
-        ComponentRef ref;
-        ref.manifest = v.manifest;
-        ref.moduleDigest = v.moduleDigest;
-        ref.moduleSize = v.moduleSize;
-        ref.moduleSignature = record->moduleSignature;
-        // Native code only for the CPU it was built for.
-        if (v.aotState == AotState::Ready && v.aotTarget == node.targetTriple) {
-            ref.aotDigest = v.aotDigest;
-            ref.aotSize = v.aotSize;
-            ref.aotSignature = record->aotSignature;
-            ref.aotTarget = v.aotTarget;
-        }
-        state.components.append(ref);
+    // A rollout's pins win over the rules on the nodes it switched.
+    QMap<QString, QString> standby;
+    for (auto it = m_pins.cbegin(); it != m_pins.cend(); ++it) {
+        const auto pin = it->constFind(node.name);
+        if (pin == it->cend())
+            continue;
+        if (pin->version.isEmpty())
+            versions.remove(it.key());
+        else
+            versions.insert(it.key(), pin->version);
+        if (!pin->standbyVersion.isEmpty() && pin->standbyVersion != pin->version)
+            standby.insert(it.key(), pin->standbyVersion);
     }
-    state.generation = generationFor(node.name, state.components);
+    for (auto it = versions.cbegin(); it != versions.cend(); ++it) {
+        if (auto ref = refFor(node, it.key(), it.value()))
+            state.components.append(*ref);
+    }
+    for (auto it = standby.cbegin(); it != standby.cend(); ++it) {
+        if (auto ref = refFor(node, it.key(), it.value()))
+            state.standby.append(*ref);
+    }
+    state.generation = generationFor(node.name, state.components, state.standby);
     return state;
 }
 

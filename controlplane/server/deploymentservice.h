@@ -7,6 +7,7 @@
 #include <QHash>
 #include <QObject>
 
+#include <functional>
 #include <variant>
 
 namespace Keel {
@@ -35,6 +36,27 @@ public:
                                         const QString &principal);
     std::variant<int, WireError> undeploy(const QString &component, const QString &selector, const QString &principal);
 
+    // A rollout's hold on one component on some nodes, over the rules: the version the
+    // node serves and the one it keeps loaded beside it (empty: none).
+    struct Pin
+    {
+        QString version;
+        QString standbyVersion;
+        bool operator==(const Pin &) const = default;
+    };
+    // Replaces the component's pins (empty: none) and sends the nodes whose set changed
+    // their new desired state.
+    void setPins(const QString &component, const QHash<QString, Pin> &pins);
+    // Who holds a component now (a rollout id), or empty: deploy and undeploy of a held
+    // component are refused naming the holder.
+    void setHolder(std::function<QString(const QString &component)> holder) { m_holder = std::move(holder); }
+    // A rule written for a rollout that holds the component (succeeded, or rolled back
+    // after success): not refused by the hold. An empty version writes an undeploy.
+    std::variant<int, WireError> deployFor(const QString &holder, const QString &component, const QString &version,
+                                           const QString &selector, const QString &principal);
+    // The version the rules alone give the component on the node; empty: none.
+    QString ruleVersion(const Node &node, const QString &component) const;
+
     quint64 revision() const { return m_revision; }
     QList<Deployment> deployments() const { return m_deployments; }
     // The rules (of one component; empty: all) in the order they apply, each with the
@@ -58,7 +80,9 @@ signals:
 private:
     std::variant<int, WireError> put(Deployment deployment, bool removed);
     void onAotBuildFinished(const QString &component, const QString &version);
-    quint64 generationFor(const QString &node, const QList<ComponentRef> &components);
+    quint64 generationFor(const QString &node, const QList<ComponentRef> &components, const QList<ComponentRef> &standby);
+    std::optional<ComponentRef> refFor(const Node &node, const QString &component, const QString &version) const;
+    std::optional<WireError> heldError(const QString &component) const;
 
     DeploymentStore &m_store;
     RegistryService &m_registry;
@@ -69,6 +93,8 @@ private:
     QHash<QString, NodeSelector> m_selectors; // by the canonical selector text of m_deployments
     QHash<QString, NodeStateRecord> m_nodeStates;
     QHash<QString, NodeDesiredRecord> m_nodeDesired;
+    QHash<QString, QHash<QString, Pin>> m_pins; // component -> node -> pin
+    std::function<QString(const QString &component)> m_holder;
 };
 
 } // namespace Keel

@@ -129,6 +129,7 @@ std::optional<QString> FleetMetrics::ingest(const QString &node, const QString &
     nodeTotal.rssBytes = report.rssBytes;
     const double seconds = std::max(0.001, report.windowStart.msecsTo(report.windowEnd) / 1000.0);
     emit window(toWindow(Key{kNode, node, {}}, nodeTotal, report.windowEnd, seconds));
+    emit reportTaken(node, report);
     if (!foreign.isEmpty()) {
         m_metrics.metricsReport("foreign_component");
         return QStringLiteral("metrics of %1, which the node's desired state does not name, were dropped").arg(foreign.join(QStringLiteral(", ")));

@@ -66,6 +66,9 @@ signals:
     // A live window: of a region's or the fleet's series, each tick (the console charts
     // these); of a node, all components merged, as each of its reports arrives.
     void window(const Keel::MetricsWindow &window);
+    // A report taken (wholly or in part), as the node sent it: rollouts measure their
+    // gates from its bucket deltas per version.
+    void reportTaken(const QString &node, const Keel::MetricsReport &report);
 
 private:
     struct Point

@@ -13,6 +13,7 @@ class FleetMetrics;
 class EventHub;
 class FleetService;
 class RegistryService;
+class RolloutEngine;
 class TokenAuthority;
 
 // The services the listener's sessions serve from (operators use all of them, agents
@@ -27,6 +28,7 @@ struct OperatorServices
     DeploymentService &deployments;
     const BlobStore &blobs;
     FleetMetrics &metrics;
+    RolloutEngine &rollouts;
     // Signs with the control plane's key (desired states).
     std::function<QByteArray(const QByteArray &message)> sign;
 };

@@ -10,6 +10,7 @@
 #include "nodeselector.h"
 #include "overloaded.h"
 #include "registryservice.h"
+#include "rolloutengine.h"
 #include "servermetrics.h"
 #include "storeerror.h"
 #include "tokenauthority.h"
@@ -174,6 +175,25 @@ OperatorResponseBody OperatorSession::serve(const OperatorRequestBody &request)
                 return *error;
             return Op::MetricsWindows{std::get<QList<MetricsWindow>>(std::move(windows))};
         },
+        [&](const Op::StartRollout &r) -> OperatorResponseBody {
+            auto started = m_services.rollouts.start(r.spec, TokenAuthority::principalOf(m_principal));
+            if (auto *error = std::get_if<WireError>(&started))
+                return *error;
+            return Op::RolloutStarted{std::get<Rollout>(std::move(started))};
+        },
+        [&](const Op::GetRollout &r) -> OperatorResponseBody {
+            if (auto rollout = m_services.rollouts.rollout(r.id))
+                return Op::RolloutDetail{*rollout};
+            return WireError{ErrorCode::NotFound, QStringLiteral("no rollout %1: see keelctl rollout list").arg(r.id.left(64)),
+                             QStringLiteral("id")};
+        },
+        [&](const Op::ListRollouts &r) -> OperatorResponseBody { return Op::RolloutList{m_services.rollouts.rollouts(r.component)}; },
+        [&](const Op::ControlRollout &r) -> OperatorResponseBody {
+            auto done = m_services.rollouts.control(r.id, r.action, TokenAuthority::principalOf(m_principal));
+            if (auto *error = std::get_if<WireError>(&done))
+                return *error;
+            return Op::RolloutControlled{std::get<Rollout>(std::move(done))};
+        },
         [&](const Op::Invalid &r) -> OperatorResponseBody {
             return WireError{ErrorCode::BadRequest, QStringLiteral("%1: %2").arg(r.request, r.message), r.field};
         },
@@ -233,6 +253,7 @@ bool OperatorSession::wants(const WatchEvent &event) const
         [&](const DeploymentChange &) { return m_topics.contains(WatchTopic::Deployments); },
         [&](const StateAckRecord &) { return m_topics.contains(WatchTopic::Deployments); },
         [&](const MetricsWindow &) { return m_topics.contains(WatchTopic::Metrics); },
+        [&](const RolloutEvent &) { return m_topics.contains(WatchTopic::Rollouts); },
     }, event.event);
 }
 

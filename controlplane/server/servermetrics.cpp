@@ -24,6 +24,12 @@ ServerMetrics::ServerMetrics()
                            .Help("Agent metrics reports by result: ok, skewed (clock ahead), late (over 5 minutes), "
                                  "foreign_component, bucket_mismatch")
                            .Register(*m_registry))
+    , m_rolloutTransitions(BuildCounter().Name("keel_cp_rollout_transitions_total")
+                               .Help("Rollouts entering a state: pending, progressing, paused, succeeded, failed, rolled_back, aborted")
+                               .Register(*m_registry))
+    , m_rolloutGateFailures(BuildCounter().Name("keel_cp_rollout_gate_failures_total")
+                                .Help("Rollout waves failed, by gate: error_rate, p99_ms, p99_regression, min_requests, ack, deadline")
+                                .Register(*m_registry))
     , m_nodeClaimsIgnored(BuildCounter().Name("keel_cp_node_claims_ignored_total")
                               .Help("Hellos of known nodes whose site or labels differ from what the operator set, "
                                     "by field; the operator's stand")
@@ -62,6 +68,8 @@ void ServerMetrics::auditRecorded(const std::string &result) { m_auditRecords.Ad
 void ServerMetrics::auditWriteFailure() { m_auditWriteFailures.Add({}).Increment(); }
 void ServerMetrics::storeStatement(double seconds) { m_storeStatements.Observe(seconds); }
 void ServerMetrics::metricsReport(const std::string &result) { m_metricsReports.Add({{"result", result}}).Increment(); }
+void ServerMetrics::rolloutTransition(const std::string &state) { m_rolloutTransitions.Add({{"state", state}}).Increment(); }
+void ServerMetrics::rolloutGateFailed(const std::string &gate) { m_rolloutGateFailures.Add({{"gate", gate}}).Increment(); }
 
 double ServerMetrics::foreignComponentsForTest(const std::string &message)
 {

@@ -30,6 +30,9 @@ public:
     void auditRecorded(const std::string &result);
     void auditWriteFailure();
     void metricsReport(const std::string &result);
+    // A rollout entered a state ("progressing", "rolled_back", ...); a gate failed.
+    void rolloutTransition(const std::string &state);
+    void rolloutGateFailed(const std::string &gate);
     // An ack or metrics for a component outside the node's desired set (message: "ack", "metrics").
     void foreignComponent(const std::string &message);
     // A known node claimed another site or other labels than the operator gave it.
@@ -54,6 +57,8 @@ private:
     prometheus::Family<prometheus::Counter> &m_auditRecords;
     prometheus::Family<prometheus::Counter> &m_auditWriteFailures;
     prometheus::Family<prometheus::Counter> &m_metricsReports;
+    prometheus::Family<prometheus::Counter> &m_rolloutTransitions;
+    prometheus::Family<prometheus::Counter> &m_rolloutGateFailures;
     prometheus::Family<prometheus::Counter> &m_nodeClaimsIgnored;
     prometheus::Family<prometheus::Counter> &m_foreignComponents;
     prometheus::Histogram &m_storeStatements;

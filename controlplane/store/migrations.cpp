@@ -128,6 +128,17 @@ const QList<Migration> &schemaMigrations()
              QStringLiteral("ALTER TABLE join_tokens ADD COLUMN site TEXT NOT NULL DEFAULT ''"),
              QStringLiteral("ALTER TABLE join_tokens ADD COLUMN labels TEXT NOT NULL DEFAULT ''"),
          }},
+        {8, QStringLiteral("rollouts, one document each"),
+         {
+             QStringLiteral("CREATE TABLE rollouts ("
+                            " id TEXT PRIMARY KEY,"
+                            " component TEXT NOT NULL,"
+                            " state TEXT NOT NULL,"
+                            " created_ms BIGINT NOT NULL,"
+                            " updated_ms BIGINT NOT NULL,"
+                            " document TEXT NOT NULL)"),
+             QStringLiteral("CREATE INDEX rollouts_component ON rollouts (component, state)"),
+         }},
     };
     return migrations;
 }

@@ -3,6 +3,7 @@
 #include "sqlaccessstore.h"
 #include "sqlconnection.h"
 #include "sqldeploymentstore.h"
+#include "sqlrolloutstore.h"
 #include "sqlmetricsstore.h"
 #include "sqlregistrystore.h"
 
@@ -86,6 +87,7 @@ SqlStore::SqlStore(const QString &sqlitePath)
     , m_access(std::make_unique<SqlAccessStore>(*m_sql))
     , m_registry(std::make_unique<SqlRegistryStore>(*m_sql))
     , m_deployments(std::make_unique<SqlDeploymentStore>(*m_sql))
+    , m_rollouts(std::make_unique<SqlRolloutStore>(*m_sql))
     , m_metrics(std::make_unique<SqlMetricsStore>(*m_sql))
 {
 }
@@ -110,6 +112,11 @@ AccessStore &SqlStore::access()
 RegistryStore &SqlStore::registry()
 {
     return *m_registry;
+}
+
+RolloutStore &SqlStore::rollouts()
+{
+    return *m_rollouts;
 }
 
 DeploymentStore &SqlStore::deployments()

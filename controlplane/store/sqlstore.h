@@ -12,6 +12,7 @@ class SqlConnection;
 class SqlDeploymentStore;
 class SqlMetricsStore;
 class SqlRegistryStore;
+class SqlRolloutStore;
 
 // Store over QtSql. Opens (creating if needed) an SQLite file and brings its schema up to
 // date with the versioned migrations (SqlConnection). Only the connection knows it is
@@ -50,6 +51,7 @@ public:
     AccessStore &access() override;
     RegistryStore &registry() override;
     DeploymentStore &deployments() override;
+    RolloutStore &rollouts() override;
     MetricsStore &metrics() override;
 
 private:
@@ -60,6 +62,7 @@ private:
     std::unique_ptr<SqlAccessStore> m_access;
     std::unique_ptr<SqlRegistryStore> m_registry;
     std::unique_ptr<SqlDeploymentStore> m_deployments;
+    std::unique_ptr<SqlRolloutStore> m_rollouts;
     std::unique_ptr<SqlMetricsStore> m_metrics;
 };
 

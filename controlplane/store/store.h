@@ -5,6 +5,7 @@
 #include "fleettypes.h"
 #include "metricsstore.h"
 #include "registrystore.h"
+#include "rolloutstore.h"
 #include "storeerror.h"
 
 #include <QByteArray>
@@ -74,6 +75,8 @@ public:
     virtual DeploymentStore &deployments() = 0;
     // Minute points of the fleet's metrics.
     virtual MetricsStore &metrics() = 0;
+    // Rollouts, each transition written before it is acted on.
+    virtual RolloutStore &rollouts() = 0;
 };
 
 } // namespace Keel

@@ -50,6 +50,8 @@ struct DesiredState
 {
     quint64 generation = 0;
     QList<ComponentRef> components;
+    // Kept loaded, not served: a rollout's baseline on a switched node (keel.proto).
+    QList<ComponentRef> standby;
     // As received (tools and tests that speak as an agent): the signed bytes and signature.
     QByteArray signedBytes;
     QByteArray signature;

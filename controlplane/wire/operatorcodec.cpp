@@ -2,6 +2,7 @@
 
 #include "overloaded.h"
 #include "protoconvert_p.h"
+#include "operatorcodec_p.h"
 
 namespace Keel {
 
@@ -39,34 +40,11 @@ pb::WatchTopic toProto(WatchTopic topic)
     Q_UNREACHABLE();
 }
 
-pb::NodeChanged::Kind toProto(NodeChange::Kind kind)
-{
-    switch (kind) {
-    case NodeChange::Kind::Joined: return pb::NodeChanged::KIND_JOINED;
-    case NodeChange::Kind::Ready: return pb::NodeChanged::KIND_READY;
-    case NodeChange::Kind::Unreachable: return pb::NodeChanged::KIND_UNREACHABLE;
-    case NodeChange::Kind::Updated: return pb::NodeChanged::KIND_UPDATED;
-    }
-    Q_UNREACHABLE();
-}
-
-std::optional<NodeChange::Kind> fromProto(pb::NodeChanged::Kind kind)
-{
-    switch (kind) {
-    case pb::NodeChanged::KIND_JOINED: return NodeChange::Kind::Joined;
-    case pb::NodeChanged::KIND_READY: return NodeChange::Kind::Ready;
-    case pb::NodeChanged::KIND_UNREACHABLE: return NodeChange::Kind::Unreachable;
-    case pb::NodeChanged::KIND_UPDATED: return NodeChange::Kind::Updated;
-    default: return std::nullopt;
-    }
-}
-
 // Names (the keel.v1 field names) of the requests the contract defines that this build
 // answers UNIMPLEMENTED.
 QString unsupportedName(pb::OperatorRequest::RequestCase c)
 {
     switch (c) {
-    case pb::OperatorRequest::kStartRollout: return QStringLiteral("start_rollout");
     case pb::OperatorRequest::kSetPolicy: return QStringLiteral("set_policy");
     default: return {};
     }
@@ -150,6 +128,14 @@ QByteArray OperatorCodec::encodeRequest(const OperatorRequest &request)
             m->set_since_unix_ms(toUnixMs(r.since));
         },
         [&](const Op::ListDeployments &r) { out->mutable_list_deployments()->set_component(str(r.component)); },
+        [&](const Op::StartRollout &r) { Proto::toProto(r.spec, out->mutable_start_rollout()->mutable_spec()); },
+        [&](const Op::GetRollout &r) { out->mutable_get_rollout()->set_id(str(r.id)); },
+        [&](const Op::ListRollouts &r) { out->mutable_list_rollouts()->set_component(str(r.component)); },
+        [&](const Op::ControlRollout &r) {
+            auto *m = out->mutable_control_rollout();
+            m->set_id(str(r.id));
+            m->set_action(Proto::toProto(r.action));
+        },
         [&](const Op::Unsupported &) { Q_ASSERT_X(false, "encodeRequest", "cannot encode Unsupported"); },
         [&](const Op::Invalid &) { Q_ASSERT_X(false, "encodeRequest", "cannot encode Invalid"); },
     }, request.body);
@@ -280,6 +266,26 @@ Decoded<OperatorRequest> OperatorCodec::decodeRequest(QByteArrayView frame)
     case pb::OperatorRequest::kListDeployments:
         request.body = Op::ListDeployments{str(in.list_deployments().component())};
         break;
+    case pb::OperatorRequest::kStartRollout: {
+        auto spec = Proto::fromProto(in.start_rollout().spec());
+        if (!spec)
+            return invalid("start_rollout", "spec", spec.error);
+        request.body = Op::StartRollout{std::move(*spec.value)};
+        break;
+    }
+    case pb::OperatorRequest::kGetRollout:
+        request.body = Op::GetRollout{str(in.get_rollout().id())};
+        break;
+    case pb::OperatorRequest::kListRollouts:
+        request.body = Op::ListRollouts{str(in.list_rollouts().component())};
+        break;
+    case pb::OperatorRequest::kControlRollout: {
+        const auto action = Proto::fromProto(in.control_rollout().action());
+        if (!action)
+            return invalid("control_rollout", "action", QStringLiteral("the action is unspecified or unknown: pause, resume, abort or rollback"));
+        request.body = Op::ControlRollout{str(in.control_rollout().id()), *action};
+        break;
+    }
     case pb::OperatorRequest::kQueryMetrics: {
         const auto &m = in.query_metrics();
         request.body = Op::QueryMetrics{str(m.component()), str(m.region()), str(m.node()),
@@ -378,6 +384,18 @@ QByteArray OperatorCodec::encodeResponse(const OperatorResponse &response)
             for (const DeploymentRule &rule : r.deployments)
                 Proto::toProto(rule, m->add_deployments());
         },
+        [&](const Op::RolloutStarted &r) {
+            auto *m = out->mutable_start_rollout();
+            m->set_rollout_id(str(r.rollout.id));
+            Proto::toProto(r.rollout, m->mutable_rollout());
+        },
+        [&](const Op::RolloutDetail &r) { Proto::toProto(r.rollout, out->mutable_get_rollout()->mutable_rollout()); },
+        [&](const Op::RolloutList &r) {
+            auto *m = out->mutable_list_rollouts();
+            for (const Rollout &rollout : r.rollouts)
+                Proto::toProto(rollout, m->add_rollouts());
+        },
+        [&](const Op::RolloutControlled &r) { Proto::toProto(r.rollout, out->mutable_control_rollout()->mutable_rollout()); },
         [&](const Op::AuditList &r) {
             auto *m = out->mutable_list_audit();
             for (const AuditRecord &record : r.records)
@@ -388,107 +406,7 @@ QByteArray OperatorCodec::encodeResponse(const OperatorResponse &response)
     return serialize(envelope);
 }
 
-QByteArray OperatorCodec::encodeEvent(const WatchEvent &event)
-{
-    pb::Envelope envelope;
-    pb::WatchEvent *out = envelope.mutable_watch_event();
-    out->set_sequence(event.sequence);
-    out->set_time_unix_ms(toUnixMs(event.time));
-    std::visit(Overloaded{
-        [&](const NodeChange &e) {
-            auto *m = out->mutable_node_changed();
-            m->set_kind(toProto(e.kind));
-            Proto::toProto(e.node, m->mutable_node());
-        },
-        [&](const TopologyChange &e) {
-            auto *m = out->mutable_topology_changed();
-            for (const Region &region : e.regions)
-                Proto::toProto(region, m->add_regions());
-        },
-        [&](const AuditRecord &e) { Proto::toProto(e, out->mutable_audit_record()); },
-        [&](const AotBuildFinished &e) { Proto::toProto(e, out->mutable_aot_build_finished()); },
-        [&](const DeploymentChange &e) {
-            auto *m = out->mutable_deployment_changed();
-            m->set_component(str(e.component));
-            m->set_version(str(e.version));
-            m->set_selector(str(e.selector));
-            m->set_removed(e.removed);
-        },
-        [&](const MetricsWindow &e) { Proto::toProto(e, out->mutable_metrics_window()); },
-        [&](const StateAckRecord &e) {
-            auto *m = out->mutable_state_ack_recorded();
-            m->set_node(str(e.node));
-            auto *ack = m->mutable_ack();
-            ack->set_generation(e.ack.generation);
-            auto *statuses = e.ack.applied ? ack->mutable_applied()->mutable_components()
-                                           : ack->mutable_rejected()->mutable_components();
-            for (const ComponentStatus &status : e.ack.components)
-                Proto::toProto(status, statuses->Add());
-        },
-    }, event.event);
-    return serialize(envelope);
-}
-
 namespace {
-
-Decoded<OperatorServerMessage> decodeEvent(const pb::WatchEvent &in)
-{
-    using Result = Decoded<OperatorServerMessage>;
-    WatchEvent event;
-    event.sequence = in.sequence();
-    event.time = fromUnixMs(in.time_unix_ms());
-    switch (in.event_case()) {
-    case pb::WatchEvent::kNodeChanged: {
-        const auto kind = fromProto(in.node_changed().kind());
-        if (!kind)
-            return Result::fail(QStringLiteral("node event with an unspecified kind"));
-        auto node = Proto::fromProto(in.node_changed().node());
-        if (!node)
-            return Result::fail(node.error);
-        event.event = NodeChange{*kind, std::move(*node.value)};
-        break;
-    }
-    case pb::WatchEvent::kTopologyChanged: {
-        TopologyChange change;
-        for (const auto &region : in.topology_changed().regions())
-            change.regions.append(Proto::fromProto(region));
-        event.event = std::move(change);
-        break;
-    }
-    case pb::WatchEvent::kAuditRecord:
-        event.event = Proto::fromProto(in.audit_record());
-        break;
-    case pb::WatchEvent::kAotBuildFinished:
-        event.event = Proto::fromProto(in.aot_build_finished());
-        break;
-    case pb::WatchEvent::kMetricsWindow:
-        event.event = Proto::fromProto(in.metrics_window());
-        break;
-    case pb::WatchEvent::kDeploymentChanged: {
-        const auto &m = in.deployment_changed();
-        event.event = DeploymentChange{str(m.component()), str(m.version()), str(m.selector()), m.removed()};
-        break;
-    }
-    case pb::WatchEvent::kStateAckRecorded: {
-        const auto &m = in.state_ack_recorded();
-        StateAckRecord record{str(m.node()), {}};
-        record.ack.generation = m.ack().generation();
-        record.ack.applied = m.ack().has_applied();
-        const auto &statuses = record.ack.applied ? m.ack().applied().components() : m.ack().rejected().components();
-        for (const auto &status : statuses) {
-            auto decoded = Proto::fromProto(status);
-            if (!decoded)
-                return Result::fail(decoded.error);
-            record.ack.components.append(std::move(*decoded.value));
-        }
-        event.event = std::move(record);
-        break;
-    }
-    default:
-        return Result::fail(QStringLiteral("watch event %1 is not known to this build").arg(int(in.event_case())));
-    }
-    return Result::ok(std::move(event));
-}
 
 Decoded<OperatorServerMessage> decodeResponse(quint64 id, const pb::OperatorResponse &in)
 {
@@ -602,6 +520,34 @@ Decoded<OperatorServerMessage> decodeResponse(quint64 id, const pb::OperatorResp
         response.body = std::move(list);
         break;
     }
+    case pb::OperatorResponse::kStartRollout:
+    case pb::OperatorResponse::kGetRollout:
+    case pb::OperatorResponse::kControlRollout: {
+        const pb::Rollout &m = in.has_start_rollout() ? in.start_rollout().rollout()
+                               : in.has_get_rollout() ? in.get_rollout().rollout()
+                                                      : in.control_rollout().rollout();
+        auto rollout = Proto::fromProto(m);
+        if (!rollout)
+            return Result::fail(rollout.error);
+        if (in.has_start_rollout())
+            response.body = Op::RolloutStarted{std::move(*rollout.value)};
+        else if (in.has_get_rollout())
+            response.body = Op::RolloutDetail{std::move(*rollout.value)};
+        else
+            response.body = Op::RolloutControlled{std::move(*rollout.value)};
+        break;
+    }
+    case pb::OperatorResponse::kListRollouts: {
+        Op::RolloutList list;
+        for (const auto &m : in.list_rollouts().rollouts()) {
+            auto rollout = Proto::fromProto(m);
+            if (!rollout)
+                return Result::fail(rollout.error);
+            list.rollouts.append(std::move(*rollout.value));
+        }
+        response.body = std::move(list);
+        break;
+    }
     case pb::OperatorResponse::kListDeployments: {
         Op::DeploymentList list;
         for (const auto &rule : in.list_deployments().deployments())
@@ -636,7 +582,7 @@ Decoded<OperatorServerMessage> OperatorCodec::decodeServerMessage(QByteArrayView
     case pb::Envelope::kOperatorResponse:
         return decodeResponse(envelope.request_id(), envelope.operator_response());
     case pb::Envelope::kWatchEvent:
-        return decodeEvent(envelope.watch_event());
+        return Proto::decodeWatchEvent(envelope.watch_event());
     case pb::Envelope::kError: {
         auto error = Proto::fromProto(envelope.error());
         if (!error)

@@ -5,6 +5,7 @@
 #include "fleettypes.h"
 #include "metricstypes.h"
 #include "registrytypes.h"
+#include "rollouttypes.h"
 #include "wireerror.h"
 
 #include <variant>
@@ -33,6 +34,10 @@ struct Deploy { QString component; QString version; QString selector; };
 struct Undeploy { QString component; QString selector; };
 struct QueryMetrics { QString component; QString region; QString node; QDateTime since; };
 struct ListDeployments { QString component; }; // empty: all
+struct StartRollout { RolloutSpec spec; };
+struct GetRollout { QString id; };
+struct ListRollouts { QString component; }; // empty: all
+struct ControlRollout { QString id; RolloutAction action = RolloutAction::Pause; };
 // A request the contract defines but this build does not serve yet; answered UNIMPLEMENTED.
 struct Unsupported { QString name; };
 // A well-formed request with a field value no receiver accepts (an unspecified enum, a
@@ -53,6 +58,10 @@ struct Deployed { int nodesMatched = 0; };
 struct Undeployed { int nodesMatched = 0; };
 struct MetricsWindows { QList<MetricsWindow> windows; };
 struct DeploymentList { QList<DeploymentRule> deployments; }; // in the order they apply
+struct RolloutStarted { Rollout rollout; };
+struct RolloutDetail { Rollout rollout; };
+struct RolloutList { QList<Rollout> rollouts; }; // newest first
+struct RolloutControlled { Rollout rollout; };
 } // namespace Op
 
 using OperatorRequestBody = std::variant<Op::ListRegions, Op::ApplyTopology, Op::ListNodes,
@@ -60,7 +69,8 @@ using OperatorRequestBody = std::variant<Op::ListRegions, Op::ApplyTopology, Op:
                                          Op::CreateToken, Op::ListTokens, Op::RevokeToken,
                                          Op::ListAudit, Op::PushComponent, Op::ListComponents,
                                          Op::Deploy, Op::Undeploy, Op::QueryMetrics, Op::Unsupported,
-                                         Op::Invalid, Op::LabelNode, Op::WhoAmI, Op::ListDeployments>;
+                                         Op::Invalid, Op::LabelNode, Op::WhoAmI, Op::ListDeployments,
+                                         Op::StartRollout, Op::GetRollout, Op::ListRollouts, Op::ControlRollout>;
 
 struct OperatorRequest
 {
@@ -73,7 +83,8 @@ using OperatorResponseBody = std::variant<WireError, Op::RegionList, TopologyApp
                                           Op::WatchStarted, CreatedToken, Op::TokenList,
                                           Op::TokenRevoked, Op::AuditList, PushedComponent,
                                           Op::ComponentList, Op::Deployed, Op::Undeployed, Op::MetricsWindows,
-                                          Op::NodeLabeled, Op::Identity, Op::DeploymentList>;
+                                          Op::NodeLabeled, Op::Identity, Op::DeploymentList,
+                                          Op::RolloutStarted, Op::RolloutDetail, Op::RolloutList, Op::RolloutControlled>;
 
 struct OperatorResponse
 {
@@ -84,7 +95,7 @@ struct OperatorResponse
 struct TopologyChange { QList<Region> regions; };
 
 using WatchEventBody = std::variant<NodeChange, TopologyChange, AuditRecord, AotBuildFinished, DeploymentChange,
-                                    StateAckRecord, MetricsWindow>;
+                                    StateAckRecord, MetricsWindow, RolloutEvent>;
 
 struct WatchEvent
 {

@@ -8,6 +8,7 @@
 #include "deploymenttypes.h"
 #include "metricstypes.h"
 #include "registrytypes.h"
+#include "rollouttypes.h"
 #include "fleettypes.h"
 #include "wireerror.h"
 
@@ -65,6 +66,14 @@ AotBuildFinished fromProto(const keel::v1::AotBuildFinished &event);
 // Deployment rules as listed to operators (deploymentconvert.cpp).
 void toProto(const DeploymentRule &rule, keel::v1::Deployment *out);
 DeploymentRule fromProto(const keel::v1::Deployment &rule);
+
+// Rollouts (rolloutconvert.cpp). Specs and rollouts with an unspecified enum fail.
+keel::v1::RolloutAction toProto(RolloutAction action);
+std::optional<RolloutAction> fromProto(keel::v1::RolloutAction action);
+void toProto(const RolloutSpec &spec, keel::v1::RolloutSpec *out);
+Decoded<RolloutSpec> fromProto(const keel::v1::RolloutSpec &spec);
+void toProto(const Rollout &rollout, keel::v1::Rollout *out);
+Decoded<Rollout> fromProto(const keel::v1::Rollout &rollout);
 
 void toProto(const MetricsWindow &window, keel::v1::MetricsWindow *out);
 MetricsWindow fromProto(const keel::v1::MetricsWindow &window);

@@ -26,9 +26,7 @@ QByteArray rawRequest(quint64 id, const char *kind)
     envelope.set_request_id(id);
     auto *request = envelope.mutable_operator_request();
     const QByteArrayView k(kind);
-    if (k == "start_rollout") {
-        request->mutable_start_rollout()->set_component("hash");
-    } else if (k == "set_policy") {
+    if (k == "set_policy") {
         request->mutable_set_policy()->set_name("eu-pii");
     } else if (k == "create_token_without_role") {
         request->mutable_create_token()->set_name("ci");
@@ -153,9 +151,10 @@ private slots:
             {QStringLiteral("push_component"), Role::Operator},
             {QStringLiteral("deploy"), Role::Operator},
             {QStringLiteral("undeploy"), Role::Operator},
+            {QStringLiteral("start_rollout"), Role::Operator},
+            {QStringLiteral("control_rollout"), Role::Operator},
         };
         const QList<Expectation> raw = {
-            {QStringLiteral("start_rollout"), Role::Operator},
             {QStringLiteral("set_policy"), Role::Operator},
         };
 
@@ -182,6 +181,10 @@ private slots:
                     c->deploy(QStringLiteral("no-such-component"), QStringLiteral("1.0.0"), QStringLiteral("all"), record);
                 else if (e.action == QLatin1String("undeploy"))
                     c->undeploy(QStringLiteral("no-such-component"), QStringLiteral("all"), record);
+                else if (e.action == QLatin1String("start_rollout"))
+                    c->startRollout(RolloutSpec{QStringLiteral("no-such-component"), QStringLiteral("1.0.0")}, record);
+                else if (e.action == QLatin1String("control_rollout"))
+                    c->controlRollout(QStringLiteral("r-000000"), RolloutAction::Abort, record);
                 else if (e.action == QLatin1String("create_token"))
                     c->createToken(Role::Viewer, QStringLiteral("made-by-") + toText(role), 0, record);
                 else

@@ -173,11 +173,57 @@ private slots:
     {
         keel::v1::Envelope envelope;
         envelope.set_request_id(5);
-        envelope.mutable_operator_request()->mutable_start_rollout()->set_component("hello");
+        envelope.mutable_operator_request()->mutable_set_policy()->set_name("eu-pii");
         const std::string bytes = envelope.SerializeAsString();
         auto decoded = OperatorCodec::decodeRequest(QByteArrayView(bytes.data(), qsizetype(bytes.size())));
         QVERIFY(decoded);
-        QCOMPARE(std::get<Op::Unsupported>(decoded.value->body).name, QStringLiteral("start_rollout"));
+        QCOMPARE(std::get<Op::Unsupported>(decoded.value->body).name, QStringLiteral("set_policy"));
+    }
+
+    void rolloutRequestsAndAnswersRoundTrip()
+    {
+        RolloutSpec spec{QStringLiteral("hash"), QStringLiteral("2.0.0"), QStringLiteral("jurisdiction=EU")};
+        spec.strategy = RolloutStrategy::Canary;
+        spec.steps = {RolloutStep{1, 0}, RolloutStep{0, 50}};
+        spec.regionOrder = {QStringLiteral("eu-west"), QStringLiteral("eu-central")};
+        spec.gates.maxP99Regression = 2.5;
+        spec.gates.maxErrorRate = std::nullopt;
+        spec.onFailure = RolloutFailureAction::Pause;
+        const auto request = OperatorCodec::decodeRequest(OperatorCodec::encodeRequest({7, Op::StartRollout{spec}}));
+        QVERIFY(request);
+        QCOMPARE(std::get<Op::StartRollout>(request.value->body).spec, spec);
+
+        Rollout rollout;
+        rollout.id = QStringLiteral("r-00abcd");
+        rollout.spec = spec;
+        rollout.baselineVersion = QStringLiteral("1.0.0");
+        rollout.state = RolloutState::RolledBack;
+        rollout.created = QDateTime::fromMSecsSinceEpoch(1700000000000, Qt::UTC);
+        RolloutWave wave{1, 1, {QStringLiteral("eu-west")}, {QStringLiteral("edge-eu-1")}, WaveState::Failed};
+        wave.gates.append({QStringLiteral("error_rate"), 1.0, 0.05, false, true, 40, QStringLiteral("40 5xx answers")});
+        rollout.waves = {wave};
+        rollout.failure = {QStringLiteral("error_rate"), {QStringLiteral("edge-eu-1")}, 1.0, 0.05,
+                           QStringLiteral("error rate 100% on edge-eu-1 over 5 s (40 requests) exceeded 5%")};
+        const auto answer = OperatorCodec::decodeServerMessage(OperatorCodec::encodeResponse({7, Op::RolloutDetail{rollout}}));
+        QVERIFY(answer);
+        QCOMPARE(std::get<Op::RolloutDetail>(std::get<OperatorResponse>(*answer.value).body).rollout, rollout);
+        const auto event = OperatorCodec::decodeServerMessage(
+            OperatorCodec::encodeEvent({3, QDateTime::currentDateTimeUtc(), RolloutEvent{rollout, QStringLiteral("rolled back")}}));
+        QVERIFY(event);
+        QCOMPARE(std::get<RolloutEvent>(std::get<WatchEvent>(*event.value).event).rollout, rollout);
+    }
+
+    void aRolloutWithAnUnspecifiedStrategyIsABadRequest()
+    {
+        keel::v1::Envelope envelope;
+        envelope.set_request_id(5);
+        envelope.mutable_operator_request()->mutable_start_rollout()->mutable_spec()->set_component("hello");
+        const std::string bytes = envelope.SerializeAsString();
+        auto decoded = OperatorCodec::decodeRequest(QByteArrayView(bytes.data(), qsizetype(bytes.size())));
+        QVERIFY(decoded);
+        const auto &invalid = std::get<Op::Invalid>(decoded.value->body);
+        QCOMPARE(invalid.field, QStringLiteral("spec"));
+        QVERIFY2(invalid.message.contains(QLatin1String("strategy")), qPrintable(invalid.message));
     }
 
     void requestWithoutIdIsRejected()
