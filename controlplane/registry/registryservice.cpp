@@ -52,6 +52,7 @@ std::optional<WireError> checkManifest(const Manifest &m)
     }
     for (auto it = m.config.cbegin(); it != m.config.cend(); ++it)
         typed.config.emplace(it.key().toStdString(), it.value().toStdString());
+    typed.healthPath = m.healthPath.toStdString();
     // Zero means "the agent's default" on the wire.
     if (m.limits.memoryMb)
         typed.limits.memoryMb = m.limits.memoryMb;

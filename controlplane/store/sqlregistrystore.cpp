@@ -23,7 +23,7 @@ QString manifestToJson(const Manifest &m)
     QJsonObject config;
     for (auto it = m.config.cbegin(); it != m.config.cend(); ++it)
         config.insert(it.key(), it.value());
-    const QJsonObject object{
+    QJsonObject object{
         {QStringLiteral("data_classes"), QJsonArray::fromStringList(m.dataClasses)},
         {QStringLiteral("grants"), QJsonArray::fromStringList(m.grants)},
         {QStringLiteral("memory_mb"), qint64(m.limits.memoryMb)},
@@ -33,6 +33,9 @@ QString manifestToJson(const Manifest &m)
         {QStringLiteral("max_instances"), qint64(m.limits.maxInstances)},
         {QStringLiteral("config"), config},
     };
+    // Only when set, like the rows written before health paths existed (no migration).
+    if (!m.healthPath.isEmpty())
+        object.insert(QStringLiteral("health_path"), m.healthPath);
     return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact));
 }
 
@@ -51,6 +54,7 @@ void manifestFromJson(const QString &json, Manifest &m)
     const QJsonObject config = o.value(QStringLiteral("config")).toObject();
     for (auto it = config.begin(); it != config.end(); ++it)
         m.config.insert(it.key(), it.value().toString());
+    m.healthPath = o.value(QStringLiteral("health_path")).toString(); // absent in older rows: none
 }
 
 ComponentRecord recordFromRow(const QSqlQuery &q)

@@ -21,6 +21,7 @@ void toProto(const Manifest &manifest, pb::Manifest *out)
     out->mutable_limits()->set_max_instances(manifest.limits.maxInstances);
     for (auto it = manifest.config.cbegin(); it != manifest.config.cend(); ++it)
         (*out->mutable_config())[str(it.key())] = str(it.value());
+    out->set_health_path(str(manifest.healthPath));
 }
 
 Decoded<Manifest> fromProto(const pb::Manifest &manifest)
@@ -42,6 +43,7 @@ Decoded<Manifest> fromProto(const pb::Manifest &manifest)
                 manifest.limits().max_table_elements(), manifest.limits().max_instances()};
     for (const auto &[key, value] : manifest.config())
         m.config.insert(str(key), str(value));
+    m.healthPath = str(manifest.health_path());
     return Decoded<Manifest>::ok(std::move(m));
 }
 

@@ -41,6 +41,8 @@ struct Manifest
     QStringList grants;
     ComponentLimits limits;
     QMap<QString, QString> config;
+    // Sent one GET by the agent before it switches traffic to this version; empty: none.
+    QString healthPath;
 
     bool operator==(const Manifest &) const = default;
 };

@@ -66,6 +66,9 @@ struct ComponentManifest
     std::vector<Grant> grants; // in manifest order, without duplicates
     std::map<std::string, std::string> config;
     Limits limits;
+    // A path below the component's mount ("/healthz") the agent sends one GET through
+    // before it switches traffic to this version; empty: no health check.
+    std::string healthPath;
     std::filesystem::path source; // the manifest it came from, as given to the loader
 
     bool hasGrant(Grant grant) const;

@@ -13,8 +13,8 @@ namespace keel::manifest {
 
 namespace {
 
-constexpr std::array<std::string_view, 10> kFields{
-    "name", "version", "abi", "module", "aot", "tier", "data_classes", "grants", "config", "limits"};
+constexpr std::array<std::string_view, 11> kFields{
+    "name", "version", "abi", "module", "aot", "tier", "data_classes", "grants", "config", "limits", "health_path"};
 constexpr std::array<std::string_view, 4> kRequired{"name", "version", "abi", "module"};
 
 std::string joined(auto names)
@@ -141,6 +141,13 @@ void ManifestParser::parseField(const std::string &field, const YAML::Node &key,
         parseConfig(value, manifest.config);
     } else if (field == "limits") {
         parseLimits(value, manifest.limits);
+    } else if (field == "health_path") {
+        if (const auto path = scalar(value, field)) {
+            if (auto problem = ManifestRules::healthPathProblem(*path); problem.empty())
+                manifest.healthPath = *path;
+            else
+                fail(value, field, std::move(problem));
+        }
     }
 }
 

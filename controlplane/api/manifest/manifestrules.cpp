@@ -19,6 +19,34 @@ bool isIdentifier(std::string_view text, std::size_t maxLength, std::string_view
     });
 }
 
+// A health path may only hold what the agent can send as a request path as is.
+bool isHealthPathChar(char c)
+{
+    return c > ' ' && c < 0x7f && c != '?' && c != '#';
+}
+
+// The value as an error message shows it: at most 64 characters, anything unprintable
+// as \xNN, so a hostile value cannot forge log lines.
+std::string shown(std::string_view text)
+{
+    static constexpr std::size_t kShown = 64;
+    std::string out;
+    for (const char c : text.substr(0, kShown)) {
+        if (c >= ' ' && c < 0x7f && c != '\\') {
+            out += c;
+        } else {
+            static constexpr char kHex[] = "0123456789abcdef";
+            const auto byte = static_cast<unsigned char>(c);
+            out += "\\x";
+            out += kHex[byte >> 4];
+            out += kHex[byte & 0xf];
+        }
+    }
+    if (text.size() > kShown)
+        out += "...";
+    return out;
+}
+
 } // namespace
 
 bool ManifestRules::isName(std::string_view text)
@@ -38,6 +66,33 @@ bool ManifestRules::isVersion(std::string_view text)
 bool ManifestRules::isDataClass(std::string_view text)
 {
     return isIdentifier(text, 32, "_-");
+}
+
+bool ManifestRules::isHealthPath(std::string_view text)
+{
+    return !text.empty() && text.front() == '/' && text.size() <= kMaxHealthPath
+           && std::all_of(text.begin(), text.end(), isHealthPathChar);
+}
+
+std::string ManifestRules::healthPathProblem(std::string_view text)
+{
+    if (isHealthPath(text))
+        return {};
+    const std::string value = "'" + shown(text) + "'";
+    const std::string fix = "; write a path below the component such as /healthz, or leave health_path out";
+    if (text.empty())
+        return "needs a path" + fix;
+    if (text.front() != '/')
+        return value + " does not start with '/'" + fix;
+    if (text.size() > kMaxHealthPath)
+        return value + " is " + std::to_string(text.size()) + " characters long, over "
+               + std::to_string(kMaxHealthPath) + fix;
+    const auto bad = std::find_if_not(text.begin(), text.end(), isHealthPathChar);
+    const char c = *bad;
+    const std::string what = c == ' ' ? "a space" : c == '?' ? "'?' (no query)" : c == '#' ? "'#' (no fragment)"
+                                                                         : "'" + shown(std::string_view(&c, 1)) + "'";
+    return value + " contains " + what + " at position " + std::to_string(bad - text.begin())
+           + "; only printable ASCII without spaces, '?' or '#' is allowed" + fix;
 }
 
 std::vector<ManifestRules::Problem> ManifestRules::check(const ComponentManifest &manifest)
@@ -63,6 +118,11 @@ std::vector<ManifestRules::Problem> ManifestRules::check(const ComponentManifest
     for (const auto &[key, value] : manifest.config) {
         if (key.empty())
             problems.push_back({"config", "keys must not be empty"});
+    }
+    // Empty on the wire means no health check.
+    if (!manifest.healthPath.empty()) {
+        if (auto problem = healthPathProblem(manifest.healthPath); !problem.empty())
+            problems.push_back({"health_path", std::move(problem)});
     }
     auto bounded = [&](const char *field, std::uint64_t value, std::uint64_t max) {
         if (value < 1 || value > max)

@@ -19,6 +19,13 @@ public:
     static bool isVersion(std::string_view text);
     // [a-z0-9][a-z0-9_-]{0,31}, e.g. pii.
     static bool isDataClass(std::string_view text);
+    // What health_path may be: '/' then printable ASCII without spaces, '?' or '#' (a
+    // path only: the agent sends it as is), at most kMaxHealthPath characters.
+    static constexpr std::size_t kMaxHealthPath = 256;
+    static bool isHealthPath(std::string_view text);
+    // Why text is not a health path, naming the value (shortened, non-printable bytes
+    // escaped) and what to write instead; empty when it is one.
+    static std::string healthPathProblem(std::string_view text);
 
     struct Problem
     {

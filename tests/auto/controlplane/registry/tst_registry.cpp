@@ -110,6 +110,7 @@ private slots:
         m.dataClasses = {QStringLiteral("pii")};
         m.limits.memoryMb = 32;
         m.config.insert(QStringLiteral("greeting"), QStringLiteral("hej"));
+        m.healthPath = QStringLiteral("/healthz"); // through the codec and the store's manifest column
         const auto first = push(m, hash);
         QVERIFY2(first && !errorOf(*first), qPrintable(why(first)));
         const PushedComponent &pushed = std::get<PushedComponent>(*first);
@@ -175,6 +176,13 @@ private slots:
         const auto limited = push(badLimit, sample("hello.wasm"));
         QVERIFY(limited && errorOf(*limited));
         QCOMPARE(errorOf(*limited)->field, QStringLiteral("manifest.limits.deadline_ms"));
+
+        Manifest badHealth = manifest("hello", "1.0.0");
+        badHealth.healthPath = QStringLiteral("/healthz?deep=1");
+        const auto unhealthy = push(badHealth, sample("hello.wasm"));
+        QVERIFY(unhealthy && errorOf(*unhealthy));
+        QCOMPARE(errorOf(*unhealthy)->field, QStringLiteral("manifest.health_path"));
+        QVERIFY2(why(unhealthy).contains(QLatin1String("'/healthz?deep=1' contains '?'")), qPrintable(why(unhealthy)));
 
         QCOMPARE(blobCount(), blobs);
         QCOMPARE(list().size(), versions);

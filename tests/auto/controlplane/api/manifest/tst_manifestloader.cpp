@@ -1,4 +1,5 @@
 #include "manifestloader.h"
+#include "manifestrules.h"
 
 #include <QTemporaryDir>
 #include <QTest>
@@ -10,6 +11,7 @@ using keel::manifest::Abi;
 using keel::manifest::ComponentManifest;
 using keel::manifest::Grant;
 using keel::manifest::ManifestLoader;
+using keel::manifest::ManifestRules;
 using keel::manifest::Tier;
 namespace fs = std::filesystem;
 
@@ -93,6 +95,45 @@ limits: {memory_mb: 128, deadline_ms: 500, max_response_bytes: 1048576}
         QCOMPARE(m.limits.deadlineMs, 500u);
         QCOMPARE(m.limits.maxResponseBytes, 1048576u);
         QCOMPARE(m.source, file);
+    }
+
+    void readsTheHealthPath()
+    {
+        auto result = ManifestLoader::load(write("hello.yaml", kMinimal + "health_path: /healthz/deep-1.json\n"));
+        QVERIFY2(result.ok(), result.errors.empty() ? "" : result.errors.front().message().c_str());
+        QCOMPARE(result.manifest->healthPath, "/healthz/deep-1.json");
+        // The longest allowed, and every printable character but space, '?' and '#'.
+        const std::string longest = "/" + std::string(255, 'x');
+        result = ManifestLoader::load(write("hello.yaml", kMinimal + "health_path: " + longest + "\n"));
+        QVERIFY(result.ok());
+        QCOMPARE(result.manifest->healthPath, longest);
+        result = ManifestLoader::load(write("hello.yaml", kMinimal + "health_path: \"/a!$%&'()*+,-.:;<=>@[]^_`{|}~\"\n"));
+        QVERIFY2(result.ok(), result.errors.empty() ? "" : result.errors.front().message().c_str());
+        // Absent: no health check.
+        result = ManifestLoader::load(write("hello.yaml", kMinimal));
+        QVERIFY(result.manifest->healthPath.empty());
+    }
+
+    void rulesCheckATypedHealthPath()
+    {
+        // What the registry checks for a pushed manifest: empty means none.
+        ComponentManifest m;
+        m.name = "hello";
+        m.version = "1.0.0";
+        QVERIFY(ManifestRules::check(m).empty());
+        m.healthPath = "/healthz";
+        QVERIFY(ManifestRules::check(m).empty());
+        m.healthPath = std::string("/a\nforged log line");
+        const auto problems = ManifestRules::check(m);
+        QCOMPARE(problems.size(), 1u);
+        QCOMPARE(problems.front().field, "health_path");
+        // The value is named, escaped, with what to do.
+        QVERIFY2(problems.front().reason.find("'/a\\x0aforged log line' contains") != std::string::npos,
+                 problems.front().reason.c_str());
+        QVERIFY(problems.front().reason.find("such as /healthz") != std::string::npos);
+        QVERIFY(problems.front().reason.find('\n') == std::string::npos);
+        QVERIFY(ManifestRules::isHealthPath("/"));
+        QVERIFY(!ManifestRules::isHealthPath(std::string("/\xc3\xa9")));
     }
 
     void appliesDefaults()
@@ -222,6 +263,21 @@ limits: {memory_mb: 128, deadline_ms: 500, max_response_bytes: 1048576}
                                              << "limits.deadline_ms" << "not a whole number";
         QTest::newRow("huge number") << with("limits: {memory_mb: 99999999999999999999999}\n") << 5
                                      << "limits.memory_mb" << "out of range";
+        QTest::newRow("health path without slash") << with("health_path: healthz\n") << 5 << "health_path"
+                                                   << "'healthz' does not start with '/'";
+        QTest::newRow("health path with query") << with("health_path: /healthz?full=1\n") << 5 << "health_path"
+                                                << "'?' (no query)";
+        QTest::newRow("health path with fragment") << with("health_path: \"/healthz#x\"\n") << 5 << "health_path"
+                                                   << "'#' (no fragment)";
+        QTest::newRow("health path with space") << with("health_path: \"/health z\"\n") << 5 << "health_path"
+                                                << "a space at position 7";
+        QTest::newRow("health path with control byte") << with("health_path: \"/h\\x01\"\n") << 5 << "health_path"
+                                                       << "'\\x01'";
+        QTest::newRow("health path too long") << with("health_path: /" + std::string(256, 'a') + "\n") << 5
+                                              << "health_path" << "257 characters long, over 256";
+        QTest::newRow("health path empty") << with("health_path: \"\"\n") << 5 << "health_path" << "needs a path";
+        QTest::newRow("health path a list") << with("health_path: [/a]\n") << 5 << "health_path"
+                                            << "expected a single value";
         QTest::newRow("syntax error") << with("grants: [log\nconfig: {}\n") << 6 << ""
                                       << "not valid YAML";
         QTest::newRow("not a mapping") << QString("- name\n- hello\n") << 1 << "" << "mapping of fields";
