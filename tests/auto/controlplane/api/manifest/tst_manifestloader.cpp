@@ -389,11 +389,23 @@ limits: {memory_mb: 128, deadline_ms: 500, max_response_bytes: 1048576}
         // before this test; a manifest that drifts from the parser fails here.
         for (const auto &[path, count] : {std::pair{KEEL_SAMPLE_COMPONENTS_DIR, 4u},
                                           std::pair{KEEL_HOSTILE_COMPONENTS_DIR, 15u}}) {
+            // hash-versions/ is a directory of its own: never read with the samples.
+            QVERIFY(fs::is_directory(fs::path(KEEL_SAMPLE_COMPONENTS_DIR) / "hash-versions"));
             const auto report = ManifestLoader::loadDirectory(path);
             for (const auto &error : report.errors)
                 qWarning("%s", error.message().c_str());
             QVERIFY(report.errors.empty());
             QCOMPARE(report.manifests.size(), count);
+        }
+        // The versions of hash rollouts are tried with: one name, each its own version.
+        for (const char *version : {"2.0.0", "2.1.0-broken", "2.2.0-slow"}) {
+            const auto file = fs::path(KEEL_SAMPLE_COMPONENTS_DIR) / "hash-versions" / (std::string("hash-") + version + ".yaml");
+            const auto result = ManifestLoader::load(file);
+            QVERIFY2(result.ok(), result.errors.empty() ? file.c_str() : result.errors.front().message().c_str());
+            QCOMPARE(result.manifest->name, "hash");
+            QCOMPARE(result.manifest->version, version);
+            QCOMPARE(result.manifest->healthPath, "/healthz");
+            QCOMPARE(result.manifest->module.filename().string(), std::string("hash-") + version + ".wasm");
         }
     }
 
