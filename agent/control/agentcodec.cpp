@@ -137,6 +137,43 @@ AgentCodec::Decoded decodeError(const pb::Envelope &envelope)
     return accept(envelope, ControlError{fromProto(e.code()), e.message(), e.field()});
 }
 
+// One ComponentRef, served or standby alike; the rejection when its ABI is not one this
+// agent knows. what names it in the rejection ("component", "standby component").
+std::optional<AgentCodec::Decoded> decodeRef(const pb::ComponentRef &component, std::string_view what,
+                                             ComponentRef &ref)
+{
+    const auto &m = component.manifest();
+    if (component.has_manifest()) {
+        switch (m.abi()) {
+        case pb::COMPONENT_ABI_WAGI: ref.manifest.abi = ComponentAbi::Wagi; break;
+        case pb::COMPONENT_ABI_KEEL: ref.manifest.abi = ComponentAbi::Keel; break;
+        case pb::COMPONENT_ABI_UNSPECIFIED:
+            return reject("unspecified_enum", std::string(what) + " " + m.name() + " with COMPONENT_ABI_UNSPECIFIED");
+        default:
+            return reject("invalid_field", std::string(what) + " " + m.name() + " with ABI "
+                                               + std::to_string(int(m.abi())) + ", unknown to this agent");
+        }
+    }
+    // The rest is checked where it is used: names and digests before they become file
+    // names, the manifest by the same loader as a file under --components.
+    ref.manifest.name = m.name();
+    ref.manifest.version = m.version();
+    ref.manifest.dataClasses.assign(m.data_classes().begin(), m.data_classes().end());
+    ref.manifest.grants.assign(m.grants().begin(), m.grants().end());
+    ref.manifest.limits = {m.limits().memory_mb(), m.limits().deadline_ms(), m.limits().max_response_bytes(),
+                           m.limits().max_table_elements(), m.limits().max_instances()};
+    ref.manifest.config.insert(m.config().begin(), m.config().end());
+    ref.manifest.healthPath = m.health_path();
+    ref.moduleDigest = component.module_digest();
+    ref.moduleSize = component.module_size();
+    ref.moduleSignature = component.module_signature();
+    ref.aotDigest = component.aot_digest();
+    ref.aotSize = component.aot_size();
+    ref.aotSignature = component.aot_signature();
+    ref.aotTarget = component.aot_target();
+    return std::nullopt;
+}
+
 AgentCodec::Decoded decodeDesiredState(const pb::Envelope &envelope)
 {
     pb::DesiredState in;
@@ -149,36 +186,13 @@ AgentCodec::Decoded decodeDesiredState(const pb::Envelope &envelope)
     state.generation = in.generation();
     state.components.reserve(std::size_t(in.components_size()));
     for (const auto &component : in.components()) {
-        const auto &m = component.manifest();
-        ComponentRef ref;
-        if (component.has_manifest()) {
-            switch (m.abi()) {
-            case pb::COMPONENT_ABI_WAGI: ref.manifest.abi = ComponentAbi::Wagi; break;
-            case pb::COMPONENT_ABI_KEEL: ref.manifest.abi = ComponentAbi::Keel; break;
-            case pb::COMPONENT_ABI_UNSPECIFIED:
-                return reject("unspecified_enum", "component " + m.name() + " with COMPONENT_ABI_UNSPECIFIED");
-            default:
-                return reject("invalid_field", "component " + m.name() + " with ABI "
-                                                   + std::to_string(int(m.abi())) + ", unknown to this agent");
-            }
-        }
-        // The rest is checked where it is used: names and digests before they become
-        // file names, the manifest by the same loader as a file under --components.
-        ref.manifest.name = m.name();
-        ref.manifest.version = m.version();
-        ref.manifest.dataClasses.assign(m.data_classes().begin(), m.data_classes().end());
-        ref.manifest.grants.assign(m.grants().begin(), m.grants().end());
-        ref.manifest.limits = {m.limits().memory_mb(), m.limits().deadline_ms(), m.limits().max_response_bytes(),
-                               m.limits().max_table_elements(), m.limits().max_instances()};
-        ref.manifest.config.insert(m.config().begin(), m.config().end());
-        ref.moduleDigest = component.module_digest();
-        ref.moduleSize = component.module_size();
-        ref.moduleSignature = component.module_signature();
-        ref.aotDigest = component.aot_digest();
-        ref.aotSize = component.aot_size();
-        ref.aotSignature = component.aot_signature();
-        ref.aotTarget = component.aot_target();
-        state.components.push_back(std::move(ref));
+        if (auto rejected = decodeRef(component, "component", state.components.emplace_back()))
+            return std::move(*rejected);
+    }
+    state.standby.reserve(std::size_t(in.standby_size()));
+    for (const auto &component : in.standby()) {
+        if (auto rejected = decodeRef(component, "standby component", state.standby.emplace_back()))
+            return std::move(*rejected);
     }
     return accept(envelope, std::move(state));
 }

@@ -61,6 +61,7 @@ struct ComponentSpec
     std::vector<std::string> grants;
     ComponentLimits limits;
     std::map<std::string, std::string> config;
+    std::string healthPath; // empty: no health check before the switch
 
     bool operator==(const ComponentSpec &) const = default;
 };
@@ -84,6 +85,9 @@ struct DesiredState
 {
     std::uint64_t generation = 0;
     std::vector<ComponentRef> components;
+    // Kept loaded, not served (a rollout's baseline), so a later state serving one of
+    // them switches without a fetch or a cold start.
+    std::vector<ComponentRef> standby;
     // As received: the serialized state and the control plane's signature over
     // keel::v1::stateSignatureMessage(node name, signedBytes). Empty for states that did
     // not come over the wire (restore, tests).

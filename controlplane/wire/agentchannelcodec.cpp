@@ -70,6 +70,29 @@ Decoded<HistogramDelta> decodeHistogram(const pb::HistogramDelta &in, const QStr
     return Decoded<HistogramDelta>::ok(std::move(h));
 }
 
+// One ComponentRef of a desired state, served or standby alike.
+void toProto(const ComponentRef &ref, pb::ComponentRef *out)
+{
+    Proto::toProto(ref.manifest, out->mutable_manifest());
+    out->set_module_digest(str(ref.moduleDigest));
+    out->set_module_size(ref.moduleSize);
+    out->set_module_signature(bytes(ref.moduleSignature));
+    out->set_aot_digest(str(ref.aotDigest));
+    out->set_aot_size(ref.aotSize);
+    out->set_aot_signature(bytes(ref.aotSignature));
+    out->set_aot_target(str(ref.aotTarget));
+}
+
+Decoded<ComponentRef> fromProto(const pb::ComponentRef &in)
+{
+    auto manifest = Proto::fromProto(in.manifest());
+    if (!manifest)
+        return Decoded<ComponentRef>::fail(manifest.error);
+    return Decoded<ComponentRef>::ok({std::move(*manifest.value), str(in.module_digest()), in.module_size(),
+                                      bytes(in.module_signature()), str(in.aot_digest()), in.aot_size(),
+                                      bytes(in.aot_signature()), str(in.aot_target())});
+}
+
 Decoded<MetricsReport> decodeMetricsReport(const pb::MetricsReport &in)
 {
     constexpr int kMaxComponents = 1000;
@@ -200,17 +223,10 @@ QByteArray AgentChannelCodec::encodeDesiredState(const DesiredState &state, cons
     pb::DesiredState desired;
     auto *m = &desired;
     m->set_generation(state.generation);
-    for (const ComponentRef &ref : state.components) {
-        auto *out = m->add_components();
-        Proto::toProto(ref.manifest, out->mutable_manifest());
-        out->set_module_digest(str(ref.moduleDigest));
-        out->set_module_size(ref.moduleSize);
-        out->set_module_signature(bytes(ref.moduleSignature));
-        out->set_aot_digest(str(ref.aotDigest));
-        out->set_aot_size(ref.aotSize);
-        out->set_aot_signature(bytes(ref.aotSignature));
-        out->set_aot_target(str(ref.aotTarget));
-    }
+    for (const ComponentRef &ref : state.components)
+        toProto(ref, m->add_components());
+    for (const ComponentRef &ref : state.standby)
+        toProto(ref, m->add_standby());
     const std::string bytes = desired.SerializeAsString();
     const std::string message = keel::v1::stateSignatureMessage(nodeName.toStdString(), bytes);
     pb::Envelope envelope;
@@ -349,12 +365,16 @@ Decoded<AgentServerMessage> AgentChannelCodec::decodeFromServer(QByteArrayView f
         state.signature = Proto::bytes(envelope.signed_desired_state().signature());
         state.generation = desired.generation();
         for (const auto &in : desired.components()) {
-            auto manifest = Proto::fromProto(in.manifest());
-            if (!manifest)
-                return Result::fail(manifest.error);
-            state.components.append({std::move(*manifest.value), str(in.module_digest()), in.module_size(),
-                                     bytes(in.module_signature()), str(in.aot_digest()), in.aot_size(),
-                                     bytes(in.aot_signature()), str(in.aot_target())});
+            auto ref = fromProto(in);
+            if (!ref)
+                return Result::fail(ref.error);
+            state.components.append(std::move(*ref.value));
+        }
+        for (const auto &in : desired.standby()) {
+            auto ref = fromProto(in);
+            if (!ref)
+                return Result::fail(QStringLiteral("standby: ") + ref.error);
+            state.standby.append(std::move(*ref.value));
         }
         return Result::ok(std::move(state));
     }

@@ -135,6 +135,15 @@ private slots:
         component->set_aot_size(99);
         component->set_aot_signature(std::string(64, 't'));
         component->set_aot_target("x86_64-linux-gnu");
+        m->set_health_path("/healthz");
+        // The rollout's baseline, held loaded but not served.
+        auto *standby = state->add_standby();
+        standby->mutable_manifest()->set_name("echo");
+        standby->mutable_manifest()->set_version("1.1.0");
+        standby->mutable_manifest()->set_abi(pb::COMPONENT_ABI_KEEL);
+        standby->set_module_digest("sha256:" + std::string(64, 'c'));
+        standby->set_module_size(77);
+        standby->set_module_signature(std::string(64, 'u'));
         sign(envelope, desired);
         const auto decoded = AgentCodec::decode(frame(envelope));
         QVERIFY(decoded.message);
@@ -159,6 +168,24 @@ private slots:
         QCOMPARE(ref.aotSize, 99u);
         QCOMPARE(ref.aotSignature, std::string(64, 't'));
         QCOMPARE(ref.aotTarget, std::string("x86_64-linux-gnu"));
+        QCOMPARE(ref.manifest.healthPath, std::string("/healthz"));
+        QCOMPARE(s.standby.size(), size_t(1));
+        QCOMPARE(s.standby[0].manifest.name, std::string("echo"));
+        QCOMPARE(s.standby[0].manifest.version, std::string("1.1.0"));
+        QCOMPARE(s.standby[0].manifest.abi, ComponentAbi::Keel);
+        QVERIFY(s.standby[0].manifest.healthPath.empty());
+        QCOMPARE(s.standby[0].moduleDigest, "sha256:" + std::string(64, 'c'));
+        QCOMPARE(s.standby[0].moduleSize, 77u);
+        QCOMPARE(s.standby[0].moduleSignature, std::string(64, 'u'));
+        QVERIFY(s.standby[0].aotDigest.empty());
+
+        // A standby version with an ABI this agent does not know: refused like a served one.
+        desired.mutable_standby(0)->mutable_manifest()->set_abi(pb::COMPONENT_ABI_UNSPECIFIED);
+        sign(envelope, desired);
+        const auto unspecified = AgentCodec::decode(frame(envelope));
+        QCOMPARE(unspecified.reason, std::string_view("unspecified_enum"));
+        QVERIFY2(unspecified.detail.find("standby component echo") != std::string::npos, unspecified.detail.c_str());
+        desired.mutable_standby(0)->mutable_manifest()->set_abi(pb::COMPONENT_ABI_KEEL);
 
         desired.mutable_components(0)->mutable_manifest()->set_abi(static_cast<pb::ComponentAbi>(7)); // from a newer control plane
         sign(envelope, desired);

@@ -33,6 +33,59 @@ private slots:
         QCOMPARE(back.httpEndpoint, hello.httpEndpoint);
     }
 
+    void desiredStateRoundTripWithStandbyAndHealthPath()
+    {
+        // What the control plane signs and sends, read back as tools that speak as an
+        // agent read it.
+        ComponentRef served;
+        served.manifest.name = QStringLiteral("hash");
+        served.manifest.version = QStringLiteral("2.0.0");
+        served.manifest.abi = ComponentAbi::Keel;
+        served.manifest.grants = {QStringLiteral("log")};
+        served.manifest.limits.deadlineMs = 10000;
+        served.manifest.config = {{QStringLiteral("k"), QStringLiteral("v")}};
+        served.manifest.healthPath = QStringLiteral("/healthz");
+        served.moduleDigest = QStringLiteral("sha256:") + QString(64, u'a');
+        served.moduleSize = 1234;
+        served.moduleSignature = QByteArray(64, 's');
+        served.aotDigest = QStringLiteral("sha256:") + QString(64, u'b');
+        served.aotSize = 99;
+        served.aotSignature = QByteArray(64, 't');
+        served.aotTarget = QStringLiteral("x86_64-linux-gnu");
+        ComponentRef baseline = served;
+        baseline.manifest.version = QStringLiteral("1.0.0");
+        baseline.manifest.healthPath.clear();
+        baseline.moduleDigest = QStringLiteral("sha256:") + QString(64, u'c');
+        baseline.aotDigest.clear();
+        baseline.aotSize = 0;
+        baseline.aotSignature.clear();
+        baseline.aotTarget.clear();
+        DesiredState state;
+        state.generation = 9;
+        state.components = {served};
+        state.standby = {baseline};
+
+        QByteArray signedMessage;
+        const QByteArray frame = AgentChannelCodec::encodeDesiredState(state, QStringLiteral("edge-1"), [&](const QByteArray &message) {
+            signedMessage = message;
+            return QByteArray(64, 'z');
+        });
+        auto decoded = AgentChannelCodec::decodeFromServer(frame);
+        QVERIFY2(decoded, qPrintable(decoded.error));
+        const auto &back = std::get<DesiredState>(*decoded.value);
+        QCOMPARE(back.generation, 9u);
+        QCOMPARE(back.components, state.components);
+        QCOMPARE(back.standby, state.standby);
+        QCOMPARE(back.components.front().manifest.healthPath, QStringLiteral("/healthz"));
+        QCOMPARE(back.signature, QByteArray(64, 'z'));
+        // The signature covers the standby as much as the served set.
+        QVERIFY(signedMessage.endsWith(back.signedBytes));
+        keel::v1::DesiredState parsed;
+        QVERIFY(parsed.ParseFromArray(back.signedBytes.constData(), int(back.signedBytes.size())));
+        QCOMPARE(parsed.standby_size(), 1);
+        QCOMPARE(parsed.standby(0).manifest().version(), std::string("1.0.0"));
+    }
+
     void heartbeatAndProof()
     {
         auto hb = AgentChannelCodec::decode(AgentChannelCodec::encodeHeartbeat({123, 4}));
