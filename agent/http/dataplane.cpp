@@ -109,16 +109,20 @@ void DataPlane::handle(const HttpRequest &request, const HttpServer::Peer &peer,
 
     const std::string componentName(name);
     const std::string tier(component->tier());
+    // The version dispatched to: during a swap, requests finishing on the old instance
+    // are reported as the old version's.
+    const std::string version = component->config().version;
     const auto started = std::chrono::steady_clock::now();
-    auto done = [this, componentName, tier, started, respond](ComponentResponse answer) {
+    auto done = [this, componentName, version, tier, started, respond](ComponentResponse answer) {
         // On a worker: hop back to the io_context for metrics, logging and the answer.
-        boost::asio::post(m_io, [this, componentName, tier, started, respond,
+        boost::asio::post(m_io, [this, componentName, version, tier, started, respond,
                                  answer = std::move(answer)]() mutable {
             const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
             if (answer.instantiationSeconds >= 0)
-                m_metrics.observeInstantiation(componentName, tier, answer.instantiationSeconds, answer.coldStart);
+                m_metrics.observeInstantiation(componentName, version, tier, answer.instantiationSeconds,
+                                               answer.coldStart);
             const bool failed = answer.error != ComponentError::None;
-            m_metrics.countComponentRequest(componentName, tier, answer.status,
+            m_metrics.countComponentRequest(componentName, version, tier, answer.status,
                                             failed ? errorKindName(answer.error) : std::string_view(), seconds);
             if (failed)
                 logError("component " + componentName + ": " + std::string(errorKindName(answer.error)) + ": "
@@ -133,7 +137,7 @@ void DataPlane::handle(const HttpRequest &request, const HttpServer::Peer &peer,
         respond(jsonResponse(http::status::not_found, {{"error", "no component named \"" + componentName + "\""}}));
         return;
     case ComponentRuntime::Dispatch::Overloaded:
-        m_metrics.countComponentRequest(componentName, tier, 503, {}, 0);
+        m_metrics.countComponentRequest(componentName, version, tier, 503, {}, 0);
         respond(jsonResponse(http::status::service_unavailable,
                              {{"error", "component " + componentName + " is overloaded; retry later"}}));
         return;

@@ -88,6 +88,14 @@ AgentMetrics::AgentMetrics(std::string_view version, std::string_view node, std:
                               .Add({}))
     , m_artifactFetchFailures(counter(m_registry, "keel_agent_artifact_fetch_failures_total",
                                       "Artifacts (modules, AOT objects) that could not be fetched or verified, by reason"))
+    , m_standbyComponents(gauge(m_registry, "keel_agent_standby_components",
+                                "Component versions kept loaded but not served (a rollout's baseline), ready to "
+                                "switch to without a fetch or a cold start")
+                              .Add({}))
+    , m_standbyFailures(counter(m_registry, "keel_agent_standby_load_failures_total",
+                                "Standby versions a desired state named that could not be fetched, loaded or "
+                                "recorded; the state is applied regardless")
+                            .Add({}))
 {
     gauge(m_registry, "keel_agent_info", "The agent's version and identity; always 1")
         .Add({{"version", std::string(version)},
@@ -172,15 +180,18 @@ const std::vector<double> &AgentMetrics::durationBuckets()
     return buckets;
 }
 
-AgentMetrics::ComponentWindow &AgentMetrics::window(const std::string &component, const std::string &tier)
+AgentMetrics::ComponentWindow &AgentMetrics::window(const std::string &component, const std::string &version,
+                                                   const std::string &tier)
 {
-    auto it = m_windows.find(component);
+    auto key = std::make_pair(component, version);
+    auto it = m_windows.find(key);
     if (it == m_windows.end()) {
         ComponentWindow w;
         w.component = component;
+        w.version = version;
         w.upperBounds = durationBuckets();
         w.counts.assign(w.upperBounds.size() + 1, 0);
-        it = m_windows.emplace(component, std::move(w)).first;
+        it = m_windows.emplace(std::move(key), std::move(w)).first;
     }
     it->second.tier = tier == "aot" ? std::optional(RuntimeTier::Aot)
                       : tier == "interp" ? std::optional(RuntimeTier::Interpreter)
@@ -195,18 +206,26 @@ std::vector<AgentMetrics::ComponentWindow> AgentMetrics::takeWindows()
     if (m_memorySource)
         for (const auto &[component, bytes] : m_memorySource())
             memory[component] = bytes;
-    for (auto &[component, w] : m_windows) {
-        if (w.count == 0 && w.coldStarts == 0)
+    for (auto it = m_windows.begin(); it != m_windows.end();) {
+        const auto &[component, version] = it->first;
+        ComponentWindow &w = it->second;
+        const auto served = m_versions.find(component);
+        const bool isServed = served != m_versions.end() && served->second == version;
+        if (w.count == 0 && w.coldStarts == 0) {
+            // A version no longer served that had nothing left to report: forgotten, so
+            // a node that rolls through many versions keeps no window of each.
+            it = isServed ? std::next(it) : m_windows.erase(it);
             continue;
+        }
         ComponentWindow out = w;
-        if (const auto v = m_versions.find(component); v != m_versions.end())
-            out.version = v->second;
-        if (const auto m = memory.find(component); m != memory.end())
+        // The memory source reads the served instances only.
+        if (const auto m = memory.find(component); m != memory.end() && isServed)
             out.memoryBytes = static_cast<std::uint64_t>(m->second);
         windows.push_back(std::move(out));
         std::fill(w.counts.begin(), w.counts.end(), 0);
         w.sum = 0;
         w.count = w.requests = w.errors = w.coldStarts = 0;
+        ++it;
     }
     return windows;
 }
@@ -243,6 +262,7 @@ void AgentMetrics::clearComponents()
     for (prometheus::Gauge *info : m_componentInfoSeries)
         m_componentInfo.Remove(info);
     m_componentInfoSeries.clear();
+    m_versions.clear();
     for (const char *tier : {"interp", "aot"})
         m_componentsServed.Add({{"tier", tier}}).Set(0);
 }
@@ -267,13 +287,25 @@ void AgentMetrics::countArtifactFetchFailure(std::string_view reason)
     m_artifactFetchFailures.Add({{"reason", std::string(reason)}}).Increment();
 }
 
+void AgentMetrics::setStandbyComponents(std::size_t count)
+{
+    m_standbyComponents.Set(double(count));
+}
+
+void AgentMetrics::countStandbyFailures(std::size_t count)
+{
+    if (count)
+        m_standbyFailures.Increment(double(count));
+}
+
 void AgentMetrics::setRefusedComponents(std::size_t count)
 {
     m_componentsRefused.Set(double(count));
 }
 
-void AgentMetrics::countComponentRequest(const std::string &component, const std::string &tier,
-                                         unsigned code, std::string_view errorKind, double seconds)
+void AgentMetrics::countComponentRequest(const std::string &component, const std::string &version,
+                                         const std::string &tier, unsigned code, std::string_view errorKind,
+                                         double seconds)
 {
     auto it = m_components.find(component);
     if (it == m_components.end()) {
@@ -286,14 +318,16 @@ void AgentMetrics::countComponentRequest(const std::string &component, const std
         requests = &m_componentRequests.Add({{"component", component}, {"code", std::to_string(code)}});
     requests->Increment();
     series.duration->Observe(seconds);
-    ComponentWindow &w = window(component, tier);
+    ComponentWindow &w = window(component, version, tier);
     const auto &bounds = w.upperBounds;
     const auto bucket = std::lower_bound(bounds.begin(), bounds.end(), seconds) - bounds.begin();
     ++w.counts[static_cast<std::size_t>(bucket)];
     w.sum += seconds;
     ++w.count;
     ++w.requests;
-    if (!errorKind.empty())
+    // What a client saw as a server failure, as rollout gates judge a version: a guest's
+    // own 500 as much as a trap, a deadline or an overload (keel.proto ComponentMetrics).
+    if (code >= 500)
         ++w.errors;
     if (!errorKind.empty()) {
         if (auto e = series.errors.find(errorKind); e != series.errors.end())
@@ -301,8 +335,8 @@ void AgentMetrics::countComponentRequest(const std::string &component, const std
     }
 }
 
-void AgentMetrics::observeInstantiation(const std::string &component, const std::string &tier,
-                                        double seconds, bool coldStart)
+void AgentMetrics::observeInstantiation(const std::string &component, const std::string &version,
+                                        const std::string &tier, double seconds, bool coldStart)
 {
     auto it = m_components.find(component);
     if (it == m_components.end()) {
@@ -312,7 +346,7 @@ void AgentMetrics::observeInstantiation(const std::string &component, const std:
     it->second.instantiation->Observe(seconds);
     if (coldStart) {
         it->second.coldStarts->Increment();
-        ++window(component, tier).coldStarts;
+        ++window(component, version, tier).coldStarts;
     }
 }
 

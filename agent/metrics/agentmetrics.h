@@ -59,21 +59,28 @@ public:
     void setAppliedGeneration(std::uint64_t generation);
     // reason: ArtifactStore::failureName, a fixed set.
     void countArtifactFetchFailure(std::string_view reason);
-    // One answered request: code is the HTTP status, errorKind empty when none.
-    void countComponentRequest(const std::string &component, const std::string &tier,
+    // Standby versions (kept loaded, not served): how many are held, and each one a
+    // desired state named that could not be held (it never rejects the state).
+    void setStandbyComponents(std::size_t count);
+    void countStandbyFailures(std::size_t count);
+    // One answered request of the component version it was dispatched to: code is the
+    // HTTP status, errorKind empty when none. A code of 500 or more counts as an error in
+    // the report's window, whoever answered it (the guest, the runtime, an overload).
+    void countComponentRequest(const std::string &component, const std::string &version, const std::string &tier,
                                unsigned code, std::string_view errorKind, double seconds);
-    void observeInstantiation(const std::string &component, const std::string &tier,
+    void observeInstantiation(const std::string &component, const std::string &version, const std::string &tier,
                               double seconds, bool coldStart);
-    // Read at each scrape: linear memory per component.
+    // Read at each scrape: linear memory per component (the version served).
     using MemorySource = std::function<std::vector<std::pair<std::string, double>>()>;
     void setComponentMemorySource(MemorySource source) { m_memorySource = std::move(source); }
 
     // The Prometheus text exposition (format 0.0.4); refreshes the process gauges first.
     std::string scrape();
 
-    // What happened per component since the last call, as the control plane's
-    // MetricsReport carries it (bucket deltas, never percentiles). Taking it starts the
-    // next window.
+    // What happened per component version since the last call, as the control plane's
+    // MetricsReport carries it (bucket deltas, never percentiles): one window per
+    // (component, version), so during a switch the requests still finishing on the old
+    // version are reported as that version's. Taking it starts the next window.
     using ComponentWindow = MetricsReport::Component;
     std::vector<ComponentWindow> takeWindows();
     static const std::vector<double> &durationBuckets();
@@ -127,10 +134,13 @@ private:
     prometheus::Family<prometheus::Counter> &m_componentLoads;
     prometheus::Gauge &m_appliedGeneration;
     prometheus::Family<prometheus::Counter> &m_artifactFetchFailures;
+    prometheus::Gauge &m_standbyComponents;
+    prometheus::Counter &m_standbyFailures;
     std::map<std::string, ComponentSeries, std::less<>> m_components;
-    std::map<std::string, ComponentWindow, std::less<>> m_windows;
-    std::map<std::string, std::string, std::less<>> m_versions;
-    ComponentWindow &window(const std::string &component, const std::string &tier);
+    // (component, version) -> its window.
+    std::map<std::pair<std::string, std::string>, ComponentWindow> m_windows;
+    std::map<std::string, std::string, std::less<>> m_versions; // served: component -> version
+    ComponentWindow &window(const std::string &component, const std::string &version, const std::string &tier);
     MemorySource m_memorySource;
 };
 
