@@ -233,7 +233,12 @@ void Agent::loadComponents()
     ComponentSet set(
         *m_runtime, m_aotEngine.get(), [](std::string_view line) { logInfo(line); },
         [](std::string_view line) { logError(line); });
-    const auto counts = set.loadDirectory(m_options.componentsDir);
+    auto counts = set.loadDirectory(m_options.componentsDir);
+    // As for a desired state: a component that fails its health check is not served
+    // (here the others are, as with any component that does not load).
+    const std::size_t unhealthy = set.checkHealth();
+    counts.served -= unhealthy;
+    counts.refused += unhealthy;
     set.serve();
     for (const auto &name : set.freshlyLoaded())
         m_metrics.countComponentLoad(name);
@@ -257,6 +262,10 @@ void Agent::startDesiredState(const std::filesystem::path &dataDir)
     }
     for (const auto &name : restored.loads)
         m_metrics.countComponentLoad(name);
+    for (const auto &name : restored.standbyLoads)
+        m_metrics.countComponentLoad(name);
+    m_metrics.countStandbyFailures(restored.standbyFailures);
+    m_metrics.setStandbyComponents(restored.standbyHeld);
     servedChanged(m_runtime->components());
     m_metrics.setAppliedGeneration(restored.generation);
     m_controlChannel->setAppliedGeneration(restored.generation);
@@ -266,6 +275,10 @@ void Agent::startDesiredState(const std::filesystem::path &dataDir)
         m_metrics.countDesiredState(outcome.swapped ? "applied" : outcome.ack.applied ? "unchanged" : "rejected");
         for (const auto &name : outcome.loads)
             m_metrics.countComponentLoad(name);
+        for (const auto &name : outcome.standbyLoads)
+            m_metrics.countComponentLoad(name);
+        m_metrics.countStandbyFailures(outcome.standbyFailures);
+        m_metrics.setStandbyComponents(outcome.standbyHeld);
         if (outcome.swapped) {
             servedChanged(outcome.served);
             m_metrics.setRefusedComponents(0);

@@ -1,6 +1,7 @@
 #include "componentset.h"
 
 #include "componentruntime.h"
+#include "healthcheck.h"
 #include "manifestconfig.h"
 #include "manifestloader.h"
 
@@ -50,7 +51,7 @@ ComponentSet::Counts ComponentSet::loadDirectory(const std::filesystem::path &di
         reason.append(reason.empty() ? "" : "; ").append(oneLine(error.message()));
     }
     for (auto &[file, reason] : refusedFiles)
-        m_refusals.push_back({file, std::move(reason)});
+        m_refusals.push_back({file, std::move(reason), {}});
     counts.refused = refusedFiles.size();
     for (const auto &manifest : report.manifests) {
         if (kept.count(manifest.name))
@@ -71,8 +72,8 @@ bool ComponentSet::add(const ComponentManifest &manifest)
         return component->config().name == manifest.name;
     });
     if (taken) {
-        refuse(manifest.source, "component " + manifest.name
-                                    + " is defined twice; give each component its own name");
+        refuse(manifest.source, "component " + manifest.name + " is defined twice; give each component its own name",
+               manifest.name);
         return false;
     }
     switch (manifest.tier) {
@@ -98,9 +99,10 @@ bool ComponentSet::add(const ComponentManifest &manifest)
         break;
     }
     if (!added) {
-        refuse(manifest.source, error);
+        refuse(manifest.source, error, manifest.name);
         return false;
     }
+    m_sources.emplace(manifest.name, manifest.source);
     return true;
 }
 
@@ -109,15 +111,43 @@ void ComponentSet::keep(std::shared_ptr<Component> component)
     m_loaded.push_back(std::move(component));
 }
 
+void ComponentSet::adopt(std::shared_ptr<Component> component)
+{
+    m_adopted.push_back(component->config().name);
+    m_loaded.push_back(std::move(component));
+}
+
+std::size_t ComponentSet::checkHealth()
+{
+    std::size_t refused = 0;
+    for (auto it = m_loaded.begin(); it != m_loaded.end();) {
+        const auto &config = (*it)->config();
+        const bool unchecked = std::find(m_fresh.begin(), m_fresh.end(), config.name) != m_fresh.end()
+                               || std::find(m_adopted.begin(), m_adopted.end(), config.name) != m_adopted.end();
+        std::string problem = unchecked ? HealthCheck::run(**it) : std::string();
+        if (problem.empty()) {
+            ++it;
+            continue;
+        }
+        const auto source = m_sources.find(config.name);
+        refuse(source != m_sources.end() ? source->second : std::filesystem::path(config.name), problem, config.name);
+        it = m_loaded.erase(it);
+        ++refused;
+    }
+    return refused;
+}
+
 void ComponentSet::serve()
 {
     m_runtime.replace(m_loaded);
     for (const auto &component : m_loaded) {
         const auto &config = component->config();
-        if (std::find(m_fresh.begin(), m_fresh.end(), config.name) == m_fresh.end())
+        const bool adopted = std::find(m_adopted.begin(), m_adopted.end(), config.name) != m_adopted.end();
+        if (!adopted && std::find(m_fresh.begin(), m_fresh.end(), config.name) == m_fresh.end())
             continue; // kept: served before, unchanged
         m_info("serving " + config.name + " " + config.version + " (" + std::string(abiName(config.abi)) + ", "
-               + std::string(component->tier()) + ") at /" + config.name + "/");
+               + std::string(component->tier()) + ") at /" + config.name + "/"
+               + (adopted ? " (held loaded as a standby until now)" : ""));
     }
 }
 
@@ -149,11 +179,11 @@ bool ComponentSet::load(const ComponentManifest &manifest, Engine &engine, std::
     return true;
 }
 
-void ComponentSet::refuse(const std::filesystem::path &file, std::string_view reason)
+void ComponentSet::refuse(const std::filesystem::path &file, std::string_view reason, const std::string &component)
 {
     const std::string line = oneLine(reason);
     m_error("component " + file.string() + ": " + line);
-    m_refusals.push_back({file, line});
+    m_refusals.push_back({file, line, component});
 }
 
 } // namespace keel::agent

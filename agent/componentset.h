@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -39,6 +40,7 @@ public:
     {
         std::filesystem::path file; // the manifest
         std::string reason;         // every reason for that file, one line
+        std::string component;      // its name; empty when the manifest did not parse
     };
 
     // aot: the AOT tier's engine; null when this agent cannot run AOT objects.
@@ -51,6 +53,16 @@ public:
     // Serves an already loaded component (the runtime's, unchanged) in this set: its code
     // and instances carry over the swap, nothing is instantiated again.
     void keep(std::shared_ptr<Component> component);
+
+    // Serves a component loaded earlier but never served by this set's runtime (a
+    // standby version): nothing is instantiated, but checkHealth() checks it like one
+    // this set loaded, since traffic is about to reach it.
+    void adopt(std::shared_ptr<Component> component);
+
+    // Sends each component this set loaded or adopted its health check (HealthCheck);
+    // one that fails is refused (logged, in refusals(), no longer in loaded()). Kept
+    // components are not checked again. Returns how many were refused.
+    std::size_t checkHealth();
 
     // Loads one manifest already parsed; false with the reason logged when it is refused.
     bool add(const manifest::ComponentManifest &manifest);
@@ -67,7 +79,7 @@ private:
     bool addOnAot(const manifest::ComponentManifest &manifest, std::string &error);
     bool addOnInterpreter(const manifest::ComponentManifest &manifest, std::string &error);
     bool load(const manifest::ComponentManifest &manifest, Engine &engine, std::string &error);
-    void refuse(const std::filesystem::path &file, std::string_view reason);
+    void refuse(const std::filesystem::path &file, std::string_view reason, const std::string &component);
 
     ComponentRuntime &m_runtime;
     Engine *m_aot;
@@ -76,6 +88,8 @@ private:
     std::vector<std::shared_ptr<Component>> m_loaded;
     std::vector<Refusal> m_refusals;
     std::vector<std::string> m_fresh;
+    std::vector<std::string> m_adopted;
+    std::map<std::string, std::filesystem::path> m_sources; // what this set loaded: name -> manifest
 };
 
 } // namespace keel::agent

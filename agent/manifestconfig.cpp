@@ -19,6 +19,7 @@ ComponentConfig toComponentConfig(const manifest::ComponentManifest &manifest)
     config.maxResponseBytes = manifest.limits.maxResponseBytes;
     config.maxTableElements = manifest.limits.maxTableElements;
     config.maxInstances = manifest.limits.maxInstances;
+    config.healthPath = manifest.healthPath;
     // kvDirectory stays empty: the runtime fills in the node's, namespaced per component.
     return config;
 }

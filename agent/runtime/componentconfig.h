@@ -30,6 +30,9 @@ struct ComponentConfig
     // Live instances at once (busy and idle): the component's linear memory is at most
     // maxInstances * memoryBytes, and its requests beyond that many wait in its queue.
     std::uint32_t maxInstances = 4;
+    // Sent one GET (HealthCheck) before traffic switches to a newly loaded component;
+    // empty: none. The runtime itself never calls it.
+    std::string healthPath;
     std::string kvDirectory; // <data-dir>/kv; empty: kv refuses every set
 };
 

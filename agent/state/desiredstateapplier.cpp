@@ -5,15 +5,14 @@
 #include "manifestrules.h"
 #include "state/artifactsource.h"
 #include "state/atomicfile.h"
+#include "state/componentfiles.h"
+#include "state/setfingerprint.h"
 
 #include "keel/v1/artifactsignature.h"
 
-#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
-
-#include <sodium.h>
 
 #include <algorithm>
 #include <set>
@@ -22,19 +21,10 @@ namespace keel::agent {
 
 namespace {
 
-// 256 components of a 64-character name and a 64-hex-digit identity fit with room.
-constexpr std::size_t kMaxAppliedFileBytes = 64 * 1024;
+// 256 components and as many standby versions, each a 64-character name and a
+// 64-hex-digit identity, fit with room.
+constexpr std::size_t kMaxAppliedFileBytes = 128 * 1024;
 constexpr std::size_t kMaxComponents = 256;
-
-void hashField(crypto_hash_sha256_state &hash, std::string_view field)
-{
-    const std::uint64_t size = field.size();
-    unsigned char length[8];
-    for (int i = 0; i < 8; ++i)
-        length[i] = static_cast<unsigned char>(size >> (8 * i));
-    crypto_hash_sha256_update(&hash, length, sizeof length);
-    crypto_hash_sha256_update(&hash, reinterpret_cast<const unsigned char *>(field.data()), field.size());
-}
 
 RuntimeTier tierOf(const Component &component)
 {
@@ -47,70 +37,6 @@ bool isSetName(std::string_view name)
            && std::all_of(name.begin(), name.end(), [](char c) { return (c >= '0' && c <= '9') || c == '-'; });
 }
 
-// The manifest file for one component, written by a JSON writer (never by pasting
-// untrusted text) and read back by the same loader as --components.
-std::string manifestJson(const ComponentRef &ref, bool withAot)
-{
-    const auto &m = ref.manifest;
-    boost::json::object manifest;
-    manifest["name"] = m.name;
-    manifest["version"] = m.version;
-    manifest["abi"] = m.abi == ComponentAbi::Keel ? "keel" : "wagi";
-    manifest["module"] = m.name + ".wasm";
-    if (withAot)
-        manifest["aot"] = m.name + ".so";
-    // Tier auto: the object when it loads, else the interpreter.
-    if (!m.dataClasses.empty()) {
-        boost::json::array classes;
-        for (const auto &c : m.dataClasses)
-            classes.emplace_back(c);
-        manifest["data_classes"] = std::move(classes);
-    }
-    if (!m.grants.empty()) {
-        boost::json::array grants;
-        for (const auto &g : m.grants)
-            grants.emplace_back(g);
-        manifest["grants"] = std::move(grants);
-    }
-    if (!m.config.empty()) {
-        boost::json::object config;
-        for (const auto &[key, value] : m.config)
-            config[key] = value;
-        manifest["config"] = std::move(config);
-    }
-    // Zero is "the agent's default": left out, so the loader applies it.
-    boost::json::object limits;
-    if (m.limits.memoryMb)
-        limits["memory_mb"] = m.limits.memoryMb;
-    if (m.limits.deadlineMs)
-        limits["deadline_ms"] = m.limits.deadlineMs;
-    if (m.limits.maxResponseBytes)
-        limits["max_response_bytes"] = m.limits.maxResponseBytes;
-    if (m.limits.maxTableElements)
-        limits["max_table_elements"] = m.limits.maxTableElements;
-    if (m.limits.maxInstances)
-        limits["max_instances"] = m.limits.maxInstances;
-    if (!limits.empty())
-        manifest["limits"] = std::move(limits);
-    return boost::json::serialize(manifest) + "\n";
-}
-
-// The set's own link to a stored artifact: the manifest names files inside its directory.
-bool linkArtifact(const std::filesystem::path &stored, const std::filesystem::path &link, std::string &problem)
-{
-    std::error_code ec;
-    std::filesystem::create_hard_link(stored, link, ec);
-    if (!ec)
-        return true;
-    // A file system without hard links: a copy is as good, only bigger.
-    std::error_code copyError;
-    std::filesystem::copy_file(stored, link, std::filesystem::copy_options::overwrite_existing, copyError);
-    if (!copyError)
-        return true;
-    problem = "cannot link " + stored.string() + " to " + link.string() + ": " + ec.message();
-    return false;
-}
-
 } // namespace
 
 struct DesiredStateApplier::Candidate
@@ -119,7 +45,9 @@ struct DesiredStateApplier::Candidate
     {
         const ComponentRef *ref = nullptr;
         bool useAot = false;
-        std::shared_ptr<Component> kept; // unchanged: the served component, carried over
+        std::string identity;
+        std::shared_ptr<Component> kept;    // unchanged: the served component, carried over
+        std::shared_ptr<Component> adopted; // held in the standby with this identity: served as is
         std::string error; // empty while the component is fine
     };
     std::vector<Item> items;
@@ -154,54 +82,24 @@ DesiredStateApplier::DesiredStateApplier(std::filesystem::path dataDir, Componen
     , m_info(std::move(info))
     , m_error(std::move(error))
     , m_store(m_dataDir / "artifacts")
+    , m_standby(runtime, aot, m_store, m_info, m_error)
 {
 }
 
 std::string DesiredStateApplier::fingerprint(const std::vector<ComponentRef> &components)
 {
-    std::vector<const ComponentRef *> sorted;
-    for (const auto &ref : components)
-        sorted.push_back(&ref);
-    std::stable_sort(sorted.begin(), sorted.end(),
-                     [](const ComponentRef *a, const ComponentRef *b) { return a->manifest.name < b->manifest.name; });
-    crypto_hash_sha256_state hash;
-    crypto_hash_sha256_init(&hash);
-    for (const ComponentRef *ref : sorted) {
-        const auto &m = ref->manifest;
-        hashField(hash, "component");
-        for (std::string_view field : {std::string_view(m.name), std::string_view(m.version),
-                                       m.abi == ComponentAbi::Keel ? std::string_view("keel") : std::string_view("wagi")})
-            hashField(hash, field);
-        hashField(hash, std::to_string(m.dataClasses.size()));
-        for (const auto &c : m.dataClasses)
-            hashField(hash, c);
-        hashField(hash, std::to_string(m.grants.size()));
-        for (const auto &g : m.grants)
-            hashField(hash, g);
-        hashField(hash, std::to_string(m.config.size()));
-        for (const auto &[key, value] : m.config) {
-            hashField(hash, key);
-            hashField(hash, value);
-        }
-        hashField(hash, std::to_string(m.limits.memoryMb) + "/" + std::to_string(m.limits.deadlineMs) + "/"
-                            + std::to_string(m.limits.maxResponseBytes) + "/" + std::to_string(m.limits.maxTableElements)
-                            + "/" + std::to_string(m.limits.maxInstances));
-        for (std::string_view field : {std::string_view(ref->moduleDigest), std::string_view(ref->moduleSignature),
-                                       std::string_view(ref->aotDigest), std::string_view(ref->aotSignature),
-                                       std::string_view(ref->aotTarget)})
-            hashField(hash, field);
-        hashField(hash, std::to_string(ref->moduleSize) + "/" + std::to_string(ref->aotSize));
-    }
-    unsigned char digest[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256_final(&hash, digest);
-    char hex[crypto_hash_sha256_BYTES * 2 + 1];
-    sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
-    return hex;
+    return SetFingerprint::ofComponents(components);
+}
+
+std::string DesiredStateApplier::stateFingerprint(const std::vector<ComponentRef> &components,
+                                                  const std::vector<ComponentRef> &standby)
+{
+    return SetFingerprint::ofState(components, standby);
 }
 
 std::string DesiredStateApplier::identity(const ComponentRef &component, bool onAot)
 {
-    return fingerprint({component}) + (onAot ? ":aot" : ":interp");
+    return SetFingerprint::identity(component, onAot);
 }
 
 StateAck DesiredStateApplier::rejectAll(const DesiredState &state, const std::string &reason)
@@ -277,12 +175,28 @@ DesiredStateApplier::Restored DesiredStateApplier::restore()
         m_error("desired state: generation " + std::to_string(number) + " in " + dir.string()
                 + " did not load whole; serving what loaded and asking the control plane for it again");
     }
+    // The standby too, even beside a set that did not load whole: the control plane's
+    // next state takes what is held rather than fetching and loading it again.
+    std::map<std::string, std::string> standbyIds;
+    if (const auto *ids = object->if_contains("standby"); ids && ids->is_object()) {
+        for (const auto &[name, id] : ids->as_object()) {
+            if (id.is_string())
+                standbyIds.emplace(std::string(name), std::string(id.as_string()));
+        }
+    }
+    if (!standbyIds.empty()) {
+        const auto standby = m_standby.restore(dir / "standby", standbyIds);
+        restored.standbyLoads = standby.loads;
+        restored.standbyFailures = standby.failures;
+    }
+    restored.standbyHeld = m_standby.size();
     return restored;
 }
 
 DesiredStateApplier::Outcome DesiredStateApplier::apply(const DesiredState &state, std::string_view controlPlaneKey)
 {
     Outcome outcome;
+    outcome.standbyHeld = m_standby.size();
     // Each component is its own module in memory: a state naming thousands would exhaust
     // the node before any of them served a request.
     if (state.components.size() > kMaxComponents) {
@@ -291,7 +205,7 @@ DesiredStateApplier::Outcome DesiredStateApplier::apply(const DesiredState &stat
         outcome.ack.components.resize(kMaxComponents); // an ack the control plane accepts
         return outcome;
     }
-    const std::string fp = fingerprint(state.components);
+    const std::string fp = stateFingerprint(state.components, state.standby);
     const std::uint64_t applied = m_appliedGeneration;
     if (applied != 0 && state.generation <= applied) {
         if (fp == m_appliedFingerprint) {
@@ -304,10 +218,11 @@ DesiredStateApplier::Outcome DesiredStateApplier::apply(const DesiredState &stat
         return outcome;
     }
 
-    // A newer generation of the content already served: nothing to load.
-    if (applied != 0 && fp == m_appliedFingerprint && !m_appliedSet.empty()) {
+    // A newer generation of the content already served (and held): nothing to load. A
+    // standby that could not be held last time (or after a restart) is tried again.
+    if (applied != 0 && fp == m_appliedFingerprint && !m_appliedSet.empty() && standbyHeld(state)) {
         std::string problem;
-        if (!recordApplied(state.generation, m_appliedSet, fp, m_appliedComponents, problem)) {
+        if (!recordApplied(state.generation, m_appliedSet, fp, m_appliedComponents, m_standby.identities(), problem)) {
             outcome.ack = rejectAll(state, "cannot record the applied generation in " + (m_dataDir / "applied").string()
                                                + ": " + problem);
             return outcome;
@@ -322,26 +237,22 @@ DesiredStateApplier::Outcome DesiredStateApplier::apply(const DesiredState &stat
     Candidate candidate;
     std::set<std::string> names;
     for (const auto &ref : state.components) {
-        Candidate::Item item{&ref, false, nullptr, {}};
+        Candidate::Item item{&ref, false, {}, nullptr, nullptr, {}};
         const auto &name = ref.manifest.name;
         // Names become file names: nothing else may pass.
-        if (!manifest::ManifestRules::isName(name)) {
+        if (!manifest::ManifestRules::isName(name))
             item.error = "'" + name + "' is not a component name ([a-z0-9][a-z0-9-]{0,62})";
-        } else if (!names.insert(name).second) {
+        else if (!names.insert(name).second)
             item.error = "component " + name + " is listed twice";
-        } else if (!ref.aotDigest.empty()) {
-            if (ref.aotTarget != m_target)
-                m_info("desired state: " + name + ": the AOT object is built for " + ref.aotTarget
-                       + " but this agent runs " + m_target + "; serving it on the interpreter");
-            else if (!m_aot)
-                m_info("desired state: " + name + ": this agent runs no AOT objects; serving it on the interpreter");
-            else
-                item.useAot = true;
-        }
+        else
+            item.useAot = runsOnAot(ref, true);
         if (item.error.empty()) {
+            item.identity = identity(ref, item.useAot);
             const auto served = m_appliedComponents.find(name);
-            if (served != m_appliedComponents.end() && served->second == identity(ref, item.useAot))
+            if (served != m_appliedComponents.end() && served->second == item.identity)
                 item.kept = m_runtime.servedForReuse(name);
+            if (!item.kept)
+                item.adopted = m_standby.find(name, item.identity);
         }
         candidate.items.push_back(std::move(item));
     }
@@ -352,18 +263,23 @@ DesiredStateApplier::Outcome DesiredStateApplier::apply(const DesiredState &stat
 
     if (!candidate.failed() && fetchArtifacts(state, controlPlaneKey, candidate, outcome) && writeSet(state, candidate)) {
         ComponentSet components(m_runtime, m_aot, m_info, m_error);
-        std::set<std::string> kept;
+        std::set<std::string> loadedAlready;
         for (const auto &item : candidate.items) {
-            if (item.kept) {
+            if (item.kept)
                 components.keep(item.kept);
-                kept.insert(item.ref->manifest.name);
-            }
+            else if (item.adopted)
+                components.adopt(item.adopted);
+            if (item.kept || item.adopted)
+                loadedAlready.insert(item.ref->manifest.name);
         }
-        components.loadDirectory(candidate.dir, kept);
+        components.loadDirectory(candidate.dir, loadedAlready);
+        // Before anything is switched: every new or changed component answers its health
+        // path (unchanged ones are not asked again).
+        components.checkHealth();
         for (const auto &refusal : components.refusals()) {
-            const std::string stem = refusal.file.stem().string();
+            const std::string name = refusal.component.empty() ? refusal.file.stem().string() : refusal.component;
             auto it = std::find_if(candidate.items.begin(), candidate.items.end(),
-                                   [&](const Candidate::Item &item) { return item.ref->manifest.name == stem; });
+                                   [&](const Candidate::Item &item) { return item.ref->manifest.name == name; });
             if (it == candidate.items.end())
                 it = candidate.items.begin(); // cannot happen: every file is named after its component
             if (it != candidate.items.end() && it->error.empty())
@@ -372,60 +288,158 @@ DesiredStateApplier::Outcome DesiredStateApplier::apply(const DesiredState &stat
         if (!candidate.failed() && components.loaded().size() != candidate.items.size() && !candidate.items.empty())
             candidate.items.front().error = "the set did not load whole";
         if (!candidate.failed()) {
-            // The set's files and its directory entry are on disk before `applied` names them.
-            for (const auto &entry : std::filesystem::directory_iterator(candidate.dir)) {
-                if (entry.is_regular_file())
-                    AtomicFile::syncFile(entry.path());
-            }
-            AtomicFile::syncDirectory(candidate.dir);
-            AtomicFile::syncDirectory(candidate.dir.parent_path());
-            std::map<std::string, std::string> identities;
-            for (const auto &item : candidate.items)
-                identities.emplace(item.ref->manifest.name, identity(*item.ref, item.useAot));
-            std::string problem;
-            if (!recordApplied(state.generation, candidate.name, fp, identities, problem)) {
-                outcome.ack = rejectAll(state, "cannot record the applied generation in "
-                                                   + (m_dataDir / "applied").string() + ": " + problem);
-                std::error_code ec;
-                std::filesystem::remove_all(candidate.dir, ec);
+            switchTo(state, controlPlaneKey, candidate, components, fp, outcome);
+            if (outcome.swapped)
                 return outcome;
-            }
-            components.serve();
-            m_appliedGeneration = state.generation;
-            m_appliedFingerprint = fp;
-            m_appliedSet = candidate.name;
-            m_appliedComponents = std::move(identities);
-            removeOtherSets(candidate.name);
-            std::set<std::string> keep;
-            for (const auto &item : candidate.items) {
-                keep.insert(item.ref->moduleDigest);
-                if (item.useAot)
-                    keep.insert(item.ref->aotDigest);
-            }
-            m_store.collect(keep);
-            outcome.swapped = true;
-            outcome.served = m_runtime.components();
-            outcome.ack = currentAck(state.generation);
-            outcome.loads = components.freshlyLoaded();
-            m_info("desired state: applied generation " + std::to_string(state.generation) + " ("
-                   + std::to_string(candidate.items.size()) + " component"
-                   + (candidate.items.size() == 1 ? "" : "s") + ", " + std::to_string(kept.size()) + " kept, "
-                   + std::to_string(outcome.loads.size()) + " loaded)");
-            return outcome;
         }
     }
-    // Rejected: the running set stays exactly as it was.
+    // Rejected: the running set (and the standby) stay exactly as they were.
     if (!candidate.dir.empty()) {
         std::error_code ec;
         std::filesystem::remove_all(candidate.dir, ec);
     }
-    outcome.ack = candidate.rejection(state.generation);
+    if (outcome.ack.components.empty())
+        outcome.ack = candidate.rejection(state.generation);
     for (const auto &status : outcome.ack.components)
         m_error("desired state: generation " + std::to_string(state.generation) + ": " + status.name + ": "
                 + status.error);
     m_error("desired state: rejected generation " + std::to_string(state.generation) + "; still serving generation "
             + std::to_string(m_appliedGeneration.load()));
     return outcome;
+}
+
+void DesiredStateApplier::switchTo(const DesiredState &state, std::string_view key, Candidate &candidate,
+                                   ComponentSet &components, const std::string &fp, Outcome &outcome)
+{
+    // The set's files and its directory entry are on disk before `applied` names them.
+    for (const auto &entry : std::filesystem::directory_iterator(candidate.dir)) {
+        if (entry.is_regular_file())
+            AtomicFile::syncFile(entry.path());
+    }
+    AtomicFile::syncDirectory(candidate.dir);
+    AtomicFile::syncDirectory(candidate.dir.parent_path());
+    std::map<std::string, std::string> identities;
+    for (const auto &item : candidate.items)
+        identities.emplace(item.ref->manifest.name, item.identity);
+    // No standby yet: it is recorded once it is held, after the swap.
+    std::string problem;
+    if (!recordApplied(state.generation, candidate.name, fp, identities, {}, problem)) {
+        outcome.ack = rejectAll(state, "cannot record the applied generation in " + (m_dataDir / "applied").string()
+                                           + ": " + problem);
+        return;
+    }
+    // What is served now and may move to the standby (a rollout's baseline) untouched.
+    const auto wanted = wantedStandby(state, &outcome);
+    std::map<std::string, StandbySet::Previous> previous;
+    for (const auto &w : wanted) {
+        const auto &name = w.ref->manifest.name;
+        if (const auto served = m_appliedComponents.find(name); served != m_appliedComponents.end())
+            previous.emplace(name, StandbySet::Previous{served->second, m_runtime.servedForReuse(name)});
+    }
+    components.serve();
+    m_appliedGeneration = state.generation;
+    m_appliedFingerprint = fp;
+    m_appliedSet = candidate.name;
+    m_appliedComponents = std::move(identities);
+    outcome.swapped = true;
+    outcome.served = m_runtime.components();
+    outcome.ack = currentAck(state.generation);
+    outcome.loads = components.freshlyLoaded();
+
+    // The standby is an optimisation: whatever fails here is logged and counted, and the
+    // state stays applied.
+    const auto standby = m_standby.replace(wanted, previous, candidate.dir / "standby", key, m_source);
+    outcome.standbyLoads = standby.loads;
+    outcome.standbyFailures += standby.failures;
+    outcome.fetchFailures.insert(outcome.fetchFailures.end(), standby.fetchFailures.begin(), standby.fetchFailures.end());
+    outcome.standbyHeld = m_standby.size();
+    if (m_standby.size() > 0 && !recordApplied(state.generation, candidate.name, fp, m_appliedComponents,
+                                               m_standby.identities(), problem)) {
+        ++outcome.standbyFailures;
+        m_error("desired state: cannot record the standby in " + (m_dataDir / "applied").string() + " (" + problem
+                + "); it stays loaded but a restart will not load it again");
+    }
+    removeOtherSets(candidate.name);
+    std::set<std::string> keep;
+    for (const auto &item : candidate.items) {
+        keep.insert(item.ref->moduleDigest);
+        if (item.useAot)
+            keep.insert(item.ref->aotDigest);
+    }
+    m_standby.keepArtifacts(keep);
+    m_store.collect(keep);
+    const auto count = [](std::size_t n, const char *what) {
+        return std::to_string(n) + " " + what + (n == 1 ? "" : "s");
+    };
+    std::size_t kept = 0;
+    std::size_t adopted = 0;
+    for (const auto &item : candidate.items) {
+        kept += item.kept ? 1 : 0;
+        adopted += item.adopted ? 1 : 0;
+    }
+    m_info("desired state: applied generation " + std::to_string(state.generation) + " ("
+           + count(candidate.items.size(), "component") + ", " + std::to_string(kept) + " kept, "
+           + std::to_string(adopted) + " from the standby, " + std::to_string(outcome.loads.size()) + " loaded; "
+           + count(m_standby.size(), "standby version") + ")");
+}
+
+bool DesiredStateApplier::runsOnAot(const ComponentRef &ref, bool log) const
+{
+    if (ref.aotDigest.empty())
+        return false;
+    if (ref.aotTarget != m_target) {
+        if (log)
+            m_info("desired state: " + ref.manifest.name + ": the AOT object is built for " + ref.aotTarget
+                   + " but this agent runs " + m_target + "; serving it on the interpreter");
+        return false;
+    }
+    if (!m_aot) {
+        if (log)
+            m_info("desired state: " + ref.manifest.name + ": this agent runs no AOT objects; serving it on the interpreter");
+        return false;
+    }
+    return true;
+}
+
+bool DesiredStateApplier::standbyHeld(const DesiredState &state) const
+{
+    const auto wanted = wantedStandby(state, nullptr);
+    return std::all_of(wanted.begin(), wanted.end(), [&](const StandbySet::Wanted &w) {
+        return m_standby.find(w.ref->manifest.name, w.identity) != nullptr;
+    });
+}
+
+std::vector<StandbySet::Wanted> DesiredStateApplier::wantedStandby(const DesiredState &state, Outcome *outcome) const
+{
+    std::vector<StandbySet::Wanted> wanted;
+    std::set<std::string> names;
+    for (const auto &ref : state.standby) {
+        const auto &name = ref.manifest.name;
+        const auto served = std::find_if(state.components.begin(), state.components.end(),
+                                         [&](const ComponentRef &c) { return c.manifest.name == name; });
+        // The version served is loaded already: nothing to hold beside it.
+        if (served != state.components.end() && served->manifest.version == ref.manifest.version)
+            continue;
+        std::string problem;
+        if (!manifest::ManifestRules::isName(name))
+            problem = "'" + name + "' is not a component name ([a-z0-9][a-z0-9-]{0,62})";
+        else if (!names.insert(name).second)
+            problem = name + " " + ref.manifest.version + " is a second standby version of " + name
+                      + " (at most one per component)";
+        else if (wanted.size() >= kMaxComponents)
+            problem = "over this agent's limit of " + std::to_string(kMaxComponents) + " standby versions";
+        if (!problem.empty()) {
+            if (outcome) {
+                ++outcome->standbyFailures;
+                m_error("desired state: generation " + std::to_string(state.generation) + ": standby: " + problem
+                        + "; not kept loaded");
+            }
+            continue;
+        }
+        const bool onAot = runsOnAot(ref, false);
+        wanted.push_back({&ref, onAot, identity(ref, onAot)});
+    }
+    return wanted;
 }
 
 bool DesiredStateApplier::fetchArtifacts(const DesiredState &, std::string_view key, Candidate &candidate,
@@ -470,12 +484,9 @@ bool DesiredStateApplier::writeSet(const DesiredState &state, Candidate &candida
         return false;
     }
     for (auto &item : candidate.items) {
-        const ComponentRef &ref = *item.ref;
-        const std::string &name = ref.manifest.name; // checked: a plain file name
+        // Names were checked: plain file names.
         std::string problem;
-        if (!linkArtifact(m_store.pathOf(ref.moduleDigest), candidate.dir / (name + ".wasm"), problem)
-            || (item.useAot && !linkArtifact(m_store.pathOf(ref.aotDigest), candidate.dir / (name + ".so"), problem))
-            || !AtomicFile::write(candidate.dir / (name + ".json"), manifestJson(ref, item.useAot), 0600, problem)) {
+        if (!ComponentFiles::write(candidate.dir, m_store, *item.ref, item.useAot, problem)) {
             item.error = "cannot write the set in " + candidate.dir.string() + ": " + problem;
             return false;
         }
@@ -485,13 +496,19 @@ bool DesiredStateApplier::writeSet(const DesiredState &state, Candidate &candida
 
 bool DesiredStateApplier::recordApplied(std::uint64_t generation, const std::string &setName,
                                         const std::string &fingerprint, const std::map<std::string, std::string> &components,
-                                        std::string &problem)
+                                        const std::map<std::string, std::string> &standby, std::string &problem)
 {
     boost::json::object ids;
     for (const auto &[name, id] : components)
         ids[name] = id;
-    const boost::json::object applied{
+    boost::json::object applied{
         {"generation", generation}, {"set", setName}, {"fingerprint", fingerprint}, {"components", std::move(ids)}};
+    if (!standby.empty()) {
+        boost::json::object held;
+        for (const auto &[name, id] : standby)
+            held[name] = id;
+        applied["standby"] = std::move(held);
+    }
     return AtomicFile::write(m_dataDir / "applied", boost::json::serialize(applied) + "\n", 0600, problem);
 }
 

@@ -2,6 +2,7 @@
 
 #include "control/controlmessages.h"
 #include "state/artifactstore.h"
+#include "state/standbyset.h"
 
 #include <atomic>
 #include <cstdint>
@@ -18,6 +19,7 @@ namespace keel::agent {
 class ArtifactSource;
 class Component;
 class ComponentRuntime;
+class ComponentSet;
 class Engine;
 
 // Makes a node serve what a DesiredState says, all of it or none of it, and keeps the
@@ -26,16 +28,19 @@ class Engine;
 //   <data-dir>/artifacts/sha256/<hex>   verified modules and AOT objects (ArtifactStore)
 //   <data-dir>/sets/<generation>/       one manifest per component (<name>.json) beside
 //                                       hard links to its artifacts (<name>.wasm, <name>.so)
-//   <data-dir>/applied                  {"generation", "set", "fingerprint", "components"}:
-//                                       the set served and each component's identity,
-//                                       replaced by an atomic rename
+//   <data-dir>/sets/<generation>/standby/  the same for the versions held loaded, not served
+//   <data-dir>/applied                  {"generation", "set", "fingerprint", "components",
+//                                       "standby"}: the set served, each component's
+//                                       identity and the standby's, replaced by an atomic
+//                                       rename
 //
 // The candidate set is loaded through ComponentSet, the same path as --components; only
-// when every component loaded is it swapped in. A component whose identity (manifest,
-// digests, signatures, tier) is unchanged keeps its loaded code and instances across the
-// swap; only what changed is instantiated. A newer generation with the same content
-// loads nothing. Blocking (fetches, hashing, instantiation): call it on a thread of its
-// own, one call at a time.
+// when every component loaded and answered its health check (HealthCheck, for those
+// with a health_path) is it swapped in. A component whose identity (manifest, digests,
+// signatures, tier) is unchanged keeps its loaded code and instances across the swap, and
+// one held in the StandbySet with that identity is served as it is; only the others are
+// instantiated. A newer generation with the same content loads nothing. Blocking
+// (fetches, hashing, instantiation): call it on a thread of its own, one call at a time.
 class DesiredStateApplier final
 {
 public:
@@ -51,6 +56,10 @@ public:
         std::vector<std::string> fetchFailures;
         // The components instantiated for this state (changed or new), by name.
         std::vector<std::string> loads;
+        // The standby: instantiated for it, wanted but not held, held now.
+        std::vector<std::string> standbyLoads;
+        std::size_t standbyFailures = 0;
+        std::size_t standbyHeld = 0;
     };
 
     struct Restored
@@ -60,6 +69,9 @@ public:
         std::size_t served = 0;
         std::size_t refused = 0;
         std::vector<std::string> loads; // the components instantiated
+        std::vector<std::string> standbyLoads;
+        std::size_t standbyFailures = 0;
+        std::size_t standbyHeld = 0;
     };
 
     // aot: the AOT engine, null when this agent runs none; target: the triple objects
@@ -84,20 +96,33 @@ public:
     // pinned one, or the node serves a local --components set).
     static StateAck rejectAll(const DesiredState &state, const std::string &reason);
 
-    // SHA-256 over a canonical encoding of the components (not the generation): equal
-    // for equal content in any order.
+    // SetFingerprint's: the components' content (equal in any order), a state's (with
+    // its standby), one component's identity on this agent (content and tier).
     static std::string fingerprint(const std::vector<ComponentRef> &components);
-    // One component's identity on this agent: its fingerprint and the tier it runs on.
+    static std::string stateFingerprint(const std::vector<ComponentRef> &components,
+                                        const std::vector<ComponentRef> &standby);
     static std::string identity(const ComponentRef &component, bool onAot);
 
 private:
     struct Candidate;
 
     StateAck currentAck(std::uint64_t generation) const;
+    // Whether ref runs on the AOT tier here (its object is for this agent's target and
+    // this agent runs objects); log says why not, when it is not.
+    bool runsOnAot(const ComponentRef &ref, bool log) const;
+    // The versions of state.standby to hold (the one served and bad entries left out;
+    // each bad one logged and counted in outcome, when given).
+    std::vector<StandbySet::Wanted> wantedStandby(const DesiredState &state, Outcome *outcome) const;
+    // Whether everything state.standby wants held is held.
+    bool standbyHeld(const DesiredState &state) const;
     bool fetchArtifacts(const DesiredState &state, std::string_view key, Candidate &candidate, Outcome &outcome);
     bool writeSet(const DesiredState &state, Candidate &candidate);
+    // Serves the loaded candidate, then holds the state's standby.
+    void switchTo(const DesiredState &state, std::string_view key, Candidate &candidate, ComponentSet &components,
+                  const std::string &fingerprint, Outcome &outcome);
     bool recordApplied(std::uint64_t generation, const std::string &setName, const std::string &fingerprint,
-                       const std::map<std::string, std::string> &components, std::string &problem);
+                       const std::map<std::string, std::string> &components,
+                       const std::map<std::string, std::string> &standby, std::string &problem);
     void removeOtherSets(const std::string &keep);
     std::string candidateName(std::uint64_t generation) const;
 
@@ -113,6 +138,7 @@ private:
     std::string m_appliedFingerprint; // of the empty set until something is applied
     std::string m_appliedSet;         // directory name under sets/, empty when none
     std::map<std::string, std::string> m_appliedComponents; // name -> identity() of what is served
+    StandbySet m_standby;
 };
 
 } // namespace keel::agent

@@ -5,6 +5,7 @@
 // ComponentRuntime, which the test then calls.
 #include "aot/aotengine.h"
 #include "componentruntime.h"
+#include "componentset.h"
 #include "runtimecalls.h"
 #include "state/controlplanekey.h"
 #include "state/desiredstateapplier.h"
@@ -18,6 +19,7 @@
 #include <sodium.h>
 
 #include <atomic>
+#include <optional>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -31,6 +33,7 @@ namespace {
 using keel::agent::test::call;
 
 const fs::path kSamples = KEEL_SAMPLE_COMPONENTS_DIR;
+const fs::path kVersions = fs::path(KEEL_SAMPLE_COMPONENTS_DIR) / "hash-versions";
 const fs::path kHostile = KEEL_TEST_COMPONENTS_DIR;
 const fs::path kAot = KEEL_AOT_DIR;
 
@@ -84,6 +87,15 @@ bool contains(const std::string &text, const std::string &part)
     return text.find(part) != std::string::npos;
 }
 
+std::string header(const ComponentResponse &answer, const std::string &name)
+{
+    for (const auto &[key, value] : answer.headers) {
+        if (key == name)
+            return value;
+    }
+    return {};
+}
+
 } // namespace
 
 class tst_DesiredStateApplier : public QObject
@@ -123,6 +135,28 @@ private:
             r.aotTarget = std::string(kTargetTriple);
             r.aotSignature = m_key.sign(keel::v1::aotSignatureMessage(r.aotDigest, r.moduleDigest, r.aotTarget));
         }
+        return r;
+    }
+
+    // A version of hash: 1.0.0 is the sample, the others are built into hash-versions/
+    // (all with health_path /healthz; healthPath overrides it, "" for none).
+    ComponentRef hash(const std::string &version, std::optional<std::string> healthPath = std::nullopt)
+    {
+        if (version == "1.0.0") {
+            ComponentRef r = ref("hash", ComponentAbi::Keel, kSamples);
+            r.manifest.healthPath = healthPath.value_or("");
+            return r;
+        }
+        ComponentRef r;
+        r.manifest.name = "hash";
+        r.manifest.version = version;
+        r.manifest.abi = ComponentAbi::Keel;
+        r.manifest.limits.deadlineMs = 10000;
+        r.manifest.healthPath = healthPath.value_or("/healthz");
+        const std::string module = readFile(kVersions / ("hash-" + version + ".wasm"));
+        r.moduleDigest = publish(module);
+        r.moduleSize = module.size();
+        r.moduleSignature = m_key.sign(keel::v1::moduleSignatureMessage(r.moduleDigest));
         return r;
     }
 
@@ -449,6 +483,269 @@ private slots:
         // Re-pinning: delete the file.
         fs::remove(m_data / "controlplane.pub");
         QCOMPARE(pin.check(other.pub()).outcome, ControlPlaneKey::Outcome::Pinned);
+    }
+
+    void standbyIsKeptLoadedAndSwitchingBackLoadsNothing()
+    {
+        DirectoryArtifactSource source(m_repo);
+        Node node(m_data, source);
+        const ComponentRef v1 = hash("1.0.0");
+        const ComponentRef v2 = hash("2.0.0");
+        requireApplied(node.applier.apply({1, {v1}}, m_key.pub()));
+        const Component *first = node.runtime.find("hash").get();
+
+        // A rollout switches the node to 2.0.0 and keeps 1.0.0, the version it replaced,
+        // loaded: taken over from the served set, nothing loaded for it.
+        auto outcome = node.applier.apply({2, {v2}, {v1}}, m_key.pub());
+        requireApplied(outcome);
+        QVERIFY(outcome.swapped);
+        QVERIFY(outcome.loads == std::vector<std::string>{"hash"});
+        QVERIFY(outcome.standbyLoads.empty());
+        QCOMPARE(outcome.standbyHeld, size_t(1));
+        QCOMPARE(outcome.standbyFailures, size_t(0));
+        QCOMPARE(outcome.ack.components.size(), size_t(1)); // the standby is not acknowledged as served
+        QCOMPARE(outcome.ack.components.front().version, std::string("2.0.0"));
+        auto answer = call(node.runtime, "hash", get("/"));
+        QCOMPARE(answer.status, 200u);
+        QCOMPARE(header(answer, "X-Hash-Version"), std::string("2.0.0"));
+        QCOMPARE(node.runtime.components().size(), size_t(1)); // the standby serves nothing
+        QVERIFY(fs::is_regular_file(m_data / "sets/2/standby/hash.json"));
+        QVERIFY(fs::is_regular_file(m_data / "sets/2/standby/hash.wasm"));
+        QVERIFY(fs::is_regular_file(m_data / "artifacts/sha256" / v1.moduleDigest.substr(7))); // not collected
+
+        // The same content again under a newer generation: nothing to load.
+        outcome = node.applier.apply({3, {v2}, {v1}}, m_key.pub());
+        requireApplied(outcome);
+        QVERIFY(!outcome.swapped);
+        QCOMPARE(outcome.standbyHeld, size_t(1));
+
+        // Back to 1.0.0 (a rollback): the held instance is served as it is. Nothing is
+        // fetched, nothing instantiated; 2.0.0 is held in turn.
+        const std::size_t fetches = source.chunksServed();
+        outcome = node.applier.apply({4, {v1}, {v2}}, m_key.pub());
+        requireApplied(outcome);
+        QVERIFY(outcome.swapped);
+        QVERIFY2(outcome.loads.empty(), outcome.loads.empty() ? "" : outcome.loads.front().c_str());
+        QVERIFY(outcome.standbyLoads.empty());
+        QCOMPARE(outcome.standbyHeld, size_t(1));
+        QCOMPARE(source.chunksServed(), fetches);
+        QCOMPARE(node.runtime.find("hash").get(), first);
+        answer = call(node.runtime, "hash", get("/"));
+        QCOMPARE(answer.status, 200u);
+        QCOMPARE(header(answer, "X-Hash-Version"), std::string());
+
+        // The rollout is over: no standby any more. It is new content (it unloads 2.0.0),
+        // though the served set did not change.
+        outcome = node.applier.apply({5, {v1}}, m_key.pub());
+        requireApplied(outcome);
+        QVERIFY(outcome.swapped);
+        QVERIFY(outcome.loads.empty());
+        QCOMPARE(outcome.standbyHeld, size_t(0));
+        QCOMPARE(node.runtime.find("hash").get(), first);
+        QVERIFY(fs::is_directory(m_data / "sets/5"));
+        QVERIFY(!fs::exists(m_data / "sets/5/standby/hash.json"));
+        QVERIFY(!fs::exists(m_data / "artifacts/sha256" / v2.moduleDigest.substr(7)));
+        QCOMPARE(source.chunksServed(), fetches);
+    }
+
+    void standbyIsLoadedFromArtifactsAndSurvivesARestart()
+    {
+        const ComponentRef v1 = hash("1.0.0");
+        const ComponentRef v2 = hash("2.0.0");
+        {
+            DirectoryArtifactSource source(m_repo);
+            Node node(m_data, source);
+            // A node that never ran 1.0.0 is told to hold it: fetched, verified, loaded.
+            const auto outcome = node.applier.apply({1, {v2}, {v1}}, m_key.pub());
+            requireApplied(outcome);
+            QVERIFY(outcome.standbyLoads == std::vector<std::string>{"hash"});
+            QCOMPARE(outcome.standbyHeld, size_t(1));
+            QCOMPARE(header(call(node.runtime, "hash", get("/")), "X-Hash-Version"), std::string("2.0.0"));
+        }
+        // Restarted with the control plane away and every artifact gone from its side.
+        fs::remove_all(m_repo);
+        DirectoryArtifactSource source(m_repo);
+        Node node(m_data, source);
+        const auto restored = node.applier.restore();
+        QCOMPARE(restored.generation, 1u);
+        QCOMPARE(restored.standbyHeld, size_t(1));
+        QCOMPARE(restored.standbyFailures, size_t(0));
+        QVERIFY(restored.standbyLoads == std::vector<std::string>{"hash"});
+        QCOMPARE(node.runtime.components().size(), size_t(1));
+        QCOMPARE(header(call(node.runtime, "hash", get("/")), "X-Hash-Version"), std::string("2.0.0"));
+
+        // Switching back needs nothing from the control plane.
+        const auto outcome = node.applier.apply({2, {v1}}, m_key.pub());
+        requireApplied(outcome);
+        QVERIFY(outcome.loads.empty());
+        QCOMPARE(source.chunksServed(), size_t(0));
+        QCOMPARE(outcome.standbyHeld, size_t(0));
+        const auto answer = call(node.runtime, "hash", get("/"));
+        QCOMPARE(answer.status, 200u);
+        QCOMPARE(header(answer, "X-Hash-Version"), std::string());
+    }
+
+    void aStandbyThatCannotBeHeldDoesNotRejectTheState()
+    {
+        DirectoryArtifactSource source(m_repo);
+        Node node(m_data, source);
+        const ComponentRef v2 = hash("2.0.0");
+        ComponentRef badName = hash("1.0.0");
+        badName.manifest.name = "../evil";
+        ComponentRef missing = hash("1.0.0");
+        fs::remove(m_repo / "sha256" / missing.moduleDigest.substr(7));
+        ComponentRef second = hash("2.2.0-slow");
+        ComponentRef same = v2; // the served version: nothing to hold
+        const auto outcome = node.applier.apply({1, {v2}, {same, missing, second, badName}}, m_key.pub());
+        requireApplied(outcome);
+        QVERIFY(outcome.swapped);
+        // Missing artifact, a second standby of hash, a bad name; the served version is
+        // ignored without counting.
+        QCOMPARE(outcome.standbyFailures, size_t(3));
+        QCOMPARE(outcome.standbyHeld, size_t(0));
+        QVERIFY(outcome.fetchFailures == std::vector<std::string>{"transport"});
+        QCOMPARE(outcome.ack.components.size(), size_t(1));
+        QCOMPARE(status(node.runtime, "hash"), 200u);
+        QVERIFY(!fs::exists(m_data / "sets/1/standby/hash.json"));
+
+        // The artifact is back: the next generation of the same content tries the
+        // standby again (rather than "nothing to load"); the served set is kept as it is.
+        const auto served = node.runtime.find("hash").get();
+        QCOMPARE(hash("1.0.0").moduleDigest, missing.moduleDigest); // published again
+        const auto again = node.applier.apply({2, {v2}, {same, missing, second, badName}}, m_key.pub());
+        requireApplied(again);
+        QVERIFY(again.loads.empty());
+        QVERIFY(again.standbyLoads == std::vector<std::string>{"hash"});
+        QCOMPARE(again.standbyHeld, size_t(1));
+        QCOMPARE(node.runtime.find("hash").get(), served);
+        QVERIFY(fs::is_regular_file(m_data / "sets/2/standby/hash.json"));
+        // Held now: a newer generation of it has nothing to load.
+        const auto third = node.applier.apply({3, {v2}, {same, missing, second, badName}}, m_key.pub());
+        requireApplied(third);
+        QVERIFY(!third.swapped);
+        QCOMPARE(third.standbyHeld, size_t(1));
+    }
+
+    void aFailingHealthCheckRejectsTheState_data()
+    {
+        QTest::addColumn<QString>("version");
+        QTest::addColumn<QString>("healthPath");
+        QTest::addColumn<QString>("reason");
+        // The broken version answers 500 everywhere but /healthz.
+        QTest::newRow("500") << "2.1.0-broken" << "/ready"
+                             << "health check GET /ready answered 500: hash 2.1.0 is broken on purpose";
+        QTest::newRow("trap") << "trap" << "/healthz" << "health check GET /healthz answered 500 (trap";
+    }
+
+    void aFailingHealthCheckRejectsTheState()
+    {
+        QFETCH(QString, version);
+        QFETCH(QString, healthPath);
+        QFETCH(QString, reason);
+        DirectoryArtifactSource source(m_repo);
+        Node node(m_data, source);
+        requireApplied(node.applier.apply({1, {hash("1.0.0")}}, m_key.pub()));
+
+        ComponentRef bad;
+        if (version == "trap") {
+            bad = ref("trap", ComponentAbi::Keel, kHostile);
+            bad.manifest.healthPath = healthPath.toStdString();
+        } else {
+            bad = hash(version.toStdString(), healthPath.toStdString());
+        }
+        const auto outcome = node.applier.apply({2, {bad}}, m_key.pub());
+        QVERIFY(!outcome.ack.applied);
+        QVERIFY(!outcome.swapped);
+        QCOMPARE(outcome.ack.components.size(), size_t(1));
+        const auto &failed = outcome.ack.components.front();
+        QCOMPARE(failed.name, bad.manifest.name);
+        QCOMPARE(failed.state, ComponentState::Failed);
+        QVERIFY2(contains(failed.error, reason.toStdString()), failed.error.c_str());
+        // The old set keeps serving, untouched.
+        QCOMPARE(node.applier.appliedGeneration(), 1u);
+        QCOMPARE(node.runtime.components().size(), size_t(1));
+        const auto answer = call(node.runtime, "hash", get("/"));
+        QCOMPARE(answer.status, 200u);
+        QCOMPARE(header(answer, "X-Hash-Version"), std::string());
+        QVERIFY(!fs::exists(m_data / "sets/2"));
+    }
+
+    void aPassingHealthCheckSwitches()
+    {
+        DirectoryArtifactSource source(m_repo);
+        Node node(m_data, source);
+        requireApplied(node.applier.apply({1, {hash("1.0.0")}}, m_key.pub()));
+        // Answers its health path: switched, though it fails everything else (what only
+        // a rollout's traffic gates catch).
+        const auto outcome = node.applier.apply({2, {hash("2.1.0-broken")}}, m_key.pub());
+        requireApplied(outcome);
+        QVERIFY(outcome.swapped);
+        QCOMPARE(node.applier.appliedGeneration(), 2u);
+        const auto answer = call(node.runtime, "hash", get("/"));
+        QCOMPARE(answer.status, 500u);
+        QVERIFY2(contains(answer.body, "hash 2.1.0 is broken on purpose"), answer.body.c_str());
+        QCOMPARE(status(node.runtime, "hash", "/healthz"), 200u);
+    }
+
+    void aStandbyIsHealthCheckedBeforeItServes()
+    {
+        DirectoryArtifactSource source(m_repo);
+        Node node(m_data, source);
+        const ComponentRef v1 = hash("1.0.0");
+        const ComponentRef sick = hash("2.1.0-broken", "/ready"); // its health check fails
+        requireApplied(node.applier.apply({1, {v1}, {sick}}, m_key.pub()));
+        const std::size_t fetches = source.chunksServed();
+        const auto outcome = node.applier.apply({2, {sick}, {v1}}, m_key.pub());
+        QVERIFY(!outcome.ack.applied);
+        QVERIFY2(contains(outcome.ack.components.at(0).error, "health check GET /ready answered 500"),
+                 outcome.ack.components.at(0).error.c_str());
+        QCOMPARE(source.chunksServed(), fetches); // taken from the standby, not fetched
+        QCOMPARE(status(node.runtime, "hash"), 200u);
+        QCOMPARE(node.applier.appliedGeneration(), 1u);
+    }
+
+    void aComponentsDirectoryLeavesOutWhatFailsItsHealthCheck()
+    {
+        // --components: the same check; a failing component is left out, the others serve.
+        const fs::path dir = m_data / "components";
+        fs::create_directories(dir);
+        fs::copy_file(kSamples / "hello.wasm", dir / "hello.wasm");
+        std::ofstream(dir / "hello.yaml") << "name: hello\nversion: 1.0.0\nabi: wagi\nmodule: hello.wasm\n"
+                                             "health_path: /healthz\n";
+        fs::copy_file(kVersions / "hash-2.1.0-broken.wasm", dir / "hash.wasm");
+        std::ofstream(dir / "hash.yaml") << "name: hash\nversion: 2.1.0-broken\nabi: keel\nmodule: hash.wasm\n"
+                                            "health_path: /ready\n";
+        ComponentRuntime runtime({2, 64, 128, (m_data / "kv").string()}, {});
+        std::vector<std::string> errors;
+        ComponentSet set(runtime, nullptr, [](std::string_view) {},
+                         [&](std::string_view line) { errors.emplace_back(line); });
+        const auto counts = set.loadDirectory(dir);
+        QCOMPARE(counts.served, size_t(2));
+        QCOMPARE(set.checkHealth(), size_t(1));
+        set.serve();
+        QCOMPARE(runtime.components().size(), size_t(1));
+        QVERIFY(runtime.find("hello"));
+        QCOMPARE(set.refusals().size(), size_t(1));
+        QCOMPARE(set.refusals().front().component, std::string("hash"));
+        QCOMPARE(set.refusals().front().file, dir / "hash.yaml");
+        QVERIFY(!errors.empty());
+        QVERIFY2(contains(errors.back(), "hash.yaml: health check GET /ready answered 500: hash 2.1.0 is broken on purpose"),
+                 errors.back().c_str());
+    }
+
+    void fingerprintCoversStandbyAndHealthPath()
+    {
+        const auto a = ref("hello", ComponentAbi::Wagi, kSamples);
+        auto b = ref("echo", ComponentAbi::Keel, kSamples);
+        // Without a standby a state's fingerprint is its components' (sets applied before
+        // standby existed still match).
+        QCOMPARE(DesiredStateApplier::stateFingerprint({a, b}, {}), DesiredStateApplier::fingerprint({a, b}));
+        QVERIFY(DesiredStateApplier::stateFingerprint({a}, {b}) != DesiredStateApplier::fingerprint({a}));
+        QVERIFY(DesiredStateApplier::stateFingerprint({a}, {b}) != DesiredStateApplier::fingerprint({a, b}));
+        auto checked = b;
+        checked.manifest.healthPath = "/healthz";
+        QVERIFY(DesiredStateApplier::fingerprint({checked}) != DesiredStateApplier::fingerprint({b}));
+        QVERIFY(DesiredStateApplier::identity(checked, false) != DesiredStateApplier::identity(b, false));
     }
 
     void fingerprintIgnoresOrder()
