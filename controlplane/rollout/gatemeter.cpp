@@ -30,7 +30,8 @@ QString duration(double seconds)
 
 QString ratio(double r)
 {
-    return QString::number(r, 'f', r >= 10 ? 0 : 1) + QStringLiteral("×");
+    // "10×", "3.8×", "3×": two significant digits, whole numbers from ten on.
+    return (r >= 9.95 ? QString::number(std::lround(r)) : QString::number(r, 'g', 2)) + QStringLiteral("×");
 }
 
 } // namespace

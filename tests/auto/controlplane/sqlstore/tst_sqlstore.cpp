@@ -33,6 +33,44 @@ private slots:
         QCOMPARE(again.regions().size(), 1);
     }
 
+    // A rollout is a document: what is written is what a restarted control plane reads,
+    // every field of every wave and gate included.
+    void rolloutsSurviveAReopenWhole()
+    {
+        Rollout rollout;
+        rollout.id = QStringLiteral("r-0a1b2c");
+        rollout.spec.component = QStringLiteral("hash");
+        rollout.spec.version = QStringLiteral("2.0.0");
+        rollout.spec.strategy = RolloutStrategy::Canary;
+        rollout.spec.steps = {{1, 0}, {0, 50}};
+        rollout.spec.orderByJurisdiction = true;
+        rollout.spec.gates.maxP99Ms = 250;
+        rollout.spec.gates.maxErrorRate = std::nullopt;
+        rollout.baselineVersion = QStringLiteral("1.0.0");
+        rollout.state = RolloutState::Paused;
+        rollout.created = QDateTime::fromMSecsSinceEpoch(1'800'000'000'123, Qt::UTC);
+        rollout.updated = rollout.created.addSecs(5);
+        rollout.deadline = rollout.created.addSecs(3600);
+        rollout.paused = rollout.created.addSecs(4);
+        rollout.createdBy = QStringLiteral("token:ci");
+        rollout.message = QStringLiteral("paused after step 1");
+        RolloutWave wave{1, 1, {QStringLiteral("eu-west")}, {QStringLiteral("edge-eu-1")}, WaveState::Passed,
+                         rollout.created, rollout.created.addSecs(1), rollout.created.addSecs(3)};
+        wave.gates = {{QStringLiteral("p99_ms"), 12.5, 250, true, true, 44, QStringLiteral("p99 12.5 ms")}};
+        rollout.waves = {wave, RolloutWave{2, 2, {QStringLiteral("us-east")}, {QStringLiteral("edge-us-1")}}};
+        rollout.failure = {QStringLiteral("ack"), {QStringLiteral("edge-us-1")}, 0, 0, QStringLiteral("edge-us-1 refused it")};
+        {
+            SqlStore store(path("rollouts.db"));
+            store.rollouts().putRollout(rollout);
+            rollout.state = RolloutState::Progressing; // a later transition replaces the row
+            store.rollouts().putRollout(rollout);
+        }
+        SqlStore again(path("rollouts.db"));
+        const QList<Rollout> read = again.rollouts().rollouts();
+        QCOMPARE(read.size(), 1);
+        QCOMPARE(read.first(), rollout);
+    }
+
     void refusesUnopenablePath()
     {
         QVERIFY_THROWS_EXCEPTION(StoreError, SqlStore(QStringLiteral("/proc/no/such/dir/keel.db")));
