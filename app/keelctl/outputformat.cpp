@@ -143,6 +143,7 @@ QJsonObject OutputFormat::toJson(const ComponentVersion &v)
         {QStringLiteral("grants"), QJsonArray::fromStringList(v.manifest.grants)},
         {QStringLiteral("limits"), limits},
         {QStringLiteral("config"), config},
+        {QStringLiteral("health_path"), v.manifest.healthPath},
         {QStringLiteral("module_digest"), v.moduleDigest},
         {QStringLiteral("module_size"), qint64(v.moduleSize)},
         {QStringLiteral("aot_state"), toText(v.aotState)},

@@ -197,7 +197,8 @@ void RolloutCommands::watch(const QString &id)
         m_client.getRollout(id, [this](const Result<Rollout> &result) {
             if (const auto *error = std::get_if<WireError>(&result))
                 return m_fail(error->message);
-            show(std::get<Rollout>(result), QStringLiteral("status"));
+            const Rollout &rollout = std::get<Rollout>(result);
+            show(rollout, rollout.message);
         });
     });
 }
@@ -258,8 +259,8 @@ QString RolloutCommands::statusText(const Rollout &r)
                       .arg(r.id, r.spec.component, r.baselineVersion.isEmpty() ? QStringLiteral("(none)") : r.baselineVersion,
                            r.spec.version, r.spec.selector, toText(r.state));
     out += QStringLiteral("  %1\n").arg(r.message);
-    if (r.failure.isSet())
-        out += QStringLiteral("  failed gate %1 on %2: %3\n").arg(r.failure.gate, r.failure.nodes.join(QStringLiteral(", ")), r.failure.sentence);
+    if (r.failure.isSet() && !r.message.contains(r.failure.sentence))
+        out += QStringLiteral("  %1\n").arg(r.failure.sentence);
     QList<QStringList> rows;
     for (const RolloutWave &wave : r.waves) {
         QStringList gates;

@@ -33,6 +33,7 @@ std::variant<ManifestFile::Loaded, QString> ManifestFile::load(const QString &pa
                        m.limits.maxInstances};
     for (const auto &[key, value] : m.config)
         manifest.config.insert(fromStd(key), fromStd(value));
+    manifest.healthPath = fromStd(m.healthPath);
     // `aot` and `tier` are an agent's local business: the registry builds its own object.
     return Loaded{manifest, QString::fromStdString(m.module.string())};
 }

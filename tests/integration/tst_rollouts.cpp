@@ -181,6 +181,9 @@ private slots:
             const Ctl pushed = ctl({QStringLiteral("component"), QStringLiteral("push"), QStringLiteral("--manifest"), manifest});
             QVERIFY2(pushed.exitCode == 0, qPrintable(pushed.err));
         }
+        // The health path travels with the manifest: agents check it before switching.
+        const Ctl shown = ctl({QStringLiteral("component"), QStringLiteral("show"), QStringLiteral("hash@2.0.0"), QStringLiteral("-o"), QStringLiteral("json")});
+        QCOMPARE(shown.json().value(QStringLiteral("health_path")).toString(), QStringLiteral("/healthz"));
         const Ctl deployed = ctl({QStringLiteral("deploy"), QStringLiteral("hash@1.0.0"), QStringLiteral("--to"), QStringLiteral("all")});
         QVERIFY2(deployed.exitCode == 0, qPrintable(deployed.err));
         auto built = [this] {
