@@ -44,6 +44,7 @@ void TrafficGenerator::fire()
         ++m_inFlight[node];
         QNetworkRequest request(QUrl(it.value() + m_path));
         request.setTransferTimeout(20000);
+        request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("text/plain"));
         QNetworkReply *reply = m_manager.post(request, QByteArrayLiteral("rollout traffic"));
         connect(reply, &QNetworkReply::finished, this, [this, reply, node] {
             reply->deleteLater();
