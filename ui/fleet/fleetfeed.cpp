@@ -92,8 +92,10 @@ void FleetFeed::reconnect()
 
 namespace {
 
-// Deployments: AOT builds finishing and deployment rules changing, for the Components pane.
-const QList<WatchTopic> kTopics{WatchTopic::Nodes, WatchTopic::Topology, WatchTopic::Deployments, WatchTopic::Metrics};
+// Deployments: AOT builds finishing and deployment rules changing, for the Components pane;
+// Rollouts: every transition and gate evaluation, for the Rollouts pane and the map.
+const QList<WatchTopic> kTopics{WatchTopic::Nodes, WatchTopic::Topology, WatchTopic::Deployments, WatchTopic::Metrics,
+                                WatchTopic::Rollouts};
 
 // A request failing because the connection dropped is reported by onDisconnected().
 bool dropped(const WireError &error)
