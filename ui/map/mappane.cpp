@@ -10,6 +10,7 @@
 #include "nodes/nodetablemodel.h"
 #include "regionhealthmodel.h"
 #include "regionnodesproxy.h"
+#include "regionrollouts.h"
 #include "regions/regionlistmodel.h"
 
 #include <QAction>
@@ -33,7 +34,8 @@ QString legendText()
         parts.append(QStringLiteral("<span style=\"color:%1\">&#9679;</span>&nbsp;%2")
                          .arg(RegionHealthModel::healthColor(health).name(), RegionHealthModel::healthText(health)));
     }
-    return MapPane::tr("Regions: %1 · circle area: node count").arg(parts.join(QStringLiteral("&nbsp;&nbsp; ")));
+    return MapPane::tr("Regions: %1 · circle area: node count · &#8635; ring: a rollout's wave at work")
+        .arg(parts.join(QStringLiteral("&nbsp;&nbsp; ")));
 }
 
 } // namespace
@@ -155,6 +157,14 @@ MapPane::MapPane(NodeTableModel *nodes, RegionListModel *regions, LiveMetrics *l
     followNode(selection->node());
 }
 
+void MapPane::setRollouts(RolloutListModel *rollouts)
+{
+    delete m_rollouts;
+    m_rollouts = new RegionRollouts(rollouts, this);
+    m_map->setRollouts(m_rollouts);
+    connect(m_rollouts, &RegionRollouts::changed, this, &MapPane::updateRegionSummary);
+}
+
 void MapPane::setStale(bool stale)
 {
     m_staleBanner->setVisible(stale);
@@ -199,11 +209,14 @@ void MapPane::updateRegionSummary()
     const RegionHealthModel::Counts c = m_health->counts(region);
     m_regionTitle->setText(r.jurisdiction.isEmpty() ? r.name : tr("%1 · %2").arg(r.name, r.jurisdiction));
     const QString sites = r.sites.isEmpty() ? tr("no sites") : tr("Sites: %1").arg(r.sites.join(QStringLiteral(", ")));
-    m_regionSummary->setText(tr("%1 — %2/%3 nodes ready (%4)\n%5")
-                                 .arg(RegionHealthModel::healthText(RegionHealthModel::healthOf(c)))
-                                 .arg(c.ready)
-                                 .arg(c.total)
-                                 .arg(MapFrame::rateText(m_live->region(region).requestsPerSecond), sites));
+    QString summary = tr("%1 — %2/%3 nodes ready (%4)\n%5")
+                          .arg(RegionHealthModel::healthText(RegionHealthModel::healthOf(c)))
+                          .arg(c.ready)
+                          .arg(c.total)
+                          .arg(MapFrame::rateText(m_live->region(region).requestsPerSecond), sites);
+    if (const auto mark = m_rollouts ? m_rollouts->mark(region) : std::nullopt)
+        summary += tr("\nRollout %1: %2").arg(mark->rollout, mark->text());
+    m_regionSummary->setText(summary);
 }
 
 } // namespace Keel

@@ -18,6 +18,8 @@ class NodeTableModel;
 class RegionHealthModel;
 class RegionListModel;
 class RegionNodesProxy;
+class RegionRollouts;
+class RolloutListModel;
 
 // The "Map" mode: the fleet on a world map beside the selected region's sites and nodes.
 // Follows and sets the shared FleetSelection: a click on a region selects it, a node
@@ -33,6 +35,9 @@ public:
 
     MapView *mapView() const { return m_map; }
     RegionHealthModel *regionHealth() const { return m_health; }
+    // Marks the regions the rollouts work in (the Rollouts pane's list).
+    void setRollouts(RolloutListModel *rollouts);
+    RegionRollouts *regionRollouts() const { return m_rollouts; }
     // The rows are the last known state, not the live one (the connection is down).
     void setStale(bool stale);
 
@@ -46,6 +51,7 @@ private:
     FleetSelection *m_selection;
     RegionHealthModel *m_health;
     RegionNodesProxy *m_regionNodes;
+    RegionRollouts *m_rollouts = nullptr;
     MapView *m_map;
     StaleBanner *m_staleBanner;
     QLabel *m_regionTitle;

@@ -5,6 +5,8 @@
 #include "metrics/livemetrics.h"
 #include "nodes/nodetablemodel.h"
 #include "regionhealthmodel.h"
+#include "regionrollouts.h"
+#include "rolloutmarkpainter.h"
 
 #include <QKeyEvent>
 #include <QLabel>
@@ -208,6 +210,13 @@ void MapView::fitFleet()
     setViewport(next);
 }
 
+void MapView::setRollouts(RegionRollouts *rollouts)
+{
+    m_rollouts = rollouts;
+    connect(rollouts, &RegionRollouts::changed, this, &MapView::modelChanged);
+    update();
+}
+
 void MapView::setSelectedRegion(const QString &region)
 {
     if (region == m_selectedRegion)
@@ -260,7 +269,11 @@ void MapView::paintEvent(QPaintEvent *)
     if (frame().isSpread())
         paintSpread(painter);
     paintMarkers(painter);
+    if (m_rollouts)
+        RolloutMarkPainter::paintRings(painter, frame(), *m_rollouts);
     paintLabels(painter);
+    if (m_rollouts)
+        RolloutMarkPainter::paintBadges(painter, frame(), *m_rollouts, palette(), font());
     paintHint(painter);
 }
 
@@ -548,6 +561,8 @@ QString MapView::cardText(const MapFrame::Hit &hit) const
                      + tr(" — %1").arg(RegionHealthModel::healthText(health));
         lines << (c.unreachable > 0 ? tr("Nodes: %1/%2 ready, %3 unreachable").arg(c.ready).arg(c.total).arg(c.unreachable)
                                     : tr("Nodes: %1/%2 ready").arg(c.ready).arg(c.total));
+        if (const auto mark = m_rollouts ? m_rollouts->mark(region.name) : std::nullopt)
+            lines << tr("Rollout %1: %2").arg(mark->rollout, mark->text());
         reading = m_live->region(region.name);
     } else {
         const NodeTableModel &nodes = *m_regions->nodes();

@@ -17,6 +17,7 @@ namespace Keel {
 
 class LiveMetrics;
 class RegionHealthModel;
+class RegionRollouts;
 
 // The world map of the fleet: land in the palette's tones, a marker per region, and when
 // zoomed in each region's sites and nodes. Drag pans, the wheel and +/- zoom; hovering
@@ -39,6 +40,8 @@ public:
     void panBy(const QPointF &delta);
     const MapViewport &viewport() const { return m_viewport; }
 
+    // The regions rollouts are working in, marked over their markers (none without).
+    void setRollouts(RegionRollouts *rollouts);
     void setSelectedRegion(const QString &region);
     void setSelectedNode(const QString &node);
 
@@ -85,6 +88,7 @@ private:
 
     RegionHealthModel *m_regions;
     LiveMetrics *m_live;
+    RegionRollouts *m_rollouts = nullptr;
     MapViewport m_viewport;
     bool m_fitted = false;
     mutable std::optional<MapFrame> m_frame; // rebuilt lazily after a change
