@@ -21,6 +21,7 @@
 #include "metrics/livemetrics.h"
 #include "metrics/metricspane.h"
 #include "regions/regionlistmodel.h"
+#include "rollouts/rolloutspane.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -46,7 +47,7 @@ struct ConsoleOptions
                                  QStringLiteral("Read the operator token from FILE, e.g. the control plane's admin.token."),
                                  QStringLiteral("FILE")};
     QCommandLineOption view{QStringLiteral("view"),
-                            QStringLiteral("Open on VIEW: map, fleet, components, metrics or audit (default: map)."),
+                            QStringLiteral("Open on VIEW: map, fleet, components, metrics, audit or rollouts (default: map)."),
                             QStringLiteral("VIEW")};
     QCommandLineOption node{QStringLiteral("node"),
                             QStringLiteral("Open the detail of node NAME once it is listed (on the fleet view)."),
@@ -121,7 +122,7 @@ int main(int argc, char *argv[])
         token = env.value(QStringLiteral("KEEL_TOKEN"));
     }
     const QStringList views{QStringLiteral("map"), QStringLiteral("fleet"), QStringLiteral("components"), QStringLiteral("metrics"),
-                            QStringLiteral("audit")};
+                            QStringLiteral("audit"), QStringLiteral("rollouts")};
     const QString view = parser.isSet(options.node) ? QStringLiteral("fleet") : parser.value(options.view);
     if (!view.isEmpty() && !views.contains(view))
         return fail(QStringLiteral("--view: \"%1\" is not a view; use one of %2").arg(view, views.join(QStringLiteral(", "))));
@@ -188,6 +189,17 @@ int main(int argc, char *argv[])
     auto *alertButton = new Keel::AlertStatusButton(alerts);
     window.statusBar()->addPermanentWidget(alertButton);
     QObject::connect(alertButton, &QToolButton::clicked, &window, [&window, auditMode] { window.showMode(auditMode); });
+    // -- rollouts (its list also marks the map's regions a wave is working in)
+    auto *rolloutsPane = new Keel::RolloutsPane(&client);
+    rolloutsPane->setIdentity(feed.identity());
+    QObject::connect(&feed, &Keel::FleetFeed::identityChanged, rolloutsPane, &Keel::RolloutsPane::setIdentity);
+    const int rolloutsMode = window.addMode(Keel::ModeIcons::rollouts(), QApplication::translate("main", "Rollouts"), rolloutsPane);
+    mapPane->setRollouts(rolloutsPane->rollouts());
+    QObject::connect(componentsPane, &Keel::ComponentsPane::rolloutRequested, rolloutsPane,
+                     [&window, rolloutsPane, rolloutsMode](const QString &component, const QString &version) {
+                         window.showMode(rolloutsMode);
+                         rolloutsPane->openWizard(component, version);
+                     });
     // The views in mode-bar order, as --view names them.
     if (!view.isEmpty())
         window.showMode(int(views.indexOf(view)));

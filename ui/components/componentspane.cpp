@@ -84,6 +84,7 @@ ComponentsPane::ComponentsPane(KeelClient *client, QWidget *parent)
     });
     connect(m_client, &KeelClient::stateChanged, this, &ComponentsPane::updateActions);
     connect(m_tree->selectionModel(), &QItemSelectionModel::currentChanged, this, &ComponentsPane::updateDetail);
+    connect(m_tree->selectionModel(), &QItemSelectionModel::currentChanged, this, &ComponentsPane::updateActions);
 
     auto *ageTimer = new QTimer(this);
     ageTimer->setInterval(kAgeRefresh);
@@ -110,12 +111,18 @@ void ComponentsPane::buildLayout()
     m_deploy->setObjectName(QStringLiteral("componentsDeploy"));
     m_undeploy = new QPushButton(tr("Undeploy…"), this);
     m_undeploy->setObjectName(QStringLiteral("componentsUndeploy"));
+    m_rollOut = new QPushButton(tr("Roll out…"), this);
+    m_rollOut->setObjectName(QStringLiteral("componentsRollOut"));
     m_refresh = new QPushButton(tr("Refresh"), this);
     m_refresh->setObjectName(QStringLiteral("componentsRefresh"));
     m_refresh->setToolTip(tr("List the registry and the rules again (F5)"));
     connect(m_push, &QPushButton::clicked, this, &ComponentsPane::openPushDialog);
     connect(m_deploy, &QPushButton::clicked, this, &ComponentsPane::openDeployDialog);
     connect(m_undeploy, &QPushButton::clicked, this, &ComponentsPane::openUndeployDialog);
+    connect(m_rollOut, &QPushButton::clicked, this, [this] {
+        if (const auto version = m_registry->versionAt(m_tree->currentIndex()))
+            emit rolloutRequested(version->manifest.name, version->manifest.version);
+    });
     connect(m_refresh, &QPushButton::clicked, m_feed, &ComponentFeed::refresh);
 
     m_summary = new QLabel(this);
@@ -124,6 +131,7 @@ void ComponentsPane::buildLayout()
     header->addWidget(m_push);
     header->addWidget(m_deploy);
     header->addWidget(m_undeploy);
+    header->addWidget(m_rollOut);
     header->addStretch(1);
     header->addWidget(m_summary);
     header->addSpacing(12);
@@ -249,6 +257,8 @@ void ComponentsPane::updateActions()
     set(m_push, true, {}, tr("Push a .wasm with its manifest to the registry"));
     set(m_deploy, anyVersion, tr("Push a component first"), tr("Run a version on the nodes a selector matches"));
     set(m_undeploy, anyDeployed, tr("No component is deployed"), tr("Stop a component on the nodes a selector matches"));
+    set(m_rollOut, m_registry->versionAt(m_tree->currentIndex()).has_value(), tr("Select the version to roll out"),
+        tr("Replace the version the nodes run with the selected one, wave by wave, judged by health gates"));
 }
 
 void ComponentsPane::updateSummary()

@@ -52,6 +52,10 @@ public slots:
     void openDeployDialog();
     void openUndeployDialog();
 
+signals:
+    // "Roll out…" on the selected version: the Rollouts pane opens its wizard on it.
+    void rolloutRequested(const QString &component, const QString &version);
+
 private:
     void buildLayout();
     void updateActions();
@@ -70,6 +74,7 @@ private:
     QPushButton *m_push;
     QPushButton *m_deploy;
     QPushButton *m_undeploy;
+    QPushButton *m_rollOut;
     QPushButton *m_refresh;
     QLabel *m_summary;
     QLabel *m_banner;

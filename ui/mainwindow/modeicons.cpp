@@ -98,4 +98,20 @@ QIcon audit()
     });
 }
 
+QIcon rollouts()
+{
+    // Waves: three blocks filling left to right (two done, one under way), and an
+    // arrow onwards.
+    return paint([](QPainter &painter, const QColor &color) {
+        painter.setPen(QPen(color, 1.6, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));
+        painter.setBrush(color);
+        painter.drawRoundedRect(QRectF(3.5, 10, 5, 8), 1, 1);
+        painter.drawRoundedRect(QRectF(10.5, 10, 5, 8), 1, 1);
+        painter.setBrush(Qt::NoBrush);
+        painter.drawRoundedRect(QRectF(17.5, 10, 5, 8), 1, 1);
+        painter.drawPolyline(QPolygonF({QPointF(4, 23.5), QPointF(24, 23.5)}));
+        painter.drawPolyline(QPolygonF({QPointF(21, 21), QPointF(24, 23.5), QPointF(21, 26)}));
+    });
+}
+
 } // namespace Keel::ModeIcons

@@ -11,5 +11,6 @@ QIcon nodes();
 QIcon components();
 QIcon metrics();
 QIcon audit();
+QIcon rollouts();
 
 } // namespace Keel::ModeIcons

@@ -1,0 +1,52 @@
+#pragma once
+
+#include "fleettypes.h"
+#include "registrytypes.h"
+
+#include <QWizardPage>
+
+class QComboBox;
+class QLabel;
+
+namespace Keel {
+
+class KeelClient;
+class SelectorPreview;
+
+// The wizard's first page: which component, which version, on which nodes. The versions
+// are the registry's, newest push first; the one the selector's nodes run now is marked
+// as the baseline (it stays in the list: the control plane says why it cannot be the
+// target). The selector previews its nodes as it is typed.
+class RolloutTargetPage final : public QWizardPage
+{
+    Q_OBJECT
+
+public:
+    RolloutTargetPage(KeelClient *client, QWidget *parent = nullptr);
+
+    void setVersions(const QList<ComponentVersion> &versions);
+    void setTarget(const QString &component, const QString &version);
+    QString component() const;
+    QString version() const;
+    QString selector() const;
+    const QList<Node> &matches() const;
+    SelectorPreview *preview() const { return m_preview; }
+    // The version most of the matching nodes run now, empty when none runs one.
+    QString baseline() const;
+    QString baselineText() const;
+
+    bool isComplete() const override;
+
+private:
+    void fillVersions();
+    void updateBaseline();
+
+    QList<ComponentVersion> m_versions;
+    QComboBox *m_component;
+    QComboBox *m_version;
+    SelectorPreview *m_preview;
+    QLabel *m_baseline;
+    QString m_wantedVersion; // set before the registry was listed
+};
+
+} // namespace Keel
