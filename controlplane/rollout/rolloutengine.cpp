@@ -259,7 +259,7 @@ void RolloutEngine::advance(const QString &id)
     switch (r.state) {
     case RolloutState::Pending: {
         if (now() >= r.deadline) {
-            fail(id, -1, {QStringLiteral("deadline"), {}, 0, r.spec.deadlineSeconds,
+            fail(id, -1, {QStringLiteral("deadline"), {}, 0, double(r.spec.deadlineSeconds),
                           QStringLiteral("the deadline passed before %1@%2 could start").arg(r.spec.component, r.spec.version)},
                  true);
             return;

@@ -107,7 +107,10 @@ private:
     double agentMetric(const QString &node, const QString &series)
     {
         QNetworkReply *reply = m_http.get(QNetworkRequest(QUrl(m_admin.value(node) + QStringLiteral("/metrics"))));
-        QTest::qWaitFor([reply] { return reply->isFinished(); }, 5000);
+        if (!QTest::qWaitFor([reply] { return reply->isFinished(); }, 5000)) {
+            reply->deleteLater();
+            return -1;
+        }
         const QByteArray body = reply->readAll();
         reply->deleteLater();
         for (const QByteArray &line : body.split('\n')) {

@@ -182,7 +182,12 @@ private slots:
                 else if (e.action == QLatin1String("undeploy"))
                     c->undeploy(QStringLiteral("no-such-component"), QStringLiteral("all"), record);
                 else if (e.action == QLatin1String("start_rollout"))
-                    c->startRollout(RolloutSpec{QStringLiteral("no-such-component"), QStringLiteral("1.0.0")}, record);
+                    {
+                    RolloutSpec spec;
+                    spec.component = QStringLiteral("no-such-component");
+                    spec.version = QStringLiteral("1.0.0");
+                    c->startRollout(spec, record);
+                }
                 else if (e.action == QLatin1String("control_rollout"))
                     c->controlRollout(QStringLiteral("r-000000"), RolloutAction::Abort, record);
                 else if (e.action == QLatin1String("create_token"))

@@ -182,7 +182,10 @@ private slots:
 
     void rolloutRequestsAndAnswersRoundTrip()
     {
-        RolloutSpec spec{QStringLiteral("hash"), QStringLiteral("2.0.0"), QStringLiteral("jurisdiction=EU")};
+        RolloutSpec spec;
+        spec.component = QStringLiteral("hash");
+        spec.version = QStringLiteral("2.0.0");
+        spec.selector = QStringLiteral("jurisdiction=EU");
         spec.strategy = RolloutStrategy::Canary;
         spec.steps = {RolloutStep{1, 0}, RolloutStep{0, 50}};
         spec.regionOrder = {QStringLiteral("eu-west"), QStringLiteral("eu-central")};
@@ -199,7 +202,11 @@ private slots:
         rollout.baselineVersion = QStringLiteral("1.0.0");
         rollout.state = RolloutState::RolledBack;
         rollout.created = QDateTime::fromMSecsSinceEpoch(1700000000000, Qt::UTC);
-        RolloutWave wave{1, 1, {QStringLiteral("eu-west")}, {QStringLiteral("edge-eu-1")}, WaveState::Failed};
+        RolloutWave wave;
+        wave.index = wave.step = 1;
+        wave.regions = {QStringLiteral("eu-west")};
+        wave.nodes = {QStringLiteral("edge-eu-1")};
+        wave.state = WaveState::Failed;
         wave.gates.append({QStringLiteral("error_rate"), 1.0, 0.05, false, true, 40, QStringLiteral("40 5xx answers")});
         rollout.waves = {wave};
         rollout.failure = {QStringLiteral("error_rate"), {QStringLiteral("edge-eu-1")}, 1.0, 0.05,

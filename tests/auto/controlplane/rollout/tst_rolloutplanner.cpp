@@ -23,11 +23,16 @@ const QList<Node> kNodes = {
     node("fra-1", "eu-central", "EU"), node("us-1", "us-east", "US"), node("us-2", "us-east", "US"),
     node("in-1", "ap-south", "IN"),
 };
-const QList<Region> kRegions = {
-    {QStringLiteral("eu-west"), QStringLiteral("EU")}, {QStringLiteral("eu-central"), QStringLiteral("EU")},
-    {QStringLiteral("us-east"), QStringLiteral("US")}, {QStringLiteral("ap-south"), QStringLiteral("IN")},
-    {QStringLiteral("sa-east"), QStringLiteral("BR")},
-};
+Region region(const char *name, const char *jurisdiction)
+{
+    Region r;
+    r.name = QLatin1String(name);
+    r.jurisdiction = QLatin1String(jurisdiction);
+    return r;
+}
+
+const QList<Region> kRegions = {region("eu-west", "EU"), region("eu-central", "EU"), region("us-east", "US"),
+                                region("ap-south", "IN"), region("sa-east", "BR")};
 
 QList<RolloutWave> plan(const RolloutSpec &spec, const QList<Node> &nodes = kNodes)
 {

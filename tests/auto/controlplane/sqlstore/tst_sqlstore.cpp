@@ -54,10 +54,20 @@ private slots:
         rollout.paused = rollout.created.addSecs(4);
         rollout.createdBy = QStringLiteral("token:ci");
         rollout.message = QStringLiteral("paused after step 1");
-        RolloutWave wave{1, 1, {QStringLiteral("eu-west")}, {QStringLiteral("edge-eu-1")}, WaveState::Passed,
-                         rollout.created, rollout.created.addSecs(1), rollout.created.addSecs(3)};
+        RolloutWave wave;
+        wave.index = wave.step = 1;
+        wave.regions = {QStringLiteral("eu-west")};
+        wave.nodes = {QStringLiteral("edge-eu-1")};
+        wave.state = WaveState::Passed;
+        wave.started = rollout.created;
+        wave.bakeStarted = rollout.created.addSecs(1);
+        wave.finished = rollout.created.addSecs(3);
         wave.gates = {{QStringLiteral("p99_ms"), 12.5, 250, true, true, 44, QStringLiteral("p99 12.5 ms")}};
-        rollout.waves = {wave, RolloutWave{2, 2, {QStringLiteral("us-east")}, {QStringLiteral("edge-us-1")}}};
+        RolloutWave next;
+        next.index = next.step = 2;
+        next.regions = {QStringLiteral("us-east")};
+        next.nodes = {QStringLiteral("edge-us-1")};
+        rollout.waves = {wave, next};
         rollout.failure = {QStringLiteral("ack"), {QStringLiteral("edge-us-1")}, 0, 0, QStringLiteral("edge-us-1 refused it")};
         {
             SqlStore store(path("rollouts.db"));
