@@ -102,9 +102,10 @@ RolloutView::RolloutView(KeelClient *client, GateHistory *history, QWidget *pare
     split->setObjectName(QStringLiteral("rolloutDetailSplitter"));
     split->addWidget(m_nodeTable);
     split->addWidget(m_gates);
-    split->setStretchFactor(0, 2);
+    // The charts get most of the width: a wave's nodes are a few short columns.
+    split->setStretchFactor(0, 1);
     split->setStretchFactor(1, 3);
-    split->setSizes({420, 680});
+    split->setSizes({430, 670});
     split->setChildrenCollapsible(false);
 
     auto *body = new QVBoxLayout(m_body);
