@@ -3,9 +3,11 @@
 # real fleet. Brings up the demo fleet headless (a fresh one, in a temporary directory,
 # with its light traffic), runs the console under Xvfb at 1400x900 once per view and
 # writes map.png, fleet.png, node.png, components.png, metrics.png and audit.png to
-# OUTDIR (default: docs/screenshots). Needs the demo's ports free (7070, 8081-8083,
+# OUTDIR (default: docs/screenshots); then rolls hash out as docs/rollouts.md does and
+# takes rollout.png (2.0.0, its second wave baking) and rollout-failed.png (2.1.0-broken,
+# rolled back by its error rate). Needs the demo's ports free (7070, 8081-8083,
 # 9091-9093, 9464). KEEL_SCREENSHOT_THEME=dark takes them in a dark theme (needs the
-# qt6-gtk-platformtheme package).
+# qt6-gtk-platformtheme package). KEEL_BUILD=DIR uses another build directory.
 set -euo pipefail
 
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/build.sh"
@@ -60,19 +62,30 @@ if [ "${KEEL_SCREENSHOT_THEME:-}" = dark ]; then
   theme_env=(QT_QPA_PLATFORMTHEME=gtk3 GTK_THEME=Adwaita:dark)
 fi
 
-# shot NAME ARGS...: one console run, one picture of the whole screen.
-shot() {
+# console NAME ARGS...: starts keel-console for the picture NAME (CONSOLE_PID).
+console() {
   local name="$1"; shift
   env "${theme_env[@]}" DISPLAY=":$display" QT_QPA_PLATFORM=xcb \
     "$BIN/keel-console" --server "$SERVER" --token-file "$TOKEN_FILE" -geometry "${SIZE}+0+0" "$@" \
     >"$WORK/console-$name.log" 2>&1 &
-  local pid=$!
-  sleep "$SETTLE"
-  kill -0 "$pid" 2>/dev/null || { cat "$WORK/console-$name.log" >&2; die "keel-console exited before the $name picture"; }
+  CONSOLE_PID=$!
+}
+
+# capture NAME: a picture of the whole screen, then the console stops.
+capture() {
+  local name="$1"
+  kill -0 "$CONSOLE_PID" 2>/dev/null || { cat "$WORK/console-$name.log" >&2; die "keel-console exited before the $name picture"; }
   DISPLAY=":$display" import -window root "$OUT/$name.png"
-  kill "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
+  kill "$CONSOLE_PID" 2>/dev/null || true
+  wait "$CONSOLE_PID" 2>/dev/null || true
   echo "keel screenshots: $OUT/$name.png"
+}
+
+# shot NAME ARGS...: one console run, one picture once it settled.
+shot() {
+  console "$@"
+  sleep "$SETTLE"
+  capture "$1"
 }
 
 shot map --view map
@@ -81,3 +94,41 @@ shot node --node edge-eu-1
 shot components --view components
 shot metrics --view metrics
 shot audit --view audit
+
+# Rollouts, as docs/rollouts.md walks through them. The console is up before each one
+# starts, so that its gate charts hold every evaluation of the wave shown.
+ctl() { "$BIN/keelctl" --server "$SERVER" --token "$(cat "$TOKEN_FILE")" "$@"; }
+# "progressing", "succeeded", "rolled_back": the end of status's first line.
+rollout_state() { ctl rollout status "$1" | head -n 1 | sed 's/.*, //'; }
+# The state of wave N: the STATE column of its row in status's table.
+wave_state() { ctl rollout status "$1" | awk -v wave="$2" '$1 == wave { print $4 }'; }
+# until_true SECONDS WHAT COMMAND...: polls COMMAND until it succeeds.
+until_true() {
+  local deadline=$((SECONDS + $1)) what="$2"; shift 2
+  until "$@"; do
+    [ $SECONDS -lt $deadline ] || die "$what did not happen in time; see $WORK/demo/logs/"
+    sleep 0.5
+  done
+}
+
+# rollout.png: hash 2.0.0 wave by wave, one node a wave; taken while wave 2 bakes (wave 1
+# passed, wave 3 pending), some seconds into its bake so its gate charts have points.
+console rollout --view rollouts
+sleep "$SETTLE"
+id="$(ctl rollout start hash@2.0.0 --to all --order by-jurisdiction --batch 1 --bake 10s)"
+echo "keel screenshots: rollout $id of hash@2.0.0 started"
+# Pending first, while the AOT object of 2.0.0 is built.
+until_true 300 "wave 2 of $id baking" eval '[ "$(wave_state "$id" 2)" = baking ]'
+sleep 6
+capture rollout
+until_true 120 "rollout $id succeeding" eval '[ "$(rollout_state "$id")" = succeeded ]'
+
+# rollout-failed.png: hash 2.1.0-broken answers 500; its first wave fails the error-rate
+# gate within seconds and the rollout rolls back, saying why at the top of the pane.
+console rollout-failed --view rollouts
+sleep "$SETTLE"
+id="$(ctl rollout start hash@2.1.0-broken --to all --order by-jurisdiction --batch 1 --bake 10s)"
+echo "keel screenshots: rollout $id of hash@2.1.0-broken started"
+until_true 300 "rollout $id rolling back" eval '[ "$(rollout_state "$id")" = rolled_back ]'
+sleep 2
+capture rollout-failed
