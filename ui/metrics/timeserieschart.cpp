@@ -1,5 +1,7 @@
 #include "timeserieschart.h"
 
+#include "common/chartpalette.h"
+
 #include <QApplication>
 #include <QDateTimeAxis>
 #include <QGraphicsLayout>
@@ -290,22 +292,8 @@ void TimeSeriesChart::changeEvent(QEvent *event)
 
 void TimeSeriesChart::applyPalette()
 {
-    // The window's palette, so that the chart reads in light and dark themes alike.
     const QPalette p = palette();
-    QChart *c = chart();
-    c->setBackgroundBrush(p.color(QPalette::Base));
-    c->setBackgroundPen(Qt::NoPen);
-    c->setPlotAreaBackgroundVisible(false);
-    c->setTitleBrush(p.color(QPalette::Text));
-    c->legend()->setLabelColor(p.color(QPalette::Text));
-    QColor grid = p.color(QPalette::Text);
-    grid.setAlpha(40);
-    for (QAbstractAxis *axis : {static_cast<QAbstractAxis *>(m_x), static_cast<QAbstractAxis *>(m_y)}) {
-        axis->setLabelsColor(p.color(QPalette::Text));
-        axis->setTitleBrush(p.color(QPalette::Text));
-        axis->setGridLineColor(grid);
-        axis->setLinePenColor(grid);
-    }
+    ChartPalette::apply(chart(), p);
     QColor cross = p.color(QPalette::Text);
     cross.setAlpha(120);
     m_crosshair->setPen(QPen(cross, 1, Qt::DashLine));

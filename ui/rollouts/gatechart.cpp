@@ -1,5 +1,6 @@
 #include "gatechart.h"
 
+#include "common/chartpalette.h"
 #include "common/statuscolors.h"
 #include "rolloutstyle.h"
 
@@ -216,21 +217,8 @@ void GateChart::changeEvent(QEvent *event)
 
 void GateChart::applyPalette()
 {
-    // The window's palette, so that the chart reads in light and dark themes alike.
     const QPalette p = palette();
-    QChart *c = chart();
-    c->setBackgroundBrush(p.color(QPalette::Base));
-    c->setBackgroundPen(Qt::NoPen);
-    c->setPlotAreaBackgroundVisible(false);
-    c->legend()->setLabelColor(p.color(QPalette::Text));
-    QColor grid = p.color(QPalette::Text);
-    grid.setAlpha(40);
-    for (QAbstractAxis *axis : {static_cast<QAbstractAxis *>(m_x), static_cast<QAbstractAxis *>(m_y)}) {
-        axis->setLabelsColor(p.color(QPalette::Text));
-        axis->setTitleBrush(p.color(QPalette::Text));
-        axis->setGridLineColor(grid);
-        axis->setLinePenColor(grid);
-    }
+    ChartPalette::apply(chart(), p);
     // The measured value in the text colour (it is not a state); the threshold dashed
     // in red (crossing it fails the wave) or amber for a minimum (short of it, the wave
     // waits for traffic).
