@@ -36,6 +36,16 @@ bool isSwitchedState(WaveState state)
         || state == WaveState::Passed || state == WaveState::Failed;
 }
 
+// Every wave whose nodes were switched is returned to the baseline; a failed one stays
+// failed, so the reason remains where it happened.
+void markReverted(Rollout &rollout)
+{
+    for (RolloutWave &wave : rollout.waves) {
+        if (isSwitchedState(wave.state) && wave.state != WaveState::Failed)
+            wave.state = WaveState::Reverted;
+    }
+}
+
 std::optional<WireError> checkSpec(const RolloutSpec &spec)
 {
     if (spec.bakeSeconds < 0 || spec.bakeSeconds > kMaxBakeSeconds)
@@ -168,6 +178,8 @@ bool RolloutEngine::commit(Rollout next, const QString &event)
         m_serverMetrics.rolloutTransition(toText(next.state).toStdString());
     qCInfo(lcRollout, "rollout %s of %s@%s: %s", qPrintable(next.id), qPrintable(next.spec.component),
            qPrintable(next.spec.version), qPrintable(event));
+    if (!isActive(next.state))
+        m_live.remove(next.id);
     m_rollouts.insert(next.id, next);
     emit progressed({next, event});
     return true;
@@ -514,10 +526,7 @@ void RolloutEngine::fail(const QString &id, int w, RolloutFailure failure, bool 
         return;
     }
     next.state = RolloutState::Failed;
-    for (RolloutWave &wave : next.waves) {
-        if (isSwitchedState(wave.state) && wave.state != WaveState::Failed)
-            wave.state = WaveState::Reverted;
-    }
+    markReverted(next);
     next.message = QStringLiteral("rolling back to %1: %2")
                        .arg(next.baselineVersion.isEmpty() ? QStringLiteral("no version") : next.baselineVersion, failure.sentence);
     if (!commit(next, QStringLiteral("failed: %1").arg(failure.sentence)))
@@ -558,10 +567,7 @@ std::variant<Rollout, WireError> RolloutEngine::revert(const QString &id, Rollou
     Rollout next = m_rollouts.value(id);
     next.state = final;
     next.paused = {};
-    for (RolloutWave &wave : next.waves) {
-        if (isSwitchedState(wave.state) && wave.state != WaveState::Failed)
-            wave.state = WaveState::Reverted;
-    }
+    markReverted(next);
     next.message = message;
     if (!commit(next, event))
         return WireError{ErrorCode::Internal, QStringLiteral("the control plane's store failed; see its log"), {}};
@@ -573,7 +579,7 @@ void RolloutEngine::finish(const QString &id)
 {
     const Rollout r = m_rollouts.value(id);
     // The new version becomes the rule before the pins go: no node ever falls back.
-    auto deployed = m_deployments.deployFor(id, r.spec.component, r.spec.version, r.spec.selector,
+    auto deployed = m_deployments.deployHeld(r.spec.component, r.spec.version, r.spec.selector,
                                             QStringLiteral("rollout %1 (%2)").arg(id, r.createdBy));
     if (const auto *error = std::get_if<WireError>(&deployed)) {
         qCCritical(lcRollout, "rollout %s: cannot write the rule %s@%s to %s: %s", qPrintable(id), qPrintable(r.spec.component),
@@ -649,7 +655,7 @@ std::variant<Rollout, WireError> RolloutEngine::control(const QString &id, Rollo
             if (!current || !holderOf(r.spec.component).isEmpty())
                 return refuse(QStringLiteral("%1 on %2 has changed since; deploy or roll out the version you want instead")
                                   .arg(r.spec.component, r.spec.selector));
-            auto written = m_deployments.deployFor(id, r.spec.component, r.baselineVersion, r.spec.selector,
+            auto written = m_deployments.deployHeld(r.spec.component, r.baselineVersion, r.spec.selector,
                                                    QStringLiteral("rollback of %1 by %2").arg(id, principal));
             if (auto *error = std::get_if<WireError>(&written))
                 return *error;
@@ -684,11 +690,8 @@ void RolloutEngine::onAck(const QString &node)
 
 void RolloutEngine::onReport(const QString &node, const MetricsReport &report)
 {
-    for (auto it = m_live.begin(); it != m_live.end(); ++it) {
-        const auto r = m_rollouts.constFind(it.key());
-        if (r != m_rollouts.cend() && isActive(r->state))
-            it->meter.add(node, report);
-    }
+    for (Live &live : m_live) // active rollouts only (commit drops the others)
+        live.meter.add(node, report);
 }
 
 } // namespace Keel

@@ -85,11 +85,11 @@ std::variant<int, WireError> DeploymentService::deploy(const QString &component,
 {
     if (auto held = heldError(component))
         return *held;
-    return deployFor({}, component, version, selector, principal);
+    return deployHeld(component, version, selector, principal);
 }
 
-std::variant<int, WireError> DeploymentService::deployFor(const QString &, const QString &component, const QString &version,
-                                                          const QString &selector, const QString &principal)
+std::variant<int, WireError> DeploymentService::deployHeld(const QString &component, const QString &version,
+                                                           const QString &selector, const QString &principal)
 {
     if (version.isEmpty()) // back to "not on these nodes" (a rollout that installed it, rolled back)
         return put({0, component, {}, selector, QDateTime::currentDateTimeUtc(), principal}, true);

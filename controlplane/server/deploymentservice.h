@@ -52,8 +52,8 @@ public:
     void setHolder(std::function<QString(const QString &component)> holder) { m_holder = std::move(holder); }
     // A rule written for a rollout that holds the component (succeeded, or rolled back
     // after success): not refused by the hold. An empty version writes an undeploy.
-    std::variant<int, WireError> deployFor(const QString &holder, const QString &component, const QString &version,
-                                           const QString &selector, const QString &principal);
+    std::variant<int, WireError> deployHeld(const QString &component, const QString &version, const QString &selector,
+                                            const QString &principal);
     // The version the rules alone give the component on the node; empty: none.
     QString ruleVersion(const Node &node, const QString &component) const;
 
