@@ -188,6 +188,8 @@ void KeelClient::onFrame(const QByteArray &frame)
                 [&](const StateAckRecord &record) { emit stateAckRecorded(record); },
                 [&](const MetricsWindow &window) { emit metricsWindow(window); },
                 [&](const RolloutEvent &rollout) { emit rolloutProgressed(rollout); },
+                [&](const ResidencyViolation &violation) { emit violationChanged(violation); },
+                [&](const PolicyChange &change) { emit policyChanged(change); },
             }, event.event);
         },
     }, *message.value);
@@ -324,6 +326,12 @@ void KeelClient::deploy(const QString &component, const QString &version, const 
     }));
 }
 
+void KeelClient::deploy(const QString &component, const QString &version, const QString &selector, bool skipDisallowed,
+                        std::function<void(const Result<Op::Deployed> &)> done)
+{
+    send(Op::Deploy{component, version, selector, skipDisallowed}, expect<Op::Deployed>(std::move(done)));
+}
+
 void KeelClient::undeploy(const QString &component, const QString &selector, std::function<void(const Result<int> &)> done)
 {
     send(Op::Undeploy{component, selector}, expect<Op::Undeployed>([done](const Result<Op::Undeployed> &r) {
@@ -375,6 +383,39 @@ void KeelClient::controlRollout(const QString &id, RolloutAction action, std::fu
 {
     send(Op::ControlRollout{id, action}, expect<Op::RolloutControlled>([done](const Result<Op::RolloutControlled> &r) {
         if (const auto *d = std::get_if<Op::RolloutControlled>(&r)) done(d->rollout); else done(std::get<WireError>(r));
+    }));
+}
+
+void KeelClient::setPolicy(const ResidencyPolicy &policy, bool dryRun, quint64 expectedVersion,
+                           std::function<void(const Result<Op::PolicySet> &)> done)
+{
+    send(Op::SetPolicy{policy, dryRun, expectedVersion}, expect<Op::PolicySet>(std::move(done)));
+}
+
+void KeelClient::getPolicy(quint64 version, std::function<void(const Result<ResidencyPolicy> &)> done)
+{
+    send(Op::GetPolicy{version}, expect<Op::PolicyDetail>([done](const Result<Op::PolicyDetail> &r) {
+        if (const auto *d = std::get_if<Op::PolicyDetail>(&r)) done(d->policy); else done(std::get<WireError>(r));
+    }));
+}
+
+void KeelClient::listPolicyHistory(std::function<void(const Result<QList<PolicyRevision>> &)> done)
+{
+    send(Op::ListPolicyHistory{}, expect<Op::PolicyHistory>([done](const Result<Op::PolicyHistory> &r) {
+        if (const auto *d = std::get_if<Op::PolicyHistory>(&r)) done(d->revisions); else done(std::get<WireError>(r));
+    }));
+}
+
+void KeelClient::listViolations(std::function<void(const Result<Op::ViolationList> &)> done)
+{
+    send(Op::ListViolations{}, expect<Op::ViolationList>(std::move(done)));
+}
+
+void KeelClient::checkPlacement(const QString &component, const QString &version, const QString &selector,
+                                std::function<void(const Result<QList<PlacementDecision>> &)> done)
+{
+    send(Op::CheckPlacement{component, version, selector}, expect<Op::PlacementCheck>([done](const Result<Op::PlacementCheck> &r) {
+        if (const auto *d = std::get_if<Op::PlacementCheck>(&r)) done(d->decisions); else done(std::get<WireError>(r));
     }));
 }
 

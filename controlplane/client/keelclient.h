@@ -78,6 +78,10 @@ public:
     // Deployments (operator): the number of nodes the selector matches now.
     void deploy(const QString &component, const QString &version, const QString &selector,
                 std::function<void(const Result<int> &)> done);
+    // With skipDisallowed: deploys to the nodes the residency policy allows and answers the
+    // ones it skipped; without, a selector covering forbidden nodes is refused naming them.
+    void deploy(const QString &component, const QString &version, const QString &selector, bool skipDisallowed,
+                std::function<void(const Result<Op::Deployed> &)> done);
     void undeploy(const QString &component, const QString &selector, std::function<void(const Result<int> &)> done);
     // The deployment rules (viewer; empty component: all) in the order they apply.
     void listDeployments(const QString &component, std::function<void(const Result<QList<DeploymentRule>> &)> done);
@@ -92,6 +96,18 @@ public:
     void listRollouts(const QString &component, std::function<void(const Result<QList<Rollout>> &)> done);
     void controlRollout(const QString &id, RolloutAction action, std::function<void(const Result<Rollout> &)> done);
 
+    // Residency (docs/residency.md): apply (operator) or, with dryRun, only preview the
+    // impact; expectedVersion (0: any) refuses the apply with CONFLICT if another version
+    // was applied since. Reads are for any role.
+    void setPolicy(const ResidencyPolicy &policy, bool dryRun, quint64 expectedVersion,
+                   std::function<void(const Result<Op::PolicySet> &)> done);
+    void getPolicy(quint64 version, std::function<void(const Result<ResidencyPolicy> &)> done); // 0: current
+    void listPolicyHistory(std::function<void(const Result<QList<PolicyRevision>> &)> done);     // newest first
+    void listViolations(std::function<void(const Result<Op::ViolationList> &)> done);
+    // Where component@version may be placed among the nodes the selector matches.
+    void checkPlacement(const QString &component, const QString &version, const QString &selector,
+                        std::function<void(const Result<QList<PlacementDecision>> &)> done);
+
 signals:
     void stateChanged(Keel::KeelClient::State state);
     void connected();
@@ -105,6 +121,9 @@ signals:
     void stateAckRecorded(const Keel::StateAckRecord &record);
     void metricsWindow(const Keel::MetricsWindow &window);
     void rolloutProgressed(const Keel::RolloutEvent &event);
+    // Topic violations: a violation found (or, with resolved set, gone), a policy applied.
+    void violationChanged(const Keel::ResidencyViolation &violation);
+    void policyChanged(const Keel::PolicyChange &change);
 
 private:
     using Handler = std::function<void(const OperatorResponseBody &)>;

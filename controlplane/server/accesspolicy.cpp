@@ -20,9 +20,7 @@ RequestAccess changes(const char *action, Role needed, QString target)
 // and audited like the real thing, so the matrix never depends on what is built yet.
 RequestAccess unsupported(const QString &name)
 {
-    static const QHash<QString, std::pair<Role, bool>> known = {
-        {QStringLiteral("set_policy"), {Role::Operator, true}},
-    };
+    static const QHash<QString, std::pair<Role, bool>> known = {};
     const auto it = known.constFind(name);
     if (it == known.cend()) // unknown to this build: only an admin gets as far as UNIMPLEMENTED
         return {name, Role::Admin, true, {}};
@@ -76,6 +74,17 @@ RequestAccess AccessPolicy::of(const OperatorRequestBody &request)
         [](const Op::ControlRollout &r) {
             return changes("control_rollout", Role::Operator, QStringLiteral("%1 rollout %2").arg(toText(r.action), r.id));
         },
+        [](const Op::SetPolicy &r) {
+            const QString name = r.policy.name.empty() ? QStringLiteral("policy") : QStringLiteral("policy ") + QString::fromStdString(r.policy.name);
+            // A dry run changes nothing: any role may preview (keelctl policy check -f).
+            if (r.dryRun)
+                return reads("set_policy");
+            return changes("set_policy", Role::Operator, QStringLiteral("%1 (%2 rules)").arg(name).arg(r.policy.rules.size()));
+        },
+        [](const Op::GetPolicy &) { return reads("get_policy"); },
+        [](const Op::ListPolicyHistory &) { return reads("list_policy_history"); },
+        [](const Op::ListViolations &) { return reads("list_violations"); },
+        [](const Op::CheckPlacement &) { return reads("check_placement"); },
         [](const Op::Unsupported &r) { return unsupported(r.name); },
         // Refused before anything is looked at or changed: answered to anyone, not audited.
         [](const Op::Invalid &r) { return RequestAccess{r.request, Role::Viewer, false, {}}; },

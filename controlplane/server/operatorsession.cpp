@@ -90,6 +90,9 @@ OperatorResponseBody OperatorSession::serve(const OperatorRequestBody &request)
 {
     FleetService &fleet = m_services.fleet;
     TokenAuthority &tokens = m_services.tokens;
+    auto notYet = [](const char *name) -> OperatorResponseBody {
+        return WireError{ErrorCode::Unimplemented, QStringLiteral("%1 is not served yet").arg(QLatin1String(name)), {}};
+    };
     auto convert = [](auto &&result) -> OperatorResponseBody {
         return std::visit([](auto &&v) -> OperatorResponseBody { return v; }, std::move(result));
     };
@@ -194,6 +197,11 @@ OperatorResponseBody OperatorSession::serve(const OperatorRequestBody &request)
                 return *error;
             return Op::RolloutControlled{std::get<Rollout>(std::move(done))};
         },
+        [&](const Op::SetPolicy &) -> OperatorResponseBody { return notYet("set_policy"); },
+        [&](const Op::GetPolicy &) -> OperatorResponseBody { return notYet("get_policy"); },
+        [&](const Op::ListPolicyHistory &) -> OperatorResponseBody { return notYet("list_policy_history"); },
+        [&](const Op::ListViolations &) -> OperatorResponseBody { return notYet("list_violations"); },
+        [&](const Op::CheckPlacement &) -> OperatorResponseBody { return notYet("check_placement"); },
         [&](const Op::Invalid &r) -> OperatorResponseBody {
             return WireError{ErrorCode::BadRequest, QStringLiteral("%1: %2").arg(r.request, r.message), r.field};
         },
@@ -254,6 +262,8 @@ bool OperatorSession::wants(const WatchEvent &event) const
         [&](const StateAckRecord &) { return m_topics.contains(WatchTopic::Deployments); },
         [&](const MetricsWindow &) { return m_topics.contains(WatchTopic::Metrics); },
         [&](const RolloutEvent &) { return m_topics.contains(WatchTopic::Rollouts); },
+        [&](const ResidencyViolation &) { return m_topics.contains(WatchTopic::Violations); },
+        [&](const PolicyChange &) { return m_topics.contains(WatchTopic::Violations); },
     }, event.event);
 }
 

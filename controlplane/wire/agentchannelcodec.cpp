@@ -227,6 +227,8 @@ QByteArray AgentChannelCodec::encodeDesiredState(const DesiredState &state, cons
         toProto(ref, m->add_components());
     for (const ComponentRef &ref : state.standby)
         toProto(ref, m->add_standby());
+    if (state.residency.isSet())
+        Proto::toProto(state.residency, m->mutable_residency());
     const std::string bytes = desired.SerializeAsString();
     const std::string message = keel::v1::stateSignatureMessage(nodeName.toStdString(), bytes);
     pb::Envelope envelope;
@@ -375,6 +377,12 @@ Decoded<AgentServerMessage> AgentChannelCodec::decodeFromServer(QByteArrayView f
             if (!ref)
                 return Result::fail(QStringLiteral("standby: ") + ref.error);
             state.standby.append(std::move(*ref.value));
+        }
+        if (desired.has_residency()) {
+            auto residency = Proto::fromProto(desired.residency());
+            if (!residency)
+                return Result::fail(QStringLiteral("residency: ") + residency.error);
+            state.residency = std::move(*residency.value);
         }
         return Result::ok(std::move(state));
     }

@@ -2,6 +2,7 @@
 
 #include "fleettypes.h"
 #include "registrytypes.h"
+#include "residencytypes.h"
 
 // Deployments and desired state: domain types shared by the control plane, its clients
 // and tools that speak as an agent. Only the codecs convert them to keel.v1.
@@ -52,6 +53,8 @@ struct DesiredState
     QList<ComponentRef> components;
     // Kept loaded, not served: a rollout's baseline on a switched node (keel.proto).
     QList<ComponentRef> standby;
+    // The residency rules the node enforces per request (unset: none concern it).
+    NodeResidency residency;
     // As received (tools and tests that speak as an agent): the signed bytes and signature.
     QByteArray signedBytes;
     QByteArray signature;

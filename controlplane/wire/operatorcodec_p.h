@@ -1,6 +1,6 @@
 #pragma once
 
-// Private to the codec layer: the parts of OperatorCodec that its two source files share.
+// Private to the codec layer: the parts of OperatorCodec that its source files share.
 
 #include "decoded.h"
 #include "operatormessages.h"
@@ -10,5 +10,6 @@
 namespace Keel::Proto {
 
 Decoded<OperatorServerMessage> decodeWatchEvent(const keel::v1::WatchEvent &in);
+Decoded<OperatorServerMessage> decodeResponse(quint64 id, const keel::v1::OperatorResponse &in);
 
 } // namespace Keel::Proto

@@ -74,6 +74,12 @@ QByteArray OperatorCodec::encodeEvent(const WatchEvent &event)
             Proto::toProto(e.rollout, m->mutable_rollout());
             m->set_event(str(e.event));
         },
+        [&](const ResidencyViolation &e) { Proto::toProto(e, out->mutable_residency_violation()); },
+        [&](const PolicyChange &e) {
+            auto *m = out->mutable_policy_changed();
+            Proto::toProto(e.policy, m->mutable_policy());
+            m->set_diff(str(e.diff));
+        },
         [&](const StateAckRecord &e) {
             auto *m = out->mutable_state_ack_recorded();
             m->set_node(str(e.node));
@@ -126,6 +132,20 @@ Decoded<OperatorServerMessage> Proto::decodeWatchEvent(const pb::WatchEvent &in)
         if (!rollout)
             return Result::fail(rollout.error);
         event.event = RolloutEvent{std::move(*rollout.value), str(in.rollout_progress().event())};
+        break;
+    }
+    case pb::WatchEvent::kResidencyViolation: {
+        auto violation = Proto::fromProto(in.residency_violation());
+        if (!violation)
+            return Result::fail(violation.error);
+        event.event = std::move(*violation.value);
+        break;
+    }
+    case pb::WatchEvent::kPolicyChanged: {
+        auto policy = Proto::fromProto(in.policy_changed().policy());
+        if (!policy)
+            return Result::fail(policy.error);
+        event.event = PolicyChange{std::move(*policy.value), str(in.policy_changed().diff())};
         break;
     }
     case pb::WatchEvent::kDeploymentChanged: {

@@ -5,6 +5,7 @@
 #include "fleettypes.h"
 #include "metricstypes.h"
 #include "registrytypes.h"
+#include "residencytypes.h"
 #include "rollouttypes.h"
 #include "wireerror.h"
 
@@ -30,7 +31,7 @@ struct RevokeToken { QString id; };
 struct ListAudit { QDateTime since; int limit = 0; quint64 afterSequence = 0; };
 struct PushComponent { Manifest manifest; QByteArray module; };
 struct ListComponents { QString name; }; // empty: all
-struct Deploy { QString component; QString version; QString selector; };
+struct Deploy { QString component; QString version; QString selector; bool skipDisallowed = false; };
 struct Undeploy { QString component; QString selector; };
 struct QueryMetrics { QString component; QString region; QString node; QDateTime since; };
 struct ListDeployments { QString component; }; // empty: all
@@ -38,6 +39,11 @@ struct StartRollout { RolloutSpec spec; };
 struct GetRollout { QString id; };
 struct ListRollouts { QString component; }; // empty: all
 struct ControlRollout { QString id; RolloutAction action = RolloutAction::Pause; };
+struct SetPolicy { ResidencyPolicy policy; bool dryRun = false; quint64 expectedVersion = 0; };
+struct GetPolicy { quint64 version = 0; }; // 0: the current one
+struct ListPolicyHistory {};
+struct ListViolations {};
+struct CheckPlacement { QString component; QString version; QString selector; };
 // A request the contract defines but this build does not serve yet; answered UNIMPLEMENTED.
 struct Unsupported { QString name; };
 // A well-formed request with a field value no receiver accepts (an unspecified enum, a
@@ -54,7 +60,7 @@ struct TokenList { QList<OperatorToken> tokens; };
 struct TokenRevoked {};
 struct AuditList { QList<AuditRecord> records; bool truncated = false; };
 struct ComponentList { QList<ComponentVersion> versions; };
-struct Deployed { int nodesMatched = 0; };
+struct Deployed { int nodesMatched = 0; QList<PlacementDecision> skipped; };
 struct Undeployed { int nodesMatched = 0; };
 struct MetricsWindows { QList<MetricsWindow> windows; };
 struct DeploymentList { QList<DeploymentRule> deployments; }; // in the order they apply
@@ -62,6 +68,11 @@ struct RolloutStarted { Rollout rollout; };
 struct RolloutDetail { Rollout rollout; };
 struct RolloutList { QList<Rollout> rollouts; }; // newest first
 struct RolloutControlled { Rollout rollout; };
+struct PolicySet { ResidencyPolicy policy; PolicyImpact impact; }; // dry run: as it would be
+struct PolicyDetail { ResidencyPolicy policy; };
+struct PolicyHistory { QList<PolicyRevision> revisions; }; // newest first
+struct ViolationList { QList<ResidencyViolation> violations; quint64 policyVersion = 0; };
+struct PlacementCheck { QList<PlacementDecision> decisions; }; // one per matching node
 } // namespace Op
 
 using OperatorRequestBody = std::variant<Op::ListRegions, Op::ApplyTopology, Op::ListNodes,
@@ -70,7 +81,9 @@ using OperatorRequestBody = std::variant<Op::ListRegions, Op::ApplyTopology, Op:
                                          Op::ListAudit, Op::PushComponent, Op::ListComponents,
                                          Op::Deploy, Op::Undeploy, Op::QueryMetrics, Op::Unsupported,
                                          Op::Invalid, Op::LabelNode, Op::WhoAmI, Op::ListDeployments,
-                                         Op::StartRollout, Op::GetRollout, Op::ListRollouts, Op::ControlRollout>;
+                                         Op::StartRollout, Op::GetRollout, Op::ListRollouts, Op::ControlRollout,
+                                         Op::SetPolicy, Op::GetPolicy, Op::ListPolicyHistory, Op::ListViolations,
+                                         Op::CheckPlacement>;
 
 struct OperatorRequest
 {
@@ -84,7 +97,9 @@ using OperatorResponseBody = std::variant<WireError, Op::RegionList, TopologyApp
                                           Op::TokenRevoked, Op::AuditList, PushedComponent,
                                           Op::ComponentList, Op::Deployed, Op::Undeployed, Op::MetricsWindows,
                                           Op::NodeLabeled, Op::Identity, Op::DeploymentList,
-                                          Op::RolloutStarted, Op::RolloutDetail, Op::RolloutList, Op::RolloutControlled>;
+                                          Op::RolloutStarted, Op::RolloutDetail, Op::RolloutList, Op::RolloutControlled,
+                                          Op::PolicySet, Op::PolicyDetail, Op::PolicyHistory, Op::ViolationList,
+                                          Op::PlacementCheck>;
 
 struct OperatorResponse
 {
@@ -95,7 +110,7 @@ struct OperatorResponse
 struct TopologyChange { QList<Region> regions; };
 
 using WatchEventBody = std::variant<NodeChange, TopologyChange, AuditRecord, AotBuildFinished, DeploymentChange,
-                                    StateAckRecord, MetricsWindow, RolloutEvent>;
+                                    StateAckRecord, MetricsWindow, RolloutEvent, ResidencyViolation, PolicyChange>;
 
 struct WatchEvent
 {

@@ -8,6 +8,7 @@
 #include "deploymenttypes.h"
 #include "metricstypes.h"
 #include "registrytypes.h"
+#include "residencytypes.h"
 #include "rollouttypes.h"
 #include "fleettypes.h"
 #include "wireerror.h"
@@ -74,6 +75,24 @@ void toProto(const RolloutSpec &spec, keel::v1::RolloutSpec *out);
 Decoded<RolloutSpec> fromProto(const keel::v1::RolloutSpec &spec);
 void toProto(const Rollout &rollout, keel::v1::Rollout *out);
 Decoded<Rollout> fromProto(const keel::v1::Rollout &rollout);
+
+// Residency (residencyconvert.cpp). Rules with an unspecified mode fail.
+std::optional<ResidencyMode> fromProto(keel::v1::ResidencyMode mode);
+keel::v1::ResidencyMode toProto(ResidencyMode mode);
+void toProto(const ResidencyRule &rule, keel::v1::ResidencyRule *out);
+Decoded<ResidencyRule> fromProto(const keel::v1::ResidencyRule &rule);
+void toProto(const ResidencyPolicy &policy, keel::v1::ResidencyPolicy *out);
+Decoded<ResidencyPolicy> fromProto(const keel::v1::ResidencyPolicy &policy);
+void toProto(const ResidencyViolation &violation, keel::v1::ResidencyViolation *out);
+Decoded<ResidencyViolation> fromProto(const keel::v1::ResidencyViolation &violation);
+void toProto(const PolicyImpact &impact, keel::v1::PolicyImpact *out);
+Decoded<PolicyImpact> fromProto(const keel::v1::PolicyImpact &impact);
+void toProto(const PolicyRevision &revision, keel::v1::PolicyRevision *out);
+PolicyRevision fromProto(const keel::v1::PolicyRevision &revision);
+void toProto(const PlacementDecision &decision, keel::v1::PlacementDecision *out);
+PlacementDecision fromProto(const keel::v1::PlacementDecision &decision);
+void toProto(const NodeResidency &residency, keel::v1::NodeResidency *out);
+Decoded<NodeResidency> fromProto(const keel::v1::NodeResidency &residency);
 
 void toProto(const MetricsWindow &window, keel::v1::MetricsWindow *out);
 MetricsWindow fromProto(const keel::v1::MetricsWindow &window);

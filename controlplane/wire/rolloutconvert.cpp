@@ -107,6 +107,7 @@ void toProto(const RolloutSpec &spec, pb::RolloutSpec *out)
     gates->set_min_requests(spec.gates.minRequests);
     out->set_on_failure(toPb(spec.onFailure, kFailureActions));
     out->set_deadline_seconds(quint32(std::max(0, spec.deadlineSeconds)));
+    out->set_skip_disallowed(spec.skipDisallowed);
 }
 
 Decoded<RolloutSpec> fromProto(const pb::RolloutSpec &spec)
@@ -137,6 +138,7 @@ Decoded<RolloutSpec> fromProto(const pb::RolloutSpec &spec)
         return Decoded<RolloutSpec>::fail(QStringLiteral("spec.on_failure: unspecified or unknown (%1)").arg(int(spec.on_failure())));
     out.onFailure = *onFailure;
     out.deadlineSeconds = int(std::min<quint32>(spec.deadline_seconds(), 30 * 24 * 3600));
+    out.skipDisallowed = spec.skip_disallowed();
     return Decoded<RolloutSpec>::ok(std::move(out));
 }
 
@@ -181,6 +183,8 @@ void toProto(const Rollout &rollout, pb::Rollout *out)
     out->set_deadline_unix_ms(toUnixMs(rollout.deadline));
     out->set_message(str(rollout.message));
     out->set_paused_unix_ms(toUnixMs(rollout.paused));
+    for (const QString &node : rollout.skippedNodes)
+        out->add_skipped_nodes(str(node));
 }
 
 Decoded<Rollout> fromProto(const pb::Rollout &rollout)
@@ -223,6 +227,8 @@ Decoded<Rollout> fromProto(const pb::Rollout &rollout)
     out.deadline = fromUnixMs(rollout.deadline_unix_ms());
     out.message = str(rollout.message());
     out.paused = fromUnixMs(rollout.paused_unix_ms());
+    for (const auto &node : rollout.skipped_nodes())
+        out.skippedNodes.append(str(node));
     return Decoded<Rollout>::ok(std::move(out));
 }
 

@@ -67,6 +67,7 @@ QJsonObject RolloutJson::toJson(const RolloutSpec &spec)
         {QStringLiteral("gates"), gates},
         {QStringLiteral("on_failure"), toText(spec.onFailure)},
         {QStringLiteral("deadline_seconds"), spec.deadlineSeconds},
+        {QStringLiteral("skip_disallowed"), spec.skipDisallowed},
     };
     return out;
 }
@@ -105,6 +106,7 @@ std::optional<RolloutSpec> RolloutJson::specFromJson(const QJsonObject &o, QStri
     spec.gates.maxP99Regression = optionalNumber(gates, "max_p99_regression");
     spec.gates.minRequests = quint64(gates.value(QStringLiteral("min_requests")).toDouble());
     spec.deadlineSeconds = o.value(QStringLiteral("deadline_seconds")).toInt();
+    spec.skipDisallowed = o.value(QStringLiteral("skip_disallowed")).toBool();
     return spec;
 }
 
@@ -158,6 +160,8 @@ QJsonObject RolloutJson::toJson(const Rollout &rollout)
         if (t.isValid())
             out.insert(QLatin1String(key), time(t));
     }
+    if (!rollout.skippedNodes.isEmpty())
+        out.insert(QStringLiteral("skipped_nodes"), array(rollout.skippedNodes));
     if (rollout.failure.isSet()) {
         out.insert(QStringLiteral("failure"), QJsonObject{
             {QStringLiteral("gate"), rollout.failure.gate},
@@ -189,6 +193,7 @@ std::optional<Rollout> RolloutJson::fromJson(const QJsonObject &o, QString *erro
     rollout.updated = timeFrom(o.value(QStringLiteral("updated")));
     rollout.deadline = timeFrom(o.value(QStringLiteral("deadline")));
     rollout.paused = timeFrom(o.value(QStringLiteral("paused")));
+    rollout.skippedNodes = list(o.value(QStringLiteral("skipped_nodes")));
     for (const QJsonValue &value : o.value(QStringLiteral("waves")).toArray()) {
         const QJsonObject w = value.toObject();
         RolloutWave wave;

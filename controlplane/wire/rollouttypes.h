@@ -72,6 +72,7 @@ struct RolloutSpec
     RolloutGates gates;
     RolloutFailureAction onFailure = RolloutFailureAction::Rollback;
     int deadlineSeconds = 3600;
+    bool skipDisallowed = false; // roll out to the nodes the residency policy allows
 
     bool operator==(const RolloutSpec &) const = default;
 };
@@ -130,6 +131,7 @@ struct Rollout
     QDateTime deadline;
     QString message;
     QDateTime paused;
+    QStringList skippedNodes; // matched by the selector, forbidden by the residency policy
 
     int nodesTotal() const;
     int nodesDone() const; // in passed waves

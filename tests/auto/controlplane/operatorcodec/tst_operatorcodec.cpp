@@ -169,15 +169,57 @@ private slots:
         QVERIFY(!decoded);
     }
 
-    void laterRequestsDecodeAsUnsupported()
+    void policyRequestsAndAnswersRoundTrip()
+    {
+        ResidencyPolicy policy;
+        policy.name = "fleet";
+        policy.defaultSubject = "EU";
+        policy.rules = {{"eu-pii", "pii", {"EU"}, {"EU"}, ResidencyMode::Enforce},
+                        {"health-anywhere", "health", {"*"}, {"US", "CA"}, ResidencyMode::Audit}};
+        policy.version = 3;
+        const auto request = OperatorCodec::decodeRequest(OperatorCodec::encodeRequest({5, Op::SetPolicy{policy, true, 2}}));
+        QVERIFY(request);
+        const auto &set = std::get<Op::SetPolicy>(request.value->body);
+        QVERIFY(set.policy.sameRules(policy));
+        QVERIFY(set.dryRun);
+        QCOMPARE(set.expectedVersion, 2u);
+
+        ResidencyViolation violation{QStringLiteral("profile"), QStringLiteral("1.0.0"), QStringLiteral("edge-us-1"),
+                                     QStringLiteral("us-east"), QStringLiteral("US"), QStringLiteral("fleet"),
+                                     QStringLiteral("pii-eu-only"), QStringLiteral("pii"), ResidencyMode::Enforce,
+                                     QStringLiteral("pii may be processed only in EU"), true, false};
+        PolicyImpact impact{{violation}, {NodeLoss{QStringLiteral("edge-us-1"), {QStringLiteral("profile@1.0.0")}}},
+                            QStringLiteral("added pii-eu-only")};
+        const auto answer = OperatorCodec::decodeServerMessage(OperatorCodec::encodeResponse({5, Op::PolicySet{policy, impact}}));
+        QVERIFY(answer);
+        const auto &set2 = std::get<Op::PolicySet>(std::get<OperatorResponse>(*answer.value).body);
+        QCOMPARE(set2.impact, impact);
+        QCOMPARE(set2.policy.version, 3u);
+
+        const PlacementDecision decision{QStringLiteral("edge-us-1"), QStringLiteral("us-east"), QStringLiteral("US"), false,
+                                         QStringLiteral("pii-eu-only"), QStringLiteral("pii may be processed only in EU"),
+                                         ResidencyMode::Enforce};
+        const auto deployed = OperatorCodec::decodeServerMessage(OperatorCodec::encodeResponse({6, Op::Deployed{2, {decision}}}));
+        QVERIFY(deployed);
+        QCOMPARE(std::get<Op::Deployed>(std::get<OperatorResponse>(*deployed.value).body).skipped, QList<PlacementDecision>{decision});
+
+        const auto event = OperatorCodec::decodeServerMessage(OperatorCodec::encodeEvent({9, QDateTime::currentDateTimeUtc(), violation}));
+        QVERIFY(event);
+        QCOMPARE(std::get<ResidencyViolation>(std::get<WatchEvent>(*event.value).event), violation);
+    }
+
+    void aRuleWithoutAModeIsABadRequest()
     {
         keel::v1::Envelope envelope;
         envelope.set_request_id(5);
-        envelope.mutable_operator_request()->mutable_set_policy()->set_name("eu-pii");
+        auto *rule = envelope.mutable_operator_request()->mutable_set_policy()->mutable_policy()->add_rules();
+        rule->set_name("eu-pii");
         const std::string bytes = envelope.SerializeAsString();
         auto decoded = OperatorCodec::decodeRequest(QByteArrayView(bytes.data(), qsizetype(bytes.size())));
         QVERIFY(decoded);
-        QCOMPARE(std::get<Op::Unsupported>(decoded.value->body).name, QStringLiteral("set_policy"));
+        const auto &invalid = std::get<Op::Invalid>(decoded.value->body);
+        QCOMPARE(invalid.field, QStringLiteral("policy"));
+        QVERIFY2(invalid.message.contains(QLatin1String("enforce or audit")), qPrintable(invalid.message));
     }
 
     void rolloutRequestsAndAnswersRoundTrip()
