@@ -156,6 +156,9 @@ int Agent::start()
     startRuntime((dataDir / "kv").string());
     const auto httpEndpoint = formatEndpoint(m_dataServer.localEndpoint());
     const auto adminEndpoint = formatEndpoint(m_adminServer.localEndpoint());
+    const auto bound = m_dataServer.localEndpoint();
+    const auto advertised = m_options.advertisedHttp(bound.address().to_string(), bound.port());
+    m_dataPlane.setAdvertisedEndpoint(advertised);
 
     if (m_options.hasControlPlane) {
         Hello hello;
@@ -170,7 +173,7 @@ int Agent::start()
         const auto &publicKey = m_identity->publicKey();
         hello.publicKey.assign(publicKey.begin(), publicKey.end());
         hello.joinToken = m_options.joinToken;
-        hello.httpEndpoint = httpEndpoint;
+        hello.httpEndpoint = advertised; // a URL clients can use, not only where it listens
         hello.adminEndpoint = adminEndpoint;
         m_controlChannel = std::make_unique<ControlChannel>(
             m_io, m_options.controlPlane, std::move(hello), *m_identity, m_metrics,
@@ -199,6 +202,7 @@ int Agent::start()
     m_adminServer.start();
     m_admin.setReady(true);
     logInfo("http listening on " + httpEndpoint);
+    logInfo("http advertised as " + advertised);
     logInfo("admin listening on " + adminEndpoint);
 
     m_signals.async_wait([this](const boost::system::error_code &ec, int) {

@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include <boost/asio/ip/address.hpp>
+#include <boost/asio/ip/host_name.hpp>
 #include <boost/program_options.hpp>
 #include <boost/url/parse.hpp>
 
@@ -114,6 +115,32 @@ std::string parseControlPlane(std::string_view text, ControlPlaneAddress &out)
     return {};
 }
 
+// Returns an empty string when the URL is one clients can be sent to, else what to do.
+// Only a base URL: the data plane serves components at /<name>/ below it.
+std::string parseAdvertiseHttp(std::string_view text, std::string &out)
+{
+    constexpr std::string_view example = ", e.g. http://edge-eu-1.example:8080";
+    auto parsed = boost::urls::parse_absolute_uri(text);
+    if (!parsed || (parsed->scheme_id() != boost::urls::scheme::http && parsed->scheme_id() != boost::urls::scheme::https))
+        return "use the http:// or https:// base URL clients reach this node's --http port at" + std::string(example);
+    const auto url = *parsed;
+    if (url.host().empty())
+        return "name the host clients reach this node at" + std::string(example);
+    if (url.has_userinfo())
+        return "leave out the user and password" + std::string(example);
+    if (url.has_query() || url.has_fragment())
+        return "leave out the query and fragment" + std::string(example);
+    if (!url.encoded_path().empty() && url.encoded_path() != "/")
+        return "leave out the path: components are served at /NAME/ below the base URL" + std::string(example);
+    std::uint16_t port = 0;
+    if (url.has_port() && !parsePort(url.port(), false, port))
+        return "use a port from 1 to 65535" + std::string(example);
+    out = std::string(text);
+    if (!out.empty() && out.back() == '/')
+        out.pop_back();
+    return {};
+}
+
 bool isKeyDigest(std::string_view text)
 {
     return text.size() == 64 && std::all_of(text.begin(), text.end(), [](char c) {
@@ -204,6 +231,10 @@ AgentOptions AgentOptions::parse(int argc, const char *const argv[])
          "data-plane listen address; port 0 picks a free port")
         ("admin", po::value<std::string>()->value_name("HOST:PORT")->default_value("127.0.0.1:9090"),
          "admin listen address (/healthz, /readyz, /metrics); port 0 picks a free port")
+        ("advertise-http", po::value<std::string>()->value_name("URL"),
+         "the base URL clients should use for this node's components, e.g. http://edge-eu-1.example:8080;"
+         " sent to the control plane, which offers it in other nodes' 451 answers (default: http://HOST:PORT"
+         " of --http, with this machine's host name when HOST is 0.0.0.0 or ::)")
         ("help", "print this help and exit")
         ("version", "print the version and exit");
     // clang-format on
@@ -310,6 +341,12 @@ AgentOptions AgentOptions::parse(int argc, const char *const argv[])
         o.message = invalid("--admin", formatListen(o.admin), "use another address than --http");
         return o;
     }
+    if (vm.count("advertise-http")) {
+        if (auto todo = parseAdvertiseHttp(text("advertise-http"), o.advertiseHttp); !todo.empty()) {
+            o.message = invalid("--advertise-http", text("advertise-http").empty() ? "empty" : text("advertise-http"), todo);
+            return o;
+        }
+    }
     if (vm.count("controlplane")) {
         if (auto todo = parseControlPlane(text("controlplane"), o.controlPlane); !todo.empty()) {
             o.message = invalid("--controlplane", text("controlplane"), todo);
@@ -376,6 +413,25 @@ AgentOptions AgentOptions::parse(int argc, const char *const argv[])
     }
     o.outcome = Outcome::Run;
     return o;
+}
+
+std::string AgentOptions::advertisedHttp(const std::string &boundHost, std::uint16_t boundPort) const
+{
+    if (!advertiseHttp.empty())
+        return advertiseHttp;
+    const std::string port = ":" + std::to_string(boundPort);
+    boost::system::error_code ec;
+    const auto address = boost::asio::ip::make_address(boundHost, ec);
+    if (ec)
+        return "http://" + boundHost + port;
+    if (address.is_unspecified()) {
+        // Bound to every address: none of them is the one clients use, the name is.
+        boost::system::error_code nameError;
+        const std::string name = boost::asio::ip::host_name(nameError);
+        if (!nameError && !name.empty())
+            return "http://" + name + port;
+    }
+    return "http://" + (address.is_v6() ? "[" + address.to_string() + "]" : address.to_string()) + port;
 }
 
 } // namespace keel::agent

@@ -50,6 +50,15 @@ struct AgentOptions
     std::string componentsDir;
     ListenAddress http{"127.0.0.1", 8080};
     ListenAddress admin{"127.0.0.1", 9090};
+    // --advertise-http: the base URL clients should use for this node's components
+    // ("http://edge-eu-1.example:8080"), without a trailing slash; empty: derived from
+    // the address --http is bound to (advertisedHttp()).
+    std::string advertiseHttp;
+
+    // The URL sent to the control plane as Hello.http_endpoint and offered in other
+    // nodes' 451 answers: --advertise-http, else "http://HOST:PORT" of the bound data
+    // port, with the machine's host name when it is bound to every address.
+    std::string advertisedHttp(const std::string &boundHost, std::uint16_t boundPort) const;
 
     // Never throws: every problem becomes Outcome::Invalid with a message.
     static AgentOptions parse(int argc, const char *const argv[]);

@@ -137,9 +137,26 @@ std::size_t ComponentSet::checkHealth()
     return refused;
 }
 
-void ComponentSet::serve()
+std::size_t ComponentSet::refuseDataProcessors(std::string_view reason)
 {
-    m_runtime.replace(m_loaded);
+    std::size_t refused = 0;
+    for (auto it = m_loaded.begin(); it != m_loaded.end();) {
+        const auto &config = (*it)->config();
+        if (config.dataClasses.empty()) {
+            ++it;
+            continue;
+        }
+        const auto source = m_sources.find(config.name);
+        refuse(source != m_sources.end() ? source->second : std::filesystem::path(config.name), reason, config.name);
+        it = m_loaded.erase(it);
+        ++refused;
+    }
+    return refused;
+}
+
+void ComponentSet::serve(std::shared_ptr<const NodeResidency> residency)
+{
+    m_runtime.replace(m_loaded, std::move(residency));
     for (const auto &component : m_loaded) {
         const auto &config = component->config();
         const bool adopted = std::find(m_adopted.begin(), m_adopted.end(), config.name) != m_adopted.end();

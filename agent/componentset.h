@@ -17,6 +17,7 @@ namespace keel::agent {
 class Component;
 class ComponentRuntime;
 class Engine;
+struct NodeResidency;
 
 // Turns manifests into loaded components, each on the tier its manifest asks for, and
 // then serves them as the node's whole set. One path for every source of manifests:
@@ -64,6 +65,10 @@ public:
     // components are not checked again. Returns how many were refused.
     std::size_t checkHealth();
 
+    // Refuses every loaded component that declares data classes, for `reason` (the rules
+    // over them are unknown, so none of them may serve). Returns how many.
+    std::size_t refuseDataProcessors(std::string_view reason);
+
     // Loads one manifest already parsed; false with the reason logged when it is refused.
     bool add(const manifest::ComponentManifest &manifest);
 
@@ -72,8 +77,9 @@ public:
     // The names of the components this set loaded (instantiated) itself, not kept.
     const std::vector<std::string> &freshlyLoaded() const { return m_fresh; }
 
-    // Makes the loaded components the runtime's whole set, replacing what it served.
-    void serve();
+    // Makes the loaded components the runtime's whole set, replacing what it served, under
+    // these residency rules (null: none) in the same step.
+    void serve(std::shared_ptr<const NodeResidency> residency = nullptr);
 
 private:
     bool addOnAot(const manifest::ComponentManifest &manifest, std::string &error);

@@ -8,6 +8,7 @@ ComponentConfig toComponentConfig(const manifest::ComponentManifest &manifest)
     config.name = manifest.name;
     config.version = manifest.version;
     config.abi = manifest.abi == manifest::Abi::Keel ? ComponentConfig::Abi::Keel : ComponentConfig::Abi::Wagi;
+    config.dataClasses = manifest.dataClasses;
     config.modulePath = manifest.module.string(); // the loader made it absolute
     if (manifest.aot)
         config.aotPath = manifest.aot->string();

@@ -174,6 +174,75 @@ std::optional<AgentCodec::Decoded> decodeRef(const pb::ComponentRef &component, 
     return std::nullopt;
 }
 
+// Why a NodeResidency is not usable: the metric label's token and a sentence.
+struct Unusable
+{
+    std::string_view reason;
+    std::string detail;
+};
+
+// A mode this agent does not know could be stricter than anything it can enforce, so
+// the state is refused rather than served with a rule read as something else.
+std::optional<Unusable> fromProto(const pb::NodeResidency &in, NodeResidency &out)
+{
+    out.jurisdiction = in.jurisdiction();
+    out.defaultSubject = in.default_subject();
+    out.policyVersion = in.policy_version();
+    out.rules.reserve(std::size_t(in.rules_size()));
+    for (const auto &r : in.rules()) {
+        residency::Rule &rule = out.rules.emplace_back();
+        rule.name = r.name();
+        rule.dataClass = r.data_class();
+        rule.subjects.assign(r.subjects().begin(), r.subjects().end());
+        rule.allowed.assign(r.allowed().begin(), r.allowed().end());
+        switch (r.mode()) {
+        case pb::RESIDENCY_MODE_ENFORCE: rule.mode = residency::Mode::Enforce; break;
+        case pb::RESIDENCY_MODE_AUDIT: rule.mode = residency::Mode::Audit; break;
+        case pb::RESIDENCY_MODE_UNSPECIFIED:
+            return Unusable{"unspecified_enum", "residency rule " + r.name() + " with RESIDENCY_MODE_UNSPECIFIED"};
+        default:
+            return Unusable{"invalid_field", "residency rule " + r.name() + " with mode " + std::to_string(int(r.mode()))
+                                                 + ", unknown to this agent"};
+        }
+    }
+    out.placements.reserve(std::size_t(in.placements_size()));
+    for (const auto &p : in.placements()) {
+        ComponentPlacement &placement = out.placements.emplace_back();
+        placement.component = p.component();
+        for (const auto &r : p.regions())
+            placement.regions.push_back({r.region(), r.jurisdiction(), {r.endpoints().begin(), r.endpoints().end()}});
+    }
+    return std::nullopt;
+}
+
+void toProto(const NodeResidency &in, pb::NodeResidency &out)
+{
+    out.set_jurisdiction(in.jurisdiction);
+    out.set_default_subject(in.defaultSubject);
+    out.set_policy_version(in.policyVersion);
+    for (const auto &rule : in.rules) {
+        auto *r = out.add_rules();
+        r->set_name(rule.name);
+        r->set_data_class(rule.dataClass);
+        for (const auto &s : rule.subjects)
+            r->add_subjects(s);
+        for (const auto &a : rule.allowed)
+            r->add_allowed(a);
+        r->set_mode(rule.mode == residency::Mode::Audit ? pb::RESIDENCY_MODE_AUDIT : pb::RESIDENCY_MODE_ENFORCE);
+    }
+    for (const auto &placement : in.placements) {
+        auto *p = out.add_placements();
+        p->set_component(placement.component);
+        for (const auto &region : placement.regions) {
+            auto *r = p->add_regions();
+            r->set_region(region.region);
+            r->set_jurisdiction(region.jurisdiction);
+            for (const auto &endpoint : region.endpoints)
+                r->add_endpoints(endpoint);
+        }
+    }
+}
+
 AgentCodec::Decoded decodeDesiredState(const pb::Envelope &envelope)
 {
     pb::DesiredState in;
@@ -193,6 +262,10 @@ AgentCodec::Decoded decodeDesiredState(const pb::Envelope &envelope)
     for (const auto &component : in.standby()) {
         if (auto rejected = decodeRef(component, "standby component", state.standby.emplace_back()))
             return std::move(*rejected);
+    }
+    if (in.has_residency()) {
+        if (auto unusable = fromProto(in.residency(), state.residency.emplace()))
+            return reject(unusable->reason, std::move(unusable->detail));
     }
     return accept(envelope, std::move(state));
 }
@@ -287,6 +360,28 @@ std::string AgentCodec::encode(const OutboundMessage &message)
         }
     }
     return envelope.SerializeAsString();
+}
+
+std::string AgentCodec::encodeResidency(const NodeResidency &residency)
+{
+    pb::NodeResidency out;
+    toProto(residency, out);
+    return out.SerializeAsString();
+}
+
+std::optional<NodeResidency> AgentCodec::decodeResidency(std::string_view bytes, std::string &problem)
+{
+    pb::NodeResidency in;
+    if (!in.ParseFromArray(bytes.data(), int(bytes.size()))) {
+        problem = "not a keel.v1.NodeResidency";
+        return std::nullopt;
+    }
+    NodeResidency residency;
+    if (auto unusable = fromProto(in, residency)) {
+        problem = std::move(unusable->detail);
+        return std::nullopt;
+    }
+    return residency;
 }
 
 AgentCodec::Decoded AgentCodec::decode(std::string_view frame)

@@ -24,6 +24,13 @@ public:
 
     static std::string encode(const OutboundMessage &message);
     static Decoded decode(std::string_view frame);
+
+    // A serialized keel.v1.NodeResidency, as the agent keeps it beside the set it came
+    // with (<data-dir>/sets/<generation>/residency.pb) and as tests build states.
+    static std::string encodeResidency(const NodeResidency &residency);
+    // nullopt with the reason in `problem` when the bytes are not a NodeResidency this
+    // agent can enforce.
+    static std::optional<NodeResidency> decodeResidency(std::string_view bytes, std::string &problem);
 };
 
 } // namespace keel::agent

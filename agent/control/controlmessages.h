@@ -1,9 +1,12 @@
 #pragma once
 
+#include "residencypolicy.h"
+
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -80,6 +83,49 @@ struct ComponentRef
     bool operator==(const ComponentRef &) const = default;
 };
 
+// keel.v1 RegionEndpoints: one region where a component runs, with the base URLs its
+// agents advertise (--advertise-http), for a 451 answer's alternatives.
+struct RegionEndpoints
+{
+    std::string region;
+    std::string jurisdiction;
+    std::vector<std::string> endpoints; // "http://10.0.0.5:8080"
+
+    bool operator==(const RegionEndpoints &) const = default;
+};
+
+// keel.v1 ComponentPlacement: every region where a component is placed, this one included.
+struct ComponentPlacement
+{
+    std::string component;
+    std::vector<RegionEndpoints> regions;
+
+    bool operator==(const ComponentPlacement &) const = default;
+};
+
+// keel.v1 NodeResidency: what the node enforces on every request (HTTP 451), also while
+// the control plane is unreachable. The rules are keel_residency's, so the agent decides
+// through the same ResidencyEvaluator as the control plane.
+struct NodeResidency
+{
+    std::string jurisdiction;   // this node's (its region's)
+    std::string defaultSubject; // of requests without X-Keel-Subject-Jurisdiction; empty: 400
+    std::vector<residency::Rule> rules;
+    std::vector<ComponentPlacement> placements; // for components that some subject rule covers
+    std::uint64_t policyVersion = 0;
+
+    // Where `component` runs; null when the control plane named no placement for it.
+    const ComponentPlacement *placementOf(std::string_view component) const
+    {
+        for (const auto &placement : placements) {
+            if (placement.component == component)
+                return &placement;
+        }
+        return nullptr;
+    }
+    bool operator==(const NodeResidency &) const = default;
+};
+
 // The node's whole set, xDS style: every change and every reconnect sends all of it.
 struct DesiredState
 {
@@ -88,6 +134,9 @@ struct DesiredState
     // Kept loaded, not served (a rollout's baseline), so a later state serving one of
     // them switches without a fetch or a cold start.
     std::vector<ComponentRef> standby;
+    // Unset: no residency rule concerns the node's components. Served with the set it
+    // came with, in the same swap, and kept with it under --data-dir.
+    std::optional<NodeResidency> residency;
     // As received: the serialized state and the control plane's signature over
     // keel::v1::stateSignatureMessage(node name, signedBytes). Empty for states that did
     // not come over the wire (restore, tests).

@@ -86,11 +86,21 @@ void DataPlane::handle(const HttpRequest &request, const HttpServer::Peer &peer,
     // The server only passes origin-form targets, so path starts with '/'.
     const auto slash = path.find('/', 1);
     const std::string_view name = path.substr(1, slash == std::string_view::npos ? path.npos : slash - 1);
-    const auto component = m_runtime ? m_runtime->find(name) : nullptr;
-    if (!component) {
+    const auto served = m_runtime ? m_runtime->lookup(name) : ComponentRuntime::Served();
+    if (!served) {
         std::string message = "no component named \"";
         message.append(name).append("\" on node ").append(m_nodeName);
         respond(jsonResponse(http::status::not_found, {{"error", message}}));
+        return;
+    }
+    const Component &component = served.component();
+    const std::string componentName(name);
+    // Before anything of the request reaches the guest: a refused one never runs.
+    auto decision = m_guard.check(served.residency(), componentName, component.config().dataClasses, request);
+    if (!decision.outcome.empty())
+        m_metrics.countResidencyRequest(componentName, decision.outcome, decision.rule);
+    if (decision.answer) {
+        respond(std::move(*decision.answer));
         return;
     }
 
@@ -107,11 +117,10 @@ void DataPlane::handle(const HttpRequest &request, const HttpServer::Peer &peer,
     call.serverPort = std::to_string(peer.local.port());
     call.protocol = request.version() == 10 ? "HTTP/1.0" : "HTTP/1.1";
 
-    const std::string componentName(name);
-    const std::string tier(component->tier());
+    const std::string tier(component.tier());
     // The version dispatched to: during a swap, requests finishing on the old instance
     // are reported as the old version's.
-    const std::string version = component->config().version;
+    const std::string version = component.config().version;
     const auto started = std::chrono::steady_clock::now();
     auto done = [this, componentName, version, tier, started, respond](ComponentResponse answer) {
         // On a worker: hop back to the io_context for metrics, logging and the answer.
@@ -130,7 +139,7 @@ void DataPlane::handle(const HttpRequest &request, const HttpServer::Peer &peer,
             respond(toHttp(std::move(answer)));
         });
     };
-    switch (m_runtime->dispatch(name, std::move(call), std::move(done))) {
+    switch (m_runtime->dispatch(served, std::move(call), std::move(done))) {
     case ComponentRuntime::Dispatch::Accepted:
         return;
     case ComponentRuntime::Dispatch::Unknown:

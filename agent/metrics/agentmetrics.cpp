@@ -76,6 +76,9 @@ AgentMetrics::AgentMetrics(std::string_view version, std::string_view node, std:
     , m_componentsRefused(gauge(m_registry, "keel_agent_components_refused",
                                 "Manifests or components refused when the component set was loaded")
                               .Add({}))
+    , m_residencyRequests(counter(m_registry, "keel_agent_residency_requests_total",
+                                  "Requests to components under residency rules, by component, outcome (allowed, "
+                                  "audited, refused with 451, bad_request with 400) and the rule that decided"))
     , m_desiredStates(counter(m_registry, "keel_agent_desired_state_generations_total",
                               "Desired states handled, by result: applied (a new set is served), unchanged "
                               "(the content already served, acknowledged without loading anything), rejected "
@@ -301,6 +304,12 @@ void AgentMetrics::countStandbyFailures(std::size_t count)
 void AgentMetrics::setRefusedComponents(std::size_t count)
 {
     m_componentsRefused.Set(double(count));
+}
+
+void AgentMetrics::countResidencyRequest(const std::string &component, std::string_view outcome,
+                                         const std::string &rule)
+{
+    m_residencyRequests.Add({{"component", component}, {"outcome", std::string(outcome)}, {"rule", rule}}).Increment();
 }
 
 void AgentMetrics::countComponentRequest(const std::string &component, const std::string &version,

@@ -68,6 +68,10 @@ public:
     // the report's window, whoever answered it (the guest, the runtime, an overload).
     void countComponentRequest(const std::string &component, const std::string &version, const std::string &tier,
                                unsigned code, std::string_view errorKind, double seconds);
+    // A request some residency rule concerned: outcome "allowed", "audited" (served, an
+    // audit-mode rule would have refused it), "refused" (451) or "bad_request" (400);
+    // rule: the rule that refused or flagged it. Never anything from the request itself.
+    void countResidencyRequest(const std::string &component, std::string_view outcome, const std::string &rule);
     void observeInstantiation(const std::string &component, const std::string &version, const std::string &tier,
                               double seconds, bool coldStart);
     // Read at each scrape: linear memory per component (the version served).
@@ -130,6 +134,7 @@ private:
     prometheus::Family<prometheus::Gauge> &m_componentsServed;
     prometheus::Gauge &m_componentsRefused;
     std::vector<prometheus::Gauge *> m_componentInfoSeries;
+    prometheus::Family<prometheus::Counter> &m_residencyRequests;
     prometheus::Family<prometheus::Counter> &m_desiredStates;
     prometheus::Family<prometheus::Counter> &m_componentLoads;
     prometheus::Gauge &m_appliedGeneration;

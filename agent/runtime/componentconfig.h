@@ -17,6 +17,9 @@ struct ComponentConfig
     std::string name;    // served under /<name>/
     std::string version;
     Abi abi = Abi::Wagi;
+    // The classes of data it processes (pii, health, ...): the agent's residency rules
+    // over them decide per request whether it may run here. The runtime never reads them.
+    std::vector<std::string> dataClasses;
     std::string modulePath;             // absolute
     std::string aotPath;                // absolute; the keel-aot object of modulePath, empty when none
     std::set<std::string> grants;       // keel:platform interfaces: log, kv, clock, config

@@ -69,7 +69,8 @@ bool ComponentRuntime::add(ComponentConfig config, Engine &engine, std::string &
     return true;
 }
 
-void ComponentRuntime::replace(const std::vector<std::shared_ptr<Component>> &components)
+void ComponentRuntime::replace(const std::vector<std::shared_ptr<Component>> &components,
+                               std::shared_ptr<const NodeResidency> residency)
 {
     // The old catalog is released after the lock: destroying components (dlclose, SQLite
     // close) must not hold up dispatch on the io thread.
@@ -79,6 +80,7 @@ void ComponentRuntime::replace(const std::vector<std::shared_ptr<Component>> &co
     for (const auto &component : components) {
         auto entry = std::make_shared<Entry>();
         entry->component = component;
+        entry->residency = residency;
         const auto &name = component->config().name;
         if (const auto previous = m_catalog->find(name); previous != m_catalog->end())
             entry->lane = previous->second->lane;
@@ -112,6 +114,25 @@ std::shared_ptr<const Component> ComponentRuntime::find(std::string_view name) c
     return it == current->end() ? nullptr : std::shared_ptr<const Component>(it->second->component);
 }
 
+const Component &ComponentRuntime::Served::component() const
+{
+    return *m_entry->component;
+}
+
+const NodeResidency *ComponentRuntime::Served::residency() const
+{
+    return m_entry->residency.get();
+}
+
+ComponentRuntime::Served ComponentRuntime::lookup(std::string_view name) const
+{
+    Served served;
+    const auto current = catalog();
+    if (const auto it = current->find(name); it != current->end())
+        served.m_entry = it->second;
+    return served;
+}
+
 std::size_t ComponentRuntime::runningForTest(std::string_view name) const
 {
     const auto current = catalog();
@@ -131,14 +152,14 @@ std::shared_ptr<Component> ComponentRuntime::servedForReuse(std::string_view nam
 
 ComponentRuntime::Dispatch ComponentRuntime::dispatch(std::string_view name, ComponentRequest request, Done done)
 {
-    std::shared_ptr<const Entry> entry;
-    {
-        const auto current = catalog();
-        const auto it = current->find(name);
-        if (it == current->end())
-            return Dispatch::Unknown;
-        entry = it->second;
-    }
+    return dispatch(lookup(name), std::move(request), std::move(done));
+}
+
+ComponentRuntime::Dispatch ComponentRuntime::dispatch(const Served &served, ComponentRequest request, Done done)
+{
+    if (!served)
+        return Dispatch::Unknown;
+    const std::shared_ptr<const Entry> &entry = served.m_entry;
     Lane &lane = *entry->lane;
     // Half the workers at most, and never more than the component's max_instances: no
     // more of its instances are ever live at once, which bounds its memory.

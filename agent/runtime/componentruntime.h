@@ -17,6 +17,10 @@
 
 namespace keel::agent {
 
+// The residency rules a set is served under (control/controlmessages.h): opaque here,
+// swapped with the set and read by the data plane, which enforces them.
+struct NodeResidency;
+
 // The set of components a node serves and the workers that run them. dispatch(), find(),
 // components() and replace() are safe from any thread. Each component runs on at most
 // half the workers (its other requests wait in a short queue of its own), so one that
@@ -42,6 +46,26 @@ public:
 
     enum class Dispatch { Accepted, Unknown, Overloaded };
 
+private:
+    struct Entry;
+
+public:
+    // One served component and the residency rules of the set it belongs to, both from
+    // the same catalog; dispatch() runs the request on exactly that component, so a
+    // request is never checked against one set's rules and run by another set's code.
+    class Served
+    {
+    public:
+        explicit operator bool() const { return m_entry != nullptr; }
+        const Component &component() const;
+        // Null: the set carries no residency rules.
+        const NodeResidency *residency() const;
+
+    private:
+        friend class ComponentRuntime;
+        std::shared_ptr<const Entry> m_entry;
+    };
+
     ComponentRuntime(Options options, LogSink log);
     ~ComponentRuntime();
     ComponentRuntime(const ComponentRuntime &) = delete;
@@ -59,10 +83,15 @@ public:
     // Serves exactly these components from now on (names must be unique), in one step:
     // requests already dispatched finish on the components they were dispatched to, and
     // a component left out answers Unknown from now on.
-    void replace(const std::vector<std::shared_ptr<Component>> &components);
+    // `residency`: the rules the new set is served under (null: none), swapped in the
+    // same step, so no request sees new components under old rules or the other way round.
+    void replace(const std::vector<std::shared_ptr<Component>> &components,
+                 std::shared_ptr<const NodeResidency> residency = nullptr);
 
     std::vector<std::shared_ptr<const Component>> components() const;
     std::shared_ptr<const Component> find(std::string_view name) const;
+    // The served component of that name with its set's rules; empty when none.
+    Served lookup(std::string_view name) const;
     // The served component of that name, to serve again in the next replace() (a swap
     // keeps an unchanged component's code and instances); nullptr when none.
     std::shared_ptr<Component> servedForReuse(std::string_view name) const;
@@ -73,6 +102,8 @@ public:
     // Runs the request on a worker; done gets the response there. Unknown: no such
     // component; Overloaded: its share of the workers or the queue is full.
     Dispatch dispatch(std::string_view name, ComponentRequest request, Done done);
+    // The same for a component lookup() found (Unknown when served is empty).
+    Dispatch dispatch(const Served &served, ComponentRequest request, Done done);
 
 private:
     // What one component name may use of the workers, shared by the entries of that name
@@ -82,6 +113,7 @@ private:
     {
         std::shared_ptr<Component> component;
         std::shared_ptr<Lane> lane;
+        std::shared_ptr<const NodeResidency> residency; // the set's, the same in every entry
     };
     struct Job
     {

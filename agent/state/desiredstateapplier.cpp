@@ -2,6 +2,7 @@
 
 #include "componentruntime.h"
 #include "componentset.h"
+#include "control/agentcodec.h"
 #include "manifestrules.h"
 #include "state/artifactsource.h"
 #include "state/atomicfile.h"
@@ -25,6 +26,9 @@ namespace {
 // 64-hex-digit identity, fit with room.
 constexpr std::size_t kMaxAppliedFileBytes = 128 * 1024;
 constexpr std::size_t kMaxComponents = 256;
+// A thousand rules and a placement per component, each in a few regions, fit with room.
+constexpr std::size_t kMaxResidencyFileBytes = 4 * 1024 * 1024;
+constexpr const char *kResidencyFile = "residency.pb";
 
 RuntimeTier tierOf(const Component &component)
 {
@@ -92,9 +96,10 @@ std::string DesiredStateApplier::fingerprint(const std::vector<ComponentRef> &co
 }
 
 std::string DesiredStateApplier::stateFingerprint(const std::vector<ComponentRef> &components,
-                                                  const std::vector<ComponentRef> &standby)
+                                                  const std::vector<ComponentRef> &standby,
+                                                  const NodeResidency *residency)
 {
-    return SetFingerprint::ofState(components, standby);
+    return SetFingerprint::ofState(components, standby, residency);
 }
 
 std::string DesiredStateApplier::identity(const ComponentRef &component, bool onAot)
@@ -153,13 +158,35 @@ DesiredStateApplier::Restored DesiredStateApplier::restore()
     const auto dir = m_dataDir / "sets" / setName;
 
     ComponentSet components(m_runtime, m_aot, m_info, m_error);
-    const auto counts = components.loadDirectory(dir);
-    components.serve();
+    auto counts = components.loadDirectory(dir);
+    // The rules go with the set: without them no component that processes data classes
+    // may serve (it could answer a request the policy refuses), so those are refused and
+    // the set reported as not loaded whole.
+    std::shared_ptr<const NodeResidency> residency;
+    bool residencyRead = true;
+    const auto *hasResidency = object->if_contains("residency");
+    const bool withResidency = hasResidency && hasResidency->is_bool() && hasResidency->as_bool();
+    if (withResidency) {
+        std::string residencyProblem;
+        if (auto rules = readResidency(dir, residencyProblem)) {
+            residency = std::make_shared<const NodeResidency>(std::move(*rules));
+        } else {
+            const std::size_t refused = components.refuseDataProcessors(
+                "the residency rules of generation " + std::to_string(number) + " cannot be read ("
+                + residencyProblem + "); not serving it until the control plane sends them again");
+            counts.served -= std::min(counts.served, refused);
+            counts.refused += refused;
+            residencyRead = false;
+            m_error("desired state: " + (dir / kResidencyFile).string() + ": " + residencyProblem);
+        }
+    }
+    components.serve(residency);
     m_appliedSet = setName;
+    m_appliedResidency = withResidency;
     restored.served = counts.served;
     restored.refused = counts.refused;
     restored.loads = components.freshlyLoaded();
-    if (counts.refused == 0 && !numberError) {
+    if (counts.refused == 0 && residencyRead && !numberError) {
         m_appliedGeneration = number;
         m_appliedFingerprint = std::string(fp->as_string());
         restored.generation = number;
@@ -205,7 +232,7 @@ DesiredStateApplier::Outcome DesiredStateApplier::apply(const DesiredState &stat
         outcome.ack.components.resize(kMaxComponents); // an ack the control plane accepts
         return outcome;
     }
-    const std::string fp = stateFingerprint(state.components, state.standby);
+    const std::string fp = stateFingerprint(state.components, state.standby, state.residency ? &*state.residency : nullptr);
     const std::uint64_t applied = m_appliedGeneration;
     if (applied != 0 && state.generation <= applied) {
         if (fp == m_appliedFingerprint) {
@@ -222,7 +249,8 @@ DesiredStateApplier::Outcome DesiredStateApplier::apply(const DesiredState &stat
     // standby that could not be held last time (or after a restart) is tried again.
     if (applied != 0 && fp == m_appliedFingerprint && !m_appliedSet.empty() && standbyHeld(state)) {
         std::string problem;
-        if (!recordApplied(state.generation, m_appliedSet, fp, m_appliedComponents, m_standby.identities(), problem)) {
+        if (!recordApplied(state.generation, m_appliedSet, fp, m_appliedComponents, m_standby.identities(),
+                           m_appliedResidency, problem)) {
             outcome.ack = rejectAll(state, "cannot record the applied generation in " + (m_dataDir / "applied").string()
                                                + ": " + problem);
             return outcome;
@@ -323,7 +351,8 @@ void DesiredStateApplier::switchTo(const DesiredState &state, std::string_view k
         identities.emplace(item.ref->manifest.name, item.identity);
     // No standby yet: it is recorded once it is held, after the swap.
     std::string problem;
-    if (!recordApplied(state.generation, candidate.name, fp, identities, {}, problem)) {
+    const bool withResidency = state.residency.has_value();
+    if (!recordApplied(state.generation, candidate.name, fp, identities, {}, withResidency, problem)) {
         outcome.ack = rejectAll(state, "cannot record the applied generation in " + (m_dataDir / "applied").string()
                                            + ": " + problem);
         return;
@@ -336,11 +365,12 @@ void DesiredStateApplier::switchTo(const DesiredState &state, std::string_view k
         if (const auto served = m_appliedComponents.find(name); served != m_appliedComponents.end())
             previous.emplace(name, StandbySet::Previous{served->second, m_runtime.servedForReuse(name)});
     }
-    components.serve();
+    components.serve(withResidency ? std::make_shared<const NodeResidency>(*state.residency) : nullptr);
     m_appliedGeneration = state.generation;
     m_appliedFingerprint = fp;
     m_appliedSet = candidate.name;
     m_appliedComponents = std::move(identities);
+    m_appliedResidency = withResidency;
     outcome.swapped = true;
     outcome.served = m_runtime.components();
     outcome.ack = currentAck(state.generation);
@@ -354,7 +384,7 @@ void DesiredStateApplier::switchTo(const DesiredState &state, std::string_view k
     outcome.fetchFailures.insert(outcome.fetchFailures.end(), standby.fetchFailures.begin(), standby.fetchFailures.end());
     outcome.standbyHeld = m_standby.size();
     if (m_standby.size() > 0 && !recordApplied(state.generation, candidate.name, fp, m_appliedComponents,
-                                               m_standby.identities(), problem)) {
+                                               m_standby.identities(), withResidency, problem)) {
         ++outcome.standbyFailures;
         m_error("desired state: cannot record the standby in " + (m_dataDir / "applied").string() + " (" + problem
                 + "); it stays loaded but a restart will not load it again");
@@ -491,12 +521,31 @@ bool DesiredStateApplier::writeSet(const DesiredState &state, Candidate &candida
             return false;
         }
     }
+    if (state.residency) {
+        std::string problem;
+        if (!AtomicFile::write(candidate.dir / kResidencyFile, AgentCodec::encodeResidency(*state.residency), 0600,
+                               problem)) {
+            if (!candidate.items.empty())
+                candidate.items.front().error = "cannot keep the residency rules in " + candidate.dir.string() + ": " + problem;
+            return false;
+        }
+    }
     return true;
+}
+
+std::optional<NodeResidency> DesiredStateApplier::readResidency(const std::filesystem::path &dir,
+                                                                std::string &problem) const
+{
+    std::string bytes;
+    if (!AtomicFile::read(dir / kResidencyFile, kMaxResidencyFileBytes, bytes, problem))
+        return std::nullopt;
+    return AgentCodec::decodeResidency(bytes, problem);
 }
 
 bool DesiredStateApplier::recordApplied(std::uint64_t generation, const std::string &setName,
                                         const std::string &fingerprint, const std::map<std::string, std::string> &components,
-                                        const std::map<std::string, std::string> &standby, std::string &problem)
+                                        const std::map<std::string, std::string> &standby, bool residency,
+                                        std::string &problem)
 {
     boost::json::object ids;
     for (const auto &[name, id] : components)
@@ -509,6 +558,8 @@ bool DesiredStateApplier::recordApplied(std::uint64_t generation, const std::str
             held[name] = id;
         applied["standby"] = std::move(held);
     }
+    if (residency)
+        applied["residency"] = true;
     return AtomicFile::write(m_dataDir / "applied", boost::json::serialize(applied) + "\n", 0600, problem);
 }
 

@@ -10,6 +10,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,17 +30,22 @@ class Engine;
 //   <data-dir>/sets/<generation>/       one manifest per component (<name>.json) beside
 //                                       hard links to its artifacts (<name>.wasm, <name>.so)
 //   <data-dir>/sets/<generation>/standby/  the same for the versions held loaded, not served
+//   <data-dir>/sets/<generation>/residency.pb  the state's residency rules (a serialized
+//                                       keel.v1.NodeResidency), when it carries any
 //   <data-dir>/applied                  {"generation", "set", "fingerprint", "components",
-//                                       "standby"}: the set served, each component's
-//                                       identity and the standby's, replaced by an atomic
-//                                       rename
+//                                       "standby", "residency"}: the set served, each
+//                                       component's identity and the standby's, whether
+//                                       the set has rules; replaced by an atomic rename
 //
 // The candidate set is loaded through ComponentSet, the same path as --components; only
 // when every component loaded and answered its health check (HealthCheck, for those
 // with a health_path) is it swapped in. A component whose identity (manifest, digests,
 // signatures, tier) is unchanged keeps its loaded code and instances across the swap, and
 // one held in the StandbySet with that identity is served as it is; only the others are
-// instantiated. A newer generation with the same content loads nothing. Blocking
+// instantiated. A newer generation with the same content loads nothing. The residency
+// rules a state carries are served with its set in the same swap and restored with it,
+// so the node enforces them offline and after a restart; a state that changes only them
+// keeps every component. Blocking
 // (fetches, hashing, instantiation): call it on a thread of its own, one call at a time.
 class DesiredStateApplier final
 {
@@ -100,7 +106,8 @@ public:
     // its standby), one component's identity on this agent (content and tier).
     static std::string fingerprint(const std::vector<ComponentRef> &components);
     static std::string stateFingerprint(const std::vector<ComponentRef> &components,
-                                        const std::vector<ComponentRef> &standby);
+                                        const std::vector<ComponentRef> &standby,
+                                        const NodeResidency *residency = nullptr);
     static std::string identity(const ComponentRef &component, bool onAot);
 
 private:
@@ -122,7 +129,9 @@ private:
                   const std::string &fingerprint, Outcome &outcome);
     bool recordApplied(std::uint64_t generation, const std::string &setName, const std::string &fingerprint,
                        const std::map<std::string, std::string> &components,
-                       const std::map<std::string, std::string> &standby, std::string &problem);
+                       const std::map<std::string, std::string> &standby, bool residency, std::string &problem);
+    // The rules kept beside the set in dir; nullopt with the problem when they cannot be read.
+    std::optional<NodeResidency> readResidency(const std::filesystem::path &dir, std::string &problem) const;
     void removeOtherSets(const std::string &keep);
     std::string candidateName(std::uint64_t generation) const;
 
@@ -138,6 +147,7 @@ private:
     std::string m_appliedFingerprint; // of the empty set until something is applied
     std::string m_appliedSet;         // directory name under sets/, empty when none
     std::map<std::string, std::string> m_appliedComponents; // name -> identity() of what is served
+    bool m_appliedResidency = false; // the served set has residency rules
     StandbySet m_standby;
 };
 

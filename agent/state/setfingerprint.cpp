@@ -87,6 +87,44 @@ std::string SetFingerprint::ofState(const std::vector<ComponentRef> &components,
     return finish(hash);
 }
 
+std::string SetFingerprint::ofState(const std::vector<ComponentRef> &components, const std::vector<ComponentRef> &standby,
+                                    const NodeResidency *residency)
+{
+    if (!residency)
+        return ofState(components, standby);
+    crypto_hash_sha256_state hash;
+    crypto_hash_sha256_init(&hash);
+    hashField(hash, ofState(components, standby));
+    hashField(hash, "residency");
+    const auto list = [&](const std::vector<std::string> &items) {
+        hashField(hash, std::to_string(items.size()));
+        for (const auto &item : items)
+            hashField(hash, item);
+    };
+    hashField(hash, residency->jurisdiction);
+    hashField(hash, residency->defaultSubject);
+    hashField(hash, std::to_string(residency->policyVersion));
+    hashField(hash, std::to_string(residency->rules.size()));
+    for (const auto &rule : residency->rules) {
+        hashField(hash, rule.name);
+        hashField(hash, rule.dataClass);
+        list(rule.subjects);
+        list(rule.allowed);
+        hashField(hash, residency::modeName(rule.mode));
+    }
+    hashField(hash, std::to_string(residency->placements.size()));
+    for (const auto &placement : residency->placements) {
+        hashField(hash, placement.component);
+        hashField(hash, std::to_string(placement.regions.size()));
+        for (const auto &region : placement.regions) {
+            hashField(hash, region.region);
+            hashField(hash, region.jurisdiction);
+            list(region.endpoints);
+        }
+    }
+    return finish(hash);
+}
+
 std::string SetFingerprint::identity(const ComponentRef &component, bool onAot)
 {
     return ofComponents({component}) + (onAot ? ":aot" : ":interp");

@@ -20,6 +20,11 @@ public:
     // differs only there is new content: the standby must change). Without a standby it
     // is ofComponents(components).
     static std::string ofState(const std::vector<ComponentRef> &components, const std::vector<ComponentRef> &standby);
+    // The same with the residency rules the state carries (null: none, the fingerprint
+    // above): a state that changes only its rules is new content, served in a swap that
+    // keeps every component as it is.
+    static std::string ofState(const std::vector<ComponentRef> &components, const std::vector<ComponentRef> &standby,
+                               const NodeResidency *residency);
     // One component's identity on this agent: its fingerprint and the tier it runs on.
     static std::string identity(const ComponentRef &component, bool onAot);
 };

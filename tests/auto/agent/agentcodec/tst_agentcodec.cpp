@@ -33,7 +33,7 @@ private slots:
         hello.agentVersion = "0.1.0";
         hello.publicKey = std::string(32, '\x01');
         hello.joinToken = "kjt_abc";
-        hello.httpEndpoint = "127.0.0.1:8080";
+        hello.httpEndpoint = "http://127.0.0.1:8080"; // --advertise-http: a base URL
         hello.adminEndpoint = "127.0.0.1:9090";
 
         pb::Envelope envelope;
@@ -192,6 +192,100 @@ private slots:
         QCOMPARE(AgentCodec::decode(frame(envelope)).reason, std::string_view("invalid_field"));
         envelope.mutable_signed_desired_state()->set_state("\xff\xff not a DesiredState");
         QCOMPARE(AgentCodec::decode(frame(envelope)).reason, std::string_view("invalid_field"));
+    }
+
+    void decodesResidency()
+    {
+        pb::DesiredState desired;
+        desired.set_generation(7);
+        auto *m = desired.add_components()->mutable_manifest();
+        m->set_name("profile");
+        m->set_version("1.0.0");
+        m->set_abi(pb::COMPONENT_ABI_WAGI);
+        m->add_data_classes("pii");
+        auto *residency = desired.mutable_residency();
+        residency->set_jurisdiction("US");
+        residency->set_default_subject("US");
+        residency->set_policy_version(3);
+        auto *rule = residency->add_rules();
+        rule->set_name("eu-pii");
+        rule->set_data_class("pii");
+        rule->add_subjects("EU");
+        rule->add_allowed("EU");
+        rule->set_mode(pb::RESIDENCY_MODE_ENFORCE);
+        auto *audit = residency->add_rules();
+        audit->set_name("pii-anywhere");
+        audit->set_data_class("pii");
+        audit->add_subjects("*");
+        audit->add_allowed("EU");
+        audit->add_allowed("US");
+        audit->set_mode(pb::RESIDENCY_MODE_AUDIT);
+        auto *placement = residency->add_placements();
+        placement->set_component("profile");
+        auto *eu = placement->add_regions();
+        eu->set_region("eu-west");
+        eu->set_jurisdiction("EU");
+        eu->add_endpoints("http://10.0.0.5:8080");
+        eu->add_endpoints("http://10.0.0.6:8080");
+        auto *us = placement->add_regions();
+        us->set_region("us-east");
+        us->set_jurisdiction("US");
+
+        pb::Envelope envelope;
+        sign(envelope, desired);
+        const auto decoded = AgentCodec::decode(frame(envelope));
+        QVERIFY2(decoded.message, decoded.detail.c_str());
+        const auto &s = std::get<DesiredState>(decoded.message->body);
+        QVERIFY(s.residency);
+        const NodeResidency &r = *s.residency;
+        QCOMPARE(r.jurisdiction, std::string("US"));
+        QCOMPARE(r.defaultSubject, std::string("US"));
+        QCOMPARE(r.policyVersion, 3u);
+        QCOMPARE(r.rules.size(), size_t(2));
+        const keel::residency::Rule expected{"eu-pii", "pii", {"EU"}, {"EU"}, keel::residency::Mode::Enforce};
+        QVERIFY(r.rules[0] == expected);
+        QCOMPARE(r.rules[1].mode, keel::residency::Mode::Audit);
+        QVERIFY(r.rules[1].isPlacementRule());
+        QVERIFY((r.rules[1].allowed == std::vector<std::string>{"EU", "US"}));
+        QCOMPARE(r.placements.size(), size_t(1));
+        const ComponentPlacement *p = r.placementOf("profile");
+        QVERIFY(p);
+        QVERIFY(!r.placementOf("hello"));
+        QCOMPARE(p->regions.size(), size_t(2));
+        QVERIFY((p->regions[0] == RegionEndpoints{"eu-west", "EU", {"http://10.0.0.5:8080", "http://10.0.0.6:8080"}}));
+        QVERIFY((p->regions[1] == RegionEndpoints{"us-east", "US", {}}));
+
+        // What the agent keeps beside the set reads back the same.
+        std::string problem;
+        const auto again = AgentCodec::decodeResidency(AgentCodec::encodeResidency(r), problem);
+        QVERIFY2(again, problem.c_str());
+        QVERIFY(*again == r);
+        QVERIFY(!AgentCodec::decodeResidency("\xff\xff\xff", problem));
+        QVERIFY(!problem.empty());
+
+        // No residency on the wire: none in the state (not an empty one).
+        desired.clear_residency();
+        sign(envelope, desired);
+        const auto without = AgentCodec::decode(frame(envelope));
+        QVERIFY(without.message);
+        QVERIFY(!std::get<DesiredState>(without.message->body).residency);
+
+        // A rule whose mode the agent cannot read is no rule it may enforce loosely.
+        rule = desired.mutable_residency()->add_rules();
+        rule->set_name("no-mode");
+        rule->set_data_class("pii");
+        rule->add_subjects("EU");
+        rule->add_allowed("EU");
+        sign(envelope, desired);
+        const auto unspecified = AgentCodec::decode(frame(envelope));
+        QVERIFY(!unspecified.message);
+        QCOMPARE(unspecified.reason, std::string_view("unspecified_enum"));
+        QVERIFY2(unspecified.detail.find("no-mode") != std::string::npos, unspecified.detail.c_str());
+        rule->set_mode(static_cast<pb::ResidencyMode>(9)); // from a newer control plane
+        sign(envelope, desired);
+        QCOMPARE(AgentCodec::decode(frame(envelope)).reason, std::string_view("invalid_field"));
+        QVERIFY(!AgentCodec::decodeResidency(desired.residency().SerializeAsString(), problem));
+        QVERIFY2(problem.find("no-mode") != std::string::npos, problem.c_str());
     }
 
     void decodesArtifactChunk()

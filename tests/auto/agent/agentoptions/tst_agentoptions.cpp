@@ -2,6 +2,8 @@
 
 #include <QTest>
 
+#include <unistd.h>
+
 #include <string>
 #include <vector>
 
@@ -119,6 +121,38 @@ private slots:
         QVERIFY(plain.controlPlaneKeySha256.empty());
     }
 
+    void advertiseHttp_data()
+    {
+        QTest::addColumn<QString>("flag"); // empty: not given
+        QTest::addColumn<QString>("bound");
+        QTest::addColumn<QString>("advertised");
+        QTest::newRow("default") << "" << "127.0.0.1" << "http://127.0.0.1:8081";
+        QTest::newRow("default ipv6") << "" << "::1" << "http://[::1]:8081";
+        QTest::newRow("given") << "http://edge-eu-1.example:8080" << "0.0.0.0" << "http://edge-eu-1.example:8080";
+        QTest::newRow("trailing slash dropped") << "https://edge.example/" << "127.0.0.1" << "https://edge.example";
+        QTest::newRow("ipv6 literal") << "http://[2001:db8::1]:80" << "::" << "http://[2001:db8::1]:80";
+    }
+
+    void advertiseHttp()
+    {
+        QFETCH(QString, flag);
+        QFETCH(QString, bound);
+        QFETCH(QString, advertised);
+        const auto o = parse(required(flag.isEmpty() ? std::vector<std::string>{}
+                                                     : std::vector<std::string>{"--advertise-http", flag.toStdString()}));
+        QCOMPARE(o.outcome, AgentOptions::Outcome::Run);
+        QCOMPARE(QString::fromStdString(o.advertisedHttp(bound.toStdString(), 8081)), advertised);
+    }
+
+    void advertiseHttpOnEveryAddressNamesTheMachine()
+    {
+        const auto o = parse(required());
+        char host[256] = {};
+        QCOMPARE(gethostname(host, sizeof host - 1), 0);
+        QCOMPARE(o.advertisedHttp("0.0.0.0", 80), "http://" + std::string(host) + ":80");
+        QCOMPARE(o.advertisedHttp("::", 80), "http://" + std::string(host) + ":80");
+    }
+
     void helpAndVersion()
     {
         const auto help = parse({"--help"});
@@ -192,6 +226,30 @@ private slots:
             << with({"--controlplane", "ws://cp:1", "--join-token", "kjt_x." + QString(64, u'b'), "--controlplane-key-sha256", fp})
             << "keel-agent: --controlplane-key-sha256: sha256:" + fp + ": the join token names another key (sha256:"
                    + QString(64, u'b') + "): pass the token and the fingerprint of the same control plane";
+        QTest::newRow("advertise ftp") << with({"--advertise-http", "ftp://edge:21"})
+                                       << "keel-agent: --advertise-http: ftp://edge:21: use the http:// or https:// base URL "
+                                          "clients reach this node's --http port at, e.g. http://edge-eu-1.example:8080";
+        QTest::newRow("advertise host and port only") << with({"--advertise-http", "10.0.0.5:8080"})
+                                                      << "keel-agent: --advertise-http: 10.0.0.5:8080: use the http:// or https:// base URL "
+                                                         "clients reach this node's --http port at, e.g. http://edge-eu-1.example:8080";
+        QTest::newRow("advertise empty") << with({"--advertise-http", ""})
+                                         << "keel-agent: --advertise-http: empty: use the http:// or https:// base URL "
+                                            "clients reach this node's --http port at, e.g. http://edge-eu-1.example:8080";
+        QTest::newRow("advertise no host") << with({"--advertise-http", "http:///x"})
+                                           << "keel-agent: --advertise-http: http:///x: name the host clients reach this node at, "
+                                              "e.g. http://edge-eu-1.example:8080";
+        QTest::newRow("advertise path") << with({"--advertise-http", "http://edge:8080/profile"})
+                                        << "keel-agent: --advertise-http: http://edge:8080/profile: leave out the path: components "
+                                           "are served at /NAME/ below the base URL, e.g. http://edge-eu-1.example:8080";
+        QTest::newRow("advertise query") << with({"--advertise-http", "http://edge:8080/?a=b"})
+                                         << "keel-agent: --advertise-http: http://edge:8080/?a=b: leave out the query and fragment, "
+                                            "e.g. http://edge-eu-1.example:8080";
+        QTest::newRow("advertise user") << with({"--advertise-http", "http://u:p@edge:8080"})
+                                        << "keel-agent: --advertise-http: http://u:p@edge:8080: leave out the user and password, "
+                                           "e.g. http://edge-eu-1.example:8080";
+        QTest::newRow("advertise port zero") << with({"--advertise-http", "http://edge:0"})
+                                             << "keel-agent: --advertise-http: http://edge:0: use a port from 1 to 65535, "
+                                                "e.g. http://edge-eu-1.example:8080";
         QTest::newRow("unknown option") << with({"--heartbeat-ms", "5"})
                                         << "keel-agent: unknown option: --heartbeat-ms: run keel-agent --help for the options";
         QTest::newRow("no abbreviations") << with({"--contr", "ws://cp:1"})

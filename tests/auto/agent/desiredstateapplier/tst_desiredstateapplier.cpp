@@ -733,6 +733,126 @@ private slots:
                  errors.back().c_str());
     }
 
+    // The rules a state carries (NodeResidency) go with its set: served in the same swap,
+    // kept beside it on disk, restored with it offline, and a state that changes only
+    // them instantiates nothing.
+    void residencyIsServedWithItsSetAndRestored()
+    {
+        auto profile = ref("hello", ComponentAbi::Wagi, kSamples);
+        profile.manifest.dataClasses = {"pii"};
+        const auto echo = ref("echo", ComponentAbi::Keel, kSamples);
+        NodeResidency rules;
+        rules.jurisdiction = "US";
+        rules.rules = {{"eu-pii", "pii", {"EU"}, {"EU"}, keel::residency::Mode::Enforce}};
+        rules.placements = {{"hello", {{"eu-west", "EU", {"http://10.0.0.5:8080"}}, {"us-east", "US", {}}}}};
+        rules.policyVersion = 1;
+        NodeResidency stricter = rules;
+        stricter.rules.push_back({"pii-eu-us", "pii", {"*"}, {"EU", "US"}, keel::residency::Mode::Audit});
+        stricter.placements[0].regions[0].endpoints.push_back("http://10.0.0.6:8080");
+        stricter.policyVersion = 2;
+        {
+            DirectoryArtifactSource source(m_repo);
+            Node node(m_data, source);
+            DesiredState one{1, {profile, echo}, {}, rules};
+            auto outcome = node.applier.apply(one, m_key.pub());
+            requireApplied(outcome);
+            QVERIFY(outcome.swapped);
+            const auto served = node.runtime.lookup("hello");
+            QVERIFY(served);
+            QVERIFY(served.residency());
+            QVERIFY(*served.residency() == rules);
+            QVERIFY((served.component().config().dataClasses == std::vector<std::string>{"pii"}));
+            QVERIFY(node.runtime.lookup("echo").residency() == served.residency()); // one set, one rule book
+            QVERIFY(fs::is_regular_file(m_data / "sets/1/residency.pb"));
+
+            // Only the rules change (a stricter policy, a new EU agent): a new set is
+            // served under them, every component kept as it was.
+            const auto helloBefore = node.runtime.servedForReuse("hello");
+            DesiredState two{2, {profile, echo}, {}, stricter};
+            outcome = node.applier.apply(two, m_key.pub());
+            requireApplied(outcome);
+            QVERIFY(outcome.swapped);
+            QVERIFY(outcome.loads.empty());
+            QVERIFY(node.runtime.servedForReuse("hello") == helloBefore);
+            QVERIFY(*node.runtime.lookup("hello").residency() == stricter);
+
+            // The same generation with other rules is other content: refused.
+            DesiredState twoAgain{2, {profile, echo}, {}, rules};
+            outcome = node.applier.apply(twoAgain, m_key.pub());
+            QVERIFY(!outcome.ack.applied);
+            QVERIFY(*node.runtime.lookup("hello").residency() == stricter);
+            // And the same content again: acknowledged without a swap.
+            outcome = node.applier.apply(two, m_key.pub());
+            requireApplied(outcome);
+            QVERIFY(!outcome.swapped);
+
+            // Rules dropped (no policy any more): served without any, again loading nothing.
+            DesiredState three{3, {profile, echo}};
+            outcome = node.applier.apply(three, m_key.pub());
+            requireApplied(outcome);
+            QVERIFY(outcome.swapped);
+            QVERIFY(outcome.loads.empty());
+            QVERIFY(!node.runtime.lookup("hello").residency());
+            QVERIFY(!fs::exists(m_data / "sets/3/residency.pb"));
+            DesiredState four{4, {profile, echo}, {}, stricter};
+            requireApplied(node.applier.apply(four, m_key.pub()));
+        }
+        // The control plane is away: the rules come back with the set.
+        fs::remove_all(m_repo);
+        {
+            DirectoryArtifactSource source(m_repo);
+            Node node(m_data, source);
+            const auto restored = node.applier.restore();
+            QCOMPARE(restored.generation, 4u);
+            QCOMPARE(restored.served, size_t(2));
+            const auto served = node.runtime.lookup("hello");
+            QVERIFY(served && served.residency());
+            QVERIFY(*served.residency() == stricter);
+        }
+        // Rules that cannot be read: nothing that processes a data class serves without
+        // them; the rest does, and the control plane is asked for the state again.
+        std::ofstream(m_data / "sets/4/residency.pb", std::ios::binary | std::ios::trunc) << "\xff\xff\xff";
+        {
+            DirectoryArtifactSource source(m_repo);
+            Node node(m_data, source);
+            const auto restored = node.applier.restore();
+            QCOMPARE(restored.generation, 0u);
+            QCOMPARE(restored.served, size_t(1));
+            QCOMPARE(restored.refused, size_t(1));
+            QVERIFY(!node.runtime.lookup("hello"));
+            QCOMPARE(status(node.runtime, "echo"), 200u);
+        }
+        fs::remove(m_data / "sets/4/residency.pb");
+        {
+            DirectoryArtifactSource source(m_repo);
+            Node node(m_data, source);
+            QCOMPARE(node.applier.restore().generation, 0u);
+            QVERIFY(!node.runtime.lookup("hello"));
+        }
+    }
+
+    void fingerprintCoversResidency()
+    {
+        const auto a = ref("hello", ComponentAbi::Wagi, kSamples);
+        NodeResidency rules;
+        rules.jurisdiction = "EU";
+        // Without rules a state's fingerprint is what it was before residency existed.
+        QCOMPARE(DesiredStateApplier::stateFingerprint({a}, {}, nullptr), DesiredStateApplier::fingerprint({a}));
+        const auto empty = DesiredStateApplier::stateFingerprint({a}, {}, &rules);
+        QVERIFY(empty != DesiredStateApplier::fingerprint({a}));
+        rules.rules = {{"eu-pii", "pii", {"EU"}, {"EU"}, keel::residency::Mode::Enforce}};
+        const auto enforced = DesiredStateApplier::stateFingerprint({a}, {}, &rules);
+        QVERIFY(enforced != empty);
+        rules.rules[0].mode = keel::residency::Mode::Audit;
+        QVERIFY(DesiredStateApplier::stateFingerprint({a}, {}, &rules) != enforced);
+        rules.rules[0].mode = keel::residency::Mode::Enforce;
+        rules.placements = {{"hello", {{"eu-west", "EU", {"http://a:1"}}}}};
+        const auto placed = DesiredStateApplier::stateFingerprint({a}, {}, &rules);
+        QVERIFY(placed != enforced);
+        rules.placements[0].regions[0].endpoints = {"http://b:1"};
+        QVERIFY(DesiredStateApplier::stateFingerprint({a}, {}, &rules) != placed);
+    }
+
     void fingerprintCoversStandbyAndHealthPath()
     {
         const auto a = ref("hello", ComponentAbi::Wagi, kSamples);
