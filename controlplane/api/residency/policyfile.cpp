@@ -31,10 +31,17 @@ int lineOf(const YAML::Node &node)
 // Where each field and list item was written, to point PolicyValidator's problems at it.
 using Lines = std::map<std::tuple<int, std::string, int>, int>;
 
+// Unknown keys, and known ones given twice: yaml-cpp keeps both entries of a repeated
+// key and a lookup finds only one, so `allowed: [US]` below `allowed: [EU]` would
+// otherwise change the rule without a word.
 void refuseUnknownKeys(const YAML::Node &map, const std::set<std::string> &known, const std::string &where)
 {
+    std::map<std::string, int> seen;
     for (const auto &entry : map) {
         const std::string key = entry.first.IsScalar() ? entry.first.Scalar() : std::string("?");
+        if (const auto [first, added] = seen.emplace(key, lineOf(entry.first)); !added && known.count(key))
+            failAt(entry.first, "field \"" + key + "\" is given twice in " + where + " (also on line "
+                                    + std::to_string(first->second) + "): give it once");
         if (!known.count(key)) {
             std::string allowed;
             for (const auto &k : known)
