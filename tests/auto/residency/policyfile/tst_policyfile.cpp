@@ -4,6 +4,7 @@
 #include "policyfile.h"
 #include "policyvalidator.h"
 
+#include <QFile>
 #include <QTest>
 
 using namespace keel::residency;
@@ -85,6 +86,16 @@ private slots:
         QCOMPARE(problems->size(), size_t(1));
         QCOMPARE(problems->front().line, 5);
         QVERIFY2(problems->front().message.find("\"EUR\"") != std::string::npos, problems->front().message.c_str());
+    }
+
+    // The demo's sample (packaging/demo.sh applies it) stays a valid policy.
+    void theDemoPolicyIsValid()
+    {
+        QFile file(QStringLiteral(KEEL_POLICIES_DIR "/demo-policy.yaml"));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const Policy policy = parsed(file.readAll().toStdString());
+        QCOMPARE(policy.rules.size(), size_t(1));
+        QVERIFY((policy.rules[0] == Rule{"eu-pii", "pii", {"EU"}, {"EU"}, Mode::Enforce}));
     }
 
     void emptyRulesAreAPolicy()
