@@ -123,4 +123,52 @@ void ComponentCommands::listDeployments()
     });
 }
 
+void ComponentCommands::deploy()
+{
+    const Manifest &m = m_invocation.manifest;
+    m_client.open(m_invocation.server, m_invocation.token);
+    m_client.deploy(m.name, m.version, m_invocation.selector, m_invocation.skipDisallowed, [this](const Result<Op::Deployed> &result) {
+        if (const auto *error = std::get_if<WireError>(&result))
+            return m_fail(error->message);
+        const auto &deployed = std::get<Op::Deployed>(result);
+        if (m_invocation.json) {
+            QJsonArray skipped;
+            for (const PlacementDecision &d : deployed.skipped)
+                skipped.append(QJsonObject{{QStringLiteral("node"), d.node}, {QStringLiteral("region"), d.region},
+                                           {QStringLiteral("jurisdiction"), d.jurisdiction}, {QStringLiteral("rule"), d.rule},
+                                           {QStringLiteral("reason"), d.reason}});
+            return m_succeed(OutputFormat::jsonText(QJsonObject{{QStringLiteral("nodes_matched"), deployed.nodesMatched},
+                                                                {QStringLiteral("skipped"), skipped}}));
+        }
+        const Manifest &m = m_invocation.manifest;
+        QString out = QStringLiteral("deployed %1@%2 to %3: %4 node(s) match now; nodes that join later and match get it too\n")
+                          .arg(m.name, m.version, m_invocation.selector)
+                          .arg(deployed.nodesMatched);
+        if (!deployed.skipped.isEmpty()) {
+            QStringList nodes;
+            for (const PlacementDecision &d : deployed.skipped)
+                nodes.append(QStringLiteral("%1 (%2, rule %3)").arg(d.node, d.jurisdiction, d.rule));
+            out += QStringLiteral("skipped %1 node(s) the residency policy forbids: %2\n")
+                       .arg(deployed.skipped.size())
+                       .arg(nodes.join(QStringLiteral(", ")));
+        }
+        m_succeed(out);
+    });
+}
+
+void ComponentCommands::undeploy()
+{
+    m_client.open(m_invocation.server, m_invocation.token);
+    m_client.undeploy(m_invocation.manifest.name, m_invocation.selector, [this](const Result<int> &result) {
+        if (const auto *error = std::get_if<WireError>(&result))
+            return m_fail(error->message);
+        const int matched = std::get<int>(result);
+        if (m_invocation.json)
+            return m_succeed(OutputFormat::jsonText(QJsonObject{{QStringLiteral("nodes_matched"), matched}}));
+        m_succeed(QStringLiteral("undeployed %1 from %2: %3 node(s) match now\n")
+                      .arg(m_invocation.manifest.name, m_invocation.selector)
+                      .arg(matched));
+    });
+}
+
 } // namespace Keel

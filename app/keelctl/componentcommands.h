@@ -10,7 +10,7 @@ struct CtlInvocation;
 
 // keelctl's component commands: push (operator) from a .wasm and flags or from a
 // component manifest file (the same file keel-agent --components reads), list and show;
-// and the deployment rules that place them (deployments).
+// and the deployment rules that place them (deploy, undeploy, deployments).
 // Each ends in exactly one call of `succeed` (stdout text) or `fail`.
 class ComponentCommands final
 {
@@ -25,6 +25,9 @@ public:
     void list();
     void show();
     void listDeployments();
+    // deploy NAME@VERSION --to SELECTOR [--skip-disallowed], undeploy NAME --from SELECTOR.
+    void deploy();
+    void undeploy();
 
 private:
     KeelClient &m_client;

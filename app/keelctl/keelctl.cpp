@@ -6,6 +6,7 @@
 #include "keelclient.h"
 #include "keelversion.h"
 #include "outputformat.h"
+#include "policycommands.h"
 #include "rolloutcommands.h"
 #include "timeargument.h"
 #include "topologyfile.h"
@@ -47,6 +48,11 @@ const QList<QStringList> kCommands = {
     {QStringLiteral("rollout"), QStringLiteral("resume")},
     {QStringLiteral("rollout"), QStringLiteral("abort")},
     {QStringLiteral("rollout"), QStringLiteral("rollback")},
+    {QStringLiteral("policy"), QStringLiteral("apply")},
+    {QStringLiteral("policy"), QStringLiteral("get")},
+    {QStringLiteral("policy"), QStringLiteral("history")},
+    {QStringLiteral("policy"), QStringLiteral("violations")},
+    {QStringLiteral("policy"), QStringLiteral("check")},
 };
 
 // Commands that take one argument after the verb (NAME, ID).
@@ -112,7 +118,10 @@ QString KeelCtl::usage()
         "  component push --manifest FILE     push what a component manifest describes (operator)\n"
         "  component list                     every pushed version: digest, size, ABI, AOT build state\n"
         "  component show NAME[@VERSION]      one component's versions in detail\n"
-        "  deploy NAME@VERSION --to SELECTOR  run that version on every node the selector matches (operator)\n"
+        "  deploy NAME@VERSION --to SELECTOR [--skip-disallowed]\n"
+        "                                     run that version on every node the selector matches\n"
+        "                                     (operator); refused if the residency policy forbids it on\n"
+        "                                     some of them, unless --skip-disallowed leaves those out\n"
         "  undeploy NAME --from SELECTOR      stop running NAME on those nodes (operator)\n"
         "  deployments [--component C]        the deployment rules in the order they apply (later ones\n"
         "                                     win), who made each and how many nodes it matches now\n"
@@ -121,6 +130,7 @@ QString KeelCtl::usage()
         "  metrics [--component C] [--region R | --node N] [--since WHEN]\n"
         "                                     latency percentiles and rates over time (default: last 10m)\n"
         "%1"
+        "%2"
         "\n"
         "SELECTOR is all, or key=value terms that must all hold: region=eu-west,\n"
         "jurisdiction=EU,tier=edge (region, site, jurisdiction and name, or any label).\n"
@@ -135,7 +145,7 @@ QString KeelCtl::usage()
         "  -o, --output FMT  table (default) or json\n"
         "  --timeout SECONDS give up after this long (default 15)\n"
         "  -h, --help        this text\n"
-        "  -v, --version     keelctl's version\n").arg(RolloutCommands::usage());
+        "  -v, --version     keelctl's version\n").arg(RolloutCommands::usage(), PolicyCommands::usage());
 }
 
 std::variant<CtlInvocation, QString> KeelCtl::parse(const QStringList &arguments, const QProcessEnvironment &env)
@@ -170,9 +180,10 @@ std::variant<CtlInvocation, QString> KeelCtl::parse(const QStringList &arguments
     const QCommandLineOption siteOption(QStringLiteral("site"), {}, QStringLiteral("S"));
     const QCommandLineOption labelsOption(QStringLiteral("labels"), {}, QStringLiteral("K=V,..."));
     const QCommandLineOption removeOption(QStringLiteral("remove"), {}, QStringLiteral("K"));
+    const QCommandLineOption skipDisallowed(QStringLiteral("skip-disallowed"));
     parser.addOptions({server, token, output, file, region, uses, ttl, timeout, role, name, since, version, abi, dataClass,
                        grant, memoryMb, deadlineMs, maxResponse, manifest, to, from, selectorOption,
-                       componentOption, nodeOption, ca, siteOption, labelsOption, removeOption});
+                       componentOption, nodeOption, ca, siteOption, labelsOption, removeOption, skipDisallowed});
     parser.addOptions(RolloutCommands::options());
     if (!parser.parse(arguments))
         return parser.errorText() + QStringLiteral(": see keelctl --help");
@@ -191,6 +202,7 @@ std::variant<CtlInvocation, QString> KeelCtl::parse(const QStringList &arguments
     }
     const bool pushWithFlags = verb == QStringList{QStringLiteral("component"), QStringLiteral("push")} && !parser.isSet(manifest);
     const bool labelVerb = verb == QStringList{QStringLiteral("nodes"), QStringLiteral("label")};
+    const bool policyVerb = verb.first() == QLatin1String("policy"); // PolicyCommands::read checks its arguments
     const qsizetype expectedArgs = oneWordVerb ? 1 : deployVerb ? 2 : kCommandsWithArgument.contains(verb) || pushWithFlags ? 3 : 2;
     if (labelVerb) {
         if (inv.command.size() < 3 || (inv.command.size() == 3 && !parser.isSet(removeOption)))
@@ -199,7 +211,7 @@ std::variant<CtlInvocation, QString> KeelCtl::parse(const QStringList &arguments
             return *error;
         for (const QString &key : parser.values(removeOption))
             inv.removeLabels += key.split(u',', Qt::SkipEmptyParts);
-    } else if (inv.command.size() != expectedArgs) {
+    } else if (!policyVerb && inv.command.size() != expectedArgs) {
         return QStringLiteral("\"%1\" takes %2 argument(s): see keelctl --help").arg(verb.join(u' ')).arg(expectedArgs - 2);
     }
 
@@ -240,6 +252,11 @@ std::variant<CtlInvocation, QString> KeelCtl::parse(const QStringList &arguments
         inv.ttlSeconds = int(*seconds);
     }
 
+    if (policyVerb) {
+        if (auto error = PolicyCommands::read(parser, inv))
+            return *error;
+    }
+    inv.skipDisallowed = parser.isSet(skipDisallowed);
     if (verb.first() == QLatin1String("topology")) {
         if (!parser.isSet(file))
             return QStringLiteral("topology apply needs -f FILE");
@@ -335,6 +352,7 @@ std::variant<CtlInvocation, QString> KeelCtl::parse(const QStringList &arguments
             if (!parser.isSet(to))
                 return QStringLiteral("rollout start needs --to SELECTOR (all, or e.g. jurisdiction=EU)");
             inv.rollout.selector = parser.value(to);
+            inv.rollout.skipDisallowed = inv.skipDisallowed;
         }
     }
     if (parser.isSet(selectorOption))
@@ -437,24 +455,20 @@ void KeelCtl::run(const CtlInvocation &invocation)
         });
         return;
     }
-    if (noun == QLatin1String("deploy") || noun == QLatin1String("undeploy")) {
-        m_client->open(invocation.server, invocation.token);
-        auto done = [this, noun](const Result<int> &result) {
-            if (auto *error = errorOf(result))
-                return fail(error->message);
-            const int matched = std::get<int>(result);
-            if (m_invocation.json)
-                return succeed(OutputFormat::jsonText(QJsonObject{{QStringLiteral("nodes_matched"), matched}}));
-            const Manifest &m = m_invocation.manifest;
-            succeed(noun == QLatin1String("deploy")
-                        ? QStringLiteral("deployed %1@%2 to %3: %4 node(s) match now; nodes that join later and match get it too\n")
-                              .arg(m.name, m.version, m_invocation.selector).arg(matched)
-                        : QStringLiteral("undeployed %1 from %2: %3 node(s) match now\n").arg(m.name, m_invocation.selector).arg(matched));
-        };
-        if (noun == QLatin1String("deploy"))
-            m_client->deploy(invocation.manifest.name, invocation.manifest.version, invocation.selector, done);
+    if (noun == QLatin1String("policy")) {
+        m_policies = std::make_unique<PolicyCommands>(
+            *m_client, m_invocation, [this](const QString &output) { succeed(output); },
+            [this](const QString &message) { fail(message); });
+        if (verb == QLatin1String("apply"))
+            m_policies->apply();
+        else if (verb == QLatin1String("get"))
+            m_policies->get();
+        else if (verb == QLatin1String("history"))
+            m_policies->history();
+        else if (verb == QLatin1String("violations"))
+            m_policies->violations();
         else
-            m_client->undeploy(invocation.manifest.name, invocation.selector, done);
+            m_policies->check();
         return;
     }
     if (noun == QLatin1String("rollout")) {
@@ -477,12 +491,17 @@ void KeelCtl::run(const CtlInvocation &invocation)
             m_rollouts->control(RolloutAction::Rollback);
         return;
     }
-    if (noun == QLatin1String("component") || noun == QLatin1String("deployments")) {
+    if (noun == QLatin1String("component") || noun == QLatin1String("deployments") || noun == QLatin1String("deploy")
+        || noun == QLatin1String("undeploy")) {
         m_components = std::make_unique<ComponentCommands>(
             *m_client, m_invocation, [this](const QString &output) { succeed(output); },
             [this](const QString &message) { fail(message); });
         if (noun == QLatin1String("deployments"))
             m_components->listDeployments();
+        else if (noun == QLatin1String("deploy"))
+            m_components->deploy();
+        else if (noun == QLatin1String("undeploy"))
+            m_components->undeploy();
         else if (verb == QLatin1String("push"))
             m_components->push();
         else if (verb == QLatin1String("list"))

@@ -17,6 +17,7 @@ namespace Keel {
 
 class AccessCommands;
 class ComponentCommands;
+class PolicyCommands;
 class RolloutCommands;
 class KeelClient;
 
@@ -46,6 +47,8 @@ struct CtlInvocation
     int timeoutSeconds = 15;
     RolloutSpec rollout;   // rollout start NAME@VERSION --to SELECTOR and its flags
     bool watch = false;    // rollout status --watch: no overall timeout
+    bool skipDisallowed = false; // deploy, rollout start --skip-disallowed
+    quint64 policyVersion = 0;   // policy get --version (0: the current one)
 };
 
 // keelctl: parses its command line and runs one command through KeelClient. Every failure
@@ -78,6 +81,7 @@ private:
     std::unique_ptr<AccessCommands> m_access;
     std::unique_ptr<ComponentCommands> m_components;
     std::unique_ptr<RolloutCommands> m_rollouts;
+    std::unique_ptr<PolicyCommands> m_policies;
     bool m_done = false;
 };
 

@@ -240,6 +240,7 @@ QJsonObject OutputFormat::toJson(const DeploymentRule &rule, int order)
         {QStringLiteral("nodes_matched"), rule.nodesMatched},
         {QStringLiteral("created"), isoTime(d.created)},
         {QStringLiteral("created_by"), d.createdBy},
+        {QStringLiteral("excluded_nodes"), QJsonArray::fromStringList(d.excluded)},
     };
 }
 
@@ -250,7 +251,8 @@ QString OutputFormat::deploymentsTable(const QList<DeploymentRule> &rules)
     for (const DeploymentRule &rule : rules) {
         const Deployment &d = rule.deployment;
         rows.append({QString::number(++order), d.version.isEmpty() ? QStringLiteral("undeploy") : QStringLiteral("deploy"),
-                     d.version.isEmpty() ? d.component : d.component + u'@' + d.version, d.selector,
+                     d.version.isEmpty() ? d.component : d.component + u'@' + d.version,
+                     d.excluded.isEmpty() ? d.selector : d.selector + QStringLiteral(" except ") + d.excluded.join(u','),
                      QString::number(rule.nodesMatched), d.createdBy.isEmpty() ? QStringLiteral("-") : d.createdBy,
                      isoTime(d.created)});
     }

@@ -208,10 +208,26 @@ std::variant<Rollout, WireError> RolloutEngine::start(RolloutSpec spec, const QS
     const NodeSelector &selector = std::get<NodeSelector>(parsed);
     spec.selector = selector.text();
 
+    // Nodes the residency policy forbids the new version: refused, or left out with
+    // skip_disallowed (and by the rule the rollout writes when it succeeds).
+    QStringList skipped;
+    auto decided = m_deployments.placements(spec.component, spec.version, spec.selector);
+    if (auto *error = std::get_if<WireError>(&decided))
+        return *error;
+    QList<PlacementDecision> forbidden;
+    for (const PlacementDecision &d : std::get<QList<PlacementDecision>>(decided)) {
+        if (!d.allowed) {
+            forbidden.append(d);
+            skipped.append(d.node);
+        }
+    }
+    if (!forbidden.isEmpty() && !spec.skipDisallowed)
+        return DeploymentService::forbiddenError(spec.component, spec.version, spec.selector, forbidden);
+
     QList<Node> nodes;
     QMap<QString, QStringList> baselines; // version -> nodes that run it by the rules
     for (const Node &node : m_fleet.nodes()) {
-        if (!selector.matches(node))
+        if (!selector.matches(node) || skipped.contains(node.name))
             continue;
         nodes.append(node);
         const QString version = m_deployments.ruleVersion(node, spec.component);
@@ -242,6 +258,7 @@ std::variant<Rollout, WireError> RolloutEngine::start(RolloutSpec spec, const QS
     rollout.id = newId();
     rollout.spec = spec;
     rollout.baselineVersion = baseline;
+    rollout.skippedNodes = skipped;
     rollout.state = RolloutState::Pending;
     rollout.waves = std::get<QList<RolloutWave>>(std::move(planned));
     rollout.created = now();
@@ -580,7 +597,7 @@ void RolloutEngine::finish(const QString &id)
     const Rollout r = m_rollouts.value(id);
     // The new version becomes the rule before the pins go: no node ever falls back.
     auto deployed = m_deployments.deployHeld(r.spec.component, r.spec.version, r.spec.selector,
-                                            QStringLiteral("rollout %1 (%2)").arg(id, r.createdBy));
+                                            QStringLiteral("rollout %1 (%2)").arg(id, r.createdBy), r.skippedNodes);
     if (const auto *error = std::get_if<WireError>(&deployed)) {
         qCCritical(lcRollout, "rollout %s: cannot write the rule %s@%s to %s: %s", qPrintable(id), qPrintable(r.spec.component),
                    qPrintable(r.spec.version), qPrintable(r.spec.selector), qPrintable(error->message));

@@ -6,7 +6,9 @@
 #include "controlplaneserver.h"
 #include "deploymentservice.h"
 #include "eventhub.h"
+#include "placementpolicy.h"
 #include "registryservice.h"
+#include "residencyservice.h"
 #include "rolloutengine.h"
 #include "secrets.h"
 #include "servermetrics.h"
@@ -101,8 +103,12 @@ std::unique_ptr<ControlPlane> ControlPlane::start(const ControlPlaneOptions &opt
         cp->m_registry->resumeBuilds();
         cp->m_fleet = std::make_unique<FleetService>(*cp->m_store, *cp->m_metrics, options.fleet);
         cp->m_fleet->setControlPlaneKey(cp->m_signingKey->publicKey());
+        cp->m_placement = std::make_unique<PlacementPolicy>();
         cp->m_deployments = std::make_unique<DeploymentService>(cp->m_store->deployments(), *cp->m_registry, *cp->m_fleet,
-                                                                *cp->m_metrics);
+                                                                *cp->m_placement, *cp->m_metrics);
+        // Puts the stored policy in force before any node's set is computed.
+        cp->m_residency = std::make_unique<ResidencyService>(cp->m_store->policies(), *cp->m_placement, *cp->m_deployments,
+                                                             *cp->m_fleet, *cp->m_audit, *cp->m_metrics);
         cp->m_fleetMetrics = std::make_unique<FleetMetrics>(cp->m_store->metrics(), *cp->m_metrics, options.metrics);
         // Before the listener: a resumed rollout's pins are in place when agents connect.
         cp->m_rollouts = std::make_unique<RolloutEngine>(cp->m_store->rollouts(), *cp->m_deployments, *cp->m_fleet,
@@ -117,6 +123,7 @@ std::unique_ptr<ControlPlane> ControlPlane::start(const ControlPlaneOptions &opt
     // ack is a change of the node: watchers see generations and components move live.
     DeploymentService *deployments = cp->m_deployments.get();
     connect(fleet, &FleetService::nodeChanged, events, [events, deployments](NodeChange change) {
+        deployments->nodeUpdated(change.node); // region, jurisdiction, labels, endpoint: placements may move
         change.node = deployments->withState(std::move(change.node));
         events->publish(change);
     });
@@ -138,6 +145,10 @@ std::unique_ptr<ControlPlane> ControlPlane::start(const ControlPlaneOptions &opt
             [events](const MetricsWindow &window) { events->publish(window); });
     connect(cp->m_rollouts.get(), &RolloutEngine::progressed, events,
             [events](const RolloutEvent &event) { events->publish(event); });
+    connect(cp->m_residency.get(), &ResidencyService::violationChanged, events,
+            [events](const ResidencyViolation &violation) { events->publish(violation); });
+    connect(cp->m_residency.get(), &ResidencyService::policyChanged, events,
+            [events](const PolicyChange &change) { events->publish(change); });
 
     std::optional<QSslConfiguration> tls;
     if (!options.tlsCertificate.isEmpty() || !options.tlsKey.isEmpty()) {
@@ -147,6 +158,7 @@ std::unique_ptr<ControlPlane> ControlPlane::start(const ControlPlaneOptions &opt
     }
     cp->m_server = std::make_unique<ControlPlaneServer>(OperatorServices{*fleet, *events, *cp->m_tokens, *cp->m_audit, *cp->m_registry,
                                                                          *cp->m_deployments, *cp->m_blobs, *cp->m_fleetMetrics, *cp->m_rollouts,
+                                                                         *cp->m_residency,
                                                                          [signer = cp->m_signingKey.get()](const QByteArray &message) {
                                                                              return signer->sign(message);
                                                                          }},

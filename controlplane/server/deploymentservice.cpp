@@ -2,6 +2,7 @@
 
 #include "fleetservice.h"
 #include "nodeselector.h"
+#include "placementpolicy.h"
 #include "registryservice.h"
 #include "servermetrics.h"
 #include "storeerror.h"
@@ -17,7 +18,8 @@ namespace {
 
 // The content of a node's set: every field that reaches the agent. A manifest is fixed by
 // name@version (versions are immutable), so its digest stands for it.
-QString fingerprintOf(const QList<ComponentRef> &components, const QList<ComponentRef> &standby)
+QString fingerprintOf(const QList<ComponentRef> &components, const QList<ComponentRef> &standby,
+                      const NodeResidency &residency)
 {
     QCryptographicHash hash(QCryptographicHash::Sha256);
     auto field = [&hash](QByteArrayView bytes) {
@@ -41,17 +43,44 @@ QString fingerprintOf(const QList<ComponentRef> &components, const QList<Compone
         for (const ComponentRef &ref : standby)
             ref_(ref);
     }
+    if (residency.isSet()) { // nor do sets no residency rule concerns
+        // The policy's version is left out: a new version that changes nothing for this
+        // node sends it nothing.
+        field("residency");
+        field(residency.jurisdiction.toUtf8());
+        field(residency.defaultSubject.toUtf8());
+        for (const ResidencyRule &rule : residency.rules) {
+            field(rule.name);
+            field(rule.dataClass);
+            for (const auto &code : rule.subjects)
+                field(code);
+            field("|");
+            for (const auto &code : rule.allowed)
+                field(code);
+            field(keel::residency::modeName(rule.mode));
+        }
+        for (const ComponentPlacement &placement : residency.placements) {
+            field(placement.component.toUtf8());
+            for (const RegionEndpoints &region : placement.regions) {
+                field(region.region.toUtf8());
+                field(region.jurisdiction.toUtf8());
+                for (const QString &endpoint : region.endpoints)
+                    field(endpoint.toUtf8());
+            }
+        }
+    }
     return QString::fromLatin1(hash.result().toHex());
 }
 
 } // namespace
 
 DeploymentService::DeploymentService(DeploymentStore &store, RegistryService &registry, FleetService &fleet,
-                                     ServerMetrics &metrics, QObject *parent)
+                                     const PlacementPolicy &placement, ServerMetrics &metrics, QObject *parent)
     : QObject(parent)
     , m_store(store)
     , m_registry(registry)
     , m_fleet(fleet)
+    , m_placement(placement)
     , m_metrics(metrics)
     , m_revision(store.revision())
     , m_deployments(store.deployments())
@@ -83,23 +112,100 @@ std::optional<WireError> DeploymentService::heldError(const QString &component) 
 std::variant<int, WireError> DeploymentService::deploy(const QString &component, const QString &version,
                                                        const QString &selector, const QString &principal)
 {
+    auto deployed = deploy(component, version, selector, principal, false);
+    if (auto *error = std::get_if<WireError>(&deployed))
+        return *error;
+    return std::get<Deployed>(deployed).nodesMatched;
+}
+
+std::variant<DeploymentService::Deployed, WireError> DeploymentService::deploy(const QString &component, const QString &version,
+                                                                                const QString &selector, const QString &principal,
+                                                                                bool skipDisallowed)
+{
     if (auto held = heldError(component))
         return *held;
-    return deployHeld(component, version, selector, principal);
+    auto decided = placements(component, version, selector);
+    if (auto *error = std::get_if<WireError>(&decided))
+        return *error;
+    Deployed deployed;
+    QStringList excluded;
+    for (const PlacementDecision &d : std::get<QList<PlacementDecision>>(decided)) {
+        if (!d.allowed) {
+            deployed.skipped.append(d);
+            excluded.append(d.node);
+        }
+    }
+    if (!deployed.skipped.isEmpty() && !skipDisallowed)
+        return forbiddenError(component, version, selector, deployed.skipped);
+    auto matched = deployHeld(component, version, selector, principal, excluded);
+    if (auto *error = std::get_if<WireError>(&matched))
+        return *error;
+    deployed.nodesMatched = std::get<int>(matched) - int(excluded.size());
+    return deployed;
+}
+
+WireError DeploymentService::forbiddenError(const QString &component, const QString &version, const QString &selector,
+                                            const QList<PlacementDecision> &forbidden)
+{
+    QStringList where;
+    for (const PlacementDecision &d : forbidden)
+        where.append(QStringLiteral("%1 (%2)").arg(d.node, d.jurisdiction));
+    const int shown = 10;
+    const QString more = where.size() > shown ? QStringLiteral(" and %1 more").arg(where.size() - shown) : QString();
+    return WireError{ErrorCode::FailedPrecondition,
+                     QStringLiteral("the residency policy forbids %1@%2 on %3 of the nodes %4 matches: %5%6: %7; "
+                                    "choose a selector within the allowed jurisdictions, or pass --skip-disallowed "
+                                    "to leave those nodes out")
+                         .arg(component.left(64), version.left(64))
+                         .arg(forbidden.size())
+                         .arg(selector.left(128), where.mid(0, shown).join(QStringLiteral(", ")), more,
+                              forbidden.isEmpty() ? QString() : forbidden.first().reason),
+                     QStringLiteral("selector")};
 }
 
 std::variant<int, WireError> DeploymentService::deployHeld(const QString &component, const QString &version,
-                                                           const QString &selector, const QString &principal)
+                                                           const QString &selector, const QString &principal,
+                                                           const QStringList &excluded)
 {
     if (version.isEmpty()) // back to "not on these nodes" (a rollout that installed it, rolled back)
-        return put({0, component, {}, selector, QDateTime::currentDateTimeUtc(), principal}, true);
+        return put({0, component, {}, selector, QDateTime::currentDateTimeUtc(), principal, {}}, true);
     if (!m_registry.find(component, version)) {
         return WireError{ErrorCode::NotFound,
                          QStringLiteral("no component %1@%2 in the registry: push it first (keelctl component push), see keelctl component list")
                              .arg(component.left(64), version.left(64)),
                          QStringLiteral("component")};
     }
-    return put({0, component, version, selector, QDateTime::currentDateTimeUtc(), principal}, false);
+    return put({0, component, version, selector, QDateTime::currentDateTimeUtc(), principal, excluded}, false);
+}
+
+std::variant<QList<PlacementDecision>, WireError> DeploymentService::placements(const QString &component, const QString &version,
+                                                                                const QString &selector) const
+{
+    const auto manifest = manifestOf(component, version);
+    if (!manifest) {
+        return WireError{ErrorCode::NotFound,
+                         QStringLiteral("no component %1@%2 in the registry: push it first (keelctl component push), see keelctl component list")
+                             .arg(component.left(64), version.left(64)),
+                         QStringLiteral("component")};
+    }
+    auto parsed = NodeSelector::parse(selector);
+    if (const auto *error = std::get_if<QString>(&parsed))
+        return WireError{ErrorCode::BadRequest, *error, QStringLiteral("selector")};
+    const NodeSelector &matcher = std::get<NodeSelector>(parsed);
+    QList<PlacementDecision> decisions;
+    for (const Node &node : m_fleet.nodes()) {
+        if (matcher.matches(node))
+            decisions.append(m_placement.decide(node, *manifest));
+    }
+    return decisions;
+}
+
+std::optional<Manifest> DeploymentService::manifestOf(const QString &component, const QString &version) const
+{
+    const auto record = m_registry.find(component, version);
+    if (!record)
+        return std::nullopt;
+    return record->version.manifest;
 }
 
 std::variant<int, WireError> DeploymentService::undeploy(const QString &component, const QString &selector,
@@ -127,6 +233,7 @@ std::variant<int, WireError> DeploymentService::put(Deployment deployment, bool 
     m_selectors.insert(deployment.selector, selector); // parsed once, matched per node
     const Deployment stored = m_store.putDeployment(deployment);
     m_revision = stored.sequence;
+    m_placementIndexValid = false;
     m_deployments.removeIf([&](const Deployment &d) {
         return d.component == stored.component && d.selector == stored.selector;
     });
@@ -134,6 +241,9 @@ std::variant<int, WireError> DeploymentService::put(Deployment deployment, bool 
     int matched = 0;
     for (const Node &node : m_fleet.nodes())
         matched += selector.matches(node) ? 1 : 0;
+    if (!stored.excluded.isEmpty())
+        qCInfo(lcDeploy, "%s@%s leaves out %s: the residency policy forbids it there", qPrintable(stored.component),
+               qPrintable(stored.version), qPrintable(stored.excluded.join(QStringLiteral(", "))));
     qCInfo(lcDeploy, "%s %s%s %s %s by %s: revision %llu, %d node(s) match", removed ? "undeploy" : "deploy",
            qPrintable(stored.component), removed ? "" : qPrintable(u'@' + stored.version), removed ? "from" : "to",
            qPrintable(stored.selector), qPrintable(stored.createdBy), m_revision, matched);
@@ -152,7 +262,7 @@ QList<DeploymentRule> DeploymentService::rules(const QString &component) const
         int matched = 0;
         if (const auto selector = m_selectors.constFind(d.selector); selector != m_selectors.cend()) {
             for (const Node &node : nodes)
-                matched += selector->matches(node) ? 1 : 0;
+                matched += selector->matches(node) && d.applies(node) ? 1 : 0;
         }
         rules.append({d, matched});
     }
@@ -185,6 +295,7 @@ void DeploymentService::setPins(const QString &component, const QHash<QString, P
         m_pins.remove(component);
     else
         m_pins.insert(component, pins);
+    m_placementIndexValid = false;
     // Generations are per node: only the nodes whose set changed hear of it.
     emit desiredStateChanged(m_revision);
 }
@@ -196,7 +307,7 @@ QString DeploymentService::ruleVersion(const Node &node, const QString &componen
         if (d.component != component)
             continue;
         const auto selector = m_selectors.constFind(d.selector);
-        if (selector != m_selectors.cend() && selector->matches(node))
+        if (selector != m_selectors.cend() && selector->matches(node) && d.applies(node))
             version = d.version;
     }
     return version;
@@ -224,9 +335,9 @@ std::optional<ComponentRef> DeploymentService::refFor(const Node &node, const QS
 }
 
 quint64 DeploymentService::generationFor(const QString &node, const QList<ComponentRef> &components,
-                                         const QList<ComponentRef> &standby)
+                                         const QList<ComponentRef> &standby, const NodeResidency &residency)
 {
-    const QString fingerprint = fingerprintOf(components, standby);
+    const QString fingerprint = fingerprintOf(components, standby, residency);
     NodeDesiredRecord &record = m_nodeDesired[node];
     if (record.generation != 0 && record.fingerprint == fingerprint)
         return record.generation;
@@ -243,43 +354,127 @@ quint64 DeploymentService::generationFor(const QString &node, const QList<Compon
     return record.generation;
 }
 
-DesiredState DeploymentService::desiredFor(const Node &node)
+DeploymentService::Intended DeploymentService::intendedFor(const Node &node) const
 {
-    DesiredState state;
+    Intended intended;
     // What each component resolves to on this node: later rules win; an undeploy removes.
-    QMap<QString, QString> versions;
     for (const Deployment &d : m_deployments) {
         const auto selector = m_selectors.constFind(d.selector);
-        if (selector == m_selectors.cend() || !selector->matches(node))
+        if (selector == m_selectors.cend() || !selector->matches(node) || !d.applies(node))
             continue;
         if (d.version.isEmpty())
-            versions.remove(d.component);
+            intended.versions.remove(d.component);
         else
-            versions.insert(d.component, d.version);
+            intended.versions.insert(d.component, d.version);
     }
     // A rollout's pins win over the rules on the nodes it switched.
-    QMap<QString, QString> standby;
     for (auto it = m_pins.cbegin(); it != m_pins.cend(); ++it) {
         const auto pin = it->constFind(node.name);
         if (pin == it->cend())
             continue;
         if (pin->version.isEmpty())
-            versions.remove(it.key());
+            intended.versions.remove(it.key());
         else
-            versions.insert(it.key(), pin->version);
+            intended.versions.insert(it.key(), pin->version);
         if (!pin->standbyVersion.isEmpty() && pin->standbyVersion != pin->version)
-            standby.insert(it.key(), pin->standbyVersion);
+            intended.standby.insert(it.key(), pin->standbyVersion);
     }
-    for (auto it = versions.cbegin(); it != versions.cend(); ++it) {
-        if (auto ref = refFor(node, it.key(), it.value()))
+    return intended;
+}
+
+DesiredState DeploymentService::desiredFor(const Node &node)
+{
+    DesiredState state;
+    const Intended intended = intendedFor(node);
+    // The residency policy bounds the rules: an enforce-mode placement rule leaves the
+    // component out here (ResidencyService lists it as a violation).
+    auto allowed = [&](const ComponentRef &ref) { return m_placement.decide(node, ref.manifest).allowed; };
+    for (auto it = intended.versions.cbegin(); it != intended.versions.cend(); ++it) {
+        if (auto ref = refFor(node, it.key(), it.value()); ref && allowed(*ref))
             state.components.append(*ref);
     }
-    for (auto it = standby.cbegin(); it != standby.cend(); ++it) {
-        if (auto ref = refFor(node, it.key(), it.value()))
+    for (auto it = intended.standby.cbegin(); it != intended.standby.cend(); ++it) {
+        if (auto ref = refFor(node, it.key(), it.value()); ref && allowed(*ref))
             state.standby.append(*ref);
     }
-    state.generation = generationFor(node.name, state.components, state.standby);
+    state.residency = residencyFor(node, state.components);
+    state.generation = generationFor(node.name, state.components, state.standby, state.residency);
     return state;
+}
+
+NodeResidency DeploymentService::residencyFor(const Node &node, const QList<ComponentRef> &components)
+{
+    NodeResidency residency;
+    QStringList classes;
+    for (const ComponentRef &ref : components)
+        classes.append(ref.manifest.dataClasses);
+    residency.rules = m_placement.rulesFor(classes);
+    if (residency.rules.empty())
+        return residency;
+    const ResidencyPolicy &policy = m_placement.policy();
+    residency.jurisdiction = node.jurisdiction;
+    residency.defaultSubject = QString::fromStdString(policy.defaultSubject);
+    residency.policyVersion = policy.version;
+    for (const ComponentRef &ref : components) {
+        if (m_placement.needsSubject(ref.manifest.dataClasses))
+            residency.placements.append({ref.manifest.name, placementIndex().value(ref.manifest.name)});
+    }
+    return residency;
+}
+
+const QHash<QString, QList<RegionEndpoints>> &DeploymentService::placementIndex()
+{
+    if (m_placementIndexValid)
+        return m_placementIndex;
+    // component -> region -> endpoints, over every node, as the policy lets them be placed.
+    QHash<QString, QMap<QString, RegionEndpoints>> byRegion;
+    for (const Node &node : m_fleet.nodes()) {
+        if (node.httpEndpoint.isEmpty())
+            continue;
+        const Intended intended = intendedFor(node);
+        for (auto it = intended.versions.cbegin(); it != intended.versions.cend(); ++it) {
+            const auto manifest = manifestOf(it.key(), it.value());
+            if (!manifest || !m_placement.needsSubject(manifest->dataClasses) || !m_placement.decide(node, *manifest).allowed)
+                continue;
+            RegionEndpoints &region = byRegion[it.key()][node.region];
+            region.region = node.region;
+            region.jurisdiction = node.jurisdiction;
+            region.endpoints.append(node.httpEndpoint);
+        }
+    }
+    m_placementIndex.clear();
+    for (auto it = byRegion.begin(); it != byRegion.end(); ++it) {
+        QList<RegionEndpoints> regions = it->values(); // by region name
+        for (RegionEndpoints &region : regions)
+            region.endpoints.sort();
+        m_placementIndex.insert(it.key(), std::move(regions));
+    }
+    m_placementIndexValid = true;
+    return m_placementIndex;
+}
+
+void DeploymentService::policyChanged()
+{
+    m_placementIndexValid = false;
+    emit desiredStateChanged(m_revision);
+}
+
+void DeploymentService::nodeUpdated(const Node &node)
+{
+    QStringList labels;
+    for (auto it = node.labels.cbegin(); it != node.labels.cend(); ++it)
+        labels.append(it.key() + u'=' + it.value());
+    const QString shape = QStringList{node.region, node.jurisdiction, node.httpEndpoint, labels.join(u',')}.join(u'|');
+    QString &known = m_nodeShapes[node.name];
+    if (known == shape)
+        return;
+    known = shape;
+    // Without a policy nothing placement-wide depends on a node's shape (labels already
+    // send the node its own set).
+    if (m_placement.policy().rules.empty())
+        return;
+    m_placementIndexValid = false;
+    emit desiredStateChanged(m_revision);
 }
 
 void DeploymentService::recordAck(const QString &node, const StateAck &ack)

@@ -13,12 +13,15 @@
 namespace Keel {
 
 class FleetService;
+class PlacementPolicy;
 class RegistryService;
 class ServerMetrics;
 
 // Deployments and each node's desired state, xDS style: a node's full set is computed
-// from the deployment rules (later rules win per component) and the registry, and pushed
-// on every change and every reconnect. Generations are per node: a node's generation
+// from the deployment rules (later rules win per component), a rollout's pins and the
+// registry, bounded by the residency policy (what an enforce-mode placement rule forbids
+// is left out; the rules over the node's components ride along for per-request checks),
+// and pushed on every change and every reconnect. Generations are per node: a node's generation
 // advances (to the fleet's revision at that moment, so it only grows) when the content
 // of its own set changes, and a change elsewhere sends it nothing. Node acks and
 // generations are kept in memory for reads and written through to the store.
@@ -28,9 +31,18 @@ class DeploymentService final : public QObject
 
 public:
     // Throws StoreError while loading.
-    DeploymentService(DeploymentStore &store, RegistryService &registry, FleetService &fleet, ServerMetrics &metrics,
-                      QObject *parent = nullptr);
+    DeploymentService(DeploymentStore &store, RegistryService &registry, FleetService &fleet,
+                      const PlacementPolicy &placement, ServerMetrics &metrics, QObject *parent = nullptr);
 
+    struct Deployed
+    {
+        int nodesMatched = 0;
+        QList<PlacementDecision> skipped; // matched, forbidden by the residency policy, left out
+    };
+    // Refused, naming the nodes and the rule, when the residency policy forbids the version
+    // on some node the selector matches; with skipDisallowed the rule leaves those out.
+    std::variant<Deployed, WireError> deploy(const QString &component, const QString &version, const QString &selector,
+                                             const QString &principal, bool skipDisallowed);
     // The number of nodes the selector matches now, or why the request is refused.
     std::variant<int, WireError> deploy(const QString &component, const QString &version, const QString &selector,
                                         const QString &principal);
@@ -53,7 +65,30 @@ public:
     // A rule written for a rollout that holds the component (succeeded, or rolled back
     // after success): not refused by the hold. An empty version writes an undeploy.
     std::variant<int, WireError> deployHeld(const QString &component, const QString &version, const QString &selector,
-                                            const QString &principal);
+                                            const QString &principal, const QStringList &excluded = {});
+    // "the residency policy forbids hash@2.0.0 on 2 of the nodes all matches: ..."
+    static WireError forbiddenError(const QString &component, const QString &version, const QString &selector,
+                                    const QList<PlacementDecision> &forbidden);
+    // The matching nodes where the residency policy forbids (or, audit mode, flags) the
+    // version: one decision per node the selector matches.
+    std::variant<QList<PlacementDecision>, WireError> placements(const QString &component, const QString &version,
+                                                                 const QString &selector) const;
+
+    // What the rules and a rollout's pins put on a node, before the residency policy:
+    // component -> version served, and component -> version kept loaded beside it.
+    struct Intended
+    {
+        QMap<QString, QString> versions;
+        QMap<QString, QString> standby;
+    };
+    Intended intendedFor(const Node &node) const;
+    std::optional<Manifest> manifestOf(const QString &component, const QString &version) const;
+    // The residency policy changed: every node's set is computed again.
+    void policyChanged();
+    // A node as FleetService now has it: when its region, jurisdiction, labels or endpoint
+    // moved and a policy is in force, placements (and the alternatives nodes hand out in
+    // their 451 answers) are computed again.
+    void nodeUpdated(const Node &node);
     // The version the rules alone give the component on the node; empty: none.
     QString ruleVersion(const Node &node, const QString &component) const;
 
@@ -79,14 +114,18 @@ signals:
 
 private:
     std::variant<int, WireError> put(Deployment deployment, bool removed);
+    NodeResidency residencyFor(const Node &node, const QList<ComponentRef> &components);
+    const QHash<QString, QList<RegionEndpoints>> &placementIndex();
     void onAotBuildFinished(const QString &component, const QString &version);
-    quint64 generationFor(const QString &node, const QList<ComponentRef> &components, const QList<ComponentRef> &standby);
+    quint64 generationFor(const QString &node, const QList<ComponentRef> &components, const QList<ComponentRef> &standby,
+                          const NodeResidency &residency);
     std::optional<ComponentRef> refFor(const Node &node, const QString &component, const QString &version) const;
     std::optional<WireError> heldError(const QString &component) const;
 
     DeploymentStore &m_store;
     RegistryService &m_registry;
     FleetService &m_fleet;
+    const PlacementPolicy &m_placement;
     ServerMetrics &m_metrics;
     quint64 m_revision = 0;
     QList<Deployment> m_deployments;
@@ -95,6 +134,11 @@ private:
     QHash<QString, NodeDesiredRecord> m_nodeDesired;
     QHash<QString, QHash<QString, Pin>> m_pins; // component -> node -> pin
     std::function<QString(const QString &component)> m_holder;
+    // Where each component that some subject rule covers is placed, by region, with the
+    // nodes' endpoints; computed when first needed after a change.
+    QHash<QString, QList<RegionEndpoints>> m_placementIndex;
+    bool m_placementIndexValid = false;
+    QHash<QString, QString> m_nodeShapes; // node -> what placement depends on, to see it move
 };
 
 } // namespace Keel

@@ -13,6 +13,7 @@ class FleetMetrics;
 class EventHub;
 class FleetService;
 class RegistryService;
+class ResidencyService;
 class RolloutEngine;
 class TokenAuthority;
 
@@ -29,6 +30,7 @@ struct OperatorServices
     const BlobStore &blobs;
     FleetMetrics &metrics;
     RolloutEngine &rollouts;
+    ResidencyService &residency;
     // Signs with the control plane's key (desired states).
     std::function<QByteArray(const QByteArray &message)> sign;
 };

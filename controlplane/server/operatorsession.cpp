@@ -10,6 +10,7 @@
 #include "nodeselector.h"
 #include "overloaded.h"
 #include "registryservice.h"
+#include "residencyservice.h"
 #include "rolloutengine.h"
 #include "servermetrics.h"
 #include "storeerror.h"
@@ -60,7 +61,9 @@ void OperatorSession::handleFrame(const QByteArray &frame)
     const auto *error = std::get_if<WireError>(&response.body);
     metrics().request(access.action.toStdString(), error ? toText(error->code).toStdString() : "ok");
     if (access.mutates) {
-        m_services.audit.record(TokenAuthority::principalOf(m_principal), m_principal.id, access.action, access.target,
+        const QString note = std::exchange(m_auditNote, {});
+        m_services.audit.record(TokenAuthority::principalOf(m_principal), m_principal.id, access.action,
+                                note.isEmpty() ? access.target : access.target + QStringLiteral(", ") + note,
                                 auditResult(response.body));
     }
     send(OperatorCodec::encodeResponse(response));
@@ -90,9 +93,6 @@ OperatorResponseBody OperatorSession::serve(const OperatorRequestBody &request)
 {
     FleetService &fleet = m_services.fleet;
     TokenAuthority &tokens = m_services.tokens;
-    auto notYet = [](const char *name) -> OperatorResponseBody {
-        return WireError{ErrorCode::Unimplemented, QStringLiteral("%1 is not served yet").arg(QLatin1String(name)), {}};
-    };
     auto convert = [](auto &&result) -> OperatorResponseBody {
         return std::visit([](auto &&v) -> OperatorResponseBody { return v; }, std::move(result));
     };
@@ -158,10 +158,18 @@ OperatorResponseBody OperatorSession::serve(const OperatorRequestBody &request)
             return Op::ComponentList{std::get<QList<ComponentVersion>>(std::move(listed))};
         },
         [&](const Op::Deploy &r) -> OperatorResponseBody {
-            auto result = m_services.deployments.deploy(r.component, r.version, r.selector, TokenAuthority::principalOf(m_principal));
+            auto result = m_services.deployments.deploy(r.component, r.version, r.selector,
+                                                        TokenAuthority::principalOf(m_principal), r.skipDisallowed);
             if (auto *error = std::get_if<WireError>(&result))
                 return *error;
-            return Op::Deployed{std::get<int>(result)};
+            auto &deployed = std::get<DeploymentService::Deployed>(result);
+            if (!deployed.skipped.isEmpty()) {
+                QStringList nodes;
+                for (const PlacementDecision &d : std::as_const(deployed.skipped))
+                    nodes.append(d.node);
+                m_auditNote = QStringLiteral("skipped %1 (residency)").arg(nodes.join(u' '));
+            }
+            return Op::Deployed{deployed.nodesMatched, std::move(deployed.skipped)};
         },
         [&](const Op::Undeploy &r) -> OperatorResponseBody {
             auto result = m_services.deployments.undeploy(r.component, r.selector, TokenAuthority::principalOf(m_principal));
@@ -197,11 +205,35 @@ OperatorResponseBody OperatorSession::serve(const OperatorRequestBody &request)
                 return *error;
             return Op::RolloutControlled{std::get<Rollout>(std::move(done))};
         },
-        [&](const Op::SetPolicy &) -> OperatorResponseBody { return notYet("set_policy"); },
-        [&](const Op::GetPolicy &) -> OperatorResponseBody { return notYet("get_policy"); },
-        [&](const Op::ListPolicyHistory &) -> OperatorResponseBody { return notYet("list_policy_history"); },
-        [&](const Op::ListViolations &) -> OperatorResponseBody { return notYet("list_violations"); },
-        [&](const Op::CheckPlacement &) -> OperatorResponseBody { return notYet("check_placement"); },
+        [&](const Op::SetPolicy &r) -> OperatorResponseBody {
+            ResidencyService &residency = m_services.residency;
+            const quint64 before = residency.version();
+            auto applied = residency.apply(r.policy, r.dryRun, r.expectedVersion, TokenAuthority::principalOf(m_principal));
+            if (auto *error = std::get_if<WireError>(&applied))
+                return *error;
+            auto &a = std::get<ResidencyService::Applied>(applied);
+            // The audit record says what changed, not only that something did.
+            if (!r.dryRun)
+                m_auditNote = a.policy.version == before ? QStringLiteral("unchanged at version %1").arg(before)
+                                                         : QStringLiteral("version %1: %2").arg(a.policy.version).arg(a.impact.diff);
+            return Op::PolicySet{std::move(a.policy), std::move(a.impact)};
+        },
+        [&](const Op::GetPolicy &r) -> OperatorResponseBody {
+            auto policy = m_services.residency.policy(r.version);
+            if (auto *error = std::get_if<WireError>(&policy))
+                return *error;
+            return Op::PolicyDetail{std::get<ResidencyPolicy>(std::move(policy))};
+        },
+        [&](const Op::ListPolicyHistory &) -> OperatorResponseBody { return Op::PolicyHistory{m_services.residency.history()}; },
+        [&](const Op::ListViolations &) -> OperatorResponseBody {
+            return Op::ViolationList{m_services.residency.violations(), m_services.residency.version()};
+        },
+        [&](const Op::CheckPlacement &r) -> OperatorResponseBody {
+            auto decisions = m_services.deployments.placements(r.component, r.version, r.selector.isEmpty() ? QStringLiteral("all") : r.selector);
+            if (auto *error = std::get_if<WireError>(&decisions))
+                return *error;
+            return Op::PlacementCheck{std::get<QList<PlacementDecision>>(std::move(decisions))};
+        },
         [&](const Op::Invalid &r) -> OperatorResponseBody {
             return WireError{ErrorCode::BadRequest, QStringLiteral("%1: %2").arg(r.request, r.message), r.field};
         },

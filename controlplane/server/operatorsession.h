@@ -36,6 +36,7 @@ private:
     QSet<WatchTopic> m_topics;
     QMetaObject::Connection m_watch;
     QList<WatchEvent> m_replay;
+    QString m_auditNote; // appended to the audit record's target of the request being served
 };
 
 } // namespace Keel

@@ -38,6 +38,15 @@ ServerMetrics::ServerMetrics()
                               .Help("Components in agents' acks or metrics that their desired set does not name, "
                                     "dropped, by message")
                               .Register(*m_registry))
+    , m_violations(prometheus::BuildGauge()
+                       .Name("keel_cp_residency_violations")
+                       .Help("Placements the residency policy does not allow, by mode: enforce (left out of desired "
+                             "state) and audit (flagged, still running)")
+                       .Register(*m_registry))
+    , m_placementsRemoved(BuildCounter().Name("keel_cp_residency_placements_removed_total")
+                              .Help("Placements left out of nodes' desired state because an enforce-mode residency rule "
+                                    "forbids them")
+                              .Register(*m_registry))
     , m_storeStatements(prometheus::BuildHistogram()
                             .Name("keel_cp_store_statement_seconds")
                             .Help("Time per store statement (prepare, bind, execute)")
@@ -68,6 +77,8 @@ void ServerMetrics::auditRecorded(const std::string &result) { m_auditRecords.Ad
 void ServerMetrics::auditWriteFailure() { m_auditWriteFailures.Add({}).Increment(); }
 void ServerMetrics::storeStatement(double seconds) { m_storeStatements.Observe(seconds); }
 void ServerMetrics::metricsReport(const std::string &result) { m_metricsReports.Add({{"result", result}}).Increment(); }
+void ServerMetrics::setViolations(const std::string &mode, double count) { m_violations.Add({{"mode", mode}}).Set(count); }
+void ServerMetrics::placementRemoved() { m_placementsRemoved.Add({}).Increment(); }
 void ServerMetrics::rolloutTransition(const std::string &state) { m_rolloutTransitions.Add({{"state", state}}).Increment(); }
 void ServerMetrics::rolloutGateFailed(const std::string &gate) { m_rolloutGateFailures.Add({{"gate", gate}}).Increment(); }
 

@@ -41,6 +41,10 @@ public:
     double foreignComponentsForTest(const std::string &message);
     double metricsReportsForTest(const std::string &result);
     void storeStatement(double seconds);
+    // Residency: violations standing now, by mode ("enforce", "audit"); placements left
+    // out of desired state because an enforce-mode rule forbids them.
+    void setViolations(const std::string &mode, double count);
+    void placementRemoved();
     void setNodes(const std::string &region, const std::string &status, double count);
 
     // For tests: current value of a rejection counter.
@@ -61,6 +65,8 @@ private:
     prometheus::Family<prometheus::Counter> &m_rolloutGateFailures;
     prometheus::Family<prometheus::Counter> &m_nodeClaimsIgnored;
     prometheus::Family<prometheus::Counter> &m_foreignComponents;
+    prometheus::Family<prometheus::Gauge> &m_violations;
+    prometheus::Family<prometheus::Counter> &m_placementsRemoved;
     prometheus::Histogram &m_storeStatements;
     prometheus::Family<prometheus::Gauge> &m_nodes;
 };

@@ -139,6 +139,16 @@ const QList<Migration> &schemaMigrations()
                             " document TEXT NOT NULL)"),
              QStringLiteral("CREATE INDEX rollouts_component ON rollouts (component, state)"),
          }},
+        {9, QStringLiteral("residency policies, one document per version; deployment rules' skipped nodes"),
+         {
+             QStringLiteral("CREATE TABLE policies ("
+                            " version BIGINT PRIMARY KEY,"
+                            " applied_ms BIGINT NOT NULL,"
+                            " applied_by TEXT NOT NULL,"
+                            " diff TEXT NOT NULL,"
+                            " document TEXT NOT NULL)"),
+             QStringLiteral("ALTER TABLE deployments ADD COLUMN excluded TEXT NOT NULL DEFAULT ''"),
+         }},
     };
     return migrations;
 }

@@ -76,10 +76,10 @@ Deployment SqlDeploymentStore::putDeployment(Deployment deployment)
     deployment.sequence = nextRevision();
     m_sql.run(QStringLiteral("DELETE FROM deployments WHERE component = ? AND selector = ?"),
               {deployment.component, deployment.selector});
-    m_sql.run(QStringLiteral("INSERT INTO deployments (seq, component, version, selector, created_ms, created_by)"
-                             " VALUES (?, ?, ?, ?, ?, ?)"),
+    m_sql.run(QStringLiteral("INSERT INTO deployments (seq, component, version, selector, created_ms, created_by, excluded)"
+                             " VALUES (?, ?, ?, ?, ?, ?, ?)"),
               {qint64(deployment.sequence), deployment.component, deployment.version, deployment.selector,
-               SqlConnection::toMs(deployment.created), deployment.createdBy});
+               SqlConnection::toMs(deployment.created), deployment.createdBy, deployment.excluded.join(u',')});
     tx.commit();
     return deployment;
 }
@@ -95,11 +95,13 @@ quint64 SqlDeploymentStore::bumpRevision()
 QList<Deployment> SqlDeploymentStore::deployments()
 {
     QList<Deployment> result;
-    QSqlQuery q = m_sql.run(QStringLiteral("SELECT seq, component, version, selector, created_ms, created_by"
+    QSqlQuery q = m_sql.run(QStringLiteral("SELECT seq, component, version, selector, created_ms, created_by, excluded"
                                            " FROM deployments ORDER BY seq"));
     while (q.next()) {
+        // Node names never hold a comma (FleetValidation).
         result.append({quint64(q.value(0).toLongLong()), q.value(1).toString(), q.value(2).toString(), q.value(3).toString(),
-                       SqlConnection::fromMs(q.value(4).toLongLong()), q.value(5).toString()});
+                       SqlConnection::fromMs(q.value(4).toLongLong()), q.value(5).toString(),
+                       q.value(6).toString().split(u',', Qt::SkipEmptyParts)});
     }
     return result;
 }

@@ -4,6 +4,7 @@
 #include "sqlconnection.h"
 #include "sqldeploymentstore.h"
 #include "sqlrolloutstore.h"
+#include "sqlpolicystore.h"
 #include "sqlmetricsstore.h"
 #include "sqlregistrystore.h"
 
@@ -88,6 +89,7 @@ SqlStore::SqlStore(const QString &sqlitePath)
     , m_registry(std::make_unique<SqlRegistryStore>(*m_sql))
     , m_deployments(std::make_unique<SqlDeploymentStore>(*m_sql))
     , m_rollouts(std::make_unique<SqlRolloutStore>(*m_sql))
+    , m_policies(std::make_unique<SqlPolicyStore>(*m_sql))
     , m_metrics(std::make_unique<SqlMetricsStore>(*m_sql))
 {
 }
@@ -117,6 +119,11 @@ RegistryStore &SqlStore::registry()
 RolloutStore &SqlStore::rollouts()
 {
     return *m_rollouts;
+}
+
+PolicyStore &SqlStore::policies()
+{
+    return *m_policies;
 }
 
 DeploymentStore &SqlStore::deployments()

@@ -13,6 +13,7 @@ class SqlDeploymentStore;
 class SqlMetricsStore;
 class SqlRegistryStore;
 class SqlRolloutStore;
+class SqlPolicyStore;
 
 // Store over QtSql. Opens (creating if needed) an SQLite file and brings its schema up to
 // date with the versioned migrations (SqlConnection). Only the connection knows it is
@@ -52,6 +53,7 @@ public:
     RegistryStore &registry() override;
     DeploymentStore &deployments() override;
     RolloutStore &rollouts() override;
+    PolicyStore &policies() override;
     MetricsStore &metrics() override;
 
 private:
@@ -63,6 +65,7 @@ private:
     std::unique_ptr<SqlRegistryStore> m_registry;
     std::unique_ptr<SqlDeploymentStore> m_deployments;
     std::unique_ptr<SqlRolloutStore> m_rollouts;
+    std::unique_ptr<SqlPolicyStore> m_policies;
     std::unique_ptr<SqlMetricsStore> m_metrics;
 };
 

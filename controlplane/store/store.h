@@ -4,6 +4,7 @@
 #include "deploymentstore.h"
 #include "fleettypes.h"
 #include "metricsstore.h"
+#include "policystore.h"
 #include "registrystore.h"
 #include "rolloutstore.h"
 #include "storeerror.h"
@@ -77,6 +78,8 @@ public:
     virtual MetricsStore &metrics() = 0;
     // Rollouts, each transition written before it is acted on.
     virtual RolloutStore &rollouts() = 0;
+    // Every version of the residency policy.
+    virtual PolicyStore &policies() = 0;
 };
 
 } // namespace Keel

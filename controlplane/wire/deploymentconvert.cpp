@@ -18,6 +18,8 @@ void toProto(const DeploymentRule &rule, pb::Deployment *out)
     out->set_created_unix_ms(toUnixMs(d.created));
     out->set_created_by(str(d.createdBy));
     out->set_nodes_matched(uint32_t(std::max(0, rule.nodesMatched)));
+    for (const QString &node : d.excluded)
+        out->add_excluded_nodes(str(node));
 }
 
 DeploymentRule fromProto(const pb::Deployment &rule)
@@ -29,6 +31,8 @@ DeploymentRule fromProto(const pb::Deployment &rule)
     d.selector = str(rule.selector());
     d.created = fromUnixMs(rule.created_unix_ms());
     d.createdBy = str(rule.created_by());
+    for (const auto &node : rule.excluded_nodes())
+        d.excluded.append(str(node));
     return {std::move(d), int(std::min<uint32_t>(rule.nodes_matched(), INT32_MAX))};
 }
 

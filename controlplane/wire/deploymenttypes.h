@@ -18,7 +18,11 @@ struct Deployment
     QString selector;
     QDateTime created;
     QString createdBy;
+    // Nodes the selector matches that the rule leaves out: those the residency policy
+    // forbade when it was written with --skip-disallowed.
+    QStringList excluded;
 
+    bool applies(const Node &node) const { return !excluded.contains(node.name); }
     bool operator==(const Deployment &) const = default;
 };
 

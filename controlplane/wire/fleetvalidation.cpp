@@ -1,5 +1,7 @@
 #include "fleetvalidation.h"
 
+#include "jurisdictions.h"
+
 #include <QRegularExpression>
 
 namespace Keel {
@@ -20,10 +22,12 @@ std::optional<QString> FleetValidation::checkName(const QString &what, const QSt
 
 std::optional<QString> FleetValidation::checkJurisdiction(const QString &code)
 {
-    static const QRegularExpression re(QStringLiteral("^[A-Z]{2,3}$"));
-    if (re.match(code).hasMatch())
+    // The codes residency rules name (keel_residency), so that every region's jurisdiction
+    // is one a policy can allow or refuse.
+    if (keel::residency::Jurisdictions::isKnown(code.toStdString()))
         return std::nullopt;
-    return QStringLiteral("jurisdiction \"%1\" is not a code: use 2-3 upper-case letters such as EU, US or IN").arg(code);
+    return QStringLiteral("jurisdiction \"%1\" is not a known code: use an ISO 3166-1 alpha-2 code in upper case "
+                          "(DE, US, IN) or EU or EEA").arg(code.left(32));
 }
 
 std::optional<QString> FleetValidation::checkRegion(const Region &region)

@@ -1,0 +1,384 @@
+// Residency at placement, end to end: a real keel-controlplane, three keel-agents in
+// three jurisdictions (EU, US, IN), keelctl for every step and a watching client. A
+// deployment the policy forbids is refused naming the nodes and the rule, or deployed
+// to the allowed nodes with --skip-disallowed; `policy check -f` predicts exactly the
+// violations and removals that `policy apply` then makes, in audit mode (flagged, still
+// running) and in enforce mode (left out of the nodes' desired state, audited, announced
+// on the watch); a region whose jurisdiction changes loses (and regains) what the policy
+// allows there; bad policy files are refused with their line and change nothing.
+#include "keelclient.h"
+#include "processundertest.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <memory>
+
+using namespace Keel;
+
+namespace {
+
+const QString kBinDir = QStringLiteral(KEEL_BIN_DIR);
+const QString kComponents = QStringLiteral(KEEL_SAMPLE_COMPONENTS_DIR);
+constexpr int kWait = 30000;
+
+QString bin(const char *name)
+{
+    return kBinDir + u'/' + QLatin1String(name);
+}
+
+struct Ctl
+{
+    int exitCode = -1;
+    QString out;
+    QString err;
+    QJsonObject json() const { return QJsonDocument::fromJson(out.toUtf8()).object(); }
+};
+
+struct Agent
+{
+    QString region;
+    std::shared_ptr<ProcessUnderTest> process;
+    QString http; // base URL
+};
+
+// A violation as keelctl prints it, reduced to what identifies it.
+QStringList placements(const QJsonArray &violations)
+{
+    QStringList out;
+    for (const QJsonValue &v : violations) {
+        const QJsonObject o = v.toObject();
+        out.append(QStringLiteral("%1 %2@%3 %4 %5")
+                       .arg(o.value(QStringLiteral("node")).toString(), o.value(QStringLiteral("component")).toString(),
+                            o.value(QStringLiteral("version")).toString(), o.value(QStringLiteral("rule")).toString(),
+                            o.value(QStringLiteral("removed")).toBool() ? QStringLiteral("removed") : QStringLiteral("flagged")));
+    }
+    out.sort();
+    return out;
+}
+
+} // namespace
+
+class tst_Residency : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    std::unique_ptr<ProcessUnderTest> m_cp;
+    QString m_server;
+    QString m_token;
+    QMap<QString, Agent> m_agents; // by node name
+    QNetworkAccessManager m_http;
+    KeelClient m_watcher;
+    QList<ResidencyViolation> m_events;
+
+    Ctl ctl(const QStringList &arguments)
+    {
+        QProcess process;
+        process.start(bin("keelctl"), QStringList{QStringLiteral("--server"), m_server, QStringLiteral("--token"), m_token} + arguments);
+        Ctl result;
+        if (!QTest::qWaitFor([&] { return process.state() == QProcess::NotRunning; }, 30000)) {
+            process.kill();
+            process.waitForFinished();
+            result.err = QStringLiteral("keelctl did not finish");
+        } else {
+            result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+        }
+        result.out = QString::fromUtf8(process.readAllStandardOutput());
+        result.err += QString::fromUtf8(process.readAllStandardError());
+        return result;
+    }
+
+    QString write(const QString &name, const QByteArray &text)
+    {
+        QFile file(m_dir.filePath(name));
+        if (!file.open(QIODevice::WriteOnly))
+            return {};
+        file.write(text);
+        return file.fileName();
+    }
+
+    // The components an agent serves now, from its own data port (GET /).
+    QStringList served(const QString &node)
+    {
+        QNetworkReply *reply = m_http.get(QNetworkRequest(QUrl(m_agents.value(node).http + u'/')));
+        if (!QTest::qWaitFor([reply] { return reply->isFinished(); }, 5000)) {
+            reply->deleteLater();
+            return {QStringLiteral("(no answer)")};
+        }
+        const QJsonArray components = QJsonDocument::fromJson(reply->readAll()).object().value(QStringLiteral("components")).toArray();
+        reply->deleteLater();
+        QStringList names;
+        for (const QJsonValue &c : components)
+            names.append(c.toObject().value(QStringLiteral("name")).toString() + u'@' + c.toObject().value(QStringLiteral("version")).toString());
+        names.sort();
+        return names;
+    }
+
+    bool serves(const QString &node, const QString &component)
+    {
+        return served(node).contains(component);
+    }
+
+    QStringList violationsNow()
+    {
+        const Ctl listed = ctl({QStringLiteral("policy"), QStringLiteral("violations"), QStringLiteral("-o"), QStringLiteral("json")});
+        return placements(listed.json().value(QStringLiteral("violations")).toArray());
+    }
+
+    void applyTopology(const QByteArray &euJurisdiction)
+    {
+        const QString file = write(QStringLiteral("topology.yaml"),
+                                   "regions:\n"
+                                   "  - {name: eu-west, jurisdiction: " + euJurisdiction + ", latitude: 53.35, longitude: -6.26}\n"
+                                   "  - {name: us-east, jurisdiction: US, latitude: 38.9, longitude: -77.04}\n"
+                                   "  - {name: ap-south, jurisdiction: IN, latitude: 19.07, longitude: 72.88}\n");
+        const Ctl applied = ctl({QStringLiteral("topology"), QStringLiteral("apply"), QStringLiteral("-f"), file});
+        QVERIFY2(applied.exitCode == 0, qPrintable(applied.err));
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        m_cp = std::make_unique<ProcessUnderTest>(QStringLiteral("keel-controlplane"));
+        m_cp->start(bin("keel-controlplane"), {QStringLiteral("--data-dir"), m_dir.filePath(QStringLiteral("cp")),
+                                               QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+                                               QStringLiteral("--heartbeat-interval"), QStringLiteral("200")});
+        const auto match = m_cp->waitForOutput(QRegularExpression(QStringLiteral("listening on (ws://\\S+)")));
+        QVERIFY2(match.hasMatch(), qPrintable(m_cp->transcript()));
+        m_server = match.captured(1);
+        QFile tokenFile(m_dir.filePath(QStringLiteral("cp/admin.token")));
+        QVERIFY(tokenFile.open(QIODevice::ReadOnly));
+        m_token = QString::fromUtf8(tokenFile.readAll().trimmed());
+        applyTopology("EU");
+
+        const QList<std::pair<QString, QString>> nodes = {{QStringLiteral("edge-eu-1"), QStringLiteral("eu-west")},
+                                                          {QStringLiteral("edge-in-1"), QStringLiteral("ap-south")},
+                                                          {QStringLiteral("edge-us-1"), QStringLiteral("us-east")}};
+        for (const auto &[name, region] : nodes) {
+            const Ctl token = ctl({QStringLiteral("join-token"), QStringLiteral("create"), QStringLiteral("--region"), region});
+            QCOMPARE(token.exitCode, 0);
+            auto agent = std::make_shared<ProcessUnderTest>(name);
+            agent->start(bin("keel-agent"), {QStringLiteral("--controlplane"), m_server, QStringLiteral("--name"), name,
+                                             QStringLiteral("--region"), region, QStringLiteral("--data-dir"), m_dir.filePath(name),
+                                             QStringLiteral("--http"), QStringLiteral("127.0.0.1:0"),
+                                             QStringLiteral("--admin"), QStringLiteral("127.0.0.1:0"),
+                                             QStringLiteral("--join-token"), token.out.trimmed()});
+            const auto http = agent->waitForOutput(QRegularExpression(QStringLiteral("http listening on (\\S+)")));
+            QVERIFY2(http.hasMatch(), qPrintable(agent->transcript()));
+            QString base = http.captured(1);
+            if (!base.startsWith(QLatin1String("http")))
+                base.prepend(QStringLiteral("http://"));
+            m_agents.insert(name, {region, agent, base});
+        }
+        const Ctl nodesReady = ctl({QStringLiteral("nodes"), QStringLiteral("list"), QStringLiteral("-o"), QStringLiteral("json")});
+        QCOMPARE(nodesReady.exitCode, 0);
+
+        // Two versions of a component that processes personal data, and one that does not.
+        const QString module = kComponents + QStringLiteral("/hello.wasm");
+        for (const QString &version : {QStringLiteral("1.0.0"), QStringLiteral("1.1.0")}) {
+            const Ctl pushed = ctl({QStringLiteral("component"), QStringLiteral("push"), module, QStringLiteral("--name"),
+                                    QStringLiteral("crm"), QStringLiteral("--version"), version, QStringLiteral("--data-class"),
+                                    QStringLiteral("pii")});
+            QVERIFY2(pushed.exitCode == 0, qPrintable(pushed.err));
+        }
+        const Ctl plain = ctl({QStringLiteral("component"), QStringLiteral("push"), module, QStringLiteral("--name"),
+                               QStringLiteral("status"), QStringLiteral("--version"), QStringLiteral("1.0.0")});
+        QVERIFY2(plain.exitCode == 0, qPrintable(plain.err));
+
+        // Everything the violations topic says, from the start.
+        connect(&m_watcher, &KeelClient::violationChanged, this, [this](const ResidencyViolation &v) { m_events.append(v); });
+        m_watcher.open(KeelClient::normalizeServer(m_server), m_token);
+        bool watching = false;
+        m_watcher.watch({WatchTopic::Violations}, 0, [&](const Result<quint64> &r) { watching = std::holds_alternative<quint64>(r); });
+        QTRY_VERIFY_WITH_TIMEOUT(watching, kWait);
+    }
+
+    void cleanupTestCase()
+    {
+        m_watcher.close();
+        m_agents.clear();
+        if (m_cp)
+            m_cp->terminate();
+    }
+
+    void badPolicyFilesAreRefusedWithTheirLineAndChangeNothing()
+    {
+        const QList<std::tuple<QByteArray, int, QString>> cases = {
+            {"rules:\n  - name: eu-pii\n    data_class: pii\n    subjects: [EU]\n    allowed: [EUROPE]\n", 5,
+             QStringLiteral("unknown jurisdiction code \"EUROPE\"")},
+            {"rules:\n  - name: eu-pii\n    data_class: pii\n    subject: [EU]\n    allowed: [EU]\n", 4,
+             QStringLiteral("unknown field \"subject\"")},
+            {"rules:\n  - name: eu-pii\n    data_class: pii\n    subjects: [EU]\n    allowed: []\n", 5,
+             QStringLiteral("has no allowed")},
+            {"rules:\n  - {name: a, data_class: pii, subjects: [EU], allowed: [EU]}\n"
+             "  - {name: a, data_class: health, subjects: [EU], allowed: [EU]}\n", 3,
+             QStringLiteral("duplicate rule name \"a\"")},
+            {"rules:\n  - {name: a, data_class: pii, subjects: [EU], allowed: [EU]}\n"
+             "  - {name: b, data_class: pii, subjects: [\"*\"], allowed: [US]}\n", 3,
+             QStringLiteral("left with no jurisdiction")},
+        };
+        int n = 0;
+        for (const auto &[text, line, words] : cases) {
+            const QString file = write(QStringLiteral("bad-%1.yaml").arg(++n), text);
+            const Ctl applied = ctl({QStringLiteral("policy"), QStringLiteral("apply"), QStringLiteral("-f"), file});
+            QCOMPARE(applied.exitCode, 1);
+            QVERIFY2(applied.err.contains(QStringLiteral("%1:%2: ").arg(file).arg(line)), qPrintable(applied.err));
+            QVERIFY2(applied.err.contains(words), qPrintable(applied.err));
+            QVERIFY2(applied.err.contains(QLatin1String("nothing was applied")), qPrintable(applied.err));
+        }
+        const Ctl got = ctl({QStringLiteral("policy"), QStringLiteral("get"), QStringLiteral("-o"), QStringLiteral("json")});
+        QCOMPARE(got.exitCode, 0);
+        QCOMPARE(got.json().value(QStringLiteral("version")).toInt(), 0);
+    }
+
+    void aForbiddenPlacementIsRefusedOrSkipped()
+    {
+        const QString policy = write(QStringLiteral("eu-only.yaml"),
+                                     "name: fleet\n"
+                                     "rules:\n"
+                                     "  - name: pii-in-eu\n"
+                                     "    data_class: pii\n"
+                                     "    subjects: [\"*\"]\n"
+                                     "    allowed: [EU]\n"
+                                     "    mode: enforce\n");
+        const Ctl applied = ctl({QStringLiteral("policy"), QStringLiteral("apply"), QStringLiteral("-f"), policy});
+        QVERIFY2(applied.exitCode == 0, qPrintable(applied.err));
+        QVERIFY2(applied.out.contains(QLatin1String("version 1 applied")), qPrintable(applied.out));
+
+        // Where it may go, before trying.
+        const Ctl checked = ctl({QStringLiteral("policy"), QStringLiteral("check"), QStringLiteral("crm@1.0.0"), QStringLiteral("--to"),
+                                 QStringLiteral("all"), QStringLiteral("-o"), QStringLiteral("json")});
+        QCOMPARE(checked.exitCode, 0);
+        QCOMPARE(checked.json().value(QStringLiteral("allowed")).toArray().size(), 1);
+        QCOMPARE(checked.json().value(QStringLiteral("allowed")).toArray().first().toObject().value(QStringLiteral("node")).toString(),
+                 QStringLiteral("edge-eu-1"));
+        QCOMPARE(checked.json().value(QStringLiteral("refused")).toArray().size(), 2);
+
+        const Ctl refused = ctl({QStringLiteral("deploy"), QStringLiteral("crm@1.0.0"), QStringLiteral("--to"), QStringLiteral("all")});
+        QCOMPARE(refused.exitCode, 1);
+        for (const char *words : {"edge-us-1 (US)", "edge-in-1 (IN)", "rule pii-in-eu", "--skip-disallowed"})
+            QVERIFY2(refused.err.contains(QLatin1String(words)), qPrintable(refused.err));
+        const Ctl rolloutRefused = ctl({QStringLiteral("rollout"), QStringLiteral("start"), QStringLiteral("crm@1.0.0"),
+                                        QStringLiteral("--to"), QStringLiteral("all")});
+        QCOMPARE(rolloutRefused.exitCode, 1);
+        QVERIFY2(rolloutRefused.err.contains(QLatin1String("rule pii-in-eu")), qPrintable(rolloutRefused.err));
+
+        const Ctl skipped = ctl({QStringLiteral("deploy"), QStringLiteral("crm@1.0.0"), QStringLiteral("--to"), QStringLiteral("all"),
+                                 QStringLiteral("--skip-disallowed")});
+        QVERIFY2(skipped.exitCode == 0, qPrintable(skipped.err));
+        QVERIFY2(skipped.out.contains(QLatin1String("skipped 2 node(s)")), qPrintable(skipped.out));
+        QTRY_VERIFY_WITH_TIMEOUT(serves(QStringLiteral("edge-eu-1"), QStringLiteral("crm@1.0.0")), kWait);
+        const Ctl plain = ctl({QStringLiteral("deploy"), QStringLiteral("status@1.0.0"), QStringLiteral("--to"), QStringLiteral("all")});
+        QVERIFY2(plain.exitCode == 0, qPrintable(plain.err));
+        for (const QString &node : {QStringLiteral("edge-us-1"), QStringLiteral("edge-in-1")}) {
+            QTRY_VERIFY_WITH_TIMEOUT(serves(node, QStringLiteral("status@1.0.0")), kWait);
+            QVERIFY2(!serves(node, QStringLiteral("crm@1.0.0")), qPrintable(served(node).join(u' ')));
+        }
+        // Skipped is not a violation: the rule leaves those nodes out.
+        QCOMPARE(violationsNow(), QStringList());
+        const Ctl rules = ctl({QStringLiteral("deployments"), QStringLiteral("--component"), QStringLiteral("crm"), QStringLiteral("-o"), QStringLiteral("json")});
+        QVERIFY2(rules.out.contains(QLatin1String("edge-us-1")), qPrintable(rules.out));
+    }
+
+    void whatIfEqualsWhatApplyingDoesInAuditAndEnforceMode()
+    {
+        // No policy: crm goes everywhere.
+        const QString open = write(QStringLiteral("open.yaml"), "rules: []\n");
+        QCOMPARE(ctl({QStringLiteral("policy"), QStringLiteral("apply"), QStringLiteral("-f"), open}).exitCode, 0);
+        const Ctl deployed = ctl({QStringLiteral("deploy"), QStringLiteral("crm@1.1.0"), QStringLiteral("--to"), QStringLiteral("all")});
+        QVERIFY2(deployed.exitCode == 0, qPrintable(deployed.err));
+        for (const QString &node : m_agents.keys())
+            QTRY_VERIFY_WITH_TIMEOUT(serves(node, QStringLiteral("crm@1.1.0")), kWait);
+        QCOMPARE(violationsNow(), QStringList());
+
+        QStringList standing; // the violations before each apply
+        for (const QByteArray &mode : {QByteArrayLiteral("audit"), QByteArrayLiteral("enforce")}) {
+            const QString file = write(QStringLiteral("strict-%1.yaml").arg(QLatin1String(mode)),
+                                       "rules:\n"
+                                       "  - {name: pii-in-eu, data_class: pii, subjects: [\"*\"], allowed: [EU], mode: " + mode + "}\n");
+            const Ctl check = ctl({QStringLiteral("policy"), QStringLiteral("check"), QStringLiteral("-f"), file, QStringLiteral("-o"), QStringLiteral("json")});
+            QVERIFY2(check.exitCode == 0, qPrintable(check.err));
+            const QStringList predicted = placements(check.json().value(QStringLiteral("violations")).toArray());
+            const QString state = mode == "audit" ? QStringLiteral("flagged") : QStringLiteral("removed");
+            QCOMPARE(predicted, (QStringList{QStringLiteral("edge-in-1 crm@1.1.0 pii-in-eu ") + state,
+                                             QStringLiteral("edge-us-1 crm@1.1.0 pii-in-eu ") + state}));
+            const QJsonArray losses = check.json().value(QStringLiteral("losses")).toArray();
+            QCOMPARE(losses.size(), mode == "audit" ? 0 : 2);
+            // Nothing happened yet.
+            QCOMPARE(violationsNow(), standing);
+            const int eventsBefore = int(m_events.size());
+
+            const Ctl applied = ctl({QStringLiteral("policy"), QStringLiteral("apply"), QStringLiteral("-f"), file, QStringLiteral("-o"), QStringLiteral("json")});
+            QVERIFY2(applied.exitCode == 0, qPrintable(applied.err));
+            QCOMPARE(placements(applied.json().value(QStringLiteral("violations")).toArray()), predicted);
+            QCOMPARE(violationsNow(), predicted);
+            standing = predicted;
+            // Announced on the watch, one event per violation found.
+            QTRY_VERIFY_WITH_TIMEOUT(m_events.size() >= eventsBefore + (mode == "audit" ? 2 : 4), kWait);
+            int found = 0;
+            for (const ResidencyViolation &v : m_events.mid(eventsBefore)) {
+                QCOMPARE(v.rule, QStringLiteral("pii-in-eu"));
+                if (v.resolved) // audit's flags give way to enforce's removals
+                    continue;
+                QCOMPARE(v.removed, mode == "enforce");
+                ++found;
+            }
+            QCOMPARE(found, 2);
+            if (mode == "audit") {
+                // Flagged only: still running where it was.
+                for (const QString &node : m_agents.keys())
+                    QVERIFY(serves(node, QStringLiteral("crm@1.1.0")));
+                continue;
+            }
+            // Enforce: exactly the predicted losses leave the nodes, the rest stays.
+            for (const QJsonValue &loss : losses) {
+                const QString node = loss.toObject().value(QStringLiteral("node")).toString();
+                QCOMPARE(loss.toObject().value(QStringLiteral("components")).toArray().first().toString(), QStringLiteral("crm@1.1.0"));
+                QTRY_VERIFY_WITH_TIMEOUT(!serves(node, QStringLiteral("crm@1.1.0")), kWait);
+                QVERIFY(serves(node, QStringLiteral("status@1.0.0")));
+            }
+            QVERIFY(serves(QStringLiteral("edge-eu-1"), QStringLiteral("crm@1.1.0")));
+        }
+        // Every removal and the policy's diff are in the audit log.
+        const Ctl audit = ctl({QStringLiteral("audit"), QStringLiteral("list"), QStringLiteral("-o"), QStringLiteral("json")});
+        QVERIFY2(audit.out.contains(QLatin1String("crm@1.1.0 on edge-us-1 (rule pii-in-eu)")), qPrintable(audit.out));
+        QVERIFY2(audit.out.contains(QLatin1String("crm@1.1.0 on edge-in-1 (rule pii-in-eu)")), qPrintable(audit.out));
+        QVERIFY2(audit.out.contains(QLatin1String("pii-in-eu: mode audit -> enforce")), qPrintable(audit.out));
+        const Ctl history = ctl({QStringLiteral("policy"), QStringLiteral("history"), QStringLiteral("-o"), QStringLiteral("json")});
+        const QJsonArray revisions = QJsonDocument::fromJson(history.out.toUtf8()).array();
+        QCOMPARE(revisions.size(), 4);
+        QCOMPARE(revisions.first().toObject().value(QStringLiteral("version")).toInt(), 4);
+        QCOMPARE(revisions.first().toObject().value(QStringLiteral("diff")).toString(), QStringLiteral("pii-in-eu: mode audit -> enforce"));
+    }
+
+    void aRegionLeavingTheEuLosesWhatMayOnlyRunThere()
+    {
+        QVERIFY(serves(QStringLiteral("edge-eu-1"), QStringLiteral("crm@1.1.0")));
+        const int eventsBefore = int(m_events.size());
+        applyTopology("CH"); // eu-west is now in Switzerland: not EU
+        QTRY_VERIFY_WITH_TIMEOUT(!serves(QStringLiteral("edge-eu-1"), QStringLiteral("crm@1.1.0")), kWait);
+        QVERIFY(serves(QStringLiteral("edge-eu-1"), QStringLiteral("status@1.0.0")));
+        QVERIFY2(violationsNow().contains(QStringLiteral("edge-eu-1 crm@1.1.0 pii-in-eu removed")), qPrintable(violationsNow().join(u'\n')));
+        QTRY_VERIFY_WITH_TIMEOUT(m_events.size() > eventsBefore, kWait);
+        QCOMPARE(m_events.last().node, QStringLiteral("edge-eu-1"));
+        QVERIFY(!m_events.last().resolved);
+
+        applyTopology("EU"); // back: the placement returns and the violation is resolved
+        QTRY_VERIFY_WITH_TIMEOUT(serves(QStringLiteral("edge-eu-1"), QStringLiteral("crm@1.1.0")), kWait);
+        QTRY_VERIFY_WITH_TIMEOUT(!m_events.isEmpty() && m_events.last().resolved && m_events.last().node == QLatin1String("edge-eu-1"), kWait);
+        QVERIFY(!violationsNow().contains(QStringLiteral("edge-eu-1 crm@1.1.0 pii-in-eu removed")));
+    }
+};
+
+QTEST_MAIN(tst_Residency)
+#include "tst_residency.moc"
