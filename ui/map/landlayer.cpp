@@ -66,6 +66,31 @@ void LandLayer::render(const MapViewport &viewport, const QPalette &palette, qre
     p.setPen(QPen(withAlpha(palette.color(QPalette::Mid), 160), 0));
     p.setBrush(land);
     p.drawPath(LandOutline::land());
+    if (m_shades.isEmpty())
+        return;
+    // Tints on the land only; a light tint on a light land, a stronger one on a dark land.
+    const bool dark = land.lightnessF() < 0.5;
+    p.save();
+    p.setClipPath(LandOutline::land());
+    p.setPen(Qt::NoPen);
+    for (const Shade &shade : std::as_const(m_shades)) {
+        p.setBrush(withAlpha(shade.color, dark ? 110 : 80));
+        p.drawPath(shade.path);
+    }
+    p.restore();
+    p.setBrush(Qt::NoBrush);
+    for (const Shade &shade : std::as_const(m_shades)) {
+        p.setPen(QPen(withAlpha(shade.color, dark ? 170 : 150), 0, Qt::DashLine));
+        p.drawPath(shade.path);
+    }
+}
+
+void LandLayer::setShades(const QList<Shade> &shades)
+{
+    if (shades == m_shades)
+        return;
+    m_shades = shades;
+    invalidate();
 }
 
 } // namespace Keel

@@ -2,6 +2,9 @@
 
 #include "mapviewport.h"
 
+#include <QColor>
+#include <QList>
+#include <QPainterPath>
 #include <QPalette>
 #include <QPixmap>
 
@@ -17,6 +20,17 @@ namespace Keel {
 class LandLayer final
 {
 public:
+    // An area tinted on the land (a jurisdiction), on the map's plane; its edge is drawn
+    // over the sea too, faintly, so that its reach is seen.
+    struct Shade
+    {
+        QPainterPath path;
+        QColor color;
+        bool operator==(const Shade &) const = default;
+    };
+
+    // Renders anew only when the shades differ from the ones drawn.
+    void setShades(const QList<Shade> &shades);
     // Paints the layer for viewport; returns false when it drew a scaled (blurry) copy.
     bool paint(QPainter &painter, const MapViewport &viewport, const QPalette &palette, qreal devicePixelRatio,
                bool allowScaled);
@@ -25,6 +39,7 @@ public:
 private:
     void render(const MapViewport &viewport, const QPalette &palette, qreal devicePixelRatio);
 
+    QList<Shade> m_shades;
     QPixmap m_pixmap;
     MapViewport m_covers; // what the pixmap shows: the view and its margin
 };

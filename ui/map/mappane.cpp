@@ -11,6 +11,7 @@
 #include "regionhealthmodel.h"
 #include "regionnodesproxy.h"
 #include "regionrollouts.h"
+#include "regionviolations.h"
 #include "regions/regionlistmodel.h"
 
 #include <QAction>
@@ -34,7 +35,8 @@ QString legendText()
         parts.append(QStringLiteral("<span style=\"color:%1\">&#9679;</span>&nbsp;%2")
                          .arg(RegionHealthModel::healthColor(health).name(), RegionHealthModel::healthText(health)));
     }
-    return MapPane::tr("Regions: %1 · circle area: node count · &#8635; ring: a rollout's wave at work")
+    return MapPane::tr("Regions: %1 · circle area: node count · &#8635; ring: a rollout's wave at work · "
+                       "shading: jurisdictions")
         .arg(parts.join(QStringLiteral("&nbsp;&nbsp; ")));
 }
 
@@ -165,6 +167,14 @@ void MapPane::setRollouts(RolloutListModel *rollouts)
     connect(m_rollouts, &RegionRollouts::changed, this, &MapPane::updateRegionSummary);
 }
 
+void MapPane::setViolations(ViolationListModel *violations)
+{
+    delete m_violations;
+    m_violations = new RegionViolations(violations, this);
+    m_map->setViolations(m_violations);
+    connect(m_violations, &RegionViolations::changed, this, &MapPane::updateRegionSummary);
+}
+
 void MapPane::setStale(bool stale)
 {
     m_staleBanner->setVisible(stale);
@@ -216,6 +226,9 @@ void MapPane::updateRegionSummary()
                           .arg(MapFrame::rateText(m_live->region(region).requestsPerSecond), sites);
     if (const auto mark = m_rollouts ? m_rollouts->mark(region) : std::nullopt)
         summary += tr("\nRollout %1: %2").arg(mark->rollout, mark->text());
+    if (const auto mark = m_violations ? m_violations->region(region) : std::nullopt)
+        summary += tr("\nResidency: %1 (%2; rule %3)")
+                       .arg(mark->text(), mark->components.join(QStringLiteral(", ")), mark->rules.join(QStringLiteral(", ")));
     m_regionSummary->setText(summary);
 }
 

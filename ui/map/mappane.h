@@ -19,7 +19,9 @@ class RegionHealthModel;
 class RegionListModel;
 class RegionNodesProxy;
 class RegionRollouts;
+class RegionViolations;
 class RolloutListModel;
+class ViolationListModel;
 
 // The "Map" mode: the fleet on a world map beside the selected region's sites and nodes.
 // Follows and sets the shared FleetSelection: a click on a region selects it, a node
@@ -38,6 +40,9 @@ public:
     // Marks the regions the rollouts work in (the Rollouts pane's list).
     void setRollouts(RolloutListModel *rollouts);
     RegionRollouts *regionRollouts() const { return m_rollouts; }
+    // Marks the regions and nodes with residency violations (the Policies pane's list).
+    void setViolations(ViolationListModel *violations);
+    RegionViolations *regionViolations() const { return m_violations; }
     // The rows are the last known state, not the live one (the connection is down).
     void setStale(bool stale);
 
@@ -52,6 +57,7 @@ private:
     RegionHealthModel *m_health;
     RegionNodesProxy *m_regionNodes;
     RegionRollouts *m_rollouts = nullptr;
+    RegionViolations *m_violations = nullptr;
     MapView *m_map;
     StaleBanner *m_staleBanner;
     QLabel *m_regionTitle;

@@ -1,11 +1,14 @@
 #include "mapview.h"
 
 #include "equalearthprojection.h"
+#include "healthglyph.h"
 #include "landoutline.h"
 #include "metrics/livemetrics.h"
 #include "nodes/nodetablemodel.h"
 #include "regionhealthmodel.h"
 #include "regionrollouts.h"
+#include "regionviolations.h"
+#include "residencymarkpainter.h"
 #include "rolloutmarkpainter.h"
 
 #include <QKeyEvent>
@@ -31,36 +34,6 @@ QColor withAlpha(QColor color, int alpha)
 {
     color.setAlpha(alpha);
     return color;
-}
-
-// Health as a shape inside the marker, so that it never rests on colour alone:
-// a tick (all ready), "!" (degraded), a cross (down), a bar (no nodes).
-void paintGlyph(QPainter &painter, const QPointF &c, qreal radius, RegionHealthModel::Health health, const QColor &color)
-{
-    const qreal s = std::max(radius * 0.45, qreal(2.5));
-    painter.setPen(QPen(color, std::max(qreal(1.5), radius / 6), Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));
-    painter.setBrush(Qt::NoBrush);
-    switch (health) {
-    case RegionHealthModel::Health::Ready: {
-        QPainterPath tick;
-        tick.moveTo(c + QPointF(-s, 0));
-        tick.lineTo(c + QPointF(-s * 0.3, s * 0.7));
-        tick.lineTo(c + QPointF(s, -s * 0.6));
-        painter.drawPath(tick);
-        break;
-    }
-    case RegionHealthModel::Health::Degraded:
-        painter.drawLine(c + QPointF(0, -s), c + QPointF(0, s * 0.3));
-        painter.drawPoint(c + QPointF(0, s * 0.85));
-        break;
-    case RegionHealthModel::Health::Down:
-        painter.drawLine(c + QPointF(-s * 0.75, -s * 0.75), c + QPointF(s * 0.75, s * 0.75));
-        painter.drawLine(c + QPointF(-s * 0.75, s * 0.75), c + QPointF(s * 0.75, -s * 0.75));
-        break;
-    case RegionHealthModel::Health::NoNodes:
-        painter.drawLine(c + QPointF(-s * 0.7, 0), c + QPointF(s * 0.7, 0));
-        break;
-    }
 }
 
 } // namespace
@@ -110,6 +83,7 @@ MapView::MapView(RegionHealthModel *regions, LiveMetrics *live, QWidget *parent)
 void MapView::modelChanged()
 {
     m_frame.reset();
+    updateAreas();
     if (!m_fitted && m_regions->regionCount() > 0 && width() > 0)
         fitFleet(); // the first fill shows the whole fleet
     if (m_card->isVisible())
@@ -217,6 +191,29 @@ void MapView::setRollouts(RegionRollouts *rollouts)
     update();
 }
 
+void MapView::setViolations(RegionViolations *violations)
+{
+    m_violations = violations;
+    connect(violations, &RegionViolations::changed, this, &MapView::modelChanged);
+    update();
+}
+
+void MapView::updateAreas()
+{
+    // Only a topology change moves them; the land is rendered again only then.
+    QList<Region> regions;
+    for (int row = 0; row < m_regions->regionCount(); ++row)
+        regions.append(m_regions->regionAt(row));
+    QList<JurisdictionAreas::Area> areas = JurisdictionAreas::build(regions);
+    if (areas == m_areas)
+        return;
+    m_areas = std::move(areas);
+    QList<LandLayer::Shade> shades;
+    for (const JurisdictionAreas::Area &area : std::as_const(m_areas))
+        shades.append({area.path, area.color});
+    m_land.setShades(shades);
+}
+
 void MapView::setSelectedRegion(const QString &region)
 {
     if (region == m_selectedRegion)
@@ -269,11 +266,16 @@ void MapView::paintEvent(QPaintEvent *)
     if (frame().isSpread())
         paintSpread(painter);
     paintMarkers(painter);
+    if (m_violations && frame().isSpread())
+        ResidencyMarkPainter::paintNodeRings(painter, frame(), *m_violations);
     if (m_rollouts)
         RolloutMarkPainter::paintRings(painter, frame(), *m_rollouts);
     paintLabels(painter);
     if (m_rollouts)
         RolloutMarkPainter::paintBadges(painter, frame(), *m_rollouts, palette(), font());
+    if (m_violations)
+        ResidencyMarkPainter::paintBadges(painter, frame(), *m_violations, palette(), font());
+    ResidencyMarkPainter::paintLegend(painter, rect(), m_areas, m_violations, palette(), font());
     paintHint(painter);
 }
 
@@ -296,7 +298,7 @@ void MapView::paintMarkers(QPainter &painter)
         painter.setPen(QPen(fill.darker(140), 1));
         painter.setBrush(fill);
         painter.drawEllipse(marker.center, marker.radius, marker.radius);
-        paintGlyph(painter, marker.center, marker.radius, marker.health, pal.color(QPalette::HighlightedText));
+        HealthGlyph::paint(painter, marker.center, marker.radius, marker.health, pal.color(QPalette::HighlightedText));
     }
 }
 
@@ -563,6 +565,8 @@ QString MapView::cardText(const MapFrame::Hit &hit) const
                                     : tr("Nodes: %1/%2 ready").arg(c.ready).arg(c.total));
         if (const auto mark = m_rollouts ? m_rollouts->mark(region.name) : std::nullopt)
             lines << tr("Rollout %1: %2").arg(mark->rollout, mark->text());
+        if (const auto marked = m_violations ? m_violations->region(region.name) : std::nullopt)
+            lines << tr("Residency: %1 (%2)").arg(marked->text(), marked->components.join(QStringLiteral(", ")));
         reading = m_live->region(region.name);
     } else {
         const NodeTableModel &nodes = *m_regions->nodes();
@@ -572,6 +576,8 @@ QString MapView::cardText(const MapFrame::Hit &hit) const
         const Node &node = nodes.nodeAt(row);
         lines << tr("%1 — %2").arg(node.name, toText(node.status));
         lines << tr("Region %1 · site %2").arg(node.region, node.site.isEmpty() ? tr("none") : node.site);
+        if (const auto marked = m_violations ? m_violations->node(node.name) : std::nullopt)
+            lines << tr("Residency: %1 (%2)").arg(marked->text(), marked->components.join(QStringLiteral(", ")));
         reading = m_live->node(node.name);
     }
     lines << tr("Requests: %1").arg(MapFrame::rateText(reading.requestsPerSecond));

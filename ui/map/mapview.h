@@ -1,5 +1,6 @@
 #pragma once
 
+#include "jurisdictionareas.h"
 #include "landlayer.h"
 #include "mapframe.h"
 #include "mapviewport.h"
@@ -18,6 +19,7 @@ namespace Keel {
 class LiveMetrics;
 class RegionHealthModel;
 class RegionRollouts;
+class RegionViolations;
 
 // The world map of the fleet: land in the palette's tones, a marker per region, and when
 // zoomed in each region's sites and nodes. Drag pans, the wheel and +/- zoom; hovering
@@ -42,6 +44,8 @@ public:
 
     // The regions rollouts are working in, marked over their markers (none without).
     void setRollouts(RegionRollouts *rollouts);
+    // The regions and nodes with residency violations, marked (none without).
+    void setViolations(RegionViolations *violations);
     void setSelectedRegion(const QString &region);
     void setSelectedNode(const QString &node);
 
@@ -51,6 +55,8 @@ public:
     // The text shown over an empty map; empty when there are regions.
     QString hintText() const;
     QString hoverCardText() const;
+    // The jurisdictions shaded on the land, as the legend names them.
+    const QList<JurisdictionAreas::Area> &jurisdictionAreas() const { return m_areas; }
 
     QSize sizeHint() const override { return {800, 500}; }
 
@@ -74,6 +80,7 @@ protected:
 
 private:
     void modelChanged();
+    void updateAreas();
     void setViewport(const MapViewport &viewport);
     MapViewport clamped(MapViewport viewport) const;
     qreal worldScale() const;
@@ -89,6 +96,8 @@ private:
     RegionHealthModel *m_regions;
     LiveMetrics *m_live;
     RegionRollouts *m_rollouts = nullptr;
+    RegionViolations *m_violations = nullptr;
+    QList<JurisdictionAreas::Area> m_areas;
     MapViewport m_viewport;
     bool m_fitted = false;
     mutable std::optional<MapFrame> m_frame; // rebuilt lazily after a change
