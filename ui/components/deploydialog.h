@@ -12,13 +12,15 @@ class QPushButton;
 namespace Keel {
 
 class KeelClient;
+class PlacementPreview;
 class SelectorPreview;
 
 // Deploy a version to, or undeploy a component from, the nodes a selector matches. The
-// selector previews its nodes as it is typed; the action asks one confirmation naming
-// what it touches ("Deploy hash@2.0.0 to 12 nodes in 2 regions?"), then runs without
-// blocking. On success the dialog closes (done() says what happened); a refusal is shown
-// in it and it stays open.
+// selector previews its nodes as it is typed, and for a deploy the residency policy's
+// verdict on them (the nodes it forbids, with "skip" to deploy to the others); the action
+// asks one confirmation naming what it touches ("Deploy hash@2.0.0 to 12 nodes in 2
+// regions?"), then runs without blocking. On success the dialog closes (done() says what
+// happened); a refusal is shown in it and it stays open.
 class DeployDialog final : public QDialog
 {
     Q_OBJECT
@@ -33,6 +35,7 @@ public:
     void setChoice(const QString &choice);
     QString choice() const;
     SelectorPreview *preview() const { return m_preview; }
+    PlacementPreview *placement() const { return m_placement; }
     // The confirmation while it is open, else nullptr.
     QMessageBox *confirmation() const { return m_confirmation; }
     // The sentence the confirmation asks, for the current choice and preview.
@@ -46,6 +49,7 @@ signals:
 
 private:
     void updateButtons();
+    void checkPlacement();
     void confirm();
     void run();
 
@@ -53,6 +57,7 @@ private:
     KeelClient *m_client;
     QComboBox *m_choice;
     SelectorPreview *m_preview;
+    PlacementPreview *m_placement;
     QLabel *m_message;
     QDialogButtonBox *m_buttons;
     QPushButton *m_go;

@@ -1,6 +1,7 @@
 #include "rollouttargetpage.h"
 
 #include "components/selectorpreview.h"
+#include "policies/placementpreview.h"
 
 #include <QComboBox>
 #include <QFormLayout>
@@ -31,6 +32,7 @@ RolloutTargetPage::RolloutTargetPage(KeelClient *client, QWidget *parent)
     , m_component(new QComboBox(this))
     , m_version(new QComboBox(this))
     , m_preview(new SelectorPreview(client, this))
+    , m_placement(new PlacementPreview(client, this))
     , m_baseline(new QLabel(this))
 {
     setTitle(tr("What to roll out, and where"));
@@ -45,20 +47,30 @@ RolloutTargetPage::RolloutTargetPage(KeelClient *client, QWidget *parent)
     form->addRow(tr("&Version:"), m_version);
     form->addRow(QString(), m_baseline);
     form->addRow(tr("&Nodes:"), m_preview);
+    form->addRow(QString(), m_placement);
     m_preview->setSelector(QStringLiteral("all"));
 
     connect(m_component, &QComboBox::currentIndexChanged, this, [this] {
         fillVersions();
         updateBaseline();
+        checkPlacement();
         emit completeChanged();
     });
     connect(m_version, &QComboBox::currentIndexChanged, this, [this] {
         updateBaseline();
+        checkPlacement();
         emit completeChanged();
     });
     connect(m_preview, &SelectorPreview::previewChanged, this, [this] {
         fillVersions(); // the baseline mark follows the nodes
         updateBaseline();
+        checkPlacement();
+        emit completeChanged();
+    });
+    connect(m_placement, &PlacementPreview::changed, this, [this] {
+        fillVersions(); // skipped nodes leave the baseline
+        updateBaseline();
+        checkPlacement(); // a no-op unless the version moved
         emit completeChanged();
     });
     connect(m_preview, &SelectorPreview::selectorEdited, this, &QWizardPage::completeChanged);
@@ -96,9 +108,9 @@ void RolloutTargetPage::fillVersions()
 {
     const QString component = m_component->currentText();
     const QString current = !m_wantedVersion.isEmpty() ? m_wantedVersion : version();
-    const QMap<QString, int> running = runningVersions(matches(), component);
+    const QMap<QString, int> running = runningVersions(nodes(), component);
     const QString base = baseline();
-    const int nodes = int(matches().size());
+    const int nodes = int(this->nodes().size());
     const QSignalBlocker blocker(m_version);
     m_version->clear();
     // The registry lists newest push first: the first version not running is the likely target.
@@ -133,7 +145,7 @@ void RolloutTargetPage::updateBaseline()
 
 QString RolloutTargetPage::baseline() const
 {
-    const QMap<QString, int> running = runningVersions(matches(), m_component->currentText());
+    const QMap<QString, int> running = runningVersions(nodes(), m_component->currentText());
     QString best;
     for (auto it = running.cbegin(); it != running.cend(); ++it) {
         if (best.isEmpty() || it.value() > running.value(best))
@@ -144,8 +156,8 @@ QString RolloutTargetPage::baseline() const
 
 QString RolloutTargetPage::baselineText() const
 {
-    const QMap<QString, int> running = runningVersions(matches(), component());
-    const int nodes = int(matches().size());
+    const QMap<QString, int> running = runningVersions(this->nodes(), component());
+    const int nodes = int(this->nodes().size());
     if (running.isEmpty())
         return tr("None of these %1 nodes runs %2 now: the rollout installs it, and a rollback removes it.").arg(nodes).arg(component());
     if (running.size() > 1) {
@@ -182,9 +194,26 @@ const QList<Node> &RolloutTargetPage::matches() const
     return m_preview->matches();
 }
 
+void RolloutTargetPage::checkPlacement()
+{
+    const bool check = m_preview->isCurrent() && !matches().isEmpty();
+    m_placement->setTarget(check ? component() : QString(), check ? version() : QString(), check ? selector() : QString());
+}
+
+QList<Node> RolloutTargetPage::nodes() const
+{
+    return m_placement->reached(matches());
+}
+
+bool RolloutTargetPage::skipDisallowed() const
+{
+    return m_placement->skipDisallowed();
+}
+
 bool RolloutTargetPage::isComplete() const
 {
-    return !component().isEmpty() && !version().isEmpty() && m_preview->isCurrent() && !matches().isEmpty();
+    return !component().isEmpty() && !version().isEmpty() && m_preview->isCurrent() && !matches().isEmpty()
+        && m_placement->isCurrent() && !m_placement->blocks() && !nodes().isEmpty();
 }
 
 } // namespace Keel

@@ -68,6 +68,7 @@ RolloutSpec RolloutWizard::spec() const
     spec.component = m_target->component();
     spec.version = m_target->version();
     spec.selector = m_target->selector();
+    spec.skipDisallowed = m_target->skipDisallowed();
     m_strategy->apply(spec);
     m_gates->apply(spec);
     return spec;
@@ -75,21 +76,25 @@ RolloutSpec RolloutWizard::spec() const
 
 std::variant<QList<RolloutWave>, WireError> RolloutWizard::plan() const
 {
-    return RolloutPlanner::plan(spec(), m_target->matches(), m_regions);
+    return RolloutPlanner::plan(spec(), m_target->nodes(), m_regions);
 }
 
 QString RolloutWizard::countsText() const
 {
-    const QList<Node> &nodes = m_target->matches();
+    const QList<Node> nodes = m_target->nodes();
     QSet<QString> regions;
     for (const Node &node : nodes)
         regions.insert(node.region);
     const auto planned = plan();
     const int waves = std::holds_alternative<QList<RolloutWave>>(planned) ? int(std::get<QList<RolloutWave>>(planned).size()) : 0;
-    return tr("%1 in %2, %3")
+    const QString counts = tr("%1 in %2, %3")
         .arg(nodes.size() == 1 ? tr("1 node") : tr("%1 nodes").arg(nodes.size()),
              regions.size() == 1 ? tr("1 region") : tr("%1 regions").arg(regions.size()),
              waves == 1 ? tr("1 wave") : tr("%1 waves").arg(waves));
+    const qsizetype skipped = m_target->matches().size() - nodes.size();
+    if (skipped <= 0)
+        return counts;
+    return tr("%1, skipping %2 the residency policy forbids").arg(counts, skipped == 1 ? tr("1 node") : tr("%1 nodes").arg(skipped));
 }
 
 QString RolloutWizard::question() const
@@ -100,7 +105,7 @@ QString RolloutWizard::question() const
 void RolloutWizard::initializePage(int id)
 {
     if (id == StrategyPage)
-        m_strategy->setNodes(m_target->matches());
+        m_strategy->setNodes(m_target->nodes());
     if (id == ReviewPage)
         replan();
     QWizard::initializePage(id);

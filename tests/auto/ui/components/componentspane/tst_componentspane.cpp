@@ -16,6 +16,7 @@
 #include "httpclient.h"
 #include "keelclient.h"
 #include "nodes/nodetablemodel.h"
+#include "policies/placementpreview.h"
 #include "processundertest.h"
 #include "regions/regionlistmodel.h"
 
@@ -239,6 +240,9 @@ private slots:
         QCOMPARE(deploy->preview()->matches().size(), 1);
         QCOMPARE(deploy->preview()->matches().first().name, QStringLiteral("edge-eu"));
         QCOMPARE(deploy->preview()->summaryText(), QStringLiteral("Matches 1 node in 1 region now."));
+        // Then the residency policy's verdict on those nodes (no policy: all allowed).
+        QTRY_VERIFY_WITH_TIMEOUT(deploy->placement()->isCurrent(), kWait);
+        QVERIFY(deploy->placement()->forbiddenNodes().isEmpty());
         QVERIFY(run->isEnabled());
         run->click();
         QTRY_VERIFY_WITH_TIMEOUT(deploy->confirmation(), kWait);

@@ -16,6 +16,7 @@
 #include "map/regionrollouts.h"
 #include "metrics/livemetrics.h"
 #include "nodes/nodetablemodel.h"
+#include "policies/placementpreview.h"
 #include "processundertest.h"
 #include "regions/regionlistmodel.h"
 #include "rollouts/gatechart.h"
@@ -147,6 +148,9 @@ private:
             return nullptr;
         auto *versions = child<QComboBox>(wizard, "rolloutVersion");
         versions->setCurrentIndex(versions->findData(version));
+        // The residency policy's verdict on the nodes, asked once the version is chosen.
+        if (!QTest::qWaitFor([&] { return wizard->targetPage()->placement()->isCurrent(); }, kWait))
+            return nullptr;
         return wizard;
     }
 
