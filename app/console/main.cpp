@@ -18,6 +18,8 @@
 #include "nodes/nodehistory.h"
 #include "nodes/nodespane.h"
 #include "nodes/nodetablemodel.h"
+#include "policies/policiespane.h"
+#include "policies/violationlistmodel.h"
 #include "metrics/livemetrics.h"
 #include "metrics/metricspane.h"
 #include "regions/regionlistmodel.h"
@@ -47,8 +49,11 @@ struct ConsoleOptions
                                  QStringLiteral("Read the operator token from FILE, e.g. the control plane's admin.token."),
                                  QStringLiteral("FILE")};
     QCommandLineOption view{QStringLiteral("view"),
-                            QStringLiteral("Open on VIEW: map, fleet, components, metrics, audit or rollouts (default: map)."),
+                            QStringLiteral("Open on VIEW: map, fleet, components, metrics, audit, rollouts or policies (default: map)."),
                             QStringLiteral("VIEW")};
+    QCommandLineOption previewPolicy{QStringLiteral("preview-policy"),
+                                     QStringLiteral("Open the policies view with FILE's rules and preview what they would do (nothing is applied)."),
+                                     QStringLiteral("FILE")};
     QCommandLineOption node{QStringLiteral("node"),
                             QStringLiteral("Open the detail of node NAME once it is listed (on the fleet view)."),
                             QStringLiteral("NAME")};
@@ -64,7 +69,7 @@ void describe(QCoreApplication &app, QCommandLineParser &parser, const ConsoleOp
         "Connects at once when a server and a token are known; otherwise asks for them."));
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addOptions({options.server, options.token, options.tokenFile, options.view, options.node});
+    parser.addOptions({options.server, options.token, options.tokenFile, options.view, options.node, options.previewPolicy});
     parser.process(app); // prints --help / --version, or a usage error, and exits
 }
 
@@ -122,8 +127,10 @@ int main(int argc, char *argv[])
         token = env.value(QStringLiteral("KEEL_TOKEN"));
     }
     const QStringList views{QStringLiteral("map"), QStringLiteral("fleet"), QStringLiteral("components"), QStringLiteral("metrics"),
-                            QStringLiteral("audit"), QStringLiteral("rollouts")};
-    const QString view = parser.isSet(options.node) ? QStringLiteral("fleet") : parser.value(options.view);
+                            QStringLiteral("audit"), QStringLiteral("rollouts"), QStringLiteral("policies")};
+    const QString view = parser.isSet(options.node)            ? QStringLiteral("fleet")
+                         : parser.isSet(options.previewPolicy) ? QStringLiteral("policies")
+                                                               : parser.value(options.view);
     if (!view.isEmpty() && !views.contains(view))
         return fail(QStringLiteral("--view: \"%1\" is not a view; use one of %2").arg(view, views.join(QStringLiteral(", "))));
     const QUrl server = Keel::KeelClient::normalizeServer(serverText);
@@ -200,6 +207,14 @@ int main(int argc, char *argv[])
                          window.showMode(rolloutsMode);
                          rolloutsPane->openWizard(component, version);
                      });
+    // -- policies (its violations also mark the map's regions and nodes)
+    auto *policiesPane = new Keel::PoliciesPane(&client);
+    policiesPane->setIdentity(feed.identity());
+    QObject::connect(&feed, &Keel::FleetFeed::identityChanged, policiesPane, &Keel::PoliciesPane::setIdentity);
+    window.addMode(Keel::ModeIcons::policies(), QApplication::translate("main", "Policies"), policiesPane);
+    mapPane->setViolations(policiesPane->violations());
+    if (parser.isSet(options.previewPolicy))
+        policiesPane->previewFile(parser.value(options.previewPolicy));
     // The views in mode-bar order, as --view names them.
     if (!view.isEmpty())
         window.showMode(int(views.indexOf(view)));

@@ -93,9 +93,11 @@ void FleetFeed::reconnect()
 namespace {
 
 // Deployments: AOT builds finishing and deployment rules changing, for the Components pane;
-// Rollouts: every transition and gate evaluation, for the Rollouts pane and the map.
+// Rollouts: every transition and gate evaluation, for the Rollouts pane and the map;
+// Violations: residency violations found and resolved and policies applied, for the
+// Policies pane and the map.
 const QList<WatchTopic> kTopics{WatchTopic::Nodes, WatchTopic::Topology, WatchTopic::Deployments, WatchTopic::Metrics,
-                                WatchTopic::Rollouts};
+                                WatchTopic::Rollouts, WatchTopic::Violations};
 
 // A request failing because the connection dropped is reported by onDisconnected().
 bool dropped(const WireError &error)

@@ -1,6 +1,7 @@
 #include "modeicons.h"
 
 #include <QPainter>
+#include <QPainterPath>
 #include <QPixmap>
 
 #include <functional>
@@ -111,6 +112,29 @@ QIcon rollouts()
         painter.drawRoundedRect(QRectF(17.5, 10, 5, 8), 1, 1);
         painter.drawPolyline(QPolygonF({QPointF(4, 23.5), QPointF(24, 23.5)}));
         painter.drawPolyline(QPolygonF({QPointF(21, 21), QPointF(24, 23.5), QPointF(21, 26)}));
+    });
+}
+
+QIcon policies()
+{
+    // A shield with a pin inside: where data may go.
+    return paint([](QPainter &painter, const QColor &color) {
+        painter.setPen(QPen(color, 1.6, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));
+        painter.setBrush(Qt::NoBrush);
+        QPainterPath shield;
+        shield.moveTo(14, 3.5);
+        shield.lineTo(23, 7);
+        shield.cubicTo(23, 15, 20, 21, 14, 25);
+        shield.cubicTo(8, 21, 5, 15, 5, 7);
+        shield.closeSubpath();
+        painter.drawPath(shield);
+        QPainterPath pin;
+        pin.moveTo(14, 19.5);
+        pin.cubicTo(11, 16, 10.5, 14.5, 10.5, 13);
+        pin.arcTo(QRectF(10.5, 9.5, 7, 7), 180, -180);
+        pin.cubicTo(17.5, 14.5, 17, 16, 14, 19.5);
+        painter.setBrush(color);
+        painter.drawPath(pin);
     });
 }
 

@@ -12,5 +12,6 @@ QIcon components();
 QIcon metrics();
 QIcon audit();
 QIcon rollouts();
+QIcon policies();
 
 } // namespace Keel::ModeIcons

@@ -48,6 +48,20 @@ QTableView *readOnlyTable(QAbstractItemModel *model, const char *name, QWidget *
     return table;
 }
 
+// A muted sentence in an empty table, the panes' way of saying what would be there.
+QLabel *placeholderIn(QTableView *table, const char *name)
+{
+    auto *label = new QLabel(table->viewport());
+    label->setObjectName(QLatin1String(name));
+    label->setAlignment(Qt::AlignCenter);
+    label->setWordWrap(true);
+    label->setEnabled(false); // the palette's muted text colour
+    label->setAttribute(Qt::WA_TransparentForMouseEvents);
+    auto *layout = new QVBoxLayout(table->viewport());
+    layout->addWidget(label);
+    return label;
+}
+
 } // namespace
 
 PoliciesPane::PoliciesPane(KeelClient *client, QWidget *parent)
@@ -69,6 +83,8 @@ PoliciesPane::PoliciesPane(KeelClient *client, QWidget *parent)
         updateSummary();
     });
     connect(m_violations, &ViolationListModel::countsChanged, this, &PoliciesPane::updateViolationCounts);
+    connect(m_history, &QAbstractItemModel::modelReset, this, &PoliciesPane::updateSummary);
+    connect(m_history, &QAbstractItemModel::rowsInserted, this, &PoliciesPane::updateSummary);
     connect(m_violations, &QAbstractItemModel::modelReset, this, &PoliciesPane::updateViolationCounts);
     connect(m_feed, &PolicyFeed::lastErrorChanged, this, [this](const QString &text) { showBanner(text); });
     connect(m_feed, &PolicyFeed::listedChanged, this, [this] {
@@ -157,7 +173,7 @@ void PoliciesPane::buildLayout()
     splitter->addWidget(m_tabs);
     splitter->setStretchFactor(0, 2);
     splitter->setStretchFactor(1, 3);
-    splitter->setSizes({300, 450});
+    splitter->setSizes({220, 530});
     splitter->setChildrenCollapsible(false);
 
     auto *layout = new QVBoxLayout(this);
@@ -175,14 +191,7 @@ QWidget *PoliciesPane::buildViolations()
     m_violationSummary->setObjectName(QStringLiteral("violationSummary"));
     m_violationSummary->setWordWrap(true);
     m_violationTable = readOnlyTable(m_violations, "violationTable", box);
-    m_violationPlaceholder = new QLabel(m_violationTable->viewport());
-    m_violationPlaceholder->setObjectName(QStringLiteral("violationPlaceholder"));
-    m_violationPlaceholder->setAlignment(Qt::AlignCenter);
-    m_violationPlaceholder->setWordWrap(true);
-    m_violationPlaceholder->setEnabled(false);
-    m_violationPlaceholder->setAttribute(Qt::WA_TransparentForMouseEvents);
-    auto *placeholderLayout = new QVBoxLayout(m_violationTable->viewport());
-    placeholderLayout->addWidget(m_violationPlaceholder);
+    m_violationPlaceholder = placeholderIn(m_violationTable, "violationPlaceholder");
     auto *layout = new QVBoxLayout(box);
     layout->setContentsMargins(6, 6, 6, 6);
     layout->addWidget(m_violationSummary);
@@ -193,6 +202,13 @@ QWidget *PoliciesPane::buildViolations()
 QWidget *PoliciesPane::buildHistory()
 {
     m_historyTable = readOnlyTable(m_history, "policyHistoryTable", this);
+    QLabel *placeholder = placeholderIn(m_historyTable, "policyHistoryPlaceholder");
+    placeholder->setText(tr("No versions yet: the first Apply… makes version 1."));
+    const auto update = [this, placeholder] { placeholder->setVisible(m_history->rowCount() == 0); };
+    connect(m_history, &QAbstractItemModel::modelReset, placeholder, update);
+    connect(m_history, &QAbstractItemModel::rowsInserted, placeholder, update);
+    connect(m_history, &QAbstractItemModel::rowsRemoved, placeholder, update);
+    update();
     return m_historyTable;
 }
 

@@ -28,9 +28,6 @@ PolicyPreview::PolicyPreview(QWidget *parent)
     m_headline->setObjectName(QStringLiteral("policyPreviewHeadline"));
     m_headline->setWordWrap(true);
     m_headline->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    QFont bold = m_headline->font();
-    bold.setBold(true);
-    m_headline->setFont(bold);
     m_diff->setObjectName(QStringLiteral("policyPreviewDiff"));
     m_diff->setWordWrap(true);
     m_diff->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -60,6 +57,7 @@ PolicyPreview::PolicyPreview(QWidget *parent)
     lossLayout->addWidget(m_losses, 1);
 
     auto *splitter = new QSplitter(Qt::Horizontal, this);
+    m_details = splitter;
     splitter->addWidget(m_table);
     splitter->addWidget(lossBox);
     splitter->setStretchFactor(0, 3);
@@ -74,12 +72,17 @@ PolicyPreview::PolicyPreview(QWidget *parent)
     clear();
 }
 
-void PolicyPreview::setHeadline(const QString &text, bool failure)
+void PolicyPreview::setHeadline(const QString &text, Tone tone)
 {
     QPalette palette = this->palette();
-    if (failure)
+    if (tone == Tone::Failure)
         palette.setColor(QPalette::WindowText, StatusColors::failing());
+    else if (tone == Tone::Note)
+        palette.setColor(QPalette::WindowText, palette.color(QPalette::Disabled, QPalette::WindowText));
     m_headline->setPalette(palette);
+    QFont font = this->font();
+    font.setBold(tone != Tone::Note);
+    m_headline->setFont(font);
     m_headline->setText(text);
 }
 
@@ -92,20 +95,23 @@ void PolicyPreview::clear()
     m_losses->clear();
     m_diff->clear();
     m_diff->hide();
+    m_details->hide();
     setHeadline(tr("Preview asks the control plane what the edited policy would do — which running placements it would "
-                   "remove or flag — before anything is applied."));
+                   "remove or flag — before anything is applied."),
+                Tone::Note);
 }
 
 void PolicyPreview::setBusy()
 {
     m_current = false;
-    setHeadline(tr("Asking the control plane what this policy would do…"));
+    setHeadline(tr("Asking the control plane what this policy would do…"), Tone::Note);
 }
 
 void PolicyPreview::setProblem(const QString &message)
 {
     m_current = false;
-    setHeadline(tr("No preview: %1").arg(message), true);
+    m_details->hide();
+    setHeadline(tr("No preview: %1").arg(message), Tone::Failure);
 }
 
 void PolicyPreview::setOutOfDate()
@@ -113,7 +119,9 @@ void PolicyPreview::setOutOfDate()
     if (!m_current)
         return;
     m_current = false;
-    setHeadline(tr("Out of date: the rules changed since this preview. Preview again to see what they would do."));
+    setHeadline(tr("Out of date: the rules or the applied policy changed since this preview. Preview again to see what "
+                   "it would do now."),
+                Tone::Note);
 }
 
 void PolicyPreview::setImpact(const PolicyImpact &impact, const QList<ResidencyViolation> &now)
@@ -158,9 +166,11 @@ void PolicyPreview::setImpact(const PolicyImpact &impact, const QList<ResidencyV
     if (m_removedComponents == 0 && m_flagged == 0)
         setHeadline(impact.violations.isEmpty() ? tr("Applying this policy would change nothing that runs: every placement complies.")
                                                 : tr("Applying this policy would remove and flag nothing new; %1 placements stay violations.")
-                                                      .arg(impact.violations.size()));
+                                                      .arg(impact.violations.size()),
+                    Tone::Result);
     else
-        setHeadline(tr("Applying this policy: %1.").arg(countText()));
+        setHeadline(tr("Applying this policy: %1.").arg(countText()), Tone::Result);
+    m_details->show();
     m_diff->setText(impact.diff.isEmpty() ? tr("Changes: none to the rules.") : tr("Changes: %1.").arg(impact.diff));
     m_diff->show();
 }

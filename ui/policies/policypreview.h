@@ -47,7 +47,8 @@ public:
     QString diffText() const;
 
 private:
-    void setHeadline(const QString &text, bool failure = false);
+    enum class Tone { Note, Result, Failure };
+    void setHeadline(const QString &text, Tone tone);
 
     ViolationListModel *m_placements;
     QLabel *m_headline;
@@ -55,6 +56,7 @@ private:
     QTableView *m_table;
     QLabel *m_lossTitle;
     QListWidget *m_losses;
+    QWidget *m_details; // the table and the losses: shown with an answer
     PolicyImpact m_impact;
     bool m_current = false;
     int m_removedComponents = 0;

@@ -182,8 +182,12 @@ QVariant PolicyRulesModel::headerData(int section, Qt::Orientation orientation, 
         // Rules are numbered as the validator's messages number them ("rule 3 has no name").
         if (section < 0 || section >= rowCount())
             return {};
-        if (role == Qt::DisplayRole)
-            return QString::number(section + 1);
+        if (role == Qt::DisplayRole) {
+            // "+" a rule not applied yet, "✎" one changed since it was applied.
+            const QString change = changeOf(section);
+            return change.isEmpty() ? QString::number(section + 1)
+                                    : QStringLiteral("%1 %2").arg(section + 1).arg(change == tr("new") ? QStringLiteral("+") : QStringLiteral("✎"));
+        }
         if (role == Qt::ToolTipRole) {
             const QString change = changeOf(section);
             return change.isEmpty() ? tr("As applied") : change == tr("new") ? tr("New: not applied yet") : tr("Changed: not applied yet");

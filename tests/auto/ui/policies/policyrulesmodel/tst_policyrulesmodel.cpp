@@ -95,6 +95,8 @@ private slots:
         QVERIFY(m_model->isModified());
         QCOMPARE(cell(0, PolicyRulesModel::NameColumn, PolicyRulesModel::ChangeRole), QStringLiteral("changed"));
         QCOMPARE(cell(1, PolicyRulesModel::NameColumn, PolicyRulesModel::ChangeRole), QString());
+        QCOMPARE(m_model->headerData(0, Qt::Vertical).toString(), QStringLiteral("1 ✎"));
+        QCOMPARE(m_model->headerData(1, Qt::Vertical).toString(), QStringLiteral("2"));
         QCOMPARE(m_model->diffText(), QStringLiteral("eu-pii: subjects EU -> *"));
         // The same text again changes nothing.
         QVERIFY(edit(0, PolicyRulesModel::SubjectsColumn, QStringLiteral("*")));
@@ -171,6 +173,7 @@ private slots:
         QCOMPARE(cell(row, PolicyRulesModel::SubjectsColumn), QStringLiteral("*"));
         QCOMPARE(cell(row, PolicyRulesModel::ModeColumn), QStringLiteral("enforce"));
         QCOMPARE(cell(row, PolicyRulesModel::NameColumn, PolicyRulesModel::ChangeRole), QStringLiteral("new"));
+        QCOMPARE(m_model->headerData(row, Qt::Vertical).toString(), QStringLiteral("3 +"));
         QVERIFY(!m_model->isValid());
         QVERIFY(!cell(row, PolicyRulesModel::DataClassColumn, PolicyRulesModel::ProblemRole).isEmpty());
         QVERIFY(!cell(row, PolicyRulesModel::AllowedColumn, PolicyRulesModel::ProblemRole).isEmpty());
