@@ -81,6 +81,42 @@ private slots:
         QCOMPARE(read.first(), rollout);
     }
 
+    void policyVersionsAndSkippedNodesSurviveAReopen()
+    {
+        ResidencyPolicy policy;
+        policy.name = "fleet";
+        policy.defaultSubject = "EU";
+        policy.rules = {{"eu-pii", "pii", {"EU"}, {"EU"}, ResidencyMode::Enforce},
+                        {"health", "health", {"*"}, {"US", "CA"}, ResidencyMode::Audit}};
+        policy.version = 1;
+        policy.appliedUnixMs = 1764500000000;
+        policy.appliedBy = "token:ci";
+        ResidencyPolicy second = policy;
+        second.rules.pop_back();
+        second.version = 2;
+        Deployment rule{0, QStringLiteral("crm"), QStringLiteral("1.0.0"), QStringLiteral("all"),
+                        QDateTime::fromMSecsSinceEpoch(1764500000000, Qt::UTC), QStringLiteral("token:ci"),
+                        {QStringLiteral("edge-in-1"), QStringLiteral("edge-us-1")}};
+        {
+            SqlStore store(path("policies.db"));
+            store.policies().addPolicy({policy, QStringLiteral("added eu-pii; added health")});
+            store.policies().addPolicy({second, QStringLiteral("removed health")});
+            // A version is written once.
+            QVERIFY_THROWS_EXCEPTION(StoreError, store.policies().addPolicy({second, QString()}));
+            rule = store.deployments().putDeployment(rule);
+        }
+        SqlStore again(path("policies.db"));
+        const QList<StoredPolicy> read = again.policies().policies();
+        QCOMPARE(read.size(), 2);
+        QVERIFY(read.first().policy.sameRules(policy));
+        QCOMPARE(read.first().policy.version, 1u);
+        QCOMPARE(read.first().policy.appliedBy, std::string("token:ci"));
+        QCOMPARE(read.first().policy.appliedUnixMs, policy.appliedUnixMs);
+        QCOMPARE(read.last().diff, QStringLiteral("removed health"));
+        QVERIFY(read.last().policy.sameRules(second));
+        QCOMPARE(again.deployments().deployments(), QList<Deployment>{rule});
+    }
+
     void refusesUnopenablePath()
     {
         QVERIFY_THROWS_EXCEPTION(StoreError, SqlStore(QStringLiteral("/proc/no/such/dir/keel.db")));
