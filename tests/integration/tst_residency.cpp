@@ -5,7 +5,8 @@
 // violations and removals that `policy apply` then makes, in audit mode (flagged, still
 // running) and in enforce mode (left out of the nodes' desired state, audited, announced
 // on the watch); a region whose jurisdiction changes loses (and regains) what the policy
-// allows there; bad policy files are refused with their line and change nothing.
+// allows there; bad policy files are refused with their line and change nothing; an
+// edit made against an older version conflicts, and a viewer may preview but not apply.
 #include "keelclient.h"
 #include "processundertest.h"
 
@@ -359,6 +360,45 @@ private slots:
         QCOMPARE(revisions.size(), 4);
         QCOMPARE(revisions.first().toObject().value(QStringLiteral("version")).toInt(), 4);
         QCOMPARE(revisions.first().toObject().value(QStringLiteral("diff")).toString(), QStringLiteral("pii-in-eu: mode audit -> enforce"));
+    }
+
+    void aStaleEditConflictsAndAViewerMayOnlyPreview()
+    {
+        Result<ResidencyPolicy> current = WireError{};
+        bool answered = false;
+        m_watcher.getPolicy(0, [&](const Result<ResidencyPolicy> &r) { current = r; answered = true; });
+        QTRY_VERIFY_WITH_TIMEOUT(answered, kWait);
+        QVERIFY(std::holds_alternative<ResidencyPolicy>(current));
+        const ResidencyPolicy policy = std::get<ResidencyPolicy>(current);
+        QVERIFY(policy.version >= 2);
+
+        // An edit made against an older version is refused, naming the current one.
+        std::optional<Result<Op::PolicySet>> stale;
+        m_watcher.setPolicy(policy, false, policy.version - 1, [&](const Result<Op::PolicySet> &r) { stale = r; });
+        QTRY_VERIFY_WITH_TIMEOUT(stale.has_value(), kWait);
+        QVERIFY(std::holds_alternative<WireError>(*stale));
+        QCOMPARE(std::get<WireError>(*stale).code, ErrorCode::Conflict);
+        QVERIFY2(std::get<WireError>(*stale).message.contains(QStringLiteral("version %1").arg(policy.version)),
+                 qPrintable(std::get<WireError>(*stale).message));
+
+        // A viewer previews (a dry run changes nothing) but may not apply.
+        const Ctl viewer = ctl({QStringLiteral("token"), QStringLiteral("create"), QStringLiteral("--role"), QStringLiteral("viewer"),
+                                QStringLiteral("--name"), QStringLiteral("auditor")});
+        QCOMPARE(viewer.exitCode, 0);
+        const QString open = write(QStringLiteral("open-again.yaml"), "rules: []\n");
+        auto asViewer = [&](const QString &verb) {
+            QProcess process;
+            process.start(bin("keelctl"), {QStringLiteral("--server"), m_server, QStringLiteral("--token"), viewer.out.trimmed(),
+                                           QStringLiteral("policy"), verb, QStringLiteral("-f"), open});
+            process.waitForFinished(30000);
+            return std::pair{process.exitCode(), QString::fromUtf8(process.readAllStandardError())};
+        };
+        QCOMPARE(asViewer(QStringLiteral("check")).first, 0);
+        const auto refused = asViewer(QStringLiteral("apply"));
+        QCOMPARE(refused.first, 1);
+        QVERIFY2(refused.second.contains(QLatin1String("needs role operator")), qPrintable(refused.second));
+        const Ctl got = ctl({QStringLiteral("policy"), QStringLiteral("get"), QStringLiteral("-o"), QStringLiteral("json")});
+        QCOMPARE(quint64(got.json().value(QStringLiteral("version")).toInteger()), policy.version);
     }
 
     void aRegionLeavingTheEuLosesWhatMayOnlyRunThere()
