@@ -8,47 +8,22 @@
 // allows there; bad policy files are refused with their line and change nothing; an
 // edit made against an older version conflicts, and a viewer may preview but not apply.
 #include "keelclient.h"
-#include "processundertest.h"
+#include "testfleet.h"
 
-#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QProcess>
-#include <QTemporaryDir>
 #include <QTest>
-
-#include <memory>
 
 using namespace Keel;
 
 namespace {
 
-const QString kBinDir = QStringLiteral(KEEL_BIN_DIR);
 const QString kComponents = QStringLiteral(KEEL_SAMPLE_COMPONENTS_DIR);
 constexpr int kWait = 30000;
-
-QString bin(const char *name)
-{
-    return kBinDir + u'/' + QLatin1String(name);
-}
-
-struct Ctl
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-    QJsonObject json() const { return QJsonDocument::fromJson(out.toUtf8()).object(); }
-};
-
-struct Agent
-{
-    QString region;
-    std::shared_ptr<ProcessUnderTest> process;
-    QString http; // base URL
-};
 
 // A violation as keelctl prints it, reduced to what identifies it.
 QStringList placements(const QJsonArray &violations)
@@ -72,45 +47,19 @@ class tst_Residency : public QObject
     Q_OBJECT
 
 private:
-    QTemporaryDir m_dir;
-    std::unique_ptr<ProcessUnderTest> m_cp;
-    QString m_server;
-    QString m_token;
-    QMap<QString, Agent> m_agents; // by node name
+    using Ctl = TestFleet::Ctl;
+    TestFleet m_fleet{QStringLiteral(KEEL_BIN_DIR)};
     QNetworkAccessManager m_http;
     KeelClient m_watcher;
     QList<ResidencyViolation> m_events;
 
-    Ctl ctl(const QStringList &arguments)
-    {
-        QProcess process;
-        process.start(bin("keelctl"), QStringList{QStringLiteral("--server"), m_server, QStringLiteral("--token"), m_token} + arguments);
-        Ctl result;
-        if (!QTest::qWaitFor([&] { return process.state() == QProcess::NotRunning; }, 30000)) {
-            process.kill();
-            process.waitForFinished();
-            result.err = QStringLiteral("keelctl did not finish");
-        } else {
-            result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-        }
-        result.out = QString::fromUtf8(process.readAllStandardOutput());
-        result.err += QString::fromUtf8(process.readAllStandardError());
-        return result;
-    }
-
-    QString write(const QString &name, const QByteArray &text)
-    {
-        QFile file(m_dir.filePath(name));
-        if (!file.open(QIODevice::WriteOnly))
-            return {};
-        file.write(text);
-        return file.fileName();
-    }
+    Ctl ctl(const QStringList &arguments) { return m_fleet.ctl(arguments); }
+    QString write(const QString &name, const QByteArray &text) { return m_fleet.write(name, text); }
 
     // The components an agent serves now, from its own data port (GET /).
     QStringList served(const QString &node)
     {
-        QNetworkReply *reply = m_http.get(QNetworkRequest(QUrl(m_agents.value(node).http + u'/')));
+        QNetworkReply *reply = m_http.get(QNetworkRequest(QUrl(m_fleet.agent(node).http + u'/')));
         if (!QTest::qWaitFor([reply] { return reply->isFinished(); }, 5000)) {
             reply->deleteLater();
             return {QStringLiteral("(no answer)")};
@@ -149,38 +98,16 @@ private:
 private slots:
     void initTestCase()
     {
-        QVERIFY(m_dir.isValid());
-        m_cp = std::make_unique<ProcessUnderTest>(QStringLiteral("keel-controlplane"));
-        m_cp->start(bin("keel-controlplane"), {QStringLiteral("--data-dir"), m_dir.filePath(QStringLiteral("cp")),
-                                               QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
-                                               QStringLiteral("--heartbeat-interval"), QStringLiteral("200")});
-        const auto match = m_cp->waitForOutput(QRegularExpression(QStringLiteral("listening on (ws://\\S+)")));
-        QVERIFY2(match.hasMatch(), qPrintable(m_cp->transcript()));
-        m_server = match.captured(1);
-        QFile tokenFile(m_dir.filePath(QStringLiteral("cp/admin.token")));
-        QVERIFY(tokenFile.open(QIODevice::ReadOnly));
-        m_token = QString::fromUtf8(tokenFile.readAll().trimmed());
+        QVERIFY(m_fleet.isValid());
+        QString why;
+        QVERIFY2(m_fleet.startControlPlane({QStringLiteral("--heartbeat-interval"), QStringLiteral("200")}, &why), qPrintable(why));
         applyTopology("EU");
 
         const QList<std::pair<QString, QString>> nodes = {{QStringLiteral("edge-eu-1"), QStringLiteral("eu-west")},
                                                           {QStringLiteral("edge-in-1"), QStringLiteral("ap-south")},
                                                           {QStringLiteral("edge-us-1"), QStringLiteral("us-east")}};
-        for (const auto &[name, region] : nodes) {
-            const Ctl token = ctl({QStringLiteral("join-token"), QStringLiteral("create"), QStringLiteral("--region"), region});
-            QCOMPARE(token.exitCode, 0);
-            auto agent = std::make_shared<ProcessUnderTest>(name);
-            agent->start(bin("keel-agent"), {QStringLiteral("--controlplane"), m_server, QStringLiteral("--name"), name,
-                                             QStringLiteral("--region"), region, QStringLiteral("--data-dir"), m_dir.filePath(name),
-                                             QStringLiteral("--http"), QStringLiteral("127.0.0.1:0"),
-                                             QStringLiteral("--admin"), QStringLiteral("127.0.0.1:0"),
-                                             QStringLiteral("--join-token"), token.out.trimmed()});
-            const auto http = agent->waitForOutput(QRegularExpression(QStringLiteral("http listening on (\\S+)")));
-            QVERIFY2(http.hasMatch(), qPrintable(agent->transcript()));
-            QString base = http.captured(1);
-            if (!base.startsWith(QLatin1String("http")))
-                base.prepend(QStringLiteral("http://"));
-            m_agents.insert(name, {region, agent, base});
-        }
+        for (const auto &[name, region] : nodes)
+            QVERIFY2(m_fleet.startAgent(name, region, {}, &why), qPrintable(why));
         const Ctl nodesReady = ctl({QStringLiteral("nodes"), QStringLiteral("list"), QStringLiteral("-o"), QStringLiteral("json")});
         QCOMPARE(nodesReady.exitCode, 0);
 
@@ -198,7 +125,7 @@ private slots:
 
         // Everything the violations topic says, from the start.
         connect(&m_watcher, &KeelClient::violationChanged, this, [this](const ResidencyViolation &v) { m_events.append(v); });
-        m_watcher.open(KeelClient::normalizeServer(m_server), m_token);
+        m_watcher.open(KeelClient::normalizeServer(m_fleet.server()), m_fleet.token());
         bool watching = false;
         m_watcher.watch({WatchTopic::Violations}, 0, [&](const Result<quint64> &r) { watching = std::holds_alternative<quint64>(r); });
         QTRY_VERIFY_WITH_TIMEOUT(watching, kWait);
@@ -207,9 +134,6 @@ private slots:
     void cleanupTestCase()
     {
         m_watcher.close();
-        m_agents.clear();
-        if (m_cp)
-            m_cp->terminate();
     }
 
     void badPolicyFilesAreRefusedWithTheirLineAndChangeNothing()
@@ -298,7 +222,7 @@ private slots:
         QCOMPARE(ctl({QStringLiteral("policy"), QStringLiteral("apply"), QStringLiteral("-f"), open}).exitCode, 0);
         const Ctl deployed = ctl({QStringLiteral("deploy"), QStringLiteral("crm@1.1.0"), QStringLiteral("--to"), QStringLiteral("all")});
         QVERIFY2(deployed.exitCode == 0, qPrintable(deployed.err));
-        for (const QString &node : m_agents.keys())
+        for (const QString &node : m_fleet.agents().keys())
             QTRY_VERIFY_WITH_TIMEOUT(serves(node, QStringLiteral("crm@1.1.0")), kWait);
         QCOMPARE(violationsNow(), QStringList());
 
@@ -337,7 +261,7 @@ private slots:
             QCOMPARE(found, 2);
             if (mode == "audit") {
                 // Flagged only: still running where it was.
-                for (const QString &node : m_agents.keys())
+                for (const QString &node : m_fleet.agents().keys())
                     QVERIFY(serves(node, QStringLiteral("crm@1.1.0")));
                 continue;
             }
@@ -387,11 +311,8 @@ private slots:
         QCOMPARE(viewer.exitCode, 0);
         const QString open = write(QStringLiteral("open-again.yaml"), "rules: []\n");
         auto asViewer = [&](const QString &verb) {
-            QProcess process;
-            process.start(bin("keelctl"), {QStringLiteral("--server"), m_server, QStringLiteral("--token"), viewer.out.trimmed(),
-                                           QStringLiteral("policy"), verb, QStringLiteral("-f"), open});
-            process.waitForFinished(30000);
-            return std::pair{process.exitCode(), QString::fromUtf8(process.readAllStandardError())};
+            const Ctl run = m_fleet.ctl({QStringLiteral("policy"), verb, QStringLiteral("-f"), open}, 30000, viewer.out.trimmed());
+            return std::pair{run.exitCode, run.err};
         };
         QCOMPARE(asViewer(QStringLiteral("check")).first, 0);
         const auto refused = asViewer(QStringLiteral("apply"));
