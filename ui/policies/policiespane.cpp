@@ -85,7 +85,12 @@ PoliciesPane::PoliciesPane(KeelClient *client, QWidget *parent)
     connect(m_violations, &ViolationListModel::countsChanged, this, &PoliciesPane::updateViolationCounts);
     connect(m_history, &QAbstractItemModel::modelReset, this, &PoliciesPane::updateSummary);
     connect(m_history, &QAbstractItemModel::rowsInserted, this, &PoliciesPane::updateSummary);
-    connect(m_violations, &QAbstractItemModel::modelReset, this, &PoliciesPane::updateViolationCounts);
+    connect(m_violations, &QAbstractItemModel::modelReset, this, [this] {
+        updateViolationCounts();
+        // Listed with violations while nothing is previewed: they are what there is to see.
+        if (m_violations->rowCount() > 0 && m_tabs->currentIndex() == PreviewTab && !m_busy && !m_preview->isCurrent())
+            m_tabs->setCurrentIndex(ViolationsTab);
+    });
     connect(m_feed, &PolicyFeed::lastErrorChanged, this, [this](const QString &text) { showBanner(text); });
     connect(m_feed, &PolicyFeed::listedChanged, this, [this] {
         updateActions();

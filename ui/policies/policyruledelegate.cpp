@@ -4,6 +4,7 @@
 #include "policyrulesmodel.h"
 
 #include <QComboBox>
+#include <QLineEdit>
 #include <QPainter>
 #include <QPainterPath>
 #include <QPixmap>
@@ -12,8 +13,18 @@ namespace Keel {
 
 QWidget *PolicyRuleDelegate::createEditor(QWidget *parent, const QStyleOptionViewItem &option, const QModelIndex &index) const
 {
-    if (index.column() != PolicyRulesModel::ModeColumn)
-        return QStyledItemDelegate::createEditor(parent, option, index);
+    if (index.column() != PolicyRulesModel::ModeColumn) {
+        QWidget *editor = QStyledItemDelegate::createEditor(parent, option, index);
+        // Checked as it is typed: every keystroke reaches the model, which validates the
+        // policy and names what is wrong under the table while the cell is still open.
+        if (auto *line = qobject_cast<QLineEdit *>(editor)) {
+            line->setObjectName(QStringLiteral("ruleCellEditor"));
+            connect(line, &QLineEdit::textEdited, this, [this, line] {
+                emit const_cast<PolicyRuleDelegate *>(this)->commitData(line);
+            });
+        }
+        return editor;
+    }
     auto *combo = new QComboBox(parent);
     combo->setObjectName(QStringLiteral("ruleModeEditor"));
     combo->addItem(tr("enforce"), QStringLiteral("enforce"));

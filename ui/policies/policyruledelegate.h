@@ -8,7 +8,8 @@ namespace Keel {
 
 // How the rules table draws and edits its cells: a cell with a problem gets a warning
 // sign before its text (so the mark is a shape as well as the model's tint), a colour
-// decoration is a round dot, and the mode is chosen from a list instead of typed.
+// decoration is a round dot, the mode is chosen from a list instead of typed, and a cell
+// being typed in reaches the model at every keystroke, so that it is checked as typed.
 class PolicyRuleDelegate final : public QStyledItemDelegate
 {
     Q_OBJECT

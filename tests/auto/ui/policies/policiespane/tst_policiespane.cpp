@@ -212,9 +212,20 @@ private slots:
         QVERIFY(pane.applyButton()->toolTip().startsWith(QStringLiteral("Fix the rules first: Rule rule-1 has no data_class")));
         QVERIFY(edit(0, PolicyRulesModel::NameColumn, QStringLiteral("eu-only")));
         QVERIFY(edit(0, PolicyRulesModel::DataClassColumn, QStringLiteral("pii")));
-        QVERIFY(edit(0, PolicyRulesModel::AllowedColumn, QStringLiteral("EU, XX")));
+        // Typed in the table's cell: checked at every keystroke, while the cell is open.
+        QTableView *table = pane.editor()->table();
+        table->setCurrentIndex(allowed);
+        table->edit(allowed);
+        auto *cell = table->findChild<QLineEdit *>(QStringLiteral("ruleCellEditor"));
+        QVERIFY(cell);
+        cell->selectAll();
+        QTest::keyClicks(cell, QStringLiteral("EU, X"));
+        QVERIFY2(pane.editor()->statusText().contains(QStringLiteral("unknown jurisdiction code \"X\" in allowed")),
+                 qPrintable(pane.editor()->statusText()));
+        QTest::keyClicks(cell, QStringLiteral("X"));
         QVERIFY2(pane.editor()->statusText().contains(QStringLiteral("unknown jurisdiction code \"XX\" in allowed")),
                  qPrintable(pane.editor()->statusText()));
+        QTest::keyClick(cell, Qt::Key_Return);
         QVERIFY(!allowed.data(PolicyRulesModel::ProblemRole).toString().isEmpty());
         QVERIFY(!pane.applyButton()->isEnabled());
         QVERIFY(edit(0, PolicyRulesModel::AllowedColumn, QStringLiteral("eu")));
