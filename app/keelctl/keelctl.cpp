@@ -3,13 +3,13 @@
 #include "accesscommands.h"
 #include "accesstypes.h"
 #include "componentcommands.h"
+#include "fleetcommands.h"
 #include "keelclient.h"
 #include "keelversion.h"
 #include "outputformat.h"
 #include "policycommands.h"
 #include "rolloutcommands.h"
 #include "timeargument.h"
-#include "topologyfile.h"
 
 #include <QCommandLineParser>
 #include <QJsonArray>
@@ -414,7 +414,10 @@ void KeelCtl::run(const CtlInvocation &invocation)
     const QString noun = invocation.command.at(0);
     const QString verb = invocation.command.value(1);
     if (noun == QLatin1String("topology")) {
-        applyTopology();
+        m_fleet = std::make_unique<FleetCommands>(
+            *m_client, m_invocation, [this](const QString &output) { succeed(output); },
+            [this](const QString &message) { fail(message); });
+        m_fleet->applyTopology();
         return;
     }
     if (noun == QLatin1String("whoami")) {
@@ -510,43 +513,24 @@ void KeelCtl::run(const CtlInvocation &invocation)
             m_components->show();
         return;
     }
+    if (noun == QLatin1String("nodes") || noun == QLatin1String("regions") || noun == QLatin1String("join-token")) {
+        m_fleet = std::make_unique<FleetCommands>(
+            *m_client, m_invocation, [this](const QString &output) { succeed(output); },
+            [this](const QString &message) { fail(message); });
+        if (noun == QLatin1String("regions"))
+            m_fleet->listRegions();
+        else if (noun == QLatin1String("join-token"))
+            m_fleet->createJoinToken();
+        else if (verb == QLatin1String("list"))
+            m_fleet->listNodes();
+        else if (verb == QLatin1String("show"))
+            m_fleet->showNode();
+        else
+            m_fleet->labelNode();
+        return;
+    }
     m_client->open(invocation.server, invocation.token);
-    if (noun == QLatin1String("nodes") && verb == QLatin1String("list")) {
-        m_client->listNodes(invocation.selector, [this](const Result<QList<Node>> &result) {
-            if (auto *error = errorOf(result))
-                return fail(error->message);
-            const auto &nodes = std::get<QList<Node>>(result);
-            if (!m_invocation.json)
-                return succeed(OutputFormat::nodesTable(nodes, QDateTime::currentDateTimeUtc()));
-            QJsonArray array;
-            for (const Node &node : nodes)
-                array.append(OutputFormat::toJson(node));
-            succeed(OutputFormat::jsonText(array));
-        });
-    } else if (noun == QLatin1String("nodes") && verb == QLatin1String("label")) {
-        labelNode();
-    } else if (noun == QLatin1String("nodes") && verb == QLatin1String("show")) {
-        m_client->getNode(invocation.command.at(2), [this](const Result<Node> &result) {
-            if (auto *error = errorOf(result))
-                return fail(error->message);
-            const QJsonObject object = OutputFormat::toJson(std::get<Node>(result));
-            succeed(m_invocation.json ? OutputFormat::jsonText(object) : OutputFormat::detailTable(object));
-        });
-    } else if (noun == QLatin1String("regions")) {
-        m_client->listRegions([this](const Result<QList<Region>> &result) {
-            if (auto *error = errorOf(result))
-                return fail(error->message);
-            const auto &regions = std::get<QList<Region>>(result);
-            if (!m_invocation.json)
-                return succeed(OutputFormat::regionsTable(regions));
-            QJsonArray array;
-            for (const Region &region : regions)
-                array.append(OutputFormat::toJson(region));
-            succeed(OutputFormat::jsonText(array));
-        });
-    } else if (noun == QLatin1String("join-token")) {
-        createJoinToken();
-    } else if (noun == QLatin1String("token") || noun == QLatin1String("audit")) {
+    if (noun == QLatin1String("token") || noun == QLatin1String("audit")) {
         m_access = std::make_unique<AccessCommands>(
             *m_client, m_invocation, [this](const QString &output) { succeed(output); },
             [this](const QString &message) { fail(message); });
@@ -559,56 +543,6 @@ void KeelCtl::run(const CtlInvocation &invocation)
         else
             m_access->revokeToken();
     }
-}
-
-void KeelCtl::applyTopology()
-{
-    // The file is checked here first, so a mistake gets its line number before any network.
-    auto loaded = TopologyFile::load(m_invocation.file);
-    if (auto *error = std::get_if<QString>(&loaded))
-        return fail(*error);
-    const QList<Region> regions = std::get<QList<Region>>(loaded);
-    m_client->open(m_invocation.server, m_invocation.token);
-    m_client->applyTopology(regions, [this](const Result<TopologyApplied> &result) {
-        if (auto *error = errorOf(result))
-            return fail(error->message);
-        const auto &applied = std::get<TopologyApplied>(result);
-        if (m_invocation.json) {
-            return succeed(OutputFormat::jsonText(QJsonObject{{QStringLiteral("regions_created"), applied.regionsCreated},
-                                            {QStringLiteral("regions_updated"), applied.regionsUpdated},
-                                            {QStringLiteral("sites_created"), applied.sitesCreated}}));
-        }
-        succeed(QStringLiteral("topology applied from %1: %2 region(s) created, %3 updated, %4 site(s) created\n")
-                    .arg(m_invocation.file).arg(applied.regionsCreated).arg(applied.regionsUpdated).arg(applied.sitesCreated));
-    });
-}
-
-void KeelCtl::createJoinToken()
-{
-    m_client->createJoinToken(m_invocation.region, m_invocation.uses, m_invocation.ttlSeconds, m_invocation.site,
-                              m_invocation.labels, [this](const Result<JoinToken> &result) {
-        if (auto *error = errorOf(result))
-            return fail(error->message);
-        const auto &token = std::get<JoinToken>(result);
-        if (m_invocation.json)
-            return succeed(OutputFormat::jsonText(OutputFormat::toJson(token)));
-        // The bare token on stdout so that $(keelctl join-token create ...) works.
-        std::fprintf(stderr, "keelctl: join token for region %s, %d use(s), expires %s\n", qPrintable(token.region), token.uses,
-                     qPrintable(token.expires.toUTC().toString(Qt::ISODate)));
-        std::fprintf(stderr, "keelctl: control plane key %s (the token carries it; an agent refuses any other: "
-                             "keel-agent --controlplane-key-sha256)\n", qPrintable(token.controlPlaneKeySha256));
-        succeed(token.token + u'\n');
-    });
-}
-
-void KeelCtl::labelNode()
-{
-    m_client->labelNode(m_invocation.command.at(2), m_invocation.labels, m_invocation.removeLabels, [this](const Result<Node> &result) {
-        if (auto *error = errorOf(result))
-            return fail(error->message);
-        const QJsonObject object = OutputFormat::toJson(std::get<Node>(result));
-        succeed(m_invocation.json ? OutputFormat::jsonText(object) : OutputFormat::detailTable(object));
-    });
 }
 
 } // namespace Keel

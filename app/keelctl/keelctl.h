@@ -17,6 +17,7 @@ namespace Keel {
 
 class AccessCommands;
 class ComponentCommands;
+class FleetCommands;
 class PolicyCommands;
 class RolloutCommands;
 class KeelClient;
@@ -72,14 +73,12 @@ signals:
 private:
     void fail(const QString &message, int exitCode = 1);
     void succeed(const QString &output);
-    void applyTopology();
-    void createJoinToken();
-    void labelNode();
 
     KeelClient *m_client;
     CtlInvocation m_invocation;
     std::unique_ptr<AccessCommands> m_access;
     std::unique_ptr<ComponentCommands> m_components;
+    std::unique_ptr<FleetCommands> m_fleet;
     std::unique_ptr<RolloutCommands> m_rollouts;
     std::unique_ptr<PolicyCommands> m_policies;
     bool m_done = false;

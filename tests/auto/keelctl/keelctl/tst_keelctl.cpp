@@ -158,8 +158,8 @@ private slots:
     {
         const QDateTime created = QDateTime::fromMSecsSinceEpoch(1700000000000, Qt::UTC);
         const QList<DeploymentRule> rules = {
-            {Deployment{3, QStringLiteral("hash"), QStringLiteral("1.0.0"), QStringLiteral("all"), created, QStringLiteral("token:ci")}, 3},
-            {Deployment{5, QStringLiteral("hash"), {}, QStringLiteral("region=us-east"), created, QStringLiteral("token:ops")}, 1},
+            {Deployment{3, QStringLiteral("hash"), QStringLiteral("1.0.0"), QStringLiteral("all"), created, QStringLiteral("token:ci"), {}}, 3},
+            {Deployment{5, QStringLiteral("hash"), {}, QStringLiteral("region=us-east"), created, QStringLiteral("token:ops"), {}}, 1},
         };
         const QStringList lines = OutputFormat::deploymentsTable(rules).split(u'\n', Qt::SkipEmptyParts);
         QCOMPARE(lines.size(), 3);
