@@ -70,11 +70,13 @@ QString RolloutCommands::usage()
         "                 [--steps 1,10%,50%,100%] [--bake DURATION] [--pause-after-step]\n"
         "                 [--order R1,R2,...|by-jurisdiction] [--max-error-rate F] [--max-p99-ms MS]\n"
         "                 [--max-p99-regression R] [--min-requests N] [--on-failure rollback|pause]\n"
-        "                 [--deadline DURATION]\n"
+        "                 [--deadline DURATION] [--skip-disallowed]\n"
         "                                     replace the version the selected nodes run, wave by wave,\n"
         "                                     each baked and judged by its health gates (operator);\n"
         "                                     defaults: rolling, --batch 25%, --bake 30s, errors ≤ 5%,\n"
-        "                                     --min-requests 10, --on-failure rollback, --deadline 1h\n"
+        "                                     --min-requests 10, --on-failure rollback, --deadline 1h;\n"
+        "                                     refused when the residency policy forbids the version on\n"
+        "                                     some selected nodes, unless --skip-disallowed leaves them out\n"
         "  rollout status ID [--watch]        waves, gates and failure; --watch follows it to the end\n"
         "                                     (exit 0 when it succeeds, 1 when it does not)\n"
         "  rollout list [--component C]       rollouts, newest first\n"
@@ -261,6 +263,9 @@ QString RolloutCommands::statusText(const Rollout &r)
     out += QStringLiteral("  %1\n").arg(r.message);
     if (r.failure.isSet() && !r.message.contains(r.failure.sentence))
         out += QStringLiteral("  %1\n").arg(r.failure.sentence);
+    if (!r.skippedNodes.isEmpty())
+        out += QStringLiteral("  skipped (the residency policy forbids %1@%2 there): %3\n")
+                   .arg(r.spec.component, r.spec.version, r.skippedNodes.join(QStringLiteral(", ")));
     QList<QStringList> rows;
     for (const RolloutWave &wave : r.waves) {
         QStringList gates;
