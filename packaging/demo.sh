@@ -4,10 +4,13 @@
 # keel-console connected to it when there is a display. Ctrl-C stops everything started.
 #
 # State lives in build/demo/ and is reused by the next run (nodes keep their identity).
-# The control plane's registry holds hello, echo and hash 1.0.0 (pushed by this script,
-# AOT objects built in the background), deployed to every agent, plus two more versions
-# of hash to roll out at once (docs/rollouts.md): 2.0.0, a good one, and 2.1.0-broken,
-# which answers 500. Agents get them as desired state, never from a folder.
+# The control plane's registry holds hello, echo, hash 1.0.0 and profile (pushed by this
+# script, AOT objects built in the background), deployed to every agent, plus two more
+# versions of hash to roll out at once (docs/rollouts.md): 2.0.0, a good one, and
+# 2.1.0-broken, which answers 500. Agents get them as desired state, never from a folder.
+# The residency policy resources/policies/demo-policy.yaml is applied (docs/residency.md):
+# profile processes pii, which for EU data subjects only the EU agent may do, so the US
+# and IN agents answer such requests with 451 naming the EU agent.
 # Ports: KEEL_DEMO_PORT (control plane, default 7070); agents use 8081-8083 (HTTP) and
 # 9091-9093 (admin); control-plane metrics on 9464.
 set -euo pipefail
@@ -90,12 +93,16 @@ export KEEL_TOKEN
 
 # What the fleet serves: pushed to the registry (a second run finds the same bytes there
 # and changes nothing) and deployed by selector, exactly as an operator would.
-for manifest in hello echo hash hash-versions/hash-2.0.0 hash-versions/hash-2.1.0-broken; do
+for manifest in hello echo hash profile hash-versions/hash-2.0.0 hash-versions/hash-2.1.0-broken; do
   "$BIN/keelctl" component push --manifest "$KEEL_BUILD/components/$manifest.yaml" >>"$DEMO/logs/keelctl.log" 2>&1 \
     || die "keelctl component push $manifest failed; see $DEMO/logs/keelctl.log"
 done
 "$BIN/keelctl" deploy hello@1.0.0 --to all >/dev/null
 "$BIN/keelctl" deploy echo@1.0.0 --to all >/dev/null
+# Its rule restricts EU subjects' requests, not where profile may run: it goes everywhere.
+"$BIN/keelctl" policy apply -f "$KEEL_ROOT/resources/policies/demo-policy.yaml" >>"$DEMO/logs/keelctl.log" 2>&1 \
+  || die "keelctl policy apply resources/policies/demo-policy.yaml failed; see $DEMO/logs/keelctl.log"
+"$BIN/keelctl" deploy profile@1.0.0 --to all >/dev/null
 # hash starts at 1.0.0 on every run, so that a rollout of 2.0.0 can be tried again; a
 # rollout still running from the last run keeps it (the deploy is refused, naming it).
 "$BIN/keelctl" deploy hash@1.0.0 --to all >/dev/null 2>>"$DEMO/logs/keelctl.log" \
@@ -136,6 +143,14 @@ for spec in "${AGENTS[@]}"; do
     sleep 0.2
   done
 done
+# The policy reached the agents with their desired state: the curl pair printed below
+# gives 451 on the US agent and 200 on the EU one.
+deadline=$((SECONDS + 30))
+until [ "$(curl -sS -o /dev/null -w '%{http_code}' -H 'X-Keel-Subject-Jurisdiction: EU' \
+          http://127.0.0.1:8082/profile/42)" = 451 ]; do
+  [ $SECONDS -lt $deadline ] || die "edge-us-1 does not refuse EU subjects' profiles (451); see $DEMO/logs/edge-us-1.log"
+  sleep 0.2
+done
 
 # Light, uneven traffic so that the console's numbers and charts move from the start, and
 # hash on every agent so that a rollout's gates have requests to judge: about 8 req/s to
@@ -153,7 +168,9 @@ if [ "${KEEL_DEMO_TRAFFIC:-1}" != 0 ]; then
         curl -fsS -o /dev/null -X POST --data hi "http://127.0.0.1:8082/echo/demo" || true; \
         curl -fsS -o /dev/null -X POST --data "demo $n" "http://127.0.0.1:8082/hash/?n=200" || true; \
         curl -fsS -o /dev/null -X POST --data "demo $n" "http://127.0.0.1:8083/hash/?n=200" || true; }
-      [ $((n % 4)) -eq 0 ] && { curl -fsS -o /dev/null "http://127.0.0.1:8083/hello/" || true; }
+      [ $((n % 4)) -eq 0 ] && { curl -fsS -o /dev/null "http://127.0.0.1:8083/hello/" || true; \
+        curl -fsS -o /dev/null -H 'X-Keel-Subject-Jurisdiction: EU' "http://127.0.0.1:8081/profile/$n" || true; \
+        curl -fsS -o /dev/null -H 'X-Keel-Subject-Jurisdiction: US' "http://127.0.0.1:8082/profile/$n" || true; }
       sleep 0.25
     done
   ) >/dev/null 2>&1 &
@@ -171,9 +188,13 @@ Keel demo fleet is up.
   agents         edge-eu-1  http 127.0.0.1:8081  admin 127.0.0.1:9091/metrics
                  edge-us-1  http 127.0.0.1:8082  admin 127.0.0.1:9092/metrics
                  edge-in-1  http 127.0.0.1:8083  admin 127.0.0.1:9093/metrics
-  components     hello, echo, hash@1.0.0 on every agent; hash 2.0.0 and 2.1.0-broken pushed
+  components     hello, echo, hash@1.0.0, profile on every agent; hash 2.0.0 and 2.1.0-broken pushed
   rollout        $BIN/keelctl rollout start hash@2.0.0 --to all --order by-jurisdiction --batch 1 --bake 10s
                  $BIN/keelctl rollout status ID --watch         # docs/rollouts.md
+  residency      policy: pii of EU subjects is processed only in the EU (resources/policies/demo-policy.yaml)
+                 curl -i -H 'X-Keel-Subject-Jurisdiction: EU' http://127.0.0.1:8082/profile/42   # 451 on edge-us-1, names edge-eu-1
+                 curl -i -H 'X-Keel-Subject-Jurisdiction: EU' http://127.0.0.1:8081/profile/42   # 200 on edge-eu-1
+                 $BIN/keelctl policy get                   # docs/residency.md
   traffic        a few requests a second to every agent (KEEL_DEMO_TRAFFIC=0: none)
   try            curl http://127.0.0.1:8081/hello/
                  curl -X POST --data hi 'http://127.0.0.1:8082/echo/a?b=1'
