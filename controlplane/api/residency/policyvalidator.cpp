@@ -51,13 +51,18 @@ void checkCodes(const Policy &policy, int index, const std::vector<std::string> 
 }
 
 // For each data class, some subject's data must have somewhere to go: the jurisdictions
-// every rule covering that subject allows must meet. Checked over every known code as the
-// subject and the place; the first subject found empty is reported, once per class.
+// every enforce-mode rule covering that subject allows must meet. Checked over every known
+// code as the subject and the place; the first subject found empty is reported, once per
+// class.
 void checkSatisfiable(const Policy &policy, std::vector<PolicyProblem> &problems)
 {
+    // Audit-mode rules refuse nothing: one that contradicts the enforce-mode rules only
+    // flags what they allow (a way to try a stricter rule before enforcing it).
     std::map<std::string, std::vector<int>> byClass;
-    for (std::size_t i = 0; i < policy.rules.size(); ++i)
-        byClass[policy.rules[i].dataClass].push_back(int(i));
+    for (std::size_t i = 0; i < policy.rules.size(); ++i) {
+        if (policy.rules[i].mode == Mode::Enforce)
+            byClass[policy.rules[i].dataClass].push_back(int(i));
+    }
     const std::vector<std::string> codes = Jurisdictions::all();
     for (const auto &[dataClass, indices] : byClass) {
         if (indices.size() < 2)

@@ -88,6 +88,17 @@ private slots:
         QVERIFY2(problems->front().message.find("\"EUR\"") != std::string::npos, problems->front().message.c_str());
     }
 
+    // An audit-mode rule refuses nothing, so it may contradict the enforce-mode ones: the
+    // way to try a stricter rule before enforcing it.
+    void anAuditRuleMayContradictTheEnforcedOnes()
+    {
+        const Policy policy = parsed("rules:\n"
+                                     "  - {name: eu-pii, data_class: pii, subjects: [EU], allowed: [EU]}\n"
+                                     "  - {name: try-us-only, data_class: pii, subjects: [\"*\"], allowed: [US], mode: audit}\n");
+        QCOMPARE(policy.rules.size(), size_t(2));
+        QCOMPARE(policy.rules[1].mode, Mode::Audit);
+    }
+
     // The demo's sample (packaging/demo.sh applies it) stays a valid policy.
     void theDemoPolicyIsValid()
     {
