@@ -138,7 +138,7 @@ done
 for spec in "${AGENTS[@]}"; do
   read -r name region site http admin <<<"$spec"
   deadline=$((SECONDS + 30))
-  until curl -fsS -o /dev/null "http://127.0.0.1:$http/hello/"; do
+  until curl -fs -o /dev/null "http://127.0.0.1:$http/hello/"; do
     [ $SECONDS -lt $deadline ] || die "$name does not answer http://127.0.0.1:$http/hello/; see $DEMO/logs/$name.log"
     sleep 0.2
   done

@@ -146,7 +146,7 @@ void PolicyCommands::apply()
                                           .arg(name, m_invocation.file).arg(set.policy.version).arg(set.impact.diff)
                                     : QStringLiteral("%1 version %2 applied from %3: %4\n")
                                           .arg(name).arg(set.policy.version).arg(m_invocation.file, set.impact.diff);
-        m_succeed(head + impactText(set.impact));
+        m_succeed(head + impactText(set.impact, !dryRun));
     });
 }
 
@@ -325,14 +325,16 @@ QString PolicyCommands::violationsTable(const QList<ResidencyViolation> &violati
                                rows);
 }
 
-QString PolicyCommands::impactText(const PolicyImpact &impact)
+QString PolicyCommands::impactText(const PolicyImpact &impact, bool applied)
 {
     if (impact.violations.isEmpty())
-        return QStringLiteral("no placement violates it\n");
-    QString out = QStringLiteral("%1 placement(s) would violate it:\n").arg(impact.violations.size()) + violationsTable(impact.violations);
+        return applied ? QStringLiteral("no placement violates it\n") : QStringLiteral("no placement would violate it\n");
+    QString out = QString::fromLatin1(applied ? "%1 placement(s) violate it:\n" : "%1 placement(s) would violate it:\n")
+                      .arg(impact.violations.size())
+                  + violationsTable(impact.violations);
     if (impact.losses.isEmpty())
-        return out + QStringLiteral("no node loses a component\n");
-    out += QStringLiteral("nodes that lose components:\n");
+        return out + (applied ? QStringLiteral("no node lost a component\n") : QStringLiteral("no node would lose a component\n"));
+    out += applied ? QStringLiteral("removed from nodes:\n") : QStringLiteral("nodes that would lose components:\n");
     for (const NodeLoss &loss : impact.losses)
         out += QStringLiteral("  %1: %2\n").arg(loss.node, loss.components.join(QStringLiteral(", ")));
     return out;

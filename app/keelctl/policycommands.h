@@ -37,7 +37,7 @@ public:
     static QJsonObject toJson(const ResidencyViolation &violation);
     static QJsonObject toJson(const PolicyImpact &impact);
     static QString violationsTable(const QList<ResidencyViolation> &violations);
-    static QString impactText(const PolicyImpact &impact);
+    static QString impactText(const PolicyImpact &impact, bool applied);
 
 private:
     // The file, parsed and checked here first: a mistake gets its line before any network.

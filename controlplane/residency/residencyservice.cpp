@@ -88,11 +88,15 @@ std::variant<ResidencyService::Applied, WireError> ResidencyService::apply(Resid
         return applied; // nothing to store: the same rules stay in force
     }
     policy.version = current.version + 1;
+    if (dryRun) { // as it would be stored: not applied by anyone yet
+        policy.appliedUnixMs = 0;
+        policy.appliedBy.clear();
+        applied.policy = policy;
+        return applied;
+    }
     policy.appliedUnixMs = QDateTime::currentMSecsSinceEpoch();
     policy.appliedBy = principal.toStdString();
     applied.policy = policy;
-    if (dryRun)
-        return applied;
 
     m_store.addPolicy({policy, applied.impact.diff}); // throws StoreError: nothing changed
     m_history.append({policy, applied.impact.diff});
