@@ -5,7 +5,10 @@
 # writes map.png, fleet.png, node.png, components.png, metrics.png and audit.png to
 # OUTDIR (default: docs/screenshots); then rolls hash out as docs/rollouts.md does and
 # takes rollout.png (2.0.0, its second wave baking) and rollout-failed.png (2.1.0-broken,
-# rolled back by its error rate). Needs the demo's ports free (7070, 8081-8083,
+# rolled back by its error rate); last, residency: policy.png (the Policies pane previewing a
+# stricter policy, the demo's pii rule for every subject, with the placements it would
+# remove) and policy-map.png (the map after that policy is applied: jurisdictions shaded,
+# the removals marked). Needs the demo's ports free (7070, 8081-8083,
 # 9091-9093, 9464). KEEL_SCREENSHOT_THEME=dark takes them in a dark theme (needs the
 # qt6-gtk-platformtheme package). KEEL_BUILD=DIR uses another build directory.
 set -euo pipefail
@@ -132,3 +135,20 @@ echo "keel screenshots: rollout $id of hash@2.1.0-broken started"
 until_true 300 "rollout $id rolling back" eval '[ "$(rollout_state "$id")" = rolled_back ]'
 sleep 2
 capture rollout-failed
+
+# policy.png: the demo's policy made stricter — its pii rule for every subject, not only
+# EU ones — opened in the Policies pane and previewed (what `keelctl policy check -f`
+# prints): profile would be removed from the agents outside the EU. Nothing is applied.
+ctl policy get >"$WORK/policy.yaml"
+grep -q 'subjects: \[EU\]' "$WORK/policy.yaml" || die "the demo's policy has no rule for EU subjects: $(cat "$WORK/policy.yaml")"
+sed 's/subjects: \[EU\]/subjects: ["*"]/' "$WORK/policy.yaml" >"$WORK/policy-strict.yaml"
+console policy --preview-policy "$WORK/policy-strict.yaml"
+sleep "$SETTLE"
+capture policy
+
+# policy-map.png: that policy applied; the map shades each jurisdiction and marks the
+# regions whose nodes lost profile.
+ctl policy apply -f "$WORK/policy-strict.yaml" >/dev/null
+until_true 60 "the stricter policy's violations" eval '[ "$(ctl policy violations | grep -c removed)" -ge 1 ]'
+shot policy-map --view map
+ctl policy apply -f "$WORK/policy.yaml" >/dev/null
