@@ -7,8 +7,9 @@
 // naming the count and applies it; the violation arrives live (red, "removed"), the map
 // marks us-east, the agent no longer runs profile, the history has the version. Another
 // apply meanwhile makes the next one CONFLICT, not overwrite. The deploy dialog shows the
-// node the policy forbids and deploys to the others when told to skip it. A viewer sees
-// everything with the actions off and the role needed.
+// node the policy forbids and deploys to the others when told to skip it, and the rollout
+// wizard plans over the allowed nodes only. A viewer sees everything with the actions off
+// and the role needed.
 #include "clientcalls.h"
 #include "components/deploydialog.h"
 #include "components/selectorpreview.h"
@@ -31,6 +32,8 @@
 #include "policies/violationlistmodel.h"
 #include "processundertest.h"
 #include "regions/regionlistmodel.h"
+#include "rollouts/rollouttargetpage.h"
+#include "rollouts/rolloutwizard.h"
 
 #include <QAbstractItemModelTester>
 #include <QCheckBox>
@@ -216,8 +219,10 @@ private slots:
         QTableView *table = pane.editor()->table();
         table->setCurrentIndex(allowed);
         table->edit(allowed);
-        auto *cell = table->findChild<QLineEdit *>(QStringLiteral("ruleCellEditor"));
+        // The editor of that cell (Add rule left one open on the data class, closed now).
+        auto *cell = qobject_cast<QLineEdit *>(table->indexWidget(allowed));
         QVERIFY(cell);
+        QCOMPARE(cell->objectName(), QStringLiteral("ruleCellEditor"));
         cell->selectAll();
         QTest::keyClicks(cell, QStringLiteral("EU, X"));
         QVERIFY2(pane.editor()->statusText().contains(QStringLiteral("unknown jurisdiction code \"X\" in allowed")),
@@ -384,6 +389,30 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(!m_console->map.regionViolations()->region(QStringLiteral("us-east")), kWait);
     }
 
+
+    void theRolloutWizardPlansOverTheAllowedNodesWhenSkipping()
+    {
+        RolloutWizard wizard(&m_console->client);
+        wizard.show();
+        QTRY_VERIFY_WITH_TIMEOUT(wizard.isListed(), kWait);
+        wizard.setTarget(QStringLiteral("profile"), QStringLiteral("1.0.0"));
+        child<QLineEdit>(&wizard, "selectorEdit")->setText(QStringLiteral("all"));
+        RolloutTargetPage *target = wizard.targetPage();
+        QTRY_VERIFY_WITH_TIMEOUT(target->preview()->isCurrent() && target->placement()->isCurrent()
+                                     && !target->placement()->decisions().isEmpty(), kWait);
+        QCOMPARE(target->version(), QStringLiteral("1.0.0"));
+        QCOMPARE(target->placement()->forbiddenNodes(), QStringList{QStringLiteral("edge-us-1")});
+        QVERIFY(!target->isComplete()); // the policy forbids a matching node
+        target->placement()->skipBox()->setChecked(true);
+        QVERIFY(target->isComplete());
+        QCOMPARE(target->nodes().size(), 1);
+        QCOMPARE(target->nodes().first().name, QStringLiteral("edge-eu-1"));
+        QVERIFY(wizard.spec().skipDisallowed);
+        QVERIFY2(wizard.question().startsWith(QStringLiteral("Roll out profile@1.0.0 to 1 node in 1 region, 1 wave")),
+                 qPrintable(wizard.question()));
+        QVERIFY2(wizard.question().endsWith(QStringLiteral(", skipping 1 node the residency policy forbids?")),
+                 qPrintable(wizard.question()));
+    }
 };
 
 QTEST_MAIN(tst_PoliciesPane)
