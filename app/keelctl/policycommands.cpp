@@ -3,6 +3,7 @@
 #include "keelctl.h"
 #include "outputformat.h"
 #include "policyfile.h"
+#include "policyjson.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -10,14 +11,6 @@
 namespace Keel {
 
 namespace {
-
-QJsonArray array(const std::vector<std::string> &codes)
-{
-    QJsonArray out;
-    for (const auto &code : codes)
-        out.append(QString::fromStdString(code));
-    return out;
-}
 
 QString modeText(ResidencyMode mode)
 {
@@ -267,15 +260,7 @@ void PolicyCommands::checkPlacement()
 
 QJsonObject PolicyCommands::toJson(const ResidencyPolicy &policy)
 {
-    QJsonArray rules;
-    for (const ResidencyRule &rule : policy.rules) {
-        rules.append(QJsonObject{{QStringLiteral("name"), QString::fromStdString(rule.name)},
-                                 {QStringLiteral("data_class"), QString::fromStdString(rule.dataClass)},
-                                 {QStringLiteral("subjects"), array(rule.subjects)},
-                                 {QStringLiteral("allowed"), array(rule.allowed)},
-                                 {QStringLiteral("mode"), modeText(rule.mode)}});
-    }
-    QJsonObject o{{QStringLiteral("version"), qint64(policy.version)}, {QStringLiteral("rules"), rules}};
+    QJsonObject o{{QStringLiteral("version"), qint64(policy.version)}, {QStringLiteral("rules"), PolicyJson::toJson(policy.rules)}};
     if (!policy.name.empty())
         o.insert(QStringLiteral("name"), QString::fromStdString(policy.name));
     if (!policy.defaultSubject.empty())

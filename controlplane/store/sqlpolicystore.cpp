@@ -1,5 +1,6 @@
 #include "sqlpolicystore.h"
 
+#include "policyjson.h"
 #include "sqlconnection.h"
 
 #include <QJsonArray>
@@ -11,35 +12,11 @@ namespace Keel {
 
 namespace {
 
-QJsonArray toJson(const std::vector<std::string> &codes)
-{
-    QJsonArray array;
-    for (const auto &code : codes)
-        array.append(QString::fromStdString(code));
-    return array;
-}
-
-std::vector<std::string> codesFrom(const QJsonValue &value)
-{
-    std::vector<std::string> codes;
-    for (const QJsonValue &v : value.toArray())
-        codes.push_back(v.toString().toStdString());
-    return codes;
-}
-
 QString document(const ResidencyPolicy &policy)
 {
-    QJsonArray rules;
-    for (const ResidencyRule &rule : policy.rules) {
-        rules.append(QJsonObject{{QStringLiteral("name"), QString::fromStdString(rule.name)},
-                                 {QStringLiteral("data_class"), QString::fromStdString(rule.dataClass)},
-                                 {QStringLiteral("subjects"), toJson(rule.subjects)},
-                                 {QStringLiteral("allowed"), toJson(rule.allowed)},
-                                 {QStringLiteral("mode"), QString::fromLatin1(keel::residency::modeName(rule.mode))}});
-    }
     const QJsonObject o{{QStringLiteral("name"), QString::fromStdString(policy.name)},
                         {QStringLiteral("default_subject"), QString::fromStdString(policy.defaultSubject)},
-                        {QStringLiteral("rules"), rules}};
+                        {QStringLiteral("rules"), PolicyJson::toJson(policy.rules)}};
     return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
 }
 
@@ -55,18 +32,10 @@ std::optional<ResidencyPolicy> policyFrom(const QByteArray &text, QString *error
     ResidencyPolicy policy;
     policy.name = o.value(QStringLiteral("name")).toString().toStdString();
     policy.defaultSubject = o.value(QStringLiteral("default_subject")).toString().toStdString();
-    for (const QJsonValue &v : o.value(QStringLiteral("rules")).toArray()) {
-        const QJsonObject r = v.toObject();
-        const QString mode = r.value(QStringLiteral("mode")).toString();
-        if (mode != QLatin1String("enforce") && mode != QLatin1String("audit")) {
-            *error = QStringLiteral("rule with mode \"%1\"").arg(mode.left(32));
-            return std::nullopt;
-        }
-        policy.rules.push_back({r.value(QStringLiteral("name")).toString().toStdString(),
-                                r.value(QStringLiteral("data_class")).toString().toStdString(),
-                                codesFrom(r.value(QStringLiteral("subjects"))), codesFrom(r.value(QStringLiteral("allowed"))),
-                                mode == QLatin1String("audit") ? ResidencyMode::Audit : ResidencyMode::Enforce});
-    }
+    auto rules = PolicyJson::rulesFromJson(o.value(QStringLiteral("rules")).toArray(), error);
+    if (!rules)
+        return std::nullopt;
+    policy.rules = std::move(*rules);
     return policy;
 }
 
