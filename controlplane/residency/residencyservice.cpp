@@ -105,7 +105,9 @@ std::variant<ResidencyService::Applied, WireError> ResidencyService::apply(Resid
            qPrintable(principal), qPrintable(applied.impact.diff));
     emit policyChanged({policy, applied.impact.diff});
     m_deployments.policyChanged(); // every node's set again: removals and the rules nodes enforce
-    refresh(); // at once, so that `policy violations` right after the answer agrees with it
+    // At once, so that `policy violations` right after the answer agrees with it; the
+    // impact holds them already, computed over the same placements.
+    publish(applied.impact.violations);
     return applied;
 }
 
@@ -205,7 +207,11 @@ void ResidencyService::scheduleRefresh()
 
 void ResidencyService::refresh()
 {
-    const QList<ResidencyViolation> now = violationsUnder(m_placement.policy());
+    publish(violationsUnder(m_placement.policy()));
+}
+
+void ResidencyService::publish(const QList<ResidencyViolation> &now)
+{
     for (const ResidencyViolation &v : now) {
         const bool known = std::any_of(m_violations.cbegin(), m_violations.cend(),
                                        [&](const ResidencyViolation &old) { return sameViolation(old, v); });

@@ -63,6 +63,8 @@ signals:
 
 private:
     void refresh();
+    // Makes `now` the standing violations, announcing what appeared and what went.
+    void publish(const QList<ResidencyViolation> &now);
 
     PolicyStore &m_store;
     PlacementPolicy &m_placement;
