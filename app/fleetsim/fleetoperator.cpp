@@ -131,8 +131,9 @@ void FleetOperator::startRollout(const QString &component, const QString &versio
     spec.batch = RolloutStep{0, 100.0 / waves};
     spec.bakeSeconds = bakeSeconds;
     // The simulator measures the rollout machinery, not its gates: a wave passes once every
-    // node of it acknowledged, whatever traffic it has seen.
+    // node of it acknowledged, whatever traffic (and simulated errors) it has seen.
     spec.gates.minRequests = 0;
+    spec.gates.maxErrorRate.reset();
     m_client.startRollout(spec, [done](const Result<Rollout> &started) {
         if (const auto *error = failed(started))
             return done(QStringLiteral("starting the rollout: ") + error->message, {});

@@ -30,6 +30,7 @@ namespace {
 constexpr std::uint64_t kHelloRequestId = 1;
 constexpr auto kEnrollTimeout = 10s;
 constexpr std::size_t kOutboxLimit = 64;
+constexpr Clock::duration kTimerTick = std::chrono::milliseconds(20);
 constexpr std::size_t kKeptBufferBytes = 64 * 1024;
 constexpr std::uint32_t kBackoffCapMs = 15000;
 constexpr std::uint32_t kFatalBackoffMs = 30000;
@@ -399,6 +400,10 @@ void SimAgent::schedule(const ConnectionPtr &connection)
     auto next = connection->nextHeartbeat;
     if (connection->reportInterval.count() > 0)
         next = std::min(next, connection->nextReport);
+    // Rounded up to a tick, so that one wake-up of the io thread serves every agent due in
+    // it: thousands of timers a second would otherwise each cost an epoll round of their own.
+    const auto since = next.time_since_epoch();
+    next = Clock::time_point((since + kTimerTick - Clock::duration(1)) / kTimerTick * kTimerTick);
     connection->timer.expires_at(next);
     connection->timer.async_wait([this, connection](beast::error_code ec) {
         if (!ec && !connection->ended)
