@@ -117,7 +117,8 @@ MACHINE="$(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | se
 python3 "$ROOT/bench/fleet/summarize.py" "$RESULTS" "$RUNS" "$SIZES" "$DEPLOY_AGENTS" "$ROLLOUT_AGENTS" "$STORM_AGENTS" \
   "$STEADY" "$THREADS" "$MACHINE" "Keel $(git -C "$ROOT" describe --always --dirty), build \`$(basename "$BUILD")\`" \
   >"$SECTION" || { log "summarize failed"; exit 1; }
-python3 "$ROOT/bench/write-section.py" "$DOC" "$SECTION"
+[ -e "$DOC" ] || : >"$DOC" # a scratch output starts empty
+python3 "$ROOT/bench/write-section.py" "$DOC" "$SECTION" || { log "cannot write $DOC"; exit 1; }
 cat "$SECTION"
 # The smoke run fails when any part could not be measured: the harness has rotted.
 if [ "$SMOKE" = 1 ] && grep -q 'not measured' "$SECTION"; then
