@@ -9,6 +9,7 @@
 #include "overloaded.h"
 #include "secrets.h"
 #include "servermetrics.h"
+#include "wsconnection.h"
 
 #include <QLoggingCategory>
 #include <QFile>
@@ -21,7 +22,7 @@ namespace {
 constexpr int kHandshakeTimeoutMs = 10000;
 } // namespace
 
-AgentSession::AgentSession(QWebSocket *socket, AgentServices services, ServerMetrics &metrics,
+AgentSession::AgentSession(WsConnection *socket, AgentServices services, ServerMetrics &metrics,
                            QByteArray controlPlanePublicKey, QObject *parent)
     : WebSocketSession(socket, "agent", metrics, parent)
     , m_services(services)
@@ -36,7 +37,6 @@ AgentSession::AgentSession(QWebSocket *socket, AgentServices services, ServerMet
     });
     m_handshakeTimer.start();
     socket->setMaxAllowedIncomingMessageSize(kMaxHandshakeMessageBytes);
-    socket->setMaxAllowedIncomingFrameSize(kMaxHandshakeMessageBytes);
 }
 
 void AgentSession::handleFrame(const QByteArray &frame)
@@ -173,7 +173,6 @@ void AgentSession::onProof(quint64 requestId, const AgentProof &proof)
     m_handshakeTimer.stop();
     m_state = State::Established;
     socket()->setMaxAllowedIncomingMessageSize(kMaxMessageBytes);
-    socket()->setMaxAllowedIncomingFrameSize(kMaxMessageBytes);
     metrics().enrollment("admitted");
     AgentWelcome welcome;
     welcome.nodeId = m_hello.nodeName;

@@ -42,7 +42,7 @@ public:
     // Artifacts go out in chunks of this size, one per FetchArtifact.
     static constexpr qint64 kArtifactChunkBytes = 1024 * 1024;
 
-    AgentSession(QWebSocket *socket, AgentServices services, ServerMetrics &metrics,
+    AgentSession(WsConnection *socket, AgentServices services, ServerMetrics &metrics,
                  QByteArray controlPlanePublicKey, QObject *parent);
 
     // Sends the node its full desired state (after the handshake; a no-op before) when

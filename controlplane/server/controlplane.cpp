@@ -17,53 +17,10 @@
 #include "tokenauthority.h"
 
 #include <QDir>
-#include <QFile>
-#include <QSslCertificate>
-#include <QSslKey>
 
 #include <prometheus/exposer.h>
 
 namespace Keel {
-
-namespace {
-
-// The listener's certificate chain and key from PEM files, or nullopt with *error.
-std::optional<QSslConfiguration> loadTls(const QString &certificatePath, const QString &keyPath, QString *error)
-{
-    if (certificatePath.isEmpty() || keyPath.isEmpty()) {
-        *error = QStringLiteral("TLS needs both --tls-cert and --tls-key");
-        return std::nullopt;
-    }
-    const QList<QSslCertificate> chain = QSslCertificate::fromPath(certificatePath, QSsl::Pem);
-    if (chain.isEmpty()) {
-        *error = QStringLiteral("--tls-cert %1: no PEM certificate in it (or it cannot be read)").arg(certificatePath);
-        return std::nullopt;
-    }
-    QFile keyFile(keyPath);
-    if (!keyFile.open(QIODevice::ReadOnly)) {
-        *error = QStringLiteral("--tls-key %1: cannot read it: %2").arg(keyPath, keyFile.errorString());
-        return std::nullopt;
-    }
-    const QByteArray pem = keyFile.readAll();
-    QSslKey key;
-    for (QSsl::KeyAlgorithm algorithm : {QSsl::Rsa, QSsl::Ec, QSsl::Dsa}) {
-        key = QSslKey(pem, algorithm, QSsl::Pem, QSsl::PrivateKey);
-        if (!key.isNull())
-            break;
-    }
-    if (key.isNull()) {
-        *error = QStringLiteral("--tls-key %1: not an unencrypted PEM private key (RSA or EC)").arg(keyPath);
-        return std::nullopt;
-    }
-    QSslConfiguration configuration = QSslConfiguration::defaultConfiguration();
-    configuration.setLocalCertificateChain(chain);
-    configuration.setPrivateKey(key);
-    configuration.setProtocol(QSsl::TlsV1_2OrLater);
-    configuration.setPeerVerifyMode(QSslSocket::VerifyNone); // clients prove themselves with tokens and keys
-    return configuration;
-}
-
-} // namespace
 
 std::unique_ptr<ControlPlane> ControlPlane::start(const ControlPlaneOptions &options, QString *error)
 {
@@ -150,19 +107,16 @@ std::unique_ptr<ControlPlane> ControlPlane::start(const ControlPlaneOptions &opt
     connect(cp->m_residency.get(), &ResidencyService::policyChanged, events,
             [events](const PolicyChange &change) { events->publish(change); });
 
-    std::optional<QSslConfiguration> tls;
-    if (!options.tlsCertificate.isEmpty() || !options.tlsKey.isEmpty()) {
-        tls = loadTls(options.tlsCertificate, options.tlsKey, error);
-        if (!tls)
-            return nullptr;
-    }
     cp->m_server = std::make_unique<ControlPlaneServer>(OperatorServices{*fleet, *events, *cp->m_tokens, *cp->m_audit, *cp->m_registry,
                                                                          *cp->m_deployments, *cp->m_blobs, *cp->m_fleetMetrics, *cp->m_rollouts,
                                                                          *cp->m_residency,
                                                                          [signer = cp->m_signingKey.get()](const QByteArray &message) {
                                                                              return signer->sign(message);
                                                                          }},
-                                                        *cp->m_metrics, cp->m_signingKey->publicKey(), tls);
+                                                        *cp->m_metrics, cp->m_signingKey->publicKey());
+    if ((!options.tlsCertificate.isEmpty() || !options.tlsKey.isEmpty())
+        && !cp->m_server->useTls(options.tlsCertificate, options.tlsKey, error))
+        return nullptr;
     if (!cp->m_server->listen(options.listenAddress, options.listenPort, error))
         return nullptr;
 

@@ -9,10 +9,10 @@
 #include "servermetrics.h"
 #include "storeerror.h"
 #include "tokenauthority.h"
+#include "wsconnection.h"
 
 #include <QLoggingCategory>
 #include <QTimer>
-#include <QWebSocket>
 
 Q_LOGGING_CATEGORY(lcServer, "keel.server")
 
@@ -21,84 +21,79 @@ namespace Keel {
 namespace {
 
 // Closes a socket no session owns, letting queued frames and the close frame go out first.
-void closeAndDispose(QWebSocket *socket, QWebSocketProtocol::CloseCode code, const QString &reason)
+void closeAndDispose(WsConnection *socket, QWebSocketProtocol::CloseCode code, const QString &reason)
 {
-    QObject::connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
+    QObject::connect(socket, &WsConnection::disconnected, socket, &QObject::deleteLater);
     socket->close(code, reason.left(120));
-    // A peer that never answers the close frame does not keep the socket forever.
+    // A peer that never reads its socket does not keep the connection forever.
     QTimer::singleShot(5000, socket, &QObject::deleteLater);
+}
+
+std::uint64_t readLimitOf(std::string_view path)
+{
+    if (path == "/v1/agent")
+        return AgentSession::kMaxHandshakeMessageBytes;
+    if (path == "/v1/operator")
+        return ControlPlaneServer::kMaxOperatorMessageBytes;
+    return ControlPlaneServer::kMaxUnknownPathMessageBytes;
 }
 
 } // namespace
 
 ControlPlaneServer::ControlPlaneServer(OperatorServices services, ServerMetrics &metrics,
-                                       QByteArray controlPlanePublicKey, std::optional<QSslConfiguration> tls,
-                                       QObject *parent)
+                                       QByteArray controlPlanePublicKey, QObject *parent)
     : QObject(parent)
     , m_services(services)
     , m_metrics(metrics)
     , m_controlPlanePublicKey(std::move(controlPlanePublicKey))
-    , m_server(QStringLiteral("keel-controlplane"), tls ? QWebSocketServer::SecureMode : QWebSocketServer::NonSecureMode)
+    , m_server(readLimitOf)
 {
-    if (tls) {
-        m_server.setSslConfiguration(*tls);
-        connect(&m_server, &QWebSocketServer::sslErrors, this, [this](const QList<QSslError> &errors) {
-            m_metrics.frameRejected("tls", "handshake");
-            QStringList reasons;
-            for (const QSslError &e : errors)
-                reasons.append(e.errorString());
-            qCWarning(lcServer, "TLS handshake failed: %s", qPrintable(reasons.join(QStringLiteral("; "))));
-        });
-    }
+    // TLS handshakes that fail, requests that are not upgrades, accepts that fail (out of
+    // file descriptors; the transport tries again shortly).
+    connect(&m_server, &WsServer::failed, this,
+            [this](const QByteArray &pathLabel, const QByteArray &label, const QString &address, const QString &what) {
+                m_metrics.frameRejected(pathLabel.toStdString(), label.toStdString());
+                qCWarning(lcServer, "%s%s", qPrintable(what),
+                          address.isEmpty() ? "" : qPrintable(QStringLiteral(" (from %1)").arg(address)));
+            });
     connect(&m_services.deployments, &DeploymentService::desiredStateChanged, this, &ControlPlaneServer::fanOutDesiredState);
     // Labels select what a node runs: its set is computed again (and sent if it moved).
     connect(&m_services.fleet, &FleetService::nodeLabelsChanged, this, [this](const QString &node) {
         if (const QPointer<AgentSession> session = m_agentsByNode.value(node))
             session->sendDesiredState();
     });
-    m_server.setHandshakeTimeout(10000);
-    connect(&m_server, &QWebSocketServer::newConnection, this, &ControlPlaneServer::onNewConnection);
-    connect(&m_server, &QWebSocketServer::serverError, this, [](QWebSocketProtocol::CloseCode code) {
-        qCWarning(lcServer, "refused a WebSocket handshake (close code %d)", int(code));
-    });
-    // Out of file descriptors, Qt pauses accepting; without a resume the listener would
-    // stay deaf after the flood is gone.
-    connect(&m_server, &QWebSocketServer::acceptError, this, [this](QAbstractSocket::SocketError error) {
-        m_metrics.frameRejected("listener", "accept_error");
-        qCWarning(lcServer, "accepting a connection failed (%s); resuming in 200 ms", qPrintable(m_server.errorString()));
-        QTimer::singleShot(200, this, [this] { m_server.resumeAccepting(); });
-    });
+    connect(&m_server, &WsServer::newConnection, this, &ControlPlaneServer::onNewConnection);
 }
 
 ControlPlaneServer::~ControlPlaneServer() = default;
 
-bool ControlPlaneServer::listen(const QHostAddress &address, quint16 port, QString *error)
+bool ControlPlaneServer::useTls(const QString &certificatePath, const QString &keyPath, QString *error)
 {
-    if (m_server.listen(address, port))
-        return true;
-    *error = QStringLiteral("cannot listen on %1:%2: %3").arg(address.toString()).arg(port).arg(m_server.errorString());
-    return false;
+    return m_server.useTls(certificatePath, keyPath, error);
 }
 
-void ControlPlaneServer::onNewConnection()
+bool ControlPlaneServer::listen(const QHostAddress &address, quint16 port, QString *error)
 {
-    while (QWebSocket *socket = m_server.nextPendingConnection()) {
-        const QString path = socket->requestUrl().path();
-        if (path == QLatin1String("/v1/agent")) {
-            acceptAgent(socket);
-        } else if (path == QLatin1String("/v1/operator")) {
-            acceptOperator(socket);
-        } else {
-            m_metrics.frameRejected("unknown", "unknown_path");
-            qCWarning(lcServer, "closing a connection to unknown path %s from %s", qPrintable(path),
-                      qPrintable(socket->peerAddress().toString()));
-            closeAndDispose(socket, QWebSocketProtocol::CloseCodePolicyViolated,
-                            QStringLiteral("unknown path %1: use /v1/agent or /v1/operator").arg(path));
-        }
+    return m_server.listen(address, port, error);
+}
+
+void ControlPlaneServer::onNewConnection(WsConnection *socket)
+{
+    const QString path = socket->path();
+    if (path == QLatin1String("/v1/agent")) {
+        acceptAgent(socket);
+    } else if (path == QLatin1String("/v1/operator")) {
+        acceptOperator(socket);
+    } else {
+        m_metrics.frameRejected("unknown", "unknown_path");
+        qCWarning(lcServer, "closing a connection to unknown path %s from %s", qPrintable(path.left(200)),
+                  qPrintable(socket->peerAddress().toString()));
+        closeAndDispose(socket, QWebSocketProtocol::CloseCodePolicyViolated,
+                        QStringLiteral("unknown path %1: use /v1/agent or /v1/operator").arg(path.left(60)));
     }
 }
 
-void ControlPlaneServer::acceptAgent(QWebSocket *socket)
+void ControlPlaneServer::acceptAgent(WsConnection *socket)
 {
     if (m_pendingHandshakes >= kMaxPendingHandshakes) {
         m_metrics.frameRejected("agent", "busy");
@@ -130,11 +125,9 @@ void ControlPlaneServer::acceptAgent(QWebSocket *socket)
     });
 }
 
-void ControlPlaneServer::acceptOperator(QWebSocket *socket)
+void ControlPlaneServer::acceptOperator(WsConnection *socket)
 {
-    socket->setMaxAllowedIncomingMessageSize(kMaxOperatorMessageBytes);
-    socket->setMaxAllowedIncomingFrameSize(kMaxOperatorMessageBytes);
-    const QByteArray authorization = socket->request().rawHeader("Authorization");
+    const QByteArray authorization = socket->header("Authorization");
     const QByteArray bearer = authorization.startsWith("Bearer ") ? authorization.mid(7).trimmed() : QByteArray();
 
     std::variant<OperatorTokenRecord, AuthRefusal> principal = AuthRefusal{};

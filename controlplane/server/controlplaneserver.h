@@ -4,10 +4,9 @@
 #include <QHostAddress>
 #include <QObject>
 #include <QPointer>
-#include <QSslConfiguration>
-#include <QWebSocketServer>
+#include <QWebSocketProtocol>
 
-#include <optional>
+#include "wsserver.h"
 
 #include "operatorservices.h"
 
@@ -15,9 +14,11 @@ namespace Keel {
 
 class AgentSession;
 class ServerMetrics;
+class WsConnection;
 
 // The one WebSocket listener. Routes /v1/agent and /v1/operator to their sessions and
-// closes anything else; caps message sizes per path.
+// closes anything else; caps message sizes per path. Sockets live on the transport's
+// network thread (WsServer); sessions and services stay on this object's thread.
 class ControlPlaneServer final : public QObject
 {
     Q_OBJECT
@@ -27,21 +28,25 @@ public:
     // Agents still in their handshake; more are turned away until some finish.
     static constexpr int kMaxPendingHandshakes = 512;
 
-    // With `tls`, the listener speaks wss:// only.
-    ControlPlaneServer(OperatorServices services, ServerMetrics &metrics, QByteArray controlPlanePublicKey,
-                       std::optional<QSslConfiguration> tls = std::nullopt, QObject *parent = nullptr);
+    // The largest message on any other path: it is closed at once anyway.
+    static constexpr qint64 kMaxUnknownPathMessageBytes = 4 * 1024;
 
-    bool secure() const { return m_server.secureMode() == QWebSocketServer::SecureMode; }
+    ControlPlaneServer(OperatorServices services, ServerMetrics &metrics, QByteArray controlPlanePublicKey,
+                       QObject *parent = nullptr);
     ~ControlPlaneServer() override;
+
+    // From then on the listener speaks wss:// only; false with *error naming the file.
+    bool useTls(const QString &certificatePath, const QString &keyPath, QString *error);
+    bool secure() const { return m_server.secure(); }
 
     bool listen(const QHostAddress &address, quint16 port, QString *error);
     quint16 port() const { return m_server.serverPort(); }
     QHostAddress address() const { return m_server.serverAddress(); }
 
 private:
-    void onNewConnection();
-    void acceptAgent(QWebSocket *socket);
-    void acceptOperator(QWebSocket *socket);
+    void onNewConnection(WsConnection *socket);
+    void acceptAgent(WsConnection *socket);
+    void acceptOperator(WsConnection *socket);
     // Sends every connected agent its desired state, a batch per event-loop turn so that
     // a large fleet never stalls the loop.
     void fanOutDesiredState();
@@ -50,7 +55,7 @@ private:
     OperatorServices m_services;
     ServerMetrics &m_metrics;
     QByteArray m_controlPlanePublicKey;
-    QWebSocketServer m_server;
+    WsServer m_server;
     QHash<QString, QPointer<AgentSession>> m_agentsByNode;
     int m_pendingHandshakes = 0;
     QList<QPointer<AgentSession>> m_fanOut;

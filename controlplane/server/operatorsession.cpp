@@ -36,7 +36,7 @@ QString auditResult(const OperatorResponseBody &response)
 
 } // namespace
 
-OperatorSession::OperatorSession(QWebSocket *socket, OperatorTokenRecord principal, OperatorServices services,
+OperatorSession::OperatorSession(WsConnection *socket, OperatorTokenRecord principal, OperatorServices services,
                                  ServerMetrics &metrics, QObject *parent)
     : WebSocketSession(socket, "operator", metrics, parent)
     , m_principal(std::move(principal))

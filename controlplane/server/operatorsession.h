@@ -18,7 +18,7 @@ class OperatorSession final : public WebSocketSession
     Q_OBJECT
 
 public:
-    OperatorSession(QWebSocket *socket, OperatorTokenRecord principal, OperatorServices services,
+    OperatorSession(WsConnection *socket, OperatorTokenRecord principal, OperatorServices services,
                     ServerMetrics &metrics, QObject *parent);
 
 protected:

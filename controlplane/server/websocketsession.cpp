@@ -1,6 +1,7 @@
 #include "websocketsession.h"
 
 #include "servermetrics.h"
+#include "wsconnection.h"
 
 #include <QLoggingCategory>
 #include <QTimer>
@@ -9,7 +10,7 @@ Q_LOGGING_CATEGORY(lcSession, "keel.session")
 
 namespace Keel {
 
-WebSocketSession::WebSocketSession(QWebSocket *socket, std::string pathLabel, ServerMetrics &metrics, QObject *parent)
+WebSocketSession::WebSocketSession(WsConnection *socket, std::string pathLabel, ServerMetrics &metrics, QObject *parent)
     : QObject(parent)
     , m_socket(socket)
     , m_pathLabel(std::move(pathLabel))
@@ -17,17 +18,17 @@ WebSocketSession::WebSocketSession(QWebSocket *socket, std::string pathLabel, Se
 {
     m_socket->setParent(this);
     m_metrics.connectionOpened(m_pathLabel);
-    connect(m_socket, &QWebSocket::binaryMessageReceived, this, [this](const QByteArray &frame) {
+    connect(m_socket, &WsConnection::binaryMessageReceived, this, [this](const QByteArray &frame) {
         if (m_closing)
             return;
         m_metrics.frameReceived(m_pathLabel);
         handleFrame(frame);
     });
-    connect(m_socket, &QWebSocket::textMessageReceived, this, [this](const QString &text) {
-        reject("text_frame", QStringLiteral("a text frame of %1 characters; keel.v1 speaks binary frames only").arg(text.size()),
+    connect(m_socket, &WsConnection::textMessageReceived, this, [this](qsizetype bytes) {
+        reject("text_frame", QStringLiteral("a text frame of %1 bytes; keel.v1 speaks binary frames only").arg(bytes),
                QWebSocketProtocol::CloseCodeDatatypeNotSupported);
     });
-    connect(m_socket, &QWebSocket::disconnected, this, &WebSocketSession::onDisconnected);
+    connect(m_socket, &WsConnection::disconnected, this, &WebSocketSession::onDisconnected);
 }
 
 WebSocketSession::~WebSocketSession()
@@ -62,9 +63,9 @@ void WebSocketSession::reject(const std::string &reasonLabel, const QString &why
     qCWarning(lcSession, "closing %s connection from %s: %s", m_pathLabel.c_str(), qPrintable(peer()), qPrintable(why));
     // The close reason travels in a control frame: at most 123 bytes.
     m_socket->close(code, why.left(120));
-    // A peer that does not drain its socket never completes the close; do not keep it.
+    // A peer that does not drain its socket never sees the close frame; do not keep it.
     QTimer::singleShot(5000, m_socket, [socket = m_socket] {
-        if (socket->state() != QAbstractSocket::UnconnectedState)
+        if (socket->isOpen())
             socket->abort();
     });
 }

@@ -1,14 +1,14 @@
 #pragma once
 
 #include <QObject>
-#include <QPointer>
-#include <QWebSocket>
+#include <QWebSocketProtocol>
 
 #include <string>
 
 namespace Keel {
 
 class ServerMetrics;
+class WsConnection;
 
 // One accepted WebSocket connection. Owns the socket; turns text frames, oversized
 // messages and (through reject()) undecodable frames into a logged close and a counter,
@@ -18,7 +18,7 @@ class WebSocketSession : public QObject
     Q_OBJECT
 
 public:
-    WebSocketSession(QWebSocket *socket, std::string pathLabel, ServerMetrics &metrics, QObject *parent);
+    WebSocketSession(WsConnection *socket, std::string pathLabel, ServerMetrics &metrics, QObject *parent);
     ~WebSocketSession() override;
 
     // Above this much unsent data a peer is not reading its answers: it is dropped rather
@@ -37,13 +37,13 @@ signals:
 
 protected:
     virtual void handleFrame(const QByteArray &frame) = 0;
-    QWebSocket *socket() const { return m_socket; }
+    WsConnection *socket() const { return m_socket; }
     ServerMetrics &metrics() const { return m_metrics; }
 
 private:
     void onDisconnected();
 
-    QWebSocket *m_socket;
+    WsConnection *m_socket;
     std::string m_pathLabel;
     ServerMetrics &m_metrics;
     bool m_closing = false;
