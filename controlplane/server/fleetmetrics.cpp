@@ -205,26 +205,51 @@ void FleetMetrics::flush()
 
 void FleetMetrics::writeMinutes(qint64 beforeMs)
 {
-    QList<MetricsMinute> closed;
+    const qsizetype before = m_unwritten.size();
     for (auto it = m_minutes.begin(); it != m_minutes.end();) {
         auto &points = it.value();
         for (auto p = points.begin(); p != points.end() && p->first < beforeMs;) {
-            closed.append({it.key().scope, it.key().key, it.key().component, p->first, p->second.latency.toDelta(),
-                           p->second.requests, p->second.errors, p->second.rssBytes});
+            m_unwritten.append({it.key().scope, it.key().key, it.key().component, p->first, p->second.latency.toDelta(),
+                                p->second.requests, p->second.errors, p->second.rssBytes});
             p = points.erase(p);
         }
         it = points.empty() ? m_minutes.erase(it) : std::next(it);
     }
-    if (closed.isEmpty())
+    if (m_unwritten.size() > before) {
+        const qint64 unwrittenFrom = m_writtenBeforeMs.value_or(std::numeric_limits<qint64>::max());
+        m_unwrittenFromMs = std::min(m_unwrittenFromMs, unwrittenFrom);
+    }
+    m_writtenBeforeMs = std::max(m_writtenBeforeMs.value_or(beforeMs), beforeMs);
+    writeUnwritten(beforeMs == std::numeric_limits<qint64>::max() ? m_unwritten.size() : kMinutesPerWrite);
+}
+
+void FleetMetrics::writeUnwritten(qsizetype limit)
+{
+    if (m_unwritten.isEmpty())
         return;
+    const QList<MetricsMinute> chunk = m_unwritten.first(std::min(limit, m_unwritten.size()));
+    m_unwritten.remove(0, chunk.size());
     try {
-        if (const int refused = m_store.addMinutes(closed); refused > 0) {
+        if (const int refused = m_store.addMinutes(chunk, m_unwrittenFromMs); refused > 0) {
             m_metrics.metricsReport("bucket_mismatch");
             qCWarning(lcMetrics, "%d metric minute(s) had other buckets than the stored ones and were not merged", refused);
         }
     } catch (const StoreError &error) {
         m_metrics.storeError();
-        qCWarning(lcMetrics, "cannot write %lld metric minutes (they are lost): %s", qint64(closed.size()), error.what());
+        qCWarning(lcMetrics, "cannot write %lld metric minutes (they are lost): %s", qint64(chunk.size()), error.what());
+    }
+    if (m_unwritten.isEmpty()) {
+        m_unwrittenFromMs = std::numeric_limits<qint64>::max();
+        return;
+    }
+    // A fleet's minute is tens of thousands of rows: the rest goes in later turns of the
+    // event loop, so reports and operators are never held up behind one long write.
+    if (!m_writeScheduled) {
+        m_writeScheduled = true;
+        QTimer::singleShot(0, this, [this] {
+            m_writeScheduled = false;
+            writeUnwritten(kMinutesPerWrite);
+        });
     }
 }
 
@@ -279,6 +304,16 @@ std::variant<QList<MetricsWindow>, WireError> FleetMetrics::query(const QString 
             if (minute >= fromMs - fromMs % kMinuteMs)
                 minutes[minute].add(point);
     }
+    for (const MetricsMinute &m : m_unwritten) { // closed, on their way to the store
+        if (m.scope == key.scope && m.key == key.key && m.component == key.component && m.minuteMs >= fromMs - fromMs % kMinuteMs) {
+            Point p;
+            p.latency.add(m.latency);
+            p.requests = m.requests;
+            p.errors = m.errors;
+            p.rssBytes = m.rssBytes;
+            minutes[m.minuteMs].add(p);
+        }
+    }
     // A node's series of one component holds the component's memory where RSS would be.
     std::map<qint64, quint64> componentMemory;
     if (key.scope == kNode && !key.component.isEmpty()) {
@@ -294,6 +329,9 @@ std::variant<QList<MetricsWindow>, WireError> FleetMetrics::query(const QString 
             for (const auto &[minute, point] : held.value())
                 if (minutes.count(minute))
                     minutes[minute].rssBytes = std::max(minutes[minute].rssBytes, point.rssBytes);
+        for (const MetricsMinute &m : m_unwritten)
+            if (m.scope == kNode && m.key == node && m.component.isEmpty() && minutes.count(m.minuteMs))
+                minutes[m.minuteMs].rssBytes = std::max(minutes[m.minuteMs].rssBytes, m.rssBytes);
     }
     for (const auto &[minute, point] : minutes) {
         // The minute under way holds only the seconds so far: its rates are per those.

@@ -10,6 +10,7 @@
 #include <QTimer>
 
 #include <functional>
+#include <limits>
 #include <map>
 #include <optional>
 #include <variant>
@@ -92,7 +93,11 @@ private:
     // How far back the seconds are complete: one report interval.
     qint64 reportLagSeconds() const { return (m_options.metricsIntervalMs + 999) / 1000; }
     MetricsWindow toWindow(const Key &key, const Point &point, const QDateTime &end, double seconds) const;
+    // Moves the minutes closed before `beforeMs` to m_unwritten and writes them, a chunk
+    // per event-loop turn (all at once when flushing).
     void writeMinutes(qint64 beforeMs);
+    void writeUnwritten(qsizetype limit);
+    static constexpr qsizetype kMinutesPerWrite = 2000;
 
     MetricsStore &m_store;
     ServerMetrics &m_metrics;
@@ -102,6 +107,13 @@ private:
     QHash<Key, std::map<qint64, Point>> m_minutes; // every series: minute (ms) -> point, until written
     QHash<QString, QString> m_nodeRegion;
     qint64 m_lastPruneMs = 0;
+    // The highest bound this run has written minutes below. Minutes from there on were
+    // never written (by this run, nor, being later than its first write, by an earlier
+    // one): they are inserted without a lookup. Before the first write: unknown.
+    std::optional<qint64> m_writtenBeforeMs;
+    QList<MetricsMinute> m_unwritten; // closed minutes on their way to the store
+    qint64 m_unwrittenFromMs = std::numeric_limits<qint64>::max(); // of m_unwritten: see addMinutes
+    bool m_writeScheduled = false;
     QTimer m_timer;
 };
 

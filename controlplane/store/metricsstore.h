@@ -1,5 +1,7 @@
 #pragma once
 
+#include <limits>
+
 #include "metricstypes.h"
 
 namespace Keel {
@@ -28,8 +30,11 @@ public:
     // In one transaction; a minute already stored for a series is merged with the new one
     // (buckets and counts added, the larger RSS kept), so a late report adds to its
     // minute rather than replacing it. Minutes whose buckets differ from the stored
-    // ones are not merged: their count is returned (the rest is written).
-    virtual int addMinutes(const QList<MetricsMinute> &minutes) = 0;
+    // ones are not merged: their count is returned (the rest is written). Minutes at or
+    // after `newFromMs` are known never to have been written (the caller has written
+    // nothing that late): they are inserted without looking for a stored one first.
+    virtual int addMinutes(const QList<MetricsMinute> &minutes,
+                           qint64 newFromMs = std::numeric_limits<qint64>::max()) = 0;
     // Oldest first, minuteMs in [sinceMs, untilMs).
     virtual QList<MetricsMinute> minutes(const QString &scope, const QString &key, const QString &component,
                                          qint64 sinceMs, qint64 untilMs) = 0;

@@ -56,16 +56,46 @@ QSqlQuery SqlConnection::run(const QString &sql, const QVariantList &values)
     query.setForwardOnly(true);
     if (!query.prepare(sql))
         fail(QStringLiteral("preparing \"%1\"").arg(sql.left(60)), query.lastError());
-    for (const QVariant &value : values) {
-        // A null QString would bind as SQL NULL; our text columns mean "empty" by it.
-        if (value.typeId() == QMetaType::QString && value.toString().isNull())
-            query.addBindValue(QStringLiteral(""));
-        else
-            query.addBindValue(value);
-    }
+    bind(query, values);
     if (!query.exec())
         fail(QStringLiteral("running \"%1\"").arg(sql.left(60)), query.lastError());
     return query;
+}
+
+void SqlConnection::bind(QSqlQuery &query, const QVariantList &values)
+{
+    for (qsizetype i = 0; i < values.size(); ++i) {
+        const QVariant &value = values.at(i);
+        // A null QString would bind as SQL NULL; our text columns mean "empty" by it.
+        if (value.typeId() == QMetaType::QString && value.toString().isNull())
+            query.bindValue(int(i), QStringLiteral(""));
+        else
+            query.bindValue(int(i), value);
+    }
+}
+
+SqlConnection::Statement::Statement(SqlConnection &connection, const QString &sql)
+    : m_connection(connection)
+    , m_sql(sql)
+    , m_query(connection.m_db)
+{
+    QElapsedTimer timer;
+    timer.start();
+    m_query.setForwardOnly(true);
+    if (!m_query.prepare(sql))
+        fail(QStringLiteral("preparing \"%1\"").arg(sql.left(60)), m_query.lastError());
+    m_connection.observe(double(timer.nsecsElapsed()) / 1e9);
+}
+
+QSqlQuery &SqlConnection::Statement::run(const QVariantList &values)
+{
+    QElapsedTimer timer;
+    timer.start();
+    bind(m_query, values);
+    if (!m_query.exec())
+        fail(QStringLiteral("running \"%1\"").arg(m_sql.left(60)), m_query.lastError());
+    m_connection.observe(double(timer.nsecsElapsed()) / 1e9);
+    return m_query;
 }
 
 int SqlConnection::schemaVersion()

@@ -32,6 +32,24 @@ public:
     void setStatementObserver(StatementObserver observer) { m_observer = std::move(observer); }
     int schemaVersion();
 
+    // One statement prepared once and run many times: bulk writes (thousands of rows in
+    // one transaction) would otherwise pay a prepare per row. Throws StoreError.
+    class Statement
+    {
+    public:
+        Statement(SqlConnection &connection, const QString &sql);
+        // Binds `values` in order and runs; the query is valid until the next run().
+        QSqlQuery &run(const QVariantList &values);
+
+        Statement(const Statement &) = delete;
+        Statement &operator=(const Statement &) = delete;
+
+    private:
+        SqlConnection &m_connection;
+        QString m_sql;
+        QSqlQuery m_query;
+    };
+
     // Commits on commit(), rolls back when left by an exception.
     class Transaction
     {
@@ -55,6 +73,12 @@ public:
 
 private:
     void migrate();
+    static void bind(QSqlQuery &query, const QVariantList &values);
+    void observe(double seconds) const
+    {
+        if (m_observer)
+            m_observer(seconds);
+    }
 
     QSqlDatabase m_db;
     QString m_connectionName;

@@ -47,16 +47,28 @@ SqlMetricsStore::SqlMetricsStore(SqlConnection &sql)
 {
 }
 
-int SqlMetricsStore::addMinutes(const QList<MetricsMinute> &minutes)
+int SqlMetricsStore::addMinutes(const QList<MetricsMinute> &minutes, qint64 newFromMs)
 {
     if (minutes.isEmpty())
         return 0;
     int refused = 0;
     SqlConnection::Transaction tx(m_sql);
+    // Prepared once: a fleet's minute is tens of thousands of rows.
+    SqlConnection::Statement select(m_sql, QStringLiteral("SELECT buckets, latency_sum, requests, errors, rss_bytes FROM metric_minutes"
+                                                          " WHERE scope = ? AND scope_key = ? AND component = ? AND minute_ms = ?"));
+    SqlConnection::Statement update(m_sql, QStringLiteral("UPDATE metric_minutes SET buckets = ?, latency_sum = ?, requests = ?,"
+                                                          " errors = ?, rss_bytes = ?"
+                                                          " WHERE scope = ? AND scope_key = ? AND component = ? AND minute_ms = ?"));
+    SqlConnection::Statement insert(m_sql, QStringLiteral("INSERT INTO metric_minutes (scope, scope_key, component, minute_ms,"
+                                                          " buckets, latency_sum, requests, errors, rss_bytes)"
+                                                          " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     for (MetricsMinute m : minutes) {
-        QSqlQuery existing = m_sql.run(QStringLiteral("SELECT buckets, latency_sum, requests, errors, rss_bytes FROM metric_minutes"
-                                                      " WHERE scope = ? AND scope_key = ? AND component = ? AND minute_ms = ?"),
-                                       {m.scope, m.key, m.component, m.minuteMs});
+        if (m.minuteMs >= newFromMs) {
+            insert.run({m.scope, m.key, m.component, m.minuteMs, histogramToText(m.latency), m.latency.sum, qint64(m.requests),
+                        qint64(m.errors), qint64(m.rssBytes)});
+            continue;
+        }
+        QSqlQuery &existing = select.run({m.scope, m.key, m.component, m.minuteMs});
         if (existing.next()) {
             // A late report for a minute already written: add to it.
             const HistogramDelta stored = histogramFromText(existing.value(0).toString(), existing.value(1).toDouble());
@@ -78,17 +90,13 @@ int SqlMetricsStore::addMinutes(const QList<MetricsMinute> &minutes)
             m.errors += quint64(existing.value(3).toLongLong());
             m.rssBytes = std::max(m.rssBytes, quint64(existing.value(4).toLongLong()));
             existing.finish();
-            m_sql.run(QStringLiteral("UPDATE metric_minutes SET buckets = ?, latency_sum = ?, requests = ?, errors = ?, rss_bytes = ?"
-                                     " WHERE scope = ? AND scope_key = ? AND component = ? AND minute_ms = ?"),
-                      {histogramToText(m.latency), m.latency.sum, qint64(m.requests), qint64(m.errors), qint64(m.rssBytes),
-                       m.scope, m.key, m.component, m.minuteMs});
+            update.run({histogramToText(m.latency), m.latency.sum, qint64(m.requests), qint64(m.errors), qint64(m.rssBytes),
+                        m.scope, m.key, m.component, m.minuteMs});
             continue;
         }
         existing.finish();
-        m_sql.run(QStringLiteral("INSERT INTO metric_minutes (scope, scope_key, component, minute_ms, buckets, latency_sum,"
-                                 " requests, errors, rss_bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-                  {m.scope, m.key, m.component, m.minuteMs, histogramToText(m.latency), m.latency.sum, qint64(m.requests),
-                   qint64(m.errors), qint64(m.rssBytes)});
+        insert.run({m.scope, m.key, m.component, m.minuteMs, histogramToText(m.latency), m.latency.sum, qint64(m.requests),
+                    qint64(m.errors), qint64(m.rssBytes)});
     }
     tx.commit();
     return refused;

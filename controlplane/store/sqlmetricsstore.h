@@ -12,7 +12,7 @@ class SqlMetricsStore final : public MetricsStore
 public:
     explicit SqlMetricsStore(SqlConnection &sql);
 
-    int addMinutes(const QList<MetricsMinute> &minutes) override;
+    int addMinutes(const QList<MetricsMinute> &minutes, qint64 newFromMs) override;
     QList<MetricsMinute> minutes(const QString &scope, const QString &key, const QString &component, qint64 sinceMs,
                                  qint64 untilMs) override;
     int pruneMinutes(qint64 beforeMs) override;

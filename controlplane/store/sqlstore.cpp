@@ -235,8 +235,9 @@ void SqlStore::recordLastSeen(const QHash<QString, QDateTime> &lastSeen)
     if (lastSeen.isEmpty())
         return;
     SqlConnection::Transaction tx(*m_sql);
+    SqlConnection::Statement update(*m_sql, QStringLiteral("UPDATE nodes SET last_seen_ms = ? WHERE name = ?"));
     for (auto it = lastSeen.cbegin(); it != lastSeen.cend(); ++it)
-        m_sql->run(QStringLiteral("UPDATE nodes SET last_seen_ms = ? WHERE name = ?"), {ms(it.value()), it.key()});
+        update.run({ms(it.value()), it.key()});
     tx.commit();
 }
 
