@@ -164,7 +164,13 @@ std::variant<QList<ComponentVersion>, WireError> RegistryService::list(const QSt
 
 std::optional<ComponentRecord> RegistryService::find(const QString &name, const QString &version)
 {
-    return m_store.version(name, version);
+    const QString key = name + u'@' + version;
+    if (const auto found = m_found.constFind(key); found != m_found.cend())
+        return *found;
+    auto record = m_store.version(name, version);
+    if (record)
+        m_found.insert(key, *record);
+    return record;
 }
 
 void RegistryService::resumeBuilds()
@@ -174,12 +180,14 @@ void RegistryService::resumeBuilds()
             const ComponentVersion &v = record.version;
             const auto module = m_blobs.read(v.moduleDigest);
             if (!module) {
+                forget(v.manifest.name, v.manifest.version);
                 m_store.setAotResult(v.manifest.name, v.manifest.version, AotState::Failed, {}, 0, m_builds.target(),
                                      QStringLiteral("the module blob %1 is missing or corrupt").arg(v.moduleDigest), {});
                 continue;
             }
             // Pushed before the registry knew what the AOT tier cannot translate.
             if (const QString gap = aotGap(*module); !gap.isEmpty()) {
+                forget(v.manifest.name, v.manifest.version);
                 m_store.setAotResult(v.manifest.name, v.manifest.version, AotState::Unsupported, {}, 0, m_builds.target(), gap, {});
                 continue;
             }
@@ -191,6 +199,7 @@ void RegistryService::resumeBuilds()
 void RegistryService::onBuildStarted(const QString &component, const QString &version)
 {
     try {
+        forget(component, version);
         m_store.setAotResult(component, version, AotState::Building, {}, 0, m_builds.target(), {}, {});
     } catch (const StoreError &error) {
         qCWarning(lcRegistry, "cannot record the AOT build of %s@%s as started: %s", qPrintable(component), qPrintable(version),
@@ -219,6 +228,7 @@ void RegistryService::onBuildFinished(const QString &component, const QString &v
     }
     try {
         const AotState state = event.error.isEmpty() ? AotState::Ready : unsupported ? AotState::Unsupported : AotState::Failed;
+        forget(component, version);
         m_store.setAotResult(component, version, state, event.aotDigest,
                              size, target, event.error, signature);
     } catch (const StoreError &e) {

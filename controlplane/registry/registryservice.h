@@ -3,6 +3,7 @@
 #include "operatormessages.h"
 #include "registrystore.h"
 
+#include <QHash>
 #include <QObject>
 
 #include <functional>
@@ -35,6 +36,8 @@ public:
     std::variant<PushedComponent, WireError> push(const Manifest &manifest, const QByteArray &module,
                                                   const QString &principal);
     std::variant<QList<ComponentVersion>, WireError> list(const QString &name);
+    // From memory after the first read (versions are immutable; their AOT state changes
+    // only through this service, which forgets what it changes).
     std::optional<ComponentRecord> find(const QString &name, const QString &version);
     // Queues the builds a previous run left pending or unfinished.
     void resumeBuilds();
@@ -52,6 +55,8 @@ private:
     AotBuildQueue &m_builds;
     Sign m_sign;
     RegistryOptions m_options;
+    QHash<QString, ComponentRecord> m_found; // "name@version" -> record, as find() read it
+    void forget(const QString &name, const QString &version) { m_found.remove(name + u'@' + version); }
 };
 
 } // namespace Keel

@@ -85,8 +85,10 @@ std::unique_ptr<ControlPlane> ControlPlane::start(const ControlPlaneOptions &opt
         events->publish(change);
     });
     connect(deployments, &DeploymentService::stateAckRecorded, events, [events, deployments, fleet](const StateAckRecord &record) {
+        // Measured against the generation last sent: working the set out again for every
+        // ack of a deploy to ten thousand nodes is what made it slow.
         if (const auto node = fleet->node(record.node))
-            events->publish(NodeChange{NodeChange::Kind::Updated, deployments->withState(*node)});
+            events->publish(NodeChange{NodeChange::Kind::Updated, deployments->withState(*node, DeploymentService::Desired::LastSent)});
     });
     connect(fleet, &FleetService::topologyChanged, events, [events](const QList<Region> &regions) {
         events->publish(TopologyChange{regions});

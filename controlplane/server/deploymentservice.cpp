@@ -9,6 +9,7 @@
 
 #include <QCryptographicHash>
 #include <QLoggingCategory>
+#include <QTimer>
 
 namespace Keel {
 
@@ -345,12 +346,8 @@ quint64 DeploymentService::generationFor(const QString &node, const QList<Compon
     // across nodes joining late; +1 covers changes that bump no revision (labels, topology).
     record.generation = std::max(m_revision, record.generation + 1);
     record.fingerprint = fingerprint;
-    try {
-        m_store.putNodeDesired(node, record);
-    } catch (const StoreError &error) {
-        m_metrics.storeError();
-        qCWarning(lcDeploy, "cannot store generation %llu of node %s: %s", record.generation, qPrintable(node), error.what());
-    }
+    m_unsavedDesired.insert(node);
+    saveSoon();
     return record.generation;
 }
 
@@ -492,12 +489,8 @@ void DeploymentService::recordAck(const QString &node, const StateAck &ack)
         state.rejected = ack.components;
     }
     state.reported = QDateTime::currentDateTimeUtc();
-    try {
-        m_store.putNodeState(node, state);
-    } catch (const StoreError &error) {
-        m_metrics.storeError();
-        qCWarning(lcDeploy, "cannot store the state ack of %s: %s", qPrintable(node), error.what());
-    }
+    m_unsavedStates.insert(node);
+    saveSoon();
     if (!ack.applied) {
         QStringList reasons;
         for (const ComponentStatus &s : ack.components)
@@ -509,9 +502,59 @@ void DeploymentService::recordAck(const QString &node, const StateAck &ack)
     emit stateAckRecorded({node, ack});
 }
 
-Node DeploymentService::withState(Node node)
+DeploymentService::~DeploymentService()
 {
-    node.desiredGeneration = desiredFor(node).generation;
+    save();
+}
+
+void DeploymentService::saveSoon()
+{
+    if (m_saveScheduled)
+        return;
+    m_saveScheduled = true;
+    QTimer::singleShot(0, this, [this] {
+        m_saveScheduled = false;
+        save();
+    });
+}
+
+void DeploymentService::save()
+{
+    if (!m_unsavedDesired.isEmpty()) {
+        QHash<QString, NodeDesiredRecord> desired;
+        for (const QString &node : std::as_const(m_unsavedDesired))
+            desired.insert(node, m_nodeDesired.value(node));
+        try {
+            m_store.putNodeDesired(desired);
+            m_unsavedDesired.clear();
+        } catch (const StoreError &error) {
+            // Kept: the next change tries again. Agents see no difference; a restart
+            // before that would number these nodes' sets anew.
+            m_metrics.storeError();
+            qCWarning(lcDeploy, "cannot store the generations of %lld node(s): %s", qint64(desired.size()), error.what());
+        }
+    }
+    if (!m_unsavedStates.isEmpty()) {
+        QHash<QString, NodeStateRecord> states;
+        for (const QString &node : std::as_const(m_unsavedStates))
+            states.insert(node, m_nodeStates.value(node));
+        try {
+            m_store.putNodeStates(states);
+            m_unsavedStates.clear();
+        } catch (const StoreError &error) {
+            // Kept: the next ack tries again; an agent acks its set again on every reconnect.
+            m_metrics.storeError();
+            qCWarning(lcDeploy, "cannot store the state acks of %lld node(s): %s", qint64(states.size()), error.what());
+        }
+    }
+}
+
+Node DeploymentService::withState(Node node, Desired desired)
+{
+    if (const auto last = m_nodeDesired.constFind(node.name); desired == Desired::LastSent && last != m_nodeDesired.cend())
+        node.desiredGeneration = last->generation;
+    else
+        node.desiredGeneration = desiredFor(node).generation;
     const auto it = m_nodeStates.constFind(node.name);
     if (it == m_nodeStates.cend())
         return node;

@@ -6,6 +6,7 @@
 
 #include <QHash>
 #include <QObject>
+#include <QSet>
 
 #include <functional>
 #include <variant>
@@ -33,6 +34,7 @@ public:
     // Throws StoreError while loading.
     DeploymentService(DeploymentStore &store, RegistryService &registry, FleetService &fleet,
                       const PlacementPolicy &placement, ServerMetrics &metrics, QObject *parent = nullptr);
+    ~DeploymentService() override; // writes what is not written yet
 
     struct Deployed
     {
@@ -99,10 +101,17 @@ public:
     QList<DeploymentRule> rules(const QString &component = {}) const;
     // The node's full desired set, numbered with the node's own generation.
     DesiredState desiredFor(const Node &node);
-    // A node's ack: recorded, written through, announced.
+    // A node's ack: recorded, announced, and written at the end of this event-loop turn
+    // together with every other ack of the turn.
     void recordAck(const QString &node, const StateAck &ack);
-    // The node with its desired and acknowledged generations and component states filled in.
-    Node withState(Node node);
+    // The node with its desired and acknowledged generations and component states filled
+    // in. Desired::Computed works the node's set out now; Desired::LastSent takes the
+    // generation last worked out for it (what an ack is measured against), which costs
+    // nothing.
+    enum class Desired { Computed, LastSent };
+    Node withState(Node node, Desired desired = Desired::Computed);
+    // Writes the acks and generations not written yet (also at the end of each turn).
+    void save();
     // What the node last reported (StateAck), as kept; an empty record when nothing.
     NodeStateRecord reportedState(const QString &node) const { return m_nodeStates.value(node); }
 
@@ -138,6 +147,12 @@ private:
     // nodes' endpoints; computed when first needed after a change.
     QHash<QString, QList<RegionEndpoints>> m_placementIndex;
     bool m_placementIndexValid = false;
+    // Acks and generations not written yet: a deploy to a large fleet is one transaction
+    // per event-loop turn, not one per node.
+    QSet<QString> m_unsavedStates;
+    QSet<QString> m_unsavedDesired;
+    bool m_saveScheduled = false;
+    void saveSoon();
     QHash<QString, QString> m_nodeShapes; // node -> what placement depends on, to see it move
 };
 

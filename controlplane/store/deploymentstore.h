@@ -45,10 +45,11 @@ public:
     virtual quint64 bumpRevision() = 0;
     virtual QList<Deployment> deployments() = 0; // by sequence
 
-    virtual void putNodeDesired(const QString &node, const NodeDesiredRecord &desired) = 0;
+    // Each in one transaction, however many nodes.
+    virtual void putNodeDesired(const QHash<QString, NodeDesiredRecord> &desired) = 0;
     virtual QHash<QString, NodeDesiredRecord> nodeDesired() = 0;
 
-    virtual void putNodeState(const QString &node, const NodeStateRecord &state) = 0;
+    virtual void putNodeStates(const QHash<QString, NodeStateRecord> &states) = 0;
     virtual QHash<QString, NodeStateRecord> nodeStates() = 0;
 };
 

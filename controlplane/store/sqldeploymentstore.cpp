@@ -106,12 +106,17 @@ QList<Deployment> SqlDeploymentStore::deployments()
     return result;
 }
 
-void SqlDeploymentStore::putNodeDesired(const QString &node, const NodeDesiredRecord &desired)
+void SqlDeploymentStore::putNodeDesired(const QHash<QString, NodeDesiredRecord> &desired)
 {
-    m_sql.run(QStringLiteral("INSERT INTO node_desired (node, generation, fingerprint) VALUES (?, ?, ?)"
-                             " ON CONFLICT (node) DO UPDATE SET generation = excluded.generation,"
-                             " fingerprint = excluded.fingerprint"),
-              {node, qint64(desired.generation), desired.fingerprint});
+    if (desired.isEmpty())
+        return;
+    SqlConnection::Transaction tx(m_sql);
+    SqlConnection::Statement upsert(m_sql, QStringLiteral("INSERT INTO node_desired (node, generation, fingerprint) VALUES (?, ?, ?)"
+                                                          " ON CONFLICT (node) DO UPDATE SET generation = excluded.generation,"
+                                                          " fingerprint = excluded.fingerprint"));
+    for (auto it = desired.cbegin(); it != desired.cend(); ++it)
+        upsert.run({it.key(), qint64(it->generation), it->fingerprint});
+    tx.commit();
 }
 
 QHash<QString, NodeDesiredRecord> SqlDeploymentStore::nodeDesired()
@@ -123,17 +128,25 @@ QHash<QString, NodeDesiredRecord> SqlDeploymentStore::nodeDesired()
     return records;
 }
 
-void SqlDeploymentStore::putNodeState(const QString &node, const NodeStateRecord &state)
+void SqlDeploymentStore::putNodeStates(const QHash<QString, NodeStateRecord> &states)
 {
-    const QString applied = QString::fromUtf8(QJsonDocument(statusesToJson(state.applied)).toJson(QJsonDocument::Compact));
-    const QString rejected = QString::fromUtf8(QJsonDocument(statusesToJson(state.rejected)).toJson(QJsonDocument::Compact));
-    m_sql.run(QStringLiteral("INSERT INTO node_states (node, applied_generation, applied, rejected_generation, rejected, reported_ms)"
-                             " VALUES (?, ?, ?, ?, ?, ?)"
-                             " ON CONFLICT (node) DO UPDATE SET applied_generation = excluded.applied_generation,"
-                             " applied = excluded.applied, rejected_generation = excluded.rejected_generation,"
-                             " rejected = excluded.rejected, reported_ms = excluded.reported_ms"),
-              {node, qint64(state.appliedGeneration), applied, qint64(state.rejectedGeneration), rejected,
-               SqlConnection::toMs(state.reported)});
+    if (states.isEmpty())
+        return;
+    SqlConnection::Transaction tx(m_sql);
+    SqlConnection::Statement upsert(m_sql, QStringLiteral("INSERT INTO node_states (node, applied_generation, applied,"
+                                                          " rejected_generation, rejected, reported_ms)"
+                                                          " VALUES (?, ?, ?, ?, ?, ?)"
+                                                          " ON CONFLICT (node) DO UPDATE SET applied_generation = excluded.applied_generation,"
+                                                          " applied = excluded.applied, rejected_generation = excluded.rejected_generation,"
+                                                          " rejected = excluded.rejected, reported_ms = excluded.reported_ms"));
+    for (auto it = states.cbegin(); it != states.cend(); ++it) {
+        const NodeStateRecord &state = it.value();
+        const QString applied = QString::fromUtf8(QJsonDocument(statusesToJson(state.applied)).toJson(QJsonDocument::Compact));
+        const QString rejected = QString::fromUtf8(QJsonDocument(statusesToJson(state.rejected)).toJson(QJsonDocument::Compact));
+        upsert.run({it.key(), qint64(state.appliedGeneration), applied, qint64(state.rejectedGeneration), rejected,
+                    SqlConnection::toMs(state.reported)});
+    }
+    tx.commit();
 }
 
 QHash<QString, NodeStateRecord> SqlDeploymentStore::nodeStates()

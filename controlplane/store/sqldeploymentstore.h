@@ -16,9 +16,9 @@ public:
     Deployment putDeployment(Deployment deployment) override;
     quint64 bumpRevision() override;
     QList<Deployment> deployments() override;
-    void putNodeDesired(const QString &node, const NodeDesiredRecord &desired) override;
+    void putNodeDesired(const QHash<QString, NodeDesiredRecord> &desired) override;
     QHash<QString, NodeDesiredRecord> nodeDesired() override;
-    void putNodeState(const QString &node, const NodeStateRecord &state) override;
+    void putNodeStates(const QHash<QString, NodeStateRecord> &states) override;
     QHash<QString, NodeStateRecord> nodeStates() override;
 
 private:
