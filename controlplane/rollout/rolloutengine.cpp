@@ -455,8 +455,11 @@ void RolloutEngine::advanceWaves(const QString &id)
             Rollout next = r;
             startBake(next, w, QStringLiteral("wave %1 of %2: baking for %3 s on %4")
                                    .arg(w + 1).arg(r.waves.size()).arg(r.spec.bakeSeconds).arg(wave.nodes.join(QStringLiteral(", "))));
-            commit(next, next.message);
-            return;
+            if (!commit(next, next.message) || next.spec.bakeSeconds > 0)
+                return; // the tick judges the bake
+            // No bake: judged now, and the next wave switches on this wave's last ack
+            // rather than a tick later (ten waves would take ten ticks otherwise).
+            continue;
         }
         case WaveState::Baking:
         case WaveState::WaitingForTraffic: {
