@@ -25,8 +25,11 @@ class ControlPlaneServer final : public QObject
 
 public:
     static constexpr qint64 kMaxOperatorMessageBytes = 64 * 1024 * 1024;
-    // Agents still in their handshake; more are turned away until some finish.
-    static constexpr int kMaxPendingHandshakes = 512;
+    // Agents still in their handshake; more are turned away (1013, try again) until some
+    // finish. A pending handshake costs a few KiB; 4096 of them are about two seconds of
+    // the control plane's work when a whole fleet reconnects at once (with 512, a storm
+    // of 10,000 agents spent most of its time in the agents' back-off).
+    static constexpr int kMaxPendingHandshakes = 4096;
 
     // The largest message on any other path: it is closed at once anyway.
     static constexpr qint64 kMaxUnknownPathMessageBytes = 4 * 1024;
