@@ -62,10 +62,9 @@ void WsConnection::setMaxAllowedIncomingMessageSize(qint64 bytes)
 
 void WsConnection::detach()
 {
-    if (!m_open)
-        return;
+    if (m_open)
+        m_closeCode = QWebSocketProtocol::CloseCodeGoingAway;
     m_open = false;
-    m_closeCode = QWebSocketProtocol::CloseCodeGoingAway;
     m_peer.reset();
 }
 
@@ -74,12 +73,18 @@ void WsConnection::deliver(WsEvent &&event)
     if (!m_open)
         return;
     switch (event.kind) {
-    case WsEvent::Kind::Binary:
+    case WsEvent::Kind::Binary: {
+        const std::shared_ptr<WsPeer> peer = m_peer; // a slot may delete this connection
         emit binaryMessageReceived(event.data);
+        peer->consumed(event.data.size());
         break;
-    case WsEvent::Kind::Text:
+    }
+    case WsEvent::Kind::Text: {
+        const std::shared_ptr<WsPeer> peer = m_peer;
         emit textMessageReceived(event.data.size());
+        peer->consumed(event.data.size());
         break;
+    }
     case WsEvent::Kind::Closed:
         m_open = false;
         m_closeCode = QWebSocketProtocol::CloseCode(event.closeCode);

@@ -29,8 +29,25 @@ public:
     // Bytes queued and not yet written to the socket.
     std::int64_t queuedBytes() const { return m_queuedBytes.load(std::memory_order_relaxed); }
 
+    // Flow control: the Qt side has handled a message of this size. A connection stops
+    // reading while more than kMaxUnconsumedBytes of its messages wait for the Qt side, so
+    // a peer that sends faster than the control plane handles fills its own socket
+    // buffers, not the control plane's memory. Called on the Qt thread; cheap.
+    static constexpr std::int64_t kMaxUnconsumedBytes = 1024 * 1024;
+    void consumed(std::int64_t bytes)
+    {
+        const std::int64_t left = m_unconsumed.fetch_sub(bytes, std::memory_order_acq_rel) - bytes;
+        if (left <= kMaxUnconsumedBytes && m_readPaused.exchange(false, std::memory_order_acq_rel))
+            resumeReading();
+    }
+
 protected:
+    // Called (from any thread) once reading may go on after a pause.
+    virtual void resumeReading() = 0;
+
     std::atomic<std::int64_t> m_queuedBytes{0};
+    std::atomic<std::int64_t> m_unconsumed{0};
+    std::atomic<bool> m_readPaused{false};
 };
 
 } // namespace Keel

@@ -19,8 +19,8 @@ WsServer::WsServer(ReadLimits limits, QObject *parent)
 WsServer::~WsServer()
 {
     // The network thread stops first; then nothing here may hold a connection's network
-    // side, which must go with the io_context that runs it (connections that outlive
-    // the server, owned by sessions, are detached and only report themselves closed).
+    // side, which must go with the io_context that runs it: every connection still
+    // alive (children, and those sessions own, open or closed) lets go of it.
     m_acceptor->stop();
     m_backlog.clear();
     (void)m_mailbox->take();
@@ -78,7 +78,9 @@ void WsServer::dispatch(WsEvent &&event)
     switch (event.kind) {
     case WsEvent::Kind::Opened: {
         auto *connection = new WsConnection(event, this);
+        // Known until it is destroyed, open or not: it holds its network side until then.
         m_connections.insert(event.id, connection);
+        connect(connection, &QObject::destroyed, this, [this, id = event.id] { m_connections.remove(id); });
         emit newConnection(connection);
         break;
     }
@@ -88,7 +90,7 @@ void WsServer::dispatch(WsEvent &&event)
             connection->deliver(std::move(event));
         break;
     case WsEvent::Kind::Closed:
-        if (const QPointer<WsConnection> connection = m_connections.take(event.id))
+        if (const QPointer<WsConnection> connection = m_connections.value(event.id))
             connection->deliver(std::move(event));
         break;
     case WsEvent::Kind::Failed:

@@ -7,6 +7,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
@@ -83,6 +84,12 @@ public:
     void setReadLimit(std::uint64_t bytes) override
     {
         boost::asio::post(m_ws.get_executor(), [self = self(), bytes] { self->m_ws.read_message_max(bytes); });
+    }
+
+protected:
+    void resumeReading() override
+    {
+        boost::asio::post(m_ws.get_executor(), [self = self()] { self->m_resume.cancel(); });
     }
 
 private:
@@ -219,7 +226,18 @@ private:
             const auto data = m_buffer.cdata();
             message.data = QByteArray(static_cast<const char *>(data.data()), qsizetype(data.size()));
             m_buffer.consume(m_buffer.size());
+            const std::int64_t size = message.data.size();
             m_mailbox.post(std::move(message));
+            if (m_unconsumed.fetch_add(size, std::memory_order_acq_rel) + size > kMaxUnconsumedBytes) {
+                // Paused first, then looked again: whichever side clears the flag resumes.
+                m_readPaused.store(true, std::memory_order_release);
+                if (m_unconsumed.load(std::memory_order_acquire) <= kMaxUnconsumedBytes
+                    && m_readPaused.exchange(false, std::memory_order_acq_rel)) {
+                    continue;
+                }
+                m_resume.expires_at(boost::asio::steady_timer::time_point::max());
+                co_await m_resume.async_wait(tuple); // cancelled by resumeReading() or dropNow()
+            }
         }
     }
 
@@ -263,6 +281,7 @@ private:
         boost::beast::error_code ignored;
         tcp().socket().shutdown(boost::asio::ip::tcp::socket::shutdown_both, ignored);
         tcp().socket().close(ignored);
+        m_resume.cancel(); // a read loop paused for the Qt side goes on, to find the socket closed
     }
 
     void finish(int code, const QString &reason)
@@ -291,6 +310,7 @@ private:
     ReadLimits m_limits;
     boost::beast::websocket::stream<Next> m_ws;
     boost::beast::flat_buffer m_buffer;
+    boost::asio::steady_timer m_resume{m_ws.get_executor()};
     std::deque<QByteArray> m_queue;
     std::optional<boost::beast::websocket::close_reason> m_closeRequest;
     bool m_open = false;
