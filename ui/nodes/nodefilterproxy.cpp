@@ -31,4 +31,18 @@ bool NodeFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex &sourceP
     return QSortFilterProxyModel::filterAcceptsRow(sourceRow, sourceParent);
 }
 
+void NodeFilterProxy::setSourceModel(QAbstractItemModel *source)
+{
+    m_nodes = qobject_cast<const NodeTableModel *>(source);
+    QSortFilterProxyModel::setSourceModel(source);
+}
+
+bool NodeFilterProxy::lessThan(const QModelIndex &left, const QModelIndex &right) const
+{
+    if (m_nodes && sortRole() == NodeTableModel::SortRole && left.model() == m_nodes && right.model() == m_nodes
+        && sortCaseSensitivity() == Qt::CaseInsensitive && !isSortLocaleAware())
+        return m_nodes->lessThan(left.row(), right.row(), left.column());
+    return QSortFilterProxyModel::lessThan(left, right);
+}
+
 } // namespace Keel

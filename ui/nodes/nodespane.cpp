@@ -30,6 +30,8 @@ namespace {
 // "Last seen" is relative; refreshing it more often than this would only burn cycles.
 constexpr std::chrono::seconds kAgeRefresh{10};
 constexpr int kWidthSampleRows = 100;
+// Rows arriving one by one (enrollments) fit the columns again at most this often.
+constexpr std::chrono::seconds kFitAfterInserts{1};
 
 QString countOf(int n, const char *singular, const char *plural)
 {
@@ -86,10 +88,20 @@ NodesPane::NodesPane(NodeTableModel *nodes, RegionListModel *regions, QWidget *p
     m_view->verticalHeader()->hide();
     // Compact rows: an operator scans many nodes at once.
     m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 8);
-    m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    // Columns fit their contents when rows are listed or added, not on every sort or live
+    // re-sort: ResizeToContents measured the text of every column's sampled rows after each
+    // one, most of a sort's time at 10,000 nodes. Between fits the operator may resize them.
+    m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
     // Column widths from the rows in view and a few more, not from a thousand rows of
-    // a large fleet after every sort.
+    // a large fleet.
     m_view->horizontalHeader()->setResizeContentsPrecision(kWidthSampleRows);
+    m_fitColumns.setSingleShot(true);
+    connect(&m_fitColumns, &QTimer::timeout, m_view, &QTableView::resizeColumnsToContents);
+    connect(m_proxy, &QAbstractItemModel::modelReset, this, [this] { m_fitColumns.start(0); });
+    connect(m_proxy, &QAbstractItemModel::rowsInserted, this, [this] {
+        if (!m_fitColumns.isActive())
+            m_fitColumns.start(kFitAfterInserts);
+    });
     m_view->horizontalHeader()->setStretchLastSection(true);
     m_view->horizontalHeader()->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
 

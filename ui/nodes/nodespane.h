@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QTimer>
 #include <QWidget>
 
 class QComboBox;
@@ -61,6 +62,7 @@ private:
     QSplitter *m_split;
     QWidget *m_detail = nullptr;
     FleetSelection *m_selection = nullptr;
+    QTimer m_fitColumns; // fits the columns to their contents once rows came
 };
 
 } // namespace Keel

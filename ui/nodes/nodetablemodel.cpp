@@ -8,6 +8,7 @@
 #include <QLocale>
 
 #include <algorithm>
+#include <limits>
 
 namespace Keel {
 
@@ -104,7 +105,7 @@ QVariant NodeTableModel::data(const QModelIndex &index, int role) const
     case AgentVersionRole: return node.agentVersion;
     case LastSeenRole: return node.lastSeen;
     case LabelsRole: return labelsMap(node.labels);
-    case SortRole: return sortValue(node, column);
+    case SortRole: return sortValue(index.row(), column);
     default: return {};
     }
 }
@@ -158,31 +159,71 @@ QVariant NodeTableModel::display(const Node &node, int column) const
     return {};
 }
 
-QVariant NodeTableModel::sortValue(const Node &node, int column) const
+QVariant NodeTableModel::sortValue(int row, int column) const
 {
+    const Node &node = m_nodes.at(row);
+    const SortKeys &keys = m_keys.at(row);
     switch (column) {
     case StatusColumn: return int(node.status);
     // Sort by the time itself: "5 min ago" must come after "42 s ago"; live is now.
     case LastSeenColumn: return node.status == NodeStatus::Ready ? kLive : node.lastSeen;
     // Nodes furthest behind first when sorted descending.
     case GenerationColumn: return qint64(node.desiredGeneration) - qint64(node.ackedGeneration);
-    // Numbers as numbers; no reading sorts below zero.
-    case RequestsColumn:
-    case P99Column:
-    case RssColumn: {
-        // From the cache: sorting compares each row many times, and a fresh reading
-        // would ask the clock every time.
-        const LiveMetrics::Reading r = m_readings.value(node.name);
-        if (!r.at.isValid())
-            return -1.0;
-        if (column == RequestsColumn)
-            return r.requestsPerSecond;
-        if (column == P99Column)
-            return r.hasLatency() ? r.p99Ms : -1.0;
-        return double(r.rssBytes);
-    }
+    // Numbers as numbers, from the keys: a fresh reading would ask the clock every time.
+    case RequestsColumn: return keys.requests;
+    case P99Column: return keys.p99;
+    case RssColumn: return keys.rss;
+    case ComponentsColumn: return keys.components;
+    case LabelsColumn: return keys.labels;
     default: return display(node, column);
     }
+}
+
+bool NodeTableModel::lessThan(int leftRow, int rightRow, int column) const
+{
+    const Node &l = m_nodes.at(leftRow);
+    const Node &r = m_nodes.at(rightRow);
+    const SortKeys &lk = m_keys.at(leftRow);
+    const SortKeys &rk = m_keys.at(rightRow);
+    const auto text = [](const QString &a, const QString &b) { return QString::compare(a, b, Qt::CaseInsensitive) < 0; };
+    switch (column) {
+    case NameColumn: return text(l.name, r.name);
+    case RegionColumn: return text(l.region, r.region);
+    case SiteColumn: return text(l.site, r.site);
+    case JurisdictionColumn: return text(l.jurisdiction, r.jurisdiction);
+    case AgentVersionColumn: return text(l.agentVersion, r.agentVersion);
+    case ComponentsColumn: return text(lk.components, rk.components);
+    case LabelsColumn: return text(lk.labels, rk.labels);
+    case StatusColumn: return int(l.status) < int(r.status);
+    case LastSeenColumn: return lk.lastSeen < rk.lastSeen;
+    case GenerationColumn:
+        return qint64(l.desiredGeneration) - qint64(l.ackedGeneration) < qint64(r.desiredGeneration) - qint64(r.ackedGeneration);
+    case RequestsColumn: return lk.requests < rk.requests;
+    case P99Column: return lk.p99 < rk.p99;
+    case RssColumn: return lk.rss < rk.rss;
+    }
+    return false;
+}
+
+NodeTableModel::SortKeys NodeTableModel::sortKeys(const Node &node) const
+{
+    SortKeys keys;
+    keys.components = display(node, ComponentsColumn).toString();
+    keys.labels = labelsText(node.labels, QStringLiteral(", "));
+    // As the LastSeen sort value orders: never seen first, live after every time.
+    keys.lastSeen = node.status == NodeStatus::Ready ? std::numeric_limits<qint64>::max()
+                    : node.lastSeen.isValid()        ? node.lastSeen.toMSecsSinceEpoch()
+                                                     : std::numeric_limits<qint64>::min();
+    setLiveKeys(keys, node.name);
+    return keys;
+}
+
+void NodeTableModel::setLiveKeys(SortKeys &keys, const QString &node) const
+{
+    const LiveMetrics::Reading r = m_live ? m_live->node(node) : LiveMetrics::Reading{};
+    keys.requests = r.at.isValid() ? r.requestsPerSecond : -1.0;
+    keys.p99 = r.hasLatency() ? r.p99Ms : -1.0;
+    keys.rss = r.at.isValid() ? double(r.rssBytes) : -1.0;
 }
 
 QVariant NodeTableModel::toolTip(const Node &node, int column) const
@@ -320,12 +361,14 @@ void NodeTableModel::applyChange(const NodeChange &change)
         const int at = int(m_nodes.size());
         beginInsertRows({}, at, at);
         m_nodes.append(node);
+        m_keys.append(sortKeys(node));
         m_rows.insert(node.name, at);
         endInsertRows();
     } else {
         if (m_nodes.at(row) == node)
             return;
         m_nodes[row] = node;
+        m_keys[row] = sortKeys(node);
         emit dataChanged(index(row, 0), index(row, ColumnCount - 1));
     }
     emit countsChanged();
@@ -337,6 +380,7 @@ void NodeTableModel::clear()
         return;
     beginResetModel();
     m_nodes.clear();
+    m_keys.clear();
     m_rows.clear();
     endResetModel();
     emit countsChanged();
@@ -344,13 +388,11 @@ void NodeTableModel::clear()
 
 void NodeTableModel::refreshAges()
 {
-    if (m_live) {
-        // Readings go idle when reports stop: the sort keys follow.
-        for (auto it = m_readings.begin(); it != m_readings.end(); ++it)
-            it.value() = m_live->node(it.key());
-    }
     if (m_nodes.isEmpty())
         return;
+    // Readings go idle when reports stop: the sort keys follow.
+    for (int row = 0; row < m_nodes.size(); ++row)
+        setLiveKeys(m_keys[row], m_nodes.at(row).name);
     emit dataChanged(index(0, RequestsColumn), index(int(m_nodes.size()) - 1, LastSeenColumn),
                      {Qt::DisplayRole, Qt::ToolTipRole, SortRole});
 }
@@ -368,18 +410,19 @@ void NodeTableModel::setLiveMetrics(LiveMetrics *live)
     if (m_live)
         disconnect(m_live, nullptr, this, nullptr);
     m_live = live;
-    m_readings.clear();
     m_dirty.clear();
+    for (int row = 0; row < m_nodes.size(); ++row)
+        setLiveKeys(m_keys[row], m_nodes.at(row).name);
     if (!live)
         return;
     // Reports arrive one node at a time; a large fleet sends thousands a second. The rows
     // they touch are told together a few times a second (one dataChanged over them, never
     // a reset), so that a view sorted by a live column re-sorts once, not per report.
     connect(live, &LiveMetrics::nodeUpdated, this, [this](const QString &name) {
-        m_readings.insert(name, m_live->node(name));
         const int row = rowOf(name);
         if (row < 0)
-            return;
+            return; // its keys are read when it is listed
+        setLiveKeys(m_keys[row], name);
         m_dirty.insert(row);
         if (!m_liveTimer.isActive())
             m_liveTimer.start();
@@ -416,8 +459,12 @@ void NodeTableModel::reindex()
 {
     m_rows.clear();
     m_rows.reserve(m_nodes.size());
-    for (int row = 0; row < m_nodes.size(); ++row)
+    m_keys.clear();
+    m_keys.reserve(m_nodes.size());
+    for (int row = 0; row < m_nodes.size(); ++row) {
         m_rows.insert(m_nodes.at(row).name, row);
+        m_keys.append(sortKeys(m_nodes.at(row)));
+    }
 }
 
 } // namespace Keel

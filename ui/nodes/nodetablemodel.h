@@ -97,6 +97,11 @@ public:
         return topLeft.column() <= StatusColumn || bottomRight.column() >= ComponentsColumn;
     }
 
+    // Orders two rows by a column as SortRole does (same order, same case-insensitive
+    // text), from keys kept per row: a proxy sorting a large fleet compares rows hundreds
+    // of thousands of times, and building two QVariants per comparison is most of a sort.
+    bool lessThan(int leftRow, int rightRow, int column) const;
+
     int nodeCount() const { return int(m_nodes.size()); }
     int count(NodeStatus status) const;
     int rowOf(const QString &name) const { return m_rows.value(name, -1); }
@@ -110,7 +115,7 @@ signals:
 
 private:
     QVariant display(const Node &node, int column) const;
-    QVariant sortValue(const Node &node, int column) const;
+    QVariant sortValue(int row, int column) const;
     QVariant toolTip(const Node &node, int column) const;
     void reindex();
 
@@ -118,7 +123,19 @@ private:
     QHash<QString, int> m_rows; // name -> row, so that a change finds its row in O(1)
     Clock m_clock;
     QPointer<LiveMetrics> m_live;
-    QHash<QString, LiveMetrics::Reading> m_readings; // sort keys of the live columns
+    // Per row, what sorting compares and display() would build or look up each time.
+    struct SortKeys
+    {
+        QString components; // the Components column's text
+        QString labels;     // the Labels column's text
+        qint64 lastSeen = 0;
+        double requests = -1; // no reading sorts below zero
+        double p99 = -1;
+        double rss = -1;
+    };
+    SortKeys sortKeys(const Node &node) const;
+    void setLiveKeys(SortKeys &keys, const QString &node) const;
+    QList<SortKeys> m_keys; // parallel to m_nodes
     QSet<int> m_dirty;                               // rows whose live numbers changed
     QTimer m_liveTimer;
     bool m_stale = false;

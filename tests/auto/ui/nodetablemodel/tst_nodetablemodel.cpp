@@ -1,10 +1,12 @@
 #include "common/statuscolors.h"
 #include "metrics/livemetrics.h"
+#include "nodes/nodefilterproxy.h"
 #include "nodes/nodetablemodel.h"
 
 #include <QAbstractItemModelTester>
 #include <QColor>
 #include <QSignalSpy>
+#include <QSortFilterProxyModel>
 #include <QTest>
 
 using namespace Keel;
@@ -345,6 +347,66 @@ private slots:
         QCOMPARE(m_model->index(1, NodeTableModel::RequestsColumn).data().toString(), QStringLiteral("0.0"));
         QCOMPARE(m_model->index(1, NodeTableModel::P99Column).data().toString(), QStringLiteral("–"));
         QCOMPARE(m_model->index(1, NodeTableModel::RssColumn).data().toString(), QStringLiteral("12.5"));
+        m_model->setLiveMetrics(nullptr);
+    }
+
+    // The fleet table's proxy sorts through NodeTableModel::lessThan (typed keys kept per
+    // row); every column must come out in the order a plain proxy gets from SortRole.
+    void lessThanOrdersAsSortRole()
+    {
+        LiveMetrics live;
+        live.setClockForTest([] { return kNow; });
+        m_model->setLiveMetrics(&live);
+        QList<Node> nodes;
+        const QStringList names{QStringLiteral("edge-b"), QStringLiteral("Edge-a"), QStringLiteral("edge-C"), QStringLiteral("alpha"),
+                                QStringLiteral("edge-10"), QStringLiteral("edge-9"), QStringLiteral("zulu")};
+        for (int i = 0; i < names.size(); ++i) {
+            Node n = makeNode(names.at(i), i % 2 ? QStringLiteral("us-east") : QStringLiteral("EU-west"),
+                              i % 3 == 0 ? NodeStatus::Unreachable : NodeStatus::Ready);
+            n.lastSeen = i == 3 ? QDateTime() : kNow.addSecs(-10 * i);
+            n.desiredGeneration = 5;
+            n.ackedGeneration = 5 - i % 3;
+            n.agentVersion = i % 2 ? QStringLiteral("0.2.0") : QStringLiteral("0.10.0");
+            n.labels = {{QStringLiteral("tier"), i % 2 ? QStringLiteral("Edge") : QStringLiteral("core")}};
+            if (i % 3 == 1)
+                n.components = {{QStringLiteral("hash"), QStringLiteral("1.0.0"), ComponentStatus::State::Running, RuntimeTier::Aot, {}}};
+            nodes.append(n);
+        }
+        m_model->setNodes(nodes);
+        for (int i = 0; i < names.size(); i += 2) { // some with readings (one idle: no latency), some without
+            MetricsWindow w;
+            w.windowEnd = kNow;
+            w.node = names.at(i);
+            w.requestsPerSecond = i == 4 ? 0 : 100.0 / (i + 1);
+            w.p99Ms = i * 1.5;
+            w.rssBytes = quint64(20 - i) << 20;
+            live.add(w);
+        }
+        NodeFilterProxy typed;
+        typed.setSourceModel(m_model.get());
+        QAbstractItemModelTester tester(&typed, QAbstractItemModelTester::FailureReportingMode::Fatal);
+        QSortFilterProxyModel plain; // QVariants of SortRole, compared as NodeFilterProxy sets them up
+        plain.setSourceModel(m_model.get());
+        plain.setSortRole(NodeTableModel::SortRole);
+        plain.setSortCaseSensitivity(Qt::CaseInsensitive);
+        for (int column = 0; column < NodeTableModel::ColumnCount; ++column) {
+            for (Qt::SortOrder order : {Qt::AscendingOrder, Qt::DescendingOrder}) {
+                typed.sort(column, order);
+                plain.sort(column, order);
+                for (int row = 0; row < typed.rowCount(); ++row)
+                    QCOMPARE(typed.index(row, NodeTableModel::NameColumn).data().toString(),
+                             plain.index(row, NodeTableModel::NameColumn).data().toString());
+            }
+        }
+        // A reading arriving re-sorts a proxy sorted by that live column.
+        typed.sort(NodeTableModel::RequestsColumn, Qt::DescendingOrder);
+        MetricsWindow w;
+        w.windowEnd = kNow;
+        w.node = QStringLiteral("zulu");
+        w.requestsPerSecond = 1e6;
+        live.add(w);
+        m_model->flushLiveUpdates();
+        QCOMPARE(typed.index(0, NodeTableModel::NameColumn).data().toString(), QStringLiteral("zulu"));
         m_model->setLiveMetrics(nullptr);
     }
 
