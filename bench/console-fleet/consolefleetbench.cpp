@@ -3,6 +3,11 @@
 // R regions and times, on the real widgets: the first paint of the Fleet pane after the
 // list arrives, sorting and filtering the table, a burst of live metrics windows reaching
 // the table, and a chart update with 50 series. Prints a Markdown table.
+// With --server URL --token TOKEN it measures the console's client path against a running
+// control plane instead (connectedbench.cpp).
+#include "benchstats.h"
+#include "connectedbench.h"
+#include "keelclient.h"
 #include "metrics/livemetrics.h"
 #include "metrics/timeserieschart.h"
 #include "nodes/nodespane.h"
@@ -20,28 +25,9 @@
 #include <cstdio>
 
 using namespace Keel;
+using namespace KeelBench;
 
 namespace {
-
-struct Stats
-{
-    double median = 0;
-    double p95 = 0;
-    double max = 0;
-};
-
-Stats stats(QList<double> ms)
-{
-    std::sort(ms.begin(), ms.end());
-    if (ms.isEmpty())
-        return {};
-    return {ms.at(ms.size() / 2), ms.at(std::min<qsizetype>(ms.size() - 1, qsizetype(ms.size() * 0.95))), ms.last()};
-}
-
-double since(const QElapsedTimer &t)
-{
-    return double(t.nsecsElapsed()) / 1e6;
-}
 
 QList<Node> makeFleet(int nodes, int regions, QList<Region> *regionList)
 {
@@ -98,9 +84,34 @@ int main(int argc, char *argv[])
     QCommandLineParser parser;
     const QCommandLineOption nodesOption(QStringLiteral("nodes"), QStringLiteral("Nodes (default 10000)."), QStringLiteral("N"), QStringLiteral("10000"));
     const QCommandLineOption regionsOption(QStringLiteral("regions"), QStringLiteral("Regions (default 40)."), QStringLiteral("N"), QStringLiteral("40"));
-    parser.addOptions({nodesOption, regionsOption});
+    // Connected mode: the console's client path against a running control plane.
+    const QCommandLineOption serverOption(QStringLiteral("server"),
+                                          QStringLiteral("Measure against this control plane (ws://HOST:PORT) instead of a synthetic fleet."),
+                                          QStringLiteral("URL"));
+    const QCommandLineOption tokenOption(QStringLiteral("token"), QStringLiteral("Operator token (with --server)."), QStringLiteral("TOKEN"));
+    const QCommandLineOption caOption(QStringLiteral("ca"), QStringLiteral("For wss://: trust this CA certificate (PEM)."), QStringLiteral("FILE"));
+    const QCommandLineOption expectOption(QStringLiteral("expect"),
+                                          QStringLiteral("With --server: wait until this many nodes are listed (default: the first list)."),
+                                          QStringLiteral("N"), QStringLiteral("0"));
+    const QCommandLineOption streamOption(QStringLiteral("stream-seconds"),
+                                          QStringLiteral("With --server: seconds of frames measured while metrics flow (default 10)."),
+                                          QStringLiteral("S"), QStringLiteral("10"));
+    parser.addOptions({nodesOption, regionsOption, serverOption, tokenOption, caOption, expectOption, streamOption});
     parser.addHelpOption();
     parser.process(app);
+    if (parser.isSet(serverOption)) {
+        ConnectedOptions options;
+        options.server = KeelClient::normalizeServer(parser.value(serverOption));
+        options.token = parser.value(tokenOption);
+        options.caFile = parser.value(caOption);
+        options.expectNodes = std::max(0, parser.value(expectOption).toInt());
+        options.streamSeconds = std::max(2, parser.value(streamOption).toInt());
+        if (!options.server.isValid() || options.token.isEmpty()) {
+            std::fprintf(stderr, "keel-console-fleet-bench: --server needs ws://HOST:PORT and --token\n");
+            return 2;
+        }
+        return runConnected(options);
+    }
     const int nodeCount = std::max(1, parser.value(nodesOption).toInt());
     const int regionCount = std::max(1, parser.value(regionsOption).toInt());
 
@@ -190,11 +201,8 @@ int main(int argc, char *argv[])
         chartUpdates.append(since(timer));
     }
 
-    const auto row = [](const char *what, const Stats &s, const char *target) {
-        std::printf("| %s | %.1f | %.1f | %.1f | %s |\n", what, s.median, s.p95, s.max, target);
-    };
     std::printf("%d nodes in %d regions, Fleet pane 1400×820, chart 900×500.\n\n", nodeCount, regionCount);
-    std::printf("| operation | median ms | p95 ms | max ms | target |\n|---|---:|---:|---:|---|\n");
+    header();
     row("first paint: list of every node applied, live readings in, pane painted", Stats{firstPaint, firstPaint, firstPaint}, "≤ 1000");
     row("sort the table by a column (6 columns × 2 orders × 3 rounds), repainted", stats(sorts), "≤ 100");
     row("filter the table by text (6 filters), repainted", stats(filters), "—");

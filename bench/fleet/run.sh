@@ -8,6 +8,10 @@
 #   rollout: 1,000 agents in 10 waves without bake until succeeded
 #   storm:   every agent of the largest size drops its connection at once; time until all
 #            are admitted again holding the generation they held
+#   console: after the last run's steady runs, the largest fleet connected again (fresh
+#            control plane, keel-fleetsim until stopped) and keel-console-fleet-bench
+#            --server against it: first paint, sorts, frames and event-loop latency while
+#            the fleet's metrics flow (QT_QPA_PLATFORM=offscreen); once, not a median
 # Every figure is the median over BENCH_FLEET_RUNS runs, each against a fresh control
 # plane (data dir in a temp dir, a free port, its admin token), with the spread (min-max).
 # A part that fails appears as "not measured: why".
@@ -19,7 +23,8 @@
 # docs/benchmarks.md; --smoke: a temp file), BENCH_FLEET_RUNS (3), BENCH_FLEET_SIZES
 # ("1000 5000 10000"), BENCH_FLEET_STEADY_SECONDS (60), BENCH_FLEET_DEPLOY_AGENTS and
 # BENCH_FLEET_STORM_AGENTS (the largest size), BENCH_FLEET_ROLLOUT_AGENTS (1000),
-# BENCH_FLEET_THREADS (fleetsim io threads, 1).
+# BENCH_FLEET_THREADS (fleetsim io threads, 1), BENCH_FLEET_CONSOLE=0 (skip the console
+# part), BENCH_FLEET_CONSOLE_STREAM_SECONDS (frames measured while metrics flow, 10).
 set -uo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -39,12 +44,16 @@ DEPLOY_AGENTS="${BENCH_FLEET_DEPLOY_AGENTS:-$LARGEST}"
 STORM_AGENTS="${BENCH_FLEET_STORM_AGENTS:-$LARGEST}"
 ROLLOUT_AGENTS="${BENCH_FLEET_ROLLOUT_AGENTS:-$([ "$SMOKE" = 1 ] && echo 20 || echo 1000)}"
 THREADS="${BENCH_FLEET_THREADS:-1}"
+CONSOLE="${BENCH_FLEET_CONSOLE:-1}"
+CONSOLE_STREAM="${BENCH_FLEET_CONSOLE_STREAM_SECONDS:-$([ "$SMOKE" = 1 ] && echo 2 || echo 10)}"
 
 TMP="$(mktemp -d)"
 RESULTS="$TMP/results"
 mkdir -p "$RESULTS"
 CP_PID=""
+SIM_PID=""
 cleanup() {
+  [ -n "$SIM_PID" ] && kill "$SIM_PID" 2>/dev/null && wait "$SIM_PID" 2>/dev/null
   [ -n "$CP_PID" ] && kill "$CP_PID" 2>/dev/null && wait "$CP_PID" 2>/dev/null
   rm -rf "$TMP"
 }
@@ -52,7 +61,9 @@ trap cleanup EXIT
 log() { printf '[bench fleet] %s\n' "$*" >&2; }
 
 if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
-  cmake --build "$BUILD" --target keel-controlplane keelctl keel-fleetsim keel-aot keel_components >/dev/null \
+  targets="keel-controlplane keelctl keel-fleetsim keel-aot keel_components"
+  [ "$CONSOLE" = 1 ] && targets="$targets keel-console-fleet-bench"
+  cmake --build "$BUILD" --target $targets >/dev/null \
     || { log "build failed"; exit 1; }
 fi
 
@@ -103,10 +114,44 @@ fleetsim() {
   stop_cp
 }
 
+# The console against the largest fleet: a fresh control plane, every agent connected and
+# reporting (keel-fleetsim until stopped), then keel-console-fleet-bench --server on the
+# console's own client path. Its Markdown table in $RESULTS/console.md, or console.why.
+console_bench() {
+  local agents="$1" simlog="$RESULTS/console-sim.log" why=""
+  CP_WHY=""
+  if ! start_cp console; then
+    echo "$CP_WHY" >"$RESULTS/console.why"
+    return
+  fi
+  log "console: $agents agents, then keel-console-fleet-bench --server"
+  "$BIN/keel-fleetsim" --server "$SERVER" --token "$TOKEN" --agents "$agents" --threads "$THREADS" \
+    --heartbeat-ms 5000 --metrics-ms 2000 --connect-rate 1000 --grace 15 --prefix console --duration 0 \
+    2>"$simlog" &
+  SIM_PID=$!
+  while ! grep -q 'agents ready after' "$simlog"; do
+    if ! kill -0 "$SIM_PID" 2>/dev/null; then
+      why="keel-fleetsim ended before its agents were ready: $(tail -1 "$simlog")"
+      break
+    fi
+    sleep 0.2 # keel-fleetsim gives up by itself after its --ready-timeout
+  done
+  if [ -z "$why" ]; then
+    QT_QPA_PLATFORM=offscreen "$BIN/keel-console-fleet-bench" --server "$SERVER" --token "$TOKEN" --expect "$agents" \
+      --stream-seconds "$CONSOLE_STREAM" >"$RESULTS/console.md" 2>"$RESULTS/console.err" \
+      || why="keel-console-fleet-bench: $(tail -1 "$RESULTS/console.err")"
+  fi
+  [ -n "$why" ] && { echo "$why" >"$RESULTS/console.why"; rm -f "$RESULTS/console.md"; }
+  kill "$SIM_PID" 2>/dev/null && wait "$SIM_PID" 2>/dev/null
+  SIM_PID=""
+  stop_cp
+}
+
 for run in $(seq 1 "$RUNS"); do
   for size in $SIZES; do
     fleetsim "steady-$size-r$run" "$size" --duration "$STEADY"
   done
+  [ "$CONSOLE" = 1 ] && [ "$run" = "$RUNS" ] && console_bench "$LARGEST"
   fleetsim "deploy-r$run" "$DEPLOY_AGENTS" --scenario deploy hello@1.0.0 --duration 1
   fleetsim "rollout-r$run" "$ROLLOUT_AGENTS" --scenario rollout hello@2.0.0 --waves 10 --bake 0 --duration 1
   fleetsim "storm-r$run" "$STORM_AGENTS" --scenario storm --duration 1

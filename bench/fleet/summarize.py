@@ -98,10 +98,28 @@ out.append(f"| reconnect storm, until all admitted again with their generation |
            f"{figure([r['storms'][0] for r in storm if r.get('storms')], storm_why, ['seconds'], '{:.2f}')} "
            f"(agents without their generation: {max(storm_lost) if storm_lost else 'not measured'}) | <= 30 s, none |")
 out.append("")
+# The console connected to the largest fleet (one run): keel-console-fleet-bench's own table.
+out.append(f"Console: `keel-console`'s client path (KeelClient, FleetFeed, the models, the Fleet and Map "
+           f"panes, as the console wires them) connected to a fresh control plane with {max(sizes):,} "
+           f"simulated agents reporting, measured once after the last run's steady runs by "
+           f"`keel-console-fleet-bench --server` (QT_QPA_PLATFORM=offscreen, software raster; each "
+           f"paint a synchronous repaint). Targets: frame <= 16 ms median, sort <= 100 ms.")
+out.append("")
+console_md, console_why = os.path.join(results, "console.md"), os.path.join(results, "console.why")
+if os.path.exists(console_md):
+    with open(console_md) as f:
+        out.append(f.read().strip())
+elif os.path.exists(console_why):
+    with open(console_why) as f:
+        out.append("Console: not measured: " + (f.read().strip() or "no table"))
+else:
+    out.append("Console: not run (BENCH_FLEET_CONSOLE=0).")
+out.append("")
 out.append("Commands (per run, each against a fresh `keel-controlplane --heartbeat-interval 5000 "
            "--metrics-interval 2000`, with `hello` pushed as 1.0.0 and 2.0.0): `keel-fleetsim --agents N "
            "--heartbeat-ms 5000 --metrics-ms 2000 --duration S --controlplane-pid PID --report FILE`, and "
            "`--scenario deploy hello@1.0.0`, `--scenario rollout hello@2.0.0 --waves 10 --bake 0`, "
-           "`--scenario storm`.")
+           "`--scenario storm`; the console: `keel-fleetsim --agents N --duration 0` until stopped and "
+           "`keel-console-fleet-bench --server URL --token TOKEN --expect N --stream-seconds S`.")
 out.append("")
 print("\n".join(out))
