@@ -52,6 +52,7 @@ ResidencyService::ResidencyService(PolicyStore &store, PlacementPolicy &placemen
     // What stands at start is known, not news: no events, no audit records.
     m_violations = violationsUnder(m_placement.policy());
     connect(&m_deployments, &DeploymentService::desiredStateChanged, this, [this] { scheduleRefresh(); });
+    connect(&m_deployments, &DeploymentService::nodeDesiredStateChanged, this, [this] { scheduleRefresh(); });
 }
 
 quint64 ResidencyService::version() const

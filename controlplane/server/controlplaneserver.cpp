@@ -58,10 +58,12 @@ ControlPlaneServer::ControlPlaneServer(OperatorServices services, ServerMetrics 
             });
     connect(&m_services.deployments, &DeploymentService::desiredStateChanged, this, &ControlPlaneServer::fanOutDesiredState);
     // Labels select what a node runs: its set is computed again (and sent if it moved).
-    connect(&m_services.fleet, &FleetService::nodeLabelsChanged, this, [this](const QString &node) {
+    auto sendTo = [this](const QString &node) {
         if (const QPointer<AgentSession> session = m_agentsByNode.value(node))
             session->sendDesiredState();
-    });
+    };
+    connect(&m_services.fleet, &FleetService::nodeLabelsChanged, this, sendTo);
+    connect(&m_services.deployments, &DeploymentService::nodeDesiredStateChanged, this, sendTo);
     connect(&m_server, &WsServer::newConnection, this, &ControlPlaneServer::onNewConnection);
 }
 

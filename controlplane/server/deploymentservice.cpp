@@ -421,8 +421,15 @@ NodeResidency DeploymentService::residencyFor(const Node &node, const QList<Comp
 
 const QHash<QString, QList<RegionEndpoints>> &DeploymentService::placementIndex()
 {
-    if (m_placementIndexValid)
-        return m_placementIndex;
+    if (!m_placementIndexValid) {
+        m_placementIndex = buildPlacementIndex();
+        m_placementIndexValid = true;
+    }
+    return m_placementIndex;
+}
+
+QHash<QString, QList<RegionEndpoints>> DeploymentService::buildPlacementIndex() const
+{
     // component -> region -> endpoints, over every node, as the policy lets them be placed.
     QHash<QString, QMap<QString, RegionEndpoints>> byRegion;
     for (const Node &node : m_fleet.nodes()) {
@@ -439,15 +446,32 @@ const QHash<QString, QList<RegionEndpoints>> &DeploymentService::placementIndex(
             region.endpoints.append(node.httpEndpoint);
         }
     }
-    m_placementIndex.clear();
+    QHash<QString, QList<RegionEndpoints>> index;
     for (auto it = byRegion.begin(); it != byRegion.end(); ++it) {
         QList<RegionEndpoints> regions = it->values(); // by region name
-        for (RegionEndpoints &region : regions)
+        for (RegionEndpoints &region : regions) {
+            // A few per region tell a client where to go; all of them would put every
+            // node of a large region into every node's set, and a node joining would
+            // change the set of every node running the component.
             region.endpoints.sort();
-        m_placementIndex.insert(it.key(), std::move(regions));
+            if (region.endpoints.size() > kMaxEndpointsPerRegion)
+                region.endpoints.resize(kMaxEndpointsPerRegion);
+        }
+        index.insert(it.key(), std::move(regions));
     }
-    m_placementIndexValid = true;
-    return m_placementIndex;
+    return index;
+}
+
+void DeploymentService::refreshPlacementIndex()
+{
+    m_placementRefreshScheduled = false;
+    if (!m_placementIndexValid)
+        return; // rebuilt when next asked, and a fan-out is already on its way
+    QHash<QString, QList<RegionEndpoints>> index = buildPlacementIndex();
+    if (index == m_placementIndex)
+        return;
+    m_placementIndex = std::move(index);
+    emit desiredStateChanged(m_revision);
 }
 
 void DeploymentService::policyChanged()
@@ -470,8 +494,15 @@ void DeploymentService::nodeUpdated(const Node &node)
     // send the node its own set).
     if (m_placement.policy().rules.empty())
         return;
-    m_placementIndexValid = false;
-    emit desiredStateChanged(m_revision);
+    // The node's own set may change (its jurisdiction decides what it may run). Other
+    // nodes' sets depend on it only through the placement index: that is built again
+    // once per event-loop turn, and the fleet hears of it only if it changed. Telling the
+    // whole fleet for each of ten thousand nodes joining made a join storm quadratic.
+    emit nodeDesiredStateChanged(node.name);
+    if (!m_placementRefreshScheduled) {
+        m_placementRefreshScheduled = true;
+        QTimer::singleShot(0, this, &DeploymentService::refreshPlacementIndex);
+    }
 }
 
 void DeploymentService::recordAck(const QString &node, const StateAck &ack)

@@ -118,6 +118,8 @@ public:
 signals:
     // Some node's desired state may have changed: connected agents get their new set.
     void desiredStateChanged(quint64 revision);
+    // Only this node's set may have changed (its shape moved, nothing else depends on it).
+    void nodeDesiredStateChanged(const QString &node);
     void deploymentChanged(const Keel::DeploymentChange &change);
     void stateAckRecorded(const Keel::StateAckRecord &record);
 
@@ -147,6 +149,12 @@ private:
     // nodes' endpoints; computed when first needed after a change.
     QHash<QString, QList<RegionEndpoints>> m_placementIndex;
     bool m_placementIndexValid = false;
+    bool m_placementRefreshScheduled = false;
+    QHash<QString, QList<RegionEndpoints>> buildPlacementIndex() const;
+    // After node changes: builds the index again and, if it moved, sends the fleet its sets.
+    void refreshPlacementIndex();
+    // Endpoints per region and component in a node's residency (where a 451 sends clients).
+    static constexpr qsizetype kMaxEndpointsPerRegion = 8;
     // Acks and generations not written yet: a deploy to a large fleet is one transaction
     // per event-loop turn, not one per node.
     QSet<QString> m_unsavedStates;
