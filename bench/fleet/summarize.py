@@ -128,7 +128,7 @@ out.append("Commands (per run, each against a fresh `keel-controlplane --heartbe
            "`keel-console-fleet-bench --server URL --token TOKEN --expect N --stream-seconds S`.")
 out.append("")
 # Peers for context: published objectives, not measured here.
-out.append("For context, not measured on this machine: Kubernetes' published scalability SLOs "
+out.append("For context, published objectives rather than figures from this machine: Kubernetes' scalability SLOs "
            "(SIG Scalability, for clusters of up to 5,000 nodes on appropriate hardware) are a "
            "99th percentile per cluster-day of <= 1 s for mutating API calls and single-object reads, "
            "<= 30 s for cluster-wide lists, and <= 5 s for the startup of a stateless pod with its "
