@@ -35,6 +35,16 @@ bool FleetMetrics::Point::add(const Point &other)
     return true;
 }
 
+FleetMetrics::Point FleetMetrics::Point::of(const MetricsMinute &minute)
+{
+    Point p;
+    p.latency.add(minute.latency);
+    p.requests = minute.requests;
+    p.errors = minute.errors;
+    p.rssBytes = minute.rssBytes;
+    return p;
+}
+
 FleetMetrics::FleetMetrics(MetricsStore &store, ServerMetrics &metrics, FleetMetricsOptions options, Clock clock,
                            QObject *parent)
     : QObject(parent)
@@ -291,29 +301,17 @@ std::variant<QList<MetricsWindow>, WireError> FleetMetrics::query(const QString 
     }
     // The long view: minute points from the store, then those not written yet.
     std::map<qint64, Point> minutes;
-    for (const MetricsMinute &m : m_store.minutes(key.scope, key.key, key.component, fromMs - fromMs % kMinuteMs, endMs)) {
-        Point p;
-        p.latency.add(m.latency);
-        p.requests = m.requests;
-        p.errors = m.errors;
-        p.rssBytes = m.rssBytes;
-        minutes[m.minuteMs] = p;
-    }
+    const qint64 firstMinute = fromMs - fromMs % kMinuteMs;
+    for (const MetricsMinute &m : m_store.minutes(key.scope, key.key, key.component, firstMinute, endMs))
+        minutes[m.minuteMs] = Point::of(m);
     if (const auto held = m_minutes.constFind(key); held != m_minutes.cend()) {
         for (const auto &[minute, point] : held.value())
-            if (minute >= fromMs - fromMs % kMinuteMs)
+            if (minute >= firstMinute)
                 minutes[minute].add(point);
     }
-    for (const MetricsMinute &m : m_unwritten) { // closed, on their way to the store
-        if (m.scope == key.scope && m.key == key.key && m.component == key.component && m.minuteMs >= fromMs - fromMs % kMinuteMs) {
-            Point p;
-            p.latency.add(m.latency);
-            p.requests = m.requests;
-            p.errors = m.errors;
-            p.rssBytes = m.rssBytes;
-            minutes[m.minuteMs].add(p);
-        }
-    }
+    for (const MetricsMinute &m : m_unwritten) // closed, on their way to the store
+        if (m.scope == key.scope && m.key == key.key && m.component == key.component && m.minuteMs >= firstMinute)
+            minutes[m.minuteMs].add(Point::of(m));
     // A node's series of one component holds the component's memory where RSS would be.
     std::map<qint64, quint64> componentMemory;
     if (key.scope == kNode && !key.component.isEmpty()) {
@@ -322,7 +320,7 @@ std::variant<QList<MetricsWindow>, WireError> FleetMetrics::query(const QString 
     }
     if (key.scope == kNode) {
         // rss lives in the node's component-less series.
-        for (const MetricsMinute &m : m_store.minutes(kNode, node, {}, fromMs - fromMs % kMinuteMs, endMs))
+        for (const MetricsMinute &m : m_store.minutes(kNode, node, {}, firstMinute, endMs))
             if (minutes.count(m.minuteMs))
                 minutes[m.minuteMs].rssBytes = m.rssBytes;
         if (const auto held = m_minutes.constFind(Key{kNode, node, {}}); held != m_minutes.cend())

@@ -79,6 +79,7 @@ private:
         quint64 errors = 0;
         quint64 rssBytes = 0;
         bool add(const Point &other);
+        static Point of(const MetricsMinute &minute);
     };
     struct Key
     {
