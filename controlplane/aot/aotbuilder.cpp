@@ -215,7 +215,7 @@ AotBuildResult AotBuilder::build(std::span<const uint8_t> wasm, const std::strin
     if (isClang(m_options.compiler))
         argv.push_back("--target=" + m_options.target);
     for (const char *flag : {"-shared", "-fPIC", "-nostartfiles", "-fvisibility=hidden", "-fno-strict-aliasing",
-                             "-fno-math-errno", "-DNDEBUG", "-DWASM_RT_USE_STACK_DEPTH_COUNT=0", "-w"})
+                             "-fno-math-errno", "-ffp-contract=off", "-DNDEBUG", "-DWASM_RT_USE_STACK_DEPTH_COUNT=0", "-w"})
         argv.push_back(flag);
     argv.push_back(m_options.optimisation);
     argv.push_back(m_options.boundsChecks ? "-DWASM_RT_MEMCHECK_SIGNAL_HANDLER=0"

@@ -62,6 +62,8 @@ private slots:
     void invalidModuleRefusedWithWabtMessage();
     void simdModuleNamedNotTranslated();
     void sharedImagesKeepEveryObjectsOwnCode();
+    void callIndirectFailuresTrap();
+    void unusedLoadsStillTrap();
 
 private:
     QString buildObject(const QByteArray &wat, const QString &name);
@@ -339,6 +341,92 @@ void tst_Aot::simdModuleNamedNotTranslated()
         QVERIFY2(err.contains(c.named) && err.contains("runs on the interpreter"), err.constData());
         QVERIFY(!QFile::exists(object));
     }
+}
+
+// keel-aot rewrites call_indirect (one read of the table entry, the type check standing
+// in for the null check): every way it can fail is still the CALL_INDIRECT trap.
+void tst_Aot::callIndirectFailuresTrap()
+{
+    const QString wasm = buildObject(R"((module
+      (type $ii (func (param i32) (result i32)))
+      (type $v (func))
+      (table 4 funcref)
+      (elem (i32.const 0) $double $nothing)
+      (func $double (type $ii) (i32.mul (local.get 0) (i32.const 2)))
+      (func $nothing (type $v))
+      (func (export "call") (param i32 i32) (result i32)
+        (call_indirect (type $ii) (local.get 1) (local.get 0)))
+    ))", QStringLiteral("indirect"));
+    std::string error;
+    const std::string digest = *fileDigest(wasm.toStdString(), &error);
+    auto object = AotObject::open(m_dir.filePath(QStringLiteral("indirect.so")).toStdString(),
+                                  {digest, "indirect.wasm", kTarget}, &error);
+    QVERIFY2(object, error.c_str());
+    auto none = [](const AotImport &) -> std::optional<AotHostFunction> { return std::nullopt; };
+    const struct
+    {
+        uint64_t index;
+        AotTrapCode trap;
+    } cases[] = {
+        {0, AotTrapCode::None},         // $double
+        {1, AotTrapCode::CallIndirect}, // $nothing: another signature
+        {2, AotTrapCode::CallIndirect}, // a null entry
+        {4, AotTrapCode::CallIndirect}, // past the table's end
+        {0xffffffffu, AotTrapCode::CallIndirect},
+    };
+    for (const auto &c : cases) {
+        auto inst = object->instantiate(none, {}, &error);
+        QVERIFY2(inst, error.c_str());
+        uint64_t args[2] = {c.index, 21};
+        uint64_t result = 0;
+        const AotCallResult r = inst->call(inst->findExport("call"), {args, 2}, {&result, 1}, 0);
+        QCOMPARE(r.trap, c.trap);
+        if (c.trap == AotTrapCode::None)
+            QCOMPARE(result, uint64_t(42));
+    }
+}
+
+// A load must trap out of bounds even when the C compiler could delete it: its value
+// dropped, kept only in a local, or stored where a second store overwrites it (docs/aot.md,
+// "Generated code": why every load keeps its force-read). One that feeds a store computes
+// as before, and traps when it straddles the end.
+void tst_Aot::unusedLoadsStillTrap()
+{
+    const QString wasm = buildObject(R"((module
+      (memory 1)
+      (func (export "dropped") (drop (f64.load (i32.const 65536))))
+      (func (export "droppedSum") (drop (i32.add (i32.load (i32.const 65536)) (i32.const 1))))
+      (func (export "local") (local i64) (local.set 0 (i64.load (i32.const 65536))))
+      (func (export "overwritten")
+        (i32.store (i32.const 0) (i32.load (i32.const 65536)))
+        (i32.store (i32.const 0) (i32.const 7)))
+      (func (export "overwrittenUnrolled") (param i32)
+        (f32.store (local.get 0) (f32.load (i32.const 65536)))
+        (f32.store (local.get 0) (f32.const 1)))
+      (func (export "copy") (param i32) (result i32)
+        (i32.store (i32.const 8) (i32.add (i32.load (local.get 0)) (i32.const 1)))
+        (i32.load (i32.const 8)))
+    ))", QStringLiteral("loads"));
+    std::string error;
+    const std::string digest = *fileDigest(wasm.toStdString(), &error);
+    auto object = AotObject::open(m_dir.filePath(QStringLiteral("loads.so")).toStdString(),
+                                  {digest, "loads.wasm", kTarget}, &error);
+    QVERIFY2(object, error.c_str());
+    auto none = [](const AotImport &) -> std::optional<AotHostFunction> { return std::nullopt; };
+    for (const char *name : {"dropped", "droppedSum", "local", "overwritten"}) {
+        auto inst = object->instantiate(none, {}, &error);
+        QVERIFY2(inst, error.c_str());
+        QCOMPARE(inst->call(inst->findExport(name), {}, {}, 0).trap, AotTrapCode::OutOfBounds);
+    }
+    auto inst = object->instantiate(none, {}, &error);
+    uint64_t at = 16;
+    QCOMPARE(inst->call(inst->findExport("overwrittenUnrolled"), {&at, 1}, {}, 0).trap, AotTrapCode::OutOfBounds);
+    inst = object->instantiate(none, {}, &error);
+    uint64_t result = 0;
+    QVERIFY(inst->call(inst->findExport("copy"), {&at, 1}, {&result, 1}, 0).ok());
+    QCOMPARE(result, uint64_t(1));
+    at = 65534; // the load straddles the end
+    QCOMPARE(inst->call(inst->findExport("copy"), {&at, 1}, {&result, 1}, 0).trap, AotTrapCode::OutOfBounds);
 }
 
 QTEST_GUILESS_MAIN(tst_Aot)
