@@ -76,92 +76,6 @@ void replaceAll(std::string *text, std::string_view from, std::string_view to)
         text->replace(at, from.size(), to);
 }
 
-// call_indirect through one read of the table entry (csourcetuner.h, 3.). wasm2c writes
-//   CALL_INDIRECT(TABLE, TYPE, FT, X, TABLE.data[X].module_instance, ARGS...)
-// and each call site is rewritten to KEEL_CALL_INDIRECT(TABLE, TYPE, FT, X, ARGS...).
-constexpr std::string_view kCallIndirectDefinition = "\n#define CALL_INDIRECT(";
-constexpr std::string_view kOneEntryMacro = R"(
-/* keel-aot: call_indirect reading the table entry once (csourcetuner.h). A null entry is
- * {0, NULL, NULL} and no registered function type is 0 (rt/wasmrt.c), so the type check
- * also refuses null entries, with the same trap. */
-#define KEEL_CALL_INDIRECT(table, t, ft, x, ...)                         \
-  ({                                                                     \
-    const wasm_rt_funcref_table_t* keel_table = &(table);                \
-    const u32 keel_index = (x);                                          \
-    if (UNLIKELY(keel_index >= keel_table->size))                        \
-      TRAP(CALL_INDIRECT);                                               \
-    const wasm_rt_funcref_t* keel_entry = &keel_table->data[keel_index]; \
-    if (UNLIKELY(keel_entry->func_type != func_types[ft]))               \
-      TRAP(CALL_INDIRECT);                                               \
-    ((t)keel_entry->func)(keel_entry->module_instance, ##__VA_ARGS__);   \
-  })
-)";
-
-// The top-level comma-separated arguments of a call whose '(' is at `open`; false when
-// the parentheses do not close on the same line.
-bool splitArguments(std::string_view text, size_t open, std::vector<std::string_view> *args, size_t *close)
-{
-    int depth = 0;
-    size_t start = open + 1;
-    for (size_t i = open; i < text.size() && text[i] != '\n'; ++i) {
-        const char c = text[i];
-        if (c == '(') {
-            ++depth;
-        } else if (c == ')' && --depth == 0) {
-            args->push_back(text.substr(start, i - start));
-            *close = i;
-            return true;
-        } else if (c == ',' && depth == 1) {
-            args->push_back(text.substr(start, i - start));
-            start = i + 2; // wasm2c writes ", "
-        }
-    }
-    return false;
-}
-
-std::string useOneTableEntry(const std::string &moduleC)
-{
-    const size_t definition = moduleC.find(kCallIndirectDefinition);
-    if (definition == std::string::npos)
-        return moduleC;
-    size_t macroEnd = definition + 1;
-    while (true) { // the definition's lines end in a backslash
-        const size_t eol = moduleC.find('\n', macroEnd);
-        if (eol == std::string::npos)
-            return moduleC;
-        macroEnd = eol + 1;
-        if (eol == 0 || moduleC[eol - 1] != '\\')
-            break;
-    }
-    std::string out = moduleC.substr(0, macroEnd);
-    out.append(kOneEntryMacro);
-    constexpr std::string_view use = "CALL_INDIRECT(";
-    size_t from = macroEnd;
-    for (size_t at = moduleC.find(use, macroEnd); at != std::string::npos; at = moduleC.find(use, at + 1)) {
-        if (at > 0 && isIdentChar(moduleC[at - 1]))
-            continue;
-        std::vector<std::string_view> args;
-        size_t close = 0;
-        if (!splitArguments(moduleC, at + use.size() - 1, &args, &close) || args.size() < 5
-            || args[4] != std::string(args[0]) + ".data[" + std::string(args[3]) + "].module_instance")
-            continue; // not the shape this was written for: wasm2c's macro stays
-        out.append(moduleC, from, at - from);
-        out.append("KEEL_CALL_INDIRECT(");
-        for (size_t i = 0; i < args.size(); ++i) {
-            if (i == 4)
-                continue;
-            if (i > 0)
-                out.append(", ");
-            out.append(args[i]);
-        }
-        out.append(")");
-        from = close + 1;
-        at = close;
-    }
-    out.append(moduleC, from, std::string::npos);
-    return out;
-}
-
 // The one linear memory the instance struct holds (`wasm_rt_memory_t w2c_x;`), or empty
 // when there is none, more than one, or it is imported (a pointer).
 std::string singleMemoryMember(const std::string &moduleH)
@@ -255,7 +169,6 @@ std::string CSourceTuner::tune(const std::string &moduleC, const std::string &mo
     if (include == std::string::npos || out.find(kForceRead) == std::string::npos)
         return moduleC; // not the wasm2c 1.0.32 layout this was written against
 
-    out = useOneTableEntry(out);
     replaceAll(&out, kForceRead, "KEEL_FORCE_READ_##t1(result);");
     out.insert(include + kInclude.size(), kForceReadMacros);
 

@@ -21,10 +21,6 @@ namespace keel::aot {
 //    (it is a fixed reservation that grows in place, rt/wasmrt.c), so each function reads
 //    the base once into a local and the loads and stores use that. Objects built with
 //    explicit bounds checks keep wasm2c's accessors (their checks read the current size).
-// 3. call_indirect: wasm2c's macro reads the table entry up to four times and checks the
-//    function pointer and the type separately. The rewritten call reads the entry once and
-//    checks the index and the type; the type check refuses null entries too (their type is
-//    0, which the runtime never registers). Every failure is the same CALL_INDIRECT trap.
 struct CSourceTuner
 {
     // module.c and module.h as wasm2c wrote them; returns the rewritten module.c.

@@ -343,8 +343,8 @@ void tst_Aot::simdModuleNamedNotTranslated()
     }
 }
 
-// keel-aot rewrites call_indirect (one read of the table entry, the type check standing
-// in for the null check): every way it can fail is still the CALL_INDIRECT trap.
+// Every way call_indirect can fail (another signature, a null entry, an index past the
+// table) is the CALL_INDIRECT trap on the AOT tier, as on the interpreter.
 void tst_Aot::callIndirectFailuresTrap()
 {
     const QString wasm = buildObject(R"((module
