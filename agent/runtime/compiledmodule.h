@@ -3,6 +3,7 @@
 #include "host/hostimport.h"
 #include "moduleinstance.h"
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -26,6 +27,9 @@ public:
     virtual std::unique_ptr<ModuleInstance> instantiate(const std::vector<const HostImport *> &imports,
                                                         ModuleInstance::Clock::time_point deadline,
                                                         std::string &error) const = 0;
+    // Memory kept for reusing instances between requests (idle, reset instances): their
+    // resident initial memory and snapshots. 0 for a tier that does not reuse them.
+    virtual std::uint64_t retainedBytes() const { return 0; }
 };
 
 } // namespace keel::agent

@@ -42,6 +42,26 @@ public:
     size_t memorySize() const;
     uint32_t memoryPages() const;
 
+    // Instance reuse (see docs/aot.md, "Instance reuse"). Right after a successful
+    // instantiation the instance keeps a snapshot of what instantiation made: its storage
+    // (globals, the memory and table descriptors), its tables' elements and the image of
+    // its initial memory. reset() puts all of that back, whatever ran since (also after a
+    // trap or a deadline: the snapshot does not depend on the instance's state): memory
+    // shrinks back to its initial size (the pages above are decommitted and fault again),
+    // its initial bytes are those of the image again, globals and tables are as
+    // instantiation left them. The memory reservation, storage and tables are kept.
+    // false when the instance has no snapshot or the kernel refused; then destroy it.
+    bool reset();
+    // Points every import at a new host function (the resolver answers in import order,
+    // as for AotObject::instantiate). false with error when one is refused.
+    bool rebind(const AotImportResolver &resolver, std::string *error);
+    // Makes every import trap until the next rebind: the previous host functions may be
+    // gone while the instance sits in a pool.
+    void unbind();
+    bool reusable() const { return m_snapshot != nullptr; }
+    // Bytes kept beside the instance for reuse: the snapshot plus the resident initial memory.
+    size_t retainedBytes() const;
+
     // Free for the embedder (e.g. the WASI context of this instance).
     void *userData() const { return m_userData; }
     void setUserData(void *data) { m_userData = data; }
@@ -55,6 +75,8 @@ private:
     bool start(const AotLimits &limits, std::string *error);
     static int32_t thunk(void *user, const uint64_t *args, uint64_t *results);
     static AotCallResult result(int code);
+    struct Snapshot;
+    void takeSnapshot(const void *layout);
 
     std::shared_ptr<AotObject> m_object; // keeps the code mapped while we live
     const keel_aot_module *m_module;
@@ -65,6 +87,7 @@ private:
     void *m_memory = nullptr; // wasm_rt_memory_t inside m_storage; opaque to keep wasm-rt.h out
     void *m_userData = nullptr;
     bool m_instantiated = false;
+    std::unique_ptr<Snapshot> m_snapshot; // null: not reusable
 };
 
 } // namespace keel::aot

@@ -239,17 +239,17 @@ static void instantiate_trampoline(void* p, const uint64_t* args, uint64_t* resu
 
 int keel_rt_instantiate(const keel_aot_module* module, void* instance, keel_aot_host* host,
                         uint32_t memory_limit_pages, uint32_t table_limit_elements, long long timeout_ns,
-                        wasm_rt_memory_t** memory_out) {
+                        keel_rt_layout* layout) {
   keel_rt_thread* t = &keel_rt_self;
   instantiate_call call = {module, instance, host};
+  memset(layout, 0, sizeof *layout);
   t->instantiating = 1;
   t->limit_pages = memory_limit_pages;
   t->limit_table_elements = table_limit_elements;
-  t->first_memory = NULL;
+  t->layout = layout;
   int code = keel_rt_invoke(instantiate_trampoline, &call, NULL, NULL, timeout_ns);
-  *memory_out = t->first_memory;
   t->instantiating = 0;
-  t->first_memory = NULL;
+  t->layout = NULL;
   return code;
 }
 

@@ -27,13 +27,37 @@ void keel_rt_init(void);
 int keel_rt_invoke(keel_aot_trampoline fn, void* instance, const uint64_t* args,
                    uint64_t* results, long long timeout_ns);
 
+/* Where an instance's memories and tables live inside its storage: recorded while it is
+ * instantiated, so the loader can snapshot and later restore them (instance reuse). */
+#define KEEL_RT_MAX_PARTS 8
+typedef struct {
+  uint32_t memory_count; /* all memories allocated; only the first KEEL_RT_MAX_PARTS kept */
+  wasm_rt_memory_t* memories[KEEL_RT_MAX_PARTS];
+  uint32_t table_count; /* likewise for tables (funcref and externref) */
+  void* tables[KEEL_RT_MAX_PARTS]; /* a wasm_rt_funcref_table_t or wasm_rt_externref_table_t */
+  uint32_t table_element_sizes[KEEL_RT_MAX_PARTS];
+} keel_rt_layout;
+
 /* Instantiates under a trap target (data segments can trap) with the memory limit in
  * 64 KiB pages applied to every memory the instance allocates and the element limit to
- * every table (their maximum, so table.grow stops there too). *memory_out gets the
- * instance's first memory (or NULL). Returns 0 or the trap code. */
+ * every table (their maximum, so table.grow stops there too). *layout gets the
+ * instance's memories and tables. Returns 0 or the trap code. */
 int keel_rt_instantiate(const keel_aot_module* module, void* instance, keel_aot_host* host,
                         uint32_t memory_limit_pages, uint32_t table_limit_elements, long long timeout_ns,
-                        wasm_rt_memory_t** memory_out);
+                        keel_rt_layout* layout);
+
+/* Instance reuse (the loader's AotInstance::reset). Outside guest code only.
+ * Shrinks memory back to `pages`: the pages above are decommitted and inaccessible again
+ * (PROT_NONE), so a later memory.grow starts from zeroed pages and the limit applies from
+ * a clean state. Returns 0, or -1 when the kernel refused (then drop the instance). */
+int keel_rt_memory_shrink(wasm_rt_memory_t* memory, uint32_t pages);
+/* Gives the bytes [offset, offset + length) of a memory back to the kernel: they read as
+ * zero again, and cost nothing until touched. Returns 0 or -1. */
+int keel_rt_memory_zero(wasm_rt_memory_t* memory, uint64_t offset, uint64_t length);
+/* Sets a table (wasm_rt_*_table_t) back to `elements` elements copied from `image`;
+ * `current_size` is the element count its data holds now. Returns 0 or -1 (out of memory). */
+int keel_rt_table_restore(void* table, uint32_t element_size, uint32_t current_size, const void* image,
+                          uint32_t elements);
 
 /* Human-readable text for any trap code above. */
 const char* keel_rt_trap_message(int code);

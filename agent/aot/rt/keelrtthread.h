@@ -18,11 +18,12 @@ typedef struct {
   int timer_ok;
   timer_t timer;
   void* alt_stack;
-  /* set while instantiating: the limit to apply and the first memory allocated */
+  /* set while instantiating: the limits to apply, and where the memories and tables
+   * allocated go (keel_rt_layout, keelrt.h) */
   int instantiating;
   uint32_t limit_pages;
   uint32_t limit_table_elements;
-  wasm_rt_memory_t* first_memory;
+  void* layout;
   /* wasm exception handling proposal */
   WASM_RT_UNWIND_TARGET* unwind_target;
   uint32_t exception_tag;

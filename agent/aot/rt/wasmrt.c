@@ -142,8 +142,12 @@ void wasm_rt_allocate_memory(wasm_rt_memory_t* memory, uint32_t initial_pages,
   memory->pages = initial_pages;
   memory->max_pages = max_pages;
   memory->size = (uint32_t)(initial_pages * PAGE_SIZE);
-  if (t->instantiating && !t->first_memory)
-    t->first_memory = memory;
+  if (t->instantiating && t->layout) {
+    keel_rt_layout* layout = (keel_rt_layout*)t->layout;
+    if (layout->memory_count < KEEL_RT_MAX_PARTS)
+      layout->memories[layout->memory_count] = memory;
+    layout->memory_count++;
+  }
 }
 
 /* Grows in place: memory->data never changes after allocation. Objects from keel-aot rely
@@ -164,6 +168,30 @@ uint32_t wasm_rt_grow_memory(wasm_rt_memory_t* memory, uint32_t delta) {
   }
   keel_rt_reenter_guest(was);
   return rc == 0 ? old_pages : UINT32_MAX;
+}
+
+int keel_rt_memory_shrink(wasm_rt_memory_t* memory, uint32_t pages) {
+  if (!memory->data || pages > memory->pages)
+    return -1;
+  if (pages < memory->pages) {
+    /* A fresh PROT_NONE mapping over the grown part drops its pages (the kernel only
+     * visits the ones that were touched) and makes it fault again, in one call. */
+    uint8_t* from = memory->data + (uint64_t)pages * PAGE_SIZE;
+    uint64_t length = (uint64_t)(memory->pages - pages) * PAGE_SIZE;
+    if (mmap(from, length, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0) ==
+        MAP_FAILED)
+      return -1;
+  }
+  memory->pages = pages;
+  memory->size = (uint32_t)(pages * PAGE_SIZE);
+  return 0;
+}
+
+int keel_rt_memory_zero(wasm_rt_memory_t* memory, uint64_t offset, uint64_t length) {
+  if (!memory->data || offset + length > memory->size)
+    return -1;
+  /* Private anonymous memory reads as zero after MADV_DONTNEED. */
+  return length ? madvise(memory->data + offset, length, MADV_DONTNEED) : 0;
 }
 
 void wasm_rt_free_memory(wasm_rt_memory_t* memory) {
@@ -190,6 +218,14 @@ void wasm_rt_free_memory(wasm_rt_memory_t* memory) {
       wasm_rt_trap(WASM_RT_TRAP_EXHAUSTION);                                          \
     table->size = elements;                                                           \
     table->max_size = max_elements;                                                   \
+    if (t->instantiating && t->layout) {                                              \
+      keel_rt_layout* layout = (keel_rt_layout*)t->layout;                            \
+      if (layout->table_count < KEEL_RT_MAX_PARTS) {                                  \
+        layout->tables[layout->table_count] = table;                                  \
+        layout->table_element_sizes[layout->table_count] = sizeof(wasm_rt_##type##_t); \
+      }                                                                               \
+      layout->table_count++;                                                          \
+    }                                                                                 \
   }                                                                                   \
   void wasm_rt_free_##type##_table(wasm_rt_##type##_table_t* table) {                 \
     free(table->data);                                                                \
@@ -217,6 +253,30 @@ void wasm_rt_free_memory(wasm_rt_memory_t* memory) {
 
 DEFINE_TABLE_OPS(funcref)
 DEFINE_TABLE_OPS(externref)
+
+/* Both table types are {data, max_size, size}; only the element type differs. */
+typedef struct {
+  void* data;
+  uint32_t max_size;
+  uint32_t size;
+} any_table;
+_Static_assert(sizeof(any_table) == sizeof(wasm_rt_funcref_table_t), "table layout");
+_Static_assert(sizeof(any_table) == sizeof(wasm_rt_externref_table_t), "table layout");
+
+int keel_rt_table_restore(void* table, uint32_t element_size, uint32_t current_size, const void* image,
+                          uint32_t elements) {
+  any_table* t = (any_table*)table;
+  if (current_size != elements || !t->data) {
+    void* data = realloc(t->data, (size_t)(elements ? elements : 1) * element_size);
+    if (!data)
+      return -1;
+    t->data = data;
+  }
+  t->size = elements;
+  if (elements)
+    memcpy(t->data, image, (size_t)elements * element_size);
+  return 0;
+}
 
 const char* wasm_rt_strerror(wasm_rt_trap_t trap) {
   switch (trap) {

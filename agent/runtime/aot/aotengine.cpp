@@ -62,7 +62,9 @@ std::unique_ptr<CompiledModule> AotEngine::load(const ComponentConfig &config, s
         error = prefix + why;
         return nullptr;
     }
-    return std::make_unique<AotModule>(config.name, std::move(object), config.memoryBytes, config.maxTableElements);
+    // The pool never holds more instances than the component may have live at once.
+    return std::make_unique<AotModule>(config.name, std::move(object), config.memoryBytes, config.maxTableElements,
+                                       config.maxInstances);
 }
 
 } // namespace keel::agent

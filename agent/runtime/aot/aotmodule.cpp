@@ -1,5 +1,6 @@
 #include "aotmodule.h"
 
+#include "aotinstancepool.h"
 #include "aotmoduleinstance.h"
 
 #include "load/aotobject.h"
@@ -26,11 +27,12 @@ bool integerTypes(const std::string &letters, std::vector<ValType> &out)
 } // namespace
 
 AotModule::AotModule(std::string name, std::shared_ptr<aot::AotObject> object, std::uint64_t memoryBytes,
-                     std::uint32_t tableElements)
+                     std::uint32_t tableElements, std::size_t poolCapacity)
     : m_name(std::move(name))
     , m_object(std::move(object))
     , m_memoryBytes(memoryBytes)
     , m_tableElements(tableElements)
+    , m_pool(std::make_shared<AotInstancePool>(poolCapacity))
 {
     // keel-aot accepts function imports only, so every request is a function; the same
     // ImportRequest list as the interpreter's lets HostLinker apply one set of grant and
@@ -63,10 +65,15 @@ std::unique_ptr<ModuleInstance> AotModule::instantiate(const std::vector<const H
                 + std::to_string(m_imports.size()) + " imports";
         return nullptr;
     }
-    auto instance = std::make_unique<AotModuleInstance>(m_memoryBytes, m_tableElements);
+    auto instance = std::make_unique<AotModuleInstance>(m_memoryBytes, m_tableElements, m_pool);
     if (!instance->instantiate(*m_object, imports, deadline, error))
         return nullptr;
     return instance;
+}
+
+std::uint64_t AotModule::retainedBytes() const
+{
+    return m_pool->retainedBytes();
 }
 
 } // namespace keel::agent

@@ -1,5 +1,7 @@
 #include "aotmoduleinstance.h"
 
+#include "aotinstancepool.h"
+
 #include "host/hostimport.h"
 
 #include "load/aotinstance.h"
@@ -29,13 +31,23 @@ CallResult trapped(std::string reason)
 
 } // namespace
 
-AotModuleInstance::AotModuleInstance(std::uint64_t memoryLimitBytes, std::uint32_t tableLimitElements)
+AotModuleInstance::AotModuleInstance(std::uint64_t memoryLimitBytes, std::uint32_t tableLimitElements,
+                                     std::shared_ptr<AotInstancePool> pool)
     : m_memoryLimitBytes(memoryLimitBytes)
     , m_tableLimitElements(tableLimitElements)
+    , m_pool(std::move(pool))
 {
 }
 
-AotModuleInstance::~AotModuleInstance() = default;
+AotModuleInstance::~AotModuleInstance()
+{
+    if (!m_pool || !m_instance)
+        return;
+    // The bindings point at this object and at the request's host functions, both about
+    // to go: they must never be called from the pool.
+    m_instance->unbind();
+    m_pool->give(std::move(m_instance));
+}
 
 aot::AotHostFunction AotModuleInstance::bind(const HostImport &import)
 {
@@ -89,6 +101,23 @@ bool AotModuleInstance::instantiate(aot::AotObject &object, const std::vector<co
         }
         return bind(*import);
     };
+    // A reset instance from the pool is as instantiation left it (with the same limits:
+    // they are the component's); it only needs this request's host functions.
+    if (m_pool) {
+        if (auto pooled = m_pool->take()) {
+            std::string why;
+            if (pooled->rebind(resolver, &why)) {
+                m_instance = std::move(pooled);
+                return true;
+            }
+            if (!mismatch.empty()) {
+                error = "the host functions were linked out of order at " + mismatch; // a bug, not the guest
+                return false;
+            }
+            error = "cannot bind a reused instance: " + why;
+            return false;
+        }
+    }
     // A limit of 0 would mean "no memory at all" to the runtime; the interpreter tier
     // rounds the same way.
     const aot::AotLimits limits{std::max(kPageBytes, m_memoryLimitBytes), m_tableLimitElements, timeout};

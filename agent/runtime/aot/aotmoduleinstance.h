@@ -14,16 +14,21 @@ class AotObject;
 
 namespace keel::agent {
 
+class AotInstancePool;
 struct HostImport;
 
 // One instance of an AOT object as the runtime's ModuleInstance. Host functions are the
 // runtime's HostImports (the very objects the interpreter tier calls), each wrapped in an
 // AotHostFunction that hands it a GuestMemory over this instance's linear memory and
-// turns its HostOutcome into a trap code. Used from one thread at a time.
+// turns its HostOutcome into a trap code. Used from one thread at a time. Its AotInstance
+// comes from the module's pool when one is idle there, and goes back to it (reset) when
+// this object is destroyed, trapped or not: the reset restores everything.
 class AotModuleInstance final : public ModuleInstance
 {
 public:
-    AotModuleInstance(std::uint64_t memoryLimitBytes, std::uint32_t tableLimitElements);
+    // pool may be null: every instance is then made fresh and destroyed after use.
+    AotModuleInstance(std::uint64_t memoryLimitBytes, std::uint32_t tableLimitElements,
+                      std::shared_ptr<AotInstancePool> pool);
     ~AotModuleInstance() override;
 
     // Binds imports (one per object import, in order) and runs the module's start code
@@ -43,6 +48,7 @@ private:
 
     std::uint64_t m_memoryLimitBytes;
     std::uint32_t m_tableLimitElements;
+    std::shared_ptr<AotInstancePool> m_pool;
     std::unique_ptr<aot::AotInstance> m_instance;
     // Set by host functions during a call, read when it returns: the trap codes carry no
     // text or status of their own.
