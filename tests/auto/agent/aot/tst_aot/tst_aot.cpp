@@ -64,6 +64,8 @@ private slots:
     void sharedImagesKeepEveryObjectsOwnCode();
     void callIndirectFailuresTrap();
     void unusedLoadsStillTrap();
+    void sunkLoadsStillTrap();
+    void vectorisableLoopsComputeAndTrap();
 
 private:
     QString buildObject(const QByteArray &wat, const QString &name);
@@ -427,6 +429,119 @@ void tst_Aot::unusedLoadsStillTrap()
     QCOMPARE(result, uint64_t(1));
     at = 65534; // the load straddles the end
     QCOMPARE(inst->call(inst->findExport("copy"), {&at, 1}, {&result, 1}, 0).trap, AotTrapCode::OutOfBounds);
+}
+
+// Guard-page objects fold every loaded value into a per-function sink that is pinned at
+// returns, calls, traps and unconditional back edges (docs/aot.md, "Generated code"). Each
+// case is a way the C compiler could otherwise prove a load's value unobserved and drop it.
+void tst_Aot::sunkLoadsStillTrap()
+{
+    const QString wasm = buildObject(R"((module
+      (memory 1)
+      (func $boom unreachable)
+      (func $peek (param i32) (drop (i32.load (local.get 0))))
+      (func (export "twice") (drop (i32.load (i32.const 65536))) (drop (i32.load (i32.const 65536))))
+      (func (export "xorDropped") (drop (i32.xor (i32.load (i32.const 65536)) (i32.const 5))))
+      (func (export "narrowAndWide")
+        (drop (i64.load8_s (i32.const 70000))) (drop (f64.load (i32.const 0))))
+      (func (export "beforeUnreachable") (drop (f32.load (i32.const 65536))) unreachable)
+      (func (export "beforeDivideByZero") (param i32) (result i32)
+        (drop (i64.load (i32.const 65536))) (i32.div_u (i32.const 1) (local.get 0)))
+      (func (export "beforeTrappingCallee") (drop (i32.load16_u (i32.const 65535))) (call $boom))
+      (func (export "inlinedCallee") (call $peek (i32.const 65536)))
+      (func (export "beforeEndlessLoop") (drop (i32.load (i32.const 65536))) (loop $l (br $l)))
+      (func (export "inEndlessLoop") (loop $l (drop (f32.load (i32.const 65536))) (br $l)))
+      (func (export "constantBackEdge") (loop $l (drop (i32.load (i32.const 65536))) (br_if $l (i32.const 1))))
+      (func (export "loopOverwritten") (param i32) (local i32)
+        (loop $l
+          (f32.store (i32.const 0) (f32.load (i32.add (i32.const 65520) (i32.shl (local.get 1) (i32.const 2)))))
+          (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+          (br_if $l (i32.lt_u (local.get 1) (local.get 0))))
+        (f32.store (i32.const 0) (f32.const 1)))
+    ))", QStringLiteral("sunk"));
+    std::string error;
+    const std::string digest = *fileDigest(wasm.toStdString(), &error);
+    auto object = AotObject::open(m_dir.filePath(QStringLiteral("sunk.so")).toStdString(),
+                                  {digest, "sunk.wasm", kTarget}, &error);
+    QVERIFY2(object, error.c_str());
+    auto none = [](const AotImport &) -> std::optional<AotHostFunction> { return std::nullopt; };
+    // A deadline, so a load the compiler dropped in front of an endless loop fails as a
+    // deadline instead of hanging the test.
+    constexpr uint64_t deadline = 2'000'000'000;
+    for (const char *name : {"twice", "xorDropped", "narrowAndWide", "beforeUnreachable", "beforeTrappingCallee",
+                             "inlinedCallee", "beforeEndlessLoop", "inEndlessLoop", "constantBackEdge"}) {
+        auto inst = object->instantiate(none, {}, &error);
+        QVERIFY2(inst, error.c_str());
+        const AotCallResult r = inst->call(inst->findExport(name), {}, {}, deadline);
+        QVERIFY2(r.trap == AotTrapCode::OutOfBounds, qPrintable(QStringLiteral("%1: %2").arg(name, r.message.c_str())));
+    }
+    auto inst = object->instantiate(none, {}, &error);
+    uint64_t zero = 0;
+    uint64_t result = 0;
+    QCOMPARE(inst->call(inst->findExport("beforeDivideByZero"), {&zero, 1}, {&result, 1}, deadline).trap,
+             AotTrapCode::OutOfBounds);
+    inst = object->instantiate(none, {}, &error);
+    uint64_t count = 4; // in bounds: 65520..65535
+    QVERIFY(inst->call(inst->findExport("loopOverwritten"), {&count, 1}, {}, deadline).ok());
+    count = 5; // the fifth load starts at 65536
+    QCOMPARE(inst->call(inst->findExport("loopOverwritten"), {&count, 1}, {}, deadline).trap, AotTrapCode::OutOfBounds);
+}
+
+// A saxpy over f32 as clang writes it for wasm32: the loop the C compiler vectorises once no
+// asm sits on its loads. Its result must be the interpreter's, and a range that runs past the
+// end of memory must trap even though the vector loop reads four floats at a time.
+void tst_Aot::vectorisableLoopsComputeAndTrap()
+{
+    const QString wasm = buildObject(R"((module
+      (memory 1)
+      (func (export "saxpy") (param $x i32) (param $y i32) (param $n i32) (param $a f32) (result i32)
+        (local $i i32) (local $sum i32)
+        (block $done
+          (br_if $done (i32.eqz (local.get $n)))
+          (loop $l
+            (f32.store (i32.add (local.get $y) (i32.shl (local.get $i) (i32.const 2)))
+              (f32.add
+                (f32.mul (local.get $a) (f32.load (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 2)))))
+                (f32.load (i32.add (local.get $y) (i32.shl (local.get $i) (i32.const 2))))))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br_if $l (i32.ne (local.get $i) (local.get $n)))))
+        (local.set $i (i32.const 0))
+        (block $done
+          (br_if $done (i32.eqz (local.get $n)))
+          (loop $l
+            (local.set $sum (i32.add (local.get $sum)
+              (i32.trunc_f32_s (f32.load (i32.add (local.get $y) (i32.shl (local.get $i) (i32.const 2)))))))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br_if $l (i32.ne (local.get $i) (local.get $n)))))
+        (local.get $sum))
+      (func (export "fill") (param $at i32) (param $n i32) (param $v f32) (local $i i32)
+        (loop $l
+          (f32.store (i32.add (local.get $at) (i32.shl (local.get $i) (i32.const 2))) (local.get $v))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br_if $l (i32.lt_u (local.get $i) (local.get $n)))))
+    ))", QStringLiteral("saxpy"));
+    std::string error;
+    const std::string digest = *fileDigest(wasm.toStdString(), &error);
+    auto object = AotObject::open(m_dir.filePath(QStringLiteral("saxpy.so")).toStdString(),
+                                  {digest, "saxpy.wasm", kTarget}, &error);
+    QVERIFY2(object, error.c_str());
+    auto none = [](const AotImport &) -> std::optional<AotHostFunction> { return std::nullopt; };
+    auto inst = object->instantiate(none, {}, &error);
+    QVERIFY2(inst, error.c_str());
+    auto f32bits = [](float f) { uint32_t b; std::memcpy(&b, &f, sizeof b); return uint64_t(b); };
+    uint64_t fillX[] = {0, 1003, f32bits(2.0f)};
+    uint64_t fillY[] = {8192, 1003, f32bits(3.0f)};
+    QVERIFY(inst->call(inst->findExport("fill"), fillX, {}, 0).ok());
+    QVERIFY(inst->call(inst->findExport("fill"), fillY, {}, 0).ok());
+    // y = 4 * 2 + 3 = 11 per element, 1003 elements (not a multiple of the vector width).
+    uint64_t args[] = {0, 8192, 1003, f32bits(4.0f)};
+    uint64_t result = 0;
+    const AotCallResult r = inst->call(inst->findExport("saxpy"), args, {&result, 1}, 0);
+    QVERIFY2(r.ok(), r.message.c_str());
+    QCOMPARE(result, uint64_t(11 * 1003));
+    // x runs 3 floats past the end of memory; y stays inside it.
+    uint64_t past[] = {65536 - 4 * 1000, 8192, 1003, f32bits(4.0f)};
+    QCOMPARE(inst->call(inst->findExport("saxpy"), past, {&result, 1}, 0).trap, AotTrapCode::OutOfBounds);
 }
 
 QTEST_GUILESS_MAIN(tst_Aot)
