@@ -11,8 +11,10 @@
 namespace keel::agent {
 
 // WAGI: a wasm32-wasi command module run once per request, CGI over WASI preview 1.
-// A fresh instance per request means nothing survives from one request to the next,
-// and a trap costs only that request.
+// Every request starts from the state instantiation makes (memory, globals, tables), so
+// nothing survives from one request to the next and a trap costs only that request. The
+// AOT tier gets there by resetting a pooled instance rather than making a new one
+// (AotInstancePool; docs/aot.md, "Instance reuse"); the interpreter makes a new one.
 class WagiComponent final : public Component
 {
 public:
@@ -27,7 +29,8 @@ public:
     const ComponentConfig &config() const override { return m_config; }
     std::string_view tier() const override { return m_module->tier(); }
     ComponentResponse handle(const ComponentRequest &request) override;
-    std::uint64_t linearMemoryBytes() const override { return m_memoryBytes.load(); }
+    // Running requests' memory, plus what idle instances kept for reuse hold.
+    std::uint64_t linearMemoryBytes() const override { return m_memoryBytes.load() + m_module->retainedBytes(); }
 
 private:
     WagiComponent(ComponentConfig config, std::unique_ptr<CompiledModule> module, LogSink log);
