@@ -5,6 +5,8 @@
 #include "host/keelhost.h"
 #include "host/wasihost.h"
 
+#include <optional>
+
 namespace keel::agent {
 
 namespace {
@@ -39,6 +41,10 @@ WagiComponent::WagiComponent(ComponentConfig config, std::unique_ptr<CompiledMod
     , m_log(std::move(log))
     , m_kv(makeKv(m_config))
 {
+    for (const ImportRequest &import : m_module->imports()) {
+        if (std::string_view(import.module).substr(0, KeelHost::kModulePrefix.size()) == KeelHost::kModulePrefix)
+            m_importsPlatform = true;
+    }
 }
 
 ComponentResponse WagiComponent::handle(const ComponentRequest &request)
@@ -55,13 +61,18 @@ ComponentResponse WagiComponent::handle(const ComponentRequest &request)
     setup.maxStdoutBytes = std::size_t(m_config.maxResponseBytes) + kHeaderRoom;
     setup.logLine = m_log;
     WasiHost wasi(std::move(setup));
-    KeelHost keel(m_config.config, m_kv.get(), [this](int level, std::string_view message) {
-        if (m_log)
-            m_log(std::string(KeelHost::levelName(level)) + ": " + std::string(message));
-    });
     HostLinker linker(m_config.name, m_config.grants);
     linker.provide(wasi.imports());
-    linker.provide(keel.imports());
+    // Most WAGI modules import only WASI: a KeelHost and its bound functions per request
+    // would be allocated for nothing.
+    std::optional<KeelHost> keel;
+    if (m_importsPlatform) {
+        keel.emplace(m_config.config, m_kv.get(), [this](int level, std::string_view message) {
+            if (m_log)
+                m_log(std::string(KeelHost::levelName(level)) + ": " + std::string(message));
+        });
+        linker.provide(keel->imports());
+    }
     std::vector<HostImport> stubs;
     std::string error;
     const auto linked = linker.link(m_module->imports(), stubs, error);

@@ -39,6 +39,7 @@ private:
     std::unique_ptr<CompiledModule> m_module;
     LogSink m_log;
     std::unique_ptr<KvStore> m_kv;
+    bool m_importsPlatform = false; // any keel:platform import: the request needs a KeelHost
     std::atomic<bool> m_started{false};
     std::atomic<std::uint64_t> m_memoryBytes{0}; // held by requests running now
 };

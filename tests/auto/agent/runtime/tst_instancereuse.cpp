@@ -23,6 +23,7 @@ namespace {
 const std::string kSamples = KEEL_SAMPLES_DIR;
 const std::string kHostile = KEEL_HOSTILE_DIR;
 const std::string kAot = KEEL_AOT_DIR;
+const std::string kWat = KEEL_TEST_WASM_DIR;
 
 constexpr std::uint32_t kMemoryMb = 8;
 constexpr std::uint32_t kTableElements = 100;
@@ -246,6 +247,29 @@ private slots:
             QVERIFY(b.headers == a.headers);
             QCOMPARE(QByteArray::fromStdString(b.body), QByteArray::fromStdString(a.body));
         }
+    }
+
+    // A WAGI module that imports keel:platform gets this request's platform functions on
+    // a reused instance too (the request's KeelHost is made only for such modules).
+    void platformImportsOnReusedInstances_data() { addTiers(); }
+    void platformImportsOnReusedInstances()
+    {
+        QFETCH(QString, tier);
+        ComponentConfig c = isolationConfig();
+        c.name = "wagiconfig";
+        c.modulePath = kWat + "/wagiconfig.wasm";
+        c.aotPath = kAot + "/wagiconfig.so";
+        c.grants = {"config"};
+        c.config = {{"greeting", "hello from the manifest"}};
+        Served s = serve(tier, c);
+        QVERIFY(s.component);
+        for (int i = 0; i < 3; ++i) {
+            const auto r = s.component->handle(request());
+            QVERIFY2(r.status == 200, text(r).c_str());
+            QCOMPARE(QString::fromStdString(r.body), QString("hello from the manifest"));
+        }
+        if (s.aot)
+            QVERIFY(s.aot->pool().stats().reused >= 2);
     }
 
     // Not an assertion (the machine's load decides): what a request to the hello sample
