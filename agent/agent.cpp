@@ -78,6 +78,7 @@ HttpServer::Limits adminLimits()
 Agent::Agent(AgentOptions options)
     : m_options(std::move(options))
     , m_signals(m_io, SIGINT, SIGTERM)
+    , m_logTimer(m_io)
     , m_metrics(KEEL_VERSION, m_options.name, m_options.region)
     , m_dataPlane(m_options.name, m_io, m_metrics)
     , m_admin(m_metrics)
@@ -224,6 +225,7 @@ void Agent::startRuntime(const std::string &kvDirectory)
         logInfo("component " + std::string(line));
     });
     m_dataPlane.setRuntime(m_runtime.get());
+    flushComponentLogs();
     m_metrics.setComponentMemorySource([this] {
         std::vector<std::pair<std::string, double>> memory;
         for (const auto &c : m_runtime->components())
@@ -365,12 +367,32 @@ bool Agent::listen(HttpServer &server, const ListenAddress &address, std::string
     return true;
 }
 
+void Agent::flushComponentLogs()
+{
+    // Guests never write to the agent's log themselves: on the request's path that was a
+    // write (and a flush) per line; here it is a few batches a second.
+    constexpr auto kLogFlush = std::chrono::milliseconds(200);
+    if (!m_runtime)
+        return;
+    for (const auto &[component, dropped] : m_runtime->flushLogs())
+        m_metrics.countDroppedLogLines(component, dropped);
+    if (m_shuttingDown)
+        return;
+    m_logTimer.expires_after(kLogFlush);
+    m_logTimer.async_wait([this](const boost::system::error_code &ec) {
+        if (!ec)
+            flushComponentLogs();
+    });
+}
+
 void Agent::shutdown(int exitCode)
 {
     if (m_shuttingDown)
         return;
     m_shuttingDown = true;
     m_exitCode = exitCode;
+    m_logTimer.cancel();
+    flushComponentLogs();
     m_admin.setReady(false);
     m_signals.cancel();
     m_dataServer.stop();

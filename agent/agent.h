@@ -9,6 +9,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include <filesystem>
 #include <memory>
@@ -59,10 +60,13 @@ private:
     void onDesiredState(DesiredState state);
     void servedChanged(const std::vector<std::shared_ptr<const Component>> &served);
     void shutdown(int exitCode);
+    // Writes what components logged (ComponentRuntime::flushLogs) every kLogFlush.
+    void flushComponentLogs();
 
     AgentOptions m_options;
     boost::asio::io_context m_io{1}; // one thread: no locks anywhere in the agent
     boost::asio::signal_set m_signals;
+    boost::asio::steady_timer m_logTimer;
     AgentMetrics m_metrics;
     std::optional<NodeIdentity> m_identity;
     // Outlives the runtime, whose AOT components it loaded.

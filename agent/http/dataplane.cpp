@@ -112,9 +112,9 @@ void DataPlane::handle(const HttpRequest &request, const HttpServer::Peer &peer,
     for (const auto &field : request)
         call.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
     call.body = request.body();
-    call.remoteAddress = peer.remote.address().to_string();
-    call.serverName = peer.local.address().to_string();
-    call.serverPort = std::to_string(peer.local.port());
+    call.remoteAddress = peer.remoteAddress;
+    call.serverName = peer.localAddress;
+    call.serverPort = peer.localPort;
     call.protocol = request.version() == 10 ? "HTTP/1.0" : "HTTP/1.1";
 
     const std::string tier(component.tier());
@@ -122,24 +122,32 @@ void DataPlane::handle(const HttpRequest &request, const HttpServer::Peer &peer,
     // are reported as the old version's.
     const std::string version = component.config().version;
     const auto started = std::chrono::steady_clock::now();
-    auto done = [this, componentName, version, tier, started, respond](ComponentResponse answer) {
-        // On a worker: hop back to the io_context for metrics, logging and the answer.
-        boost::asio::post(m_io, [this, componentName, version, tier, started, respond,
-                                 answer = std::move(answer)]() mutable {
-            const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-            if (answer.instantiationSeconds >= 0)
-                m_metrics.observeInstantiation(componentName, version, tier, answer.instantiationSeconds,
-                                               answer.coldStart);
-            const bool failed = answer.error != ComponentError::None;
-            m_metrics.countComponentRequest(componentName, version, tier, answer.status,
-                                            failed ? errorKindName(answer.error) : std::string_view(), seconds);
-            if (failed)
-                logError("component " + componentName + ": " + std::string(errorKindName(answer.error)) + ": "
-                         + answer.detail);
-            respond(toHttp(std::move(answer)));
+    // Metrics, logging and the answer happen on the io_context's thread: at once when the
+    // component ran right here (the runtime ran it inline), after a hop back from a worker
+    // otherwise.
+    auto finish = [this, componentName, version, tier, started, respond](ComponentResponse &&answer) {
+        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        if (answer.instantiationSeconds >= 0)
+            m_metrics.observeInstantiation(componentName, version, tier, answer.instantiationSeconds,
+                                           answer.coldStart);
+        const bool failed = answer.error != ComponentError::None;
+        m_metrics.countComponentRequest(componentName, version, tier, answer.status,
+                                        failed ? errorKindName(answer.error) : std::string_view(), seconds);
+        if (failed)
+            logError("component " + componentName + ": " + std::string(errorKindName(answer.error)) + ": "
+                     + answer.detail);
+        respond(toHttp(std::move(answer)));
+    };
+    auto done = [this, finish = std::move(finish)](ComponentResponse answer) mutable {
+        if (m_io.get_executor().running_in_this_thread()) {
+            finish(std::move(answer));
+            return;
+        }
+        boost::asio::post(m_io, [finish = std::move(finish), answer = std::move(answer)]() mutable {
+            finish(std::move(answer));
         });
     };
-    switch (m_runtime->dispatch(served, std::move(call), std::move(done))) {
+    switch (m_runtime->dispatch(served, std::move(call), std::move(done), ComponentRuntime::Where::HereIfFast)) {
     case ComponentRuntime::Dispatch::Accepted:
         return;
     case ComponentRuntime::Dispatch::Unknown:

@@ -199,7 +199,13 @@ asio::awaitable<void> HttpServer::serve(tcp::socket socket)
 {
     boost::system::error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored); // small answers must not wait for Nagle
-    const auto peerAddress = socket.remote_endpoint(ignored).address();
+    Peer peer;
+    peer.remote = socket.remote_endpoint(ignored);
+    peer.local = socket.local_endpoint(ignored);
+    peer.remoteAddress = peer.remote.address().to_string();
+    peer.localAddress = peer.local.address().to_string();
+    peer.localPort = std::to_string(peer.local.port());
+    const auto peerAddress = peer.remote.address();
     beast::tcp_stream stream(std::move(socket));
     m_connections.push_back({&stream, peerAddress, false, false, std::chrono::steady_clock::now()});
     const auto self = std::prev(m_connections.end());
@@ -258,9 +264,6 @@ asio::awaitable<void> HttpServer::serve(tcp::socket socket)
             break;
         }
         self->serving = true;
-        Peer peer;
-        peer.remote = stream.socket().remote_endpoint(ignored);
-        peer.local = stream.socket().local_endpoint(ignored);
         HttpResponse response = co_await asio::async_initiate<const asio::use_awaitable_t<> &,
                                                               void(HttpResponse)>(
             [this, &request, &peer](auto handler) {

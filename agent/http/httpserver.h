@@ -47,11 +47,15 @@ public:
         std::size_t maxConnectionsPerPeer = 256;
     };
 
-    // Where a request came from and arrived, for handlers that pass it on (CGI).
+    // Where a request came from and arrived, for handlers that pass it on (CGI): taken
+    // once per connection, with the text forms a handler needs.
     struct Peer
     {
         boost::asio::ip::tcp::endpoint remote;
         boost::asio::ip::tcp::endpoint local;
+        std::string remoteAddress; // "192.0.2.1"
+        std::string localAddress;
+        std::string localPort;
     };
     // Must be called exactly once, on the io_context's thread.
     using Respond = std::function<void(HttpResponse)>;

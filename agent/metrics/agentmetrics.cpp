@@ -49,6 +49,9 @@ AgentMetrics::AgentMetrics(std::string_view version, std::string_view node, std:
                                    "for or in a request), by reason: peer_limit, connection_limit"))
     , m_httpTimeouts(counter(m_registry, "keel_agent_http_timeouts_total",
                              "Requests whose header or body did not arrive in time, by phase"))
+    , m_droppedLogLines(counter(m_registry, "keel_agent_component_log_lines_dropped_total",
+                                "Log lines a component wrote beyond its rate (50 lines/s, bursts of 200) or its "
+                                "64 KiB buffer, dropped"))
     , m_residentMemory(gauge(m_registry, "process_resident_memory_bytes",
                              "Resident memory size in bytes")
                            .Add({}))
@@ -172,6 +175,11 @@ void AgentMetrics::countEvictedConnection(std::string_view listener, std::string
 void AgentMetrics::countHttpTimeout(std::string_view listener, std::string_view phase)
 {
     m_httpTimeouts.Add({{"listener", std::string(listener)}, {"phase", std::string(phase)}}).Increment();
+}
+
+void AgentMetrics::countDroppedLogLines(const std::string &component, std::uint64_t lines)
+{
+    m_droppedLogLines.Add({{"component", component}}).Increment(double(lines));
 }
 
 const std::vector<double> &AgentMetrics::durationBuckets()

@@ -38,6 +38,8 @@ public:
     void countEvictedConnection(std::string_view listener, std::string_view reason);
     // A request that did not arrive in time; phase: header, body.
     void countHttpTimeout(std::string_view listener, std::string_view phase);
+    // Log lines a component wrote beyond its rate or buffer (ComponentLog).
+    void countDroppedLogLines(const std::string &component, std::uint64_t lines);
 
     // Components: every series of a component starts at 0 when it is registered.
     void registerComponent(const std::string &component, const std::string &tier);
@@ -110,6 +112,7 @@ private:
     prometheus::Family<prometheus::Counter> &m_refusedConnections;
     prometheus::Family<prometheus::Counter> &m_evictedConnections;
     prometheus::Family<prometheus::Counter> &m_httpTimeouts;
+    prometheus::Family<prometheus::Counter> &m_droppedLogLines;
     prometheus::Gauge &m_residentMemory;
     // Looked up per request; a short vector beats building a label map each time.
     std::vector<HttpSeries> m_httpSeries;

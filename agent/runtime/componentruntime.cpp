@@ -39,11 +39,15 @@ std::shared_ptr<Component> ComponentRuntime::load(ComponentConfig config, Engine
     auto module = engine.load(config, error);
     if (!module)
         return nullptr;
-    const std::string name = config.name;
-    auto log = [this, name](std::string_view line) {
-        if (m_log)
-            m_log(name + ": " + std::string(line));
-    };
+    std::shared_ptr<ComponentLog> componentLog;
+    {
+        std::lock_guard lock(m_logsMutex);
+        auto &slot = m_logs[config.name];
+        if (!slot)
+            slot = std::make_shared<ComponentLog>();
+        componentLog = slot;
+    }
+    auto log = [componentLog](std::string_view line) { componentLog->add(line); };
     std::shared_ptr<Component> component;
     if (config.abi == ComponentConfig::Abi::Wagi)
         component = WagiComponent::create(std::move(config), std::move(module), log, error);
@@ -97,6 +101,30 @@ std::shared_ptr<const ComponentRuntime::Catalog> ComponentRuntime::catalog() con
 {
     std::lock_guard lock(m_catalogMutex);
     return m_catalog;
+}
+
+std::vector<std::pair<std::string, std::uint64_t>> ComponentRuntime::flushLogs()
+{
+    std::vector<std::pair<std::string, std::shared_ptr<ComponentLog>>> logs;
+    {
+        std::lock_guard lock(m_logsMutex);
+        for (const auto &[name, log] : m_logs)
+            logs.emplace_back(name, log);
+    }
+    std::vector<std::pair<std::string, std::uint64_t>> dropped;
+    for (const auto &[name, log] : logs) {
+        ComponentLog::Drained drained = log->drain();
+        if (m_log) {
+            for (const auto &line : drained.lines)
+                m_log(name + ": " + line);
+            if (drained.dropped)
+                m_log(name + ": " + std::to_string(drained.dropped)
+                      + " log lines dropped (over its rate or its buffer; keel_agent_component_log_lines_dropped_total)");
+        }
+        if (drained.dropped)
+            dropped.emplace_back(name, drained.dropped);
+    }
+    return dropped;
 }
 
 std::vector<std::shared_ptr<const Component>> ComponentRuntime::components() const
@@ -155,67 +183,136 @@ ComponentRuntime::Dispatch ComponentRuntime::dispatch(std::string_view name, Com
     return dispatch(lookup(name), std::move(request), std::move(done));
 }
 
-ComponentRuntime::Dispatch ComponentRuntime::dispatch(const Served &served, ComponentRequest request, Done done)
+ComponentRuntime::Dispatch ComponentRuntime::dispatch(const Served &served, ComponentRequest request, Done done,
+                                                      Where where)
 {
     if (!served)
         return Dispatch::Unknown;
     const std::shared_ptr<const Entry> &entry = served.m_entry;
     Lane &lane = *entry->lane;
-    // Half the workers at most, and never more than the component's max_instances: no
-    // more of its instances are ever live at once, which bounds its memory.
-    const std::size_t share = std::min<std::size_t>(std::max<std::size_t>(1, m_pool->threadCount() / 2),
-                                                    std::max<std::uint32_t>(1, entry->component->config().maxInstances));
     Job job{entry, std::move(request), std::move(done)};
+    bool here = false;
     {
         std::lock_guard lock(lane.mutex);
-        if (lane.running >= share) {
+        // Inline runs follow one another on the calling thread, so they take no worker;
+        // they count as live instances all the same.
+        here = where == Where::HereIfFast && lane.running < instanceLimit(*entry)
+               && lane.inlinePolicy.mayRunInline(InlinePolicy::Clock::now());
+        if (!here && !mayStartOnWorker(lane, *entry)) {
             if (lane.waiting.size() >= m_options.componentQueue)
                 return Dispatch::Overloaded;
             lane.waiting.push_back(std::move(job));
             return Dispatch::Accepted;
         }
         ++lane.running;
+        lane.onWorkers += here ? 0 : 1;
+    }
+    if (here) {
+        const auto started = InlinePolicy::Clock::now();
+        ComponentResponse response = run(job);
+        const auto took = InlinePolicy::Clock::now() - started;
+        const bool deadline = response.error == ComponentError::Deadline;
+        job.done(std::move(response));
+        finished(entry, took, deadline, true);
+        return Dispatch::Accepted;
     }
     if (!post(std::make_shared<Job>(std::move(job)))) {
         std::lock_guard lock(lane.mutex);
         --lane.running;
+        --lane.onWorkers;
         return Dispatch::Overloaded;
     }
     return Dispatch::Accepted;
 }
 
+std::size_t ComponentRuntime::instanceLimit(const Entry &entry)
+{
+    return std::max<std::uint32_t>(1, entry.component->config().maxInstances);
+}
+
+bool ComponentRuntime::mayStartOnWorker(const Lane &lane, const Entry &entry) const
+{
+    // Half the workers at most, and never more than the component's max_instances: no
+    // more of its instances are ever live at once, which bounds its memory.
+    const std::size_t share = std::min<std::size_t>(std::max<std::size_t>(1, m_pool->threadCount() / 2),
+                                                    instanceLimit(entry));
+    return lane.onWorkers < share && lane.running < instanceLimit(entry);
+}
+
+std::uint32_t ComponentRuntime::inlineDemotions(std::string_view name) const
+{
+    const auto current = catalog();
+    const auto it = current->find(name);
+    if (it == current->end())
+        return 0;
+    std::lock_guard lock(it->second->lane->mutex);
+    return it->second->lane->inlinePolicy.demotions();
+}
+
+void ComponentRuntime::promoteInlineForTest(std::string_view name)
+{
+    const auto current = catalog();
+    const auto it = current->find(name);
+    if (it == current->end())
+        return;
+    std::lock_guard lock(it->second->lane->mutex);
+    const auto now = InlinePolicy::Clock::now();
+    for (std::uint32_t i = 0; i < InlinePolicy::kPromoteAfter; ++i)
+        it->second->lane->inlinePolicy.recordWorker({}, false, now);
+}
+
+ComponentResponse ComponentRuntime::run(const Job &job)
+{
+    try {
+        return job.entry->component->handle(job.request);
+    } catch (const std::exception &e) {
+        // Out of host memory and the like: this request fails, the agent goes on.
+        return ComponentResponse::failure(500, ComponentError::Trap, std::string("host failure: ") + e.what());
+    }
+}
+
 bool ComponentRuntime::post(std::shared_ptr<Job> job)
 {
     return m_pool->tryPost([this, job] {
-        ComponentResponse response;
-        try {
-            response = job->entry->component->handle(job->request);
-        } catch (const std::exception &e) {
-            // Out of host memory and the like: this request fails, the agent goes on.
-            response = ComponentResponse::failure(500, ComponentError::Trap, std::string("host failure: ") + e.what());
-        }
+        const auto started = InlinePolicy::Clock::now();
+        ComponentResponse response = run(*job);
+        const auto took = InlinePolicy::Clock::now() - started;
+        const bool deadline = response.error == ComponentError::Deadline;
         job->done(std::move(response));
-        finished(job->entry->lane);
+        finished(job->entry, took, deadline, false);
     });
 }
 
-void ComponentRuntime::finished(const std::shared_ptr<Lane> &lane)
+void ComponentRuntime::finished(const std::shared_ptr<const Entry> &entry, InlinePolicy::Clock::duration took,
+                                bool deadline, bool ranInline)
 {
-    for (;;) {
-        std::shared_ptr<Job> next;
-        {
-            std::lock_guard lock(lane->mutex);
-            if (lane->waiting.empty()) {
-                --lane->running;
-                return;
-            }
-            next = std::make_shared<Job>(std::move(lane->waiting.front()));
-            lane->waiting.pop_front();
+    Lane &lane = *entry->lane;
+    std::unique_lock lock(lane.mutex);
+    const auto now = InlinePolicy::Clock::now();
+    --lane.running;
+    if (ranInline) {
+        lane.inlinePolicy.recordInline(took, deadline, now);
+    } else {
+        lane.inlinePolicy.recordWorker(took, deadline, now);
+        --lane.onWorkers;
+    }
+    // Start what waits, as far as the share allows (a job waits on the entry it was
+    // dispatched to, which may be an older one than `entry`).
+    while (!lane.waiting.empty() && mayStartOnWorker(lane, *lane.waiting.front().entry)) {
+        auto next = std::make_shared<Job>(std::move(lane.waiting.front()));
+        lane.waiting.pop_front();
+        ++lane.running;
+        ++lane.onWorkers;
+        lock.unlock();
+        if (!post(next)) {
+            // The shared queue is full: this one fails now rather than waiting unseen.
+            lock.lock();
+            --lane.running;
+            --lane.onWorkers;
+            lock.unlock();
+            next->done(ComponentResponse::failure(503, ComponentError::None, "the agent is overloaded"));
         }
-        if (post(next))
-            return;
-        // The shared queue is full: this one fails now rather than waiting unseen.
-        next->done(ComponentResponse::failure(503, ComponentError::None, "the agent is overloaded"));
+        lock.lock();
     }
 }
 

@@ -2,7 +2,9 @@
 
 #include "component.h"
 #include "componentconfig.h"
+#include "componentlog.h"
 #include "engine.h"
+#include "inlinepolicy.h"
 #include "interp/interpengine.h"
 #include "workerpool.h"
 
@@ -33,6 +35,7 @@ struct NodeResidency;
 class ComponentRuntime final
 {
 public:
+    // Gets "<component>: <line>" for every line a component logged, when flushLogs() runs.
     using LogSink = std::function<void(std::string_view line)>;
     using Done = std::function<void(ComponentResponse)>; // called on a worker thread
 
@@ -45,6 +48,10 @@ public:
     };
 
     enum class Dispatch { Accepted, Unknown, Overloaded };
+    // Worker: always on a worker. HereIfFast: on the calling thread, before dispatch()
+    // returns, when the component has shown it answers fast (InlinePolicy) and its share
+    // of the workers has room; on a worker otherwise.
+    enum class Where { Worker, HereIfFast };
 
 private:
     struct Entry;
@@ -88,6 +95,11 @@ public:
     void replace(const std::vector<std::shared_ptr<Component>> &components,
                  std::shared_ptr<const NodeResidency> residency = nullptr);
 
+    // Writes what the components logged since the last call to the LogSink, on this
+    // thread; returns the lines each component had dropped meanwhile (over its rate or
+    // its buffer: ComponentLog), for metrics.
+    std::vector<std::pair<std::string, std::uint64_t>> flushLogs();
+
     std::vector<std::shared_ptr<const Component>> components() const;
     std::shared_ptr<const Component> find(std::string_view name) const;
     // The served component of that name with its set's rules; empty when none.
@@ -102,8 +114,13 @@ public:
     // Runs the request on a worker; done gets the response there. Unknown: no such
     // component; Overloaded: its share of the workers or the queue is full.
     Dispatch dispatch(std::string_view name, ComponentRequest request, Done done);
-    // The same for a component lookup() found (Unknown when served is empty).
-    Dispatch dispatch(const Served &served, ComponentRequest request, Done done);
+    // The same for a component lookup() found (Unknown when served is empty); with
+    // Where::HereIfFast done may be called on this thread before dispatch() returns.
+    Dispatch dispatch(const Served &served, ComponentRequest request, Done done, Where where = Where::Worker);
+    // How often the component lost the calling thread for running past the budget.
+    std::uint32_t inlineDemotions(std::string_view name) const;
+    // Lets the component run inline at once, as if it had proven fast.
+    void promoteInlineForTest(std::string_view name);
 
 private:
     // What one component name may use of the workers, shared by the entries of that name
@@ -124,17 +141,28 @@ private:
     struct Lane
     {
         std::mutex mutex;
-        std::size_t running = 0;
-        std::deque<Job> waiting; // beyond the component's share of the workers
+        std::size_t running = 0;   // live instances: inline and on workers
+        std::size_t onWorkers = 0; // of those, on workers
+        std::deque<Job> waiting;   // beyond the component's share of the workers
+        InlinePolicy inlinePolicy;
     };
     using Catalog = std::map<std::string, std::shared_ptr<const Entry>, std::less<>>;
 
     std::shared_ptr<const Catalog> catalog() const;
     bool post(std::shared_ptr<Job> job);
-    void finished(const std::shared_ptr<Lane> &lane);
+    // Runs the job's request on this thread; the lane's running count includes it.
+    static ComponentResponse run(const Job &job);
+    static std::size_t instanceLimit(const Entry &entry);
+    bool mayStartOnWorker(const Lane &lane, const Entry &entry) const;
+    // A job of the entry's lane ended after `took`: starts waiting ones as far as the
+    // share allows.
+    void finished(const std::shared_ptr<const Entry> &entry, InlinePolicy::Clock::duration took, bool deadline,
+                  bool ranInline);
 
     Options m_options;
     LogSink m_log;
+    mutable std::mutex m_logsMutex;
+    std::map<std::string, std::shared_ptr<ComponentLog>, std::less<>> m_logs; // by component name
     InterpEngine m_interpreter;
     mutable std::mutex m_catalogMutex; // guards the pointer; a catalog never changes
     std::shared_ptr<const Catalog> m_catalog;

@@ -82,17 +82,25 @@ static void on_fault(int sig, siginfo_t* si, void* uc) {
   chain(sig, si, uc, sig == SIGBUS ? &s_prev_bus : &s_prev_segv);
 }
 
+static void arm_timer(keel_rt_thread* t, long long at_ns);
+
 static void on_deadline(int sig, siginfo_t* si, void* uc) {
   (void)sig;
   (void)uc;
   keel_rt_thread* t = &keel_rt_self;
   int saved_errno = errno;
-  /* A signal queued just before the previous call disarmed its timer arrives with a
-   * deadline that has not passed yet (or none): ignore it. */
-  if (si->si_code == SI_TIMER && t->deadline_ns && now_ns() >= t->deadline_ns) {
-    if (t->in_guest && t->target)
-      unwind(t, KEEL_RT_TRAP_DEADLINE);
-    t->deadline_hit = 1;
+  if (si->si_code == SI_TIMER) {
+    t->armed_ns = 0;
+    /* The timer stays armed between calls (keel_rt_invoke): it may fire for an earlier
+     * call's deadline during a later call, or during no call at all. Only a deadline
+     * that has passed counts; one still ahead gets its own expiry. */
+    if (t->deadline_ns && now_ns() >= t->deadline_ns) {
+      if (t->in_guest && t->target)
+        unwind(t, KEEL_RT_TRAP_DEADLINE);
+      t->deadline_hit = 1;
+    } else if (t->deadline_ns) {
+      arm_timer(t, t->deadline_ns);
+    }
   }
   errno = saved_errno;
 }
@@ -188,13 +196,19 @@ static int prepare(keel_rt_thread* t) {
   return 0;
 }
 
-static void set_timer(keel_rt_thread* t, long long ns) {
+/* timer_settime is async-signal-safe: the deadline handler re-arms through this too. */
+static void arm_timer(keel_rt_thread* t, long long at_ns) {
   struct itimerspec its;
   memset(&its, 0, sizeof its);
-  its.it_value.tv_sec = ns / 1000000000LL;
-  its.it_value.tv_nsec = ns % 1000000000LL;
-  timer_settime(t->timer, 0, &its, NULL);
+  its.it_value.tv_sec = at_ns / 1000000000LL;
+  its.it_value.tv_nsec = at_ns % 1000000000LL;
+  t->armed_ns = at_ns;
+  timer_settime(t->timer, TIMER_ABSTIME, &its, NULL);
 }
+
+/* How late a deadline may be enforced so that the calls of one request (which share a
+ * deadline, give or take the microseconds between them) share one timer setting. */
+enum { kTimerSlackNs = 1000000 };
 
 int keel_rt_invoke(keel_aot_trampoline fn, void* instance, const uint64_t* args,
                    uint64_t* results, long long timeout_ns) {
@@ -207,18 +221,30 @@ int keel_rt_invoke(keel_aot_trampoline fn, void* instance, const uint64_t* args,
   sigjmp_buf buf;
   t->target = &buf;
   t->deadline_hit = 0;
-  t->deadline_ns = timeout_ns > 0 ? now_ns() + timeout_ns : 0;
-  int code = sigsetjmp(buf, 1);
+  const long long now = now_ns();
+  t->deadline_ns = timeout_ns > 0 ? now + timeout_ns : 0;
+  /* No signal mask saved or restored on the way in (each is a system call): only a trap
+   * raised inside a signal handler leaves signals blocked, and that path unblocks them. */
+  int code = sigsetjmp(buf, 0);
   if (code == 0) {
-    /* in_guest before arming: a timer that fires at once must find a target. */
+    /* in_guest before arming: a timer that fires at once must find a target. The timer
+     * is left armed after the call: the next call of the same request has the same
+     * deadline and needs no new setting (two system calls a call otherwise); a timer
+     * set for an earlier deadline is moved when it fires (on_deadline). */
     t->in_guest = 1;
-    if (timeout_ns > 0)
-      set_timer(t, timeout_ns);
+    const long long armed = t->armed_ns;
+    if (t->deadline_ns && !(armed > now && armed <= t->deadline_ns + kTimerSlackNs))
+      arm_timer(t, t->deadline_ns);
     fn(instance, args, results);
     t->in_guest = 0;
+  } else {
+    sigset_t runtime_signals;
+    sigemptyset(&runtime_signals);
+    sigaddset(&runtime_signals, SIGSEGV);
+    sigaddset(&runtime_signals, SIGBUS);
+    sigaddset(&runtime_signals, s_deadline_signal);
+    pthread_sigmask(SIG_UNBLOCK, &runtime_signals, NULL);
   }
-  if (timeout_ns > 0)
-    set_timer(t, 0);
   t->deadline_ns = 0;
   t->target = NULL;
   return code;

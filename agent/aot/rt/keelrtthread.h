@@ -13,6 +13,7 @@ typedef struct {
   volatile sig_atomic_t in_guest;      /* 1 while guest code runs (not host/runtime code) */
   volatile sig_atomic_t deadline_hit;  /* the deadline passed while not in guest code */
   long long deadline_ns;               /* CLOCK_MONOTONIC; 0: none */
+  volatile long long armed_ns;         /* when the deadline timer fires; 0: not armed */
   uintptr_t stack_low;                 /* lowest usable address of this thread's stack */
   int prepared;
   int timer_ok;

@@ -189,6 +189,52 @@ private slots:
             QCOMPARE(answer.get().status, 504u);
     }
 
+    // Where::HereIfFast: a component runs on the calling thread only once it has shown
+    // it answers fast on the workers, and a hostile one that then runs long there loses
+    // the calling thread after that one call (its deadline still ends it).
+    void fastComponentsRunInlineHostileOnesLoseIt()
+    {
+        ComponentRuntime runtime({2, 64, 128, {}}, {});
+        std::string error;
+        QVERIFY2(runtime.add(config("good", ComponentConfig::Abi::Wagi, "wagienv"), error), error.c_str());
+        auto loop = config("loop", ComponentConfig::Abi::Wagi, "loop");
+        loop.deadlineMs = 100;
+        QVERIFY2(runtime.add(loop, error), error.c_str());
+
+        // Runs one request; true when it was answered before dispatch() returned, on this thread.
+        const auto ranHere = [&runtime](const std::string &name, unsigned expected) {
+            const auto caller = std::this_thread::get_id();
+            auto answered = std::make_shared<std::promise<std::pair<std::thread::id, unsigned>>>();
+            auto future = answered->get_future();
+            const auto dispatched = runtime.dispatch(runtime.lookup(name), request("/"), [answered](ComponentResponse r) {
+                answered->set_value({std::this_thread::get_id(), r.status});
+            }, ComponentRuntime::Where::HereIfFast);
+            const bool before = future.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
+            if (dispatched != ComponentRuntime::Dispatch::Accepted)
+                return false;
+            const auto [thread, status] = future.get();
+            if (status != expected)
+                qWarning("%s answered %u, not %u", name.c_str(), status, expected);
+            return before && thread == caller && status == expected;
+        };
+
+        // Fast on the workers first (on a loaded machine a run may be slow: poll).
+        int onWorkers = 0;
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+        while (!ranHere("good", 201) && std::chrono::steady_clock::now() < deadline)
+            ++onWorkers;
+        QVERIFY2(onWorkers >= int(InlinePolicy::kPromoteAfter), qPrintable(QString::number(onWorkers)));
+        QVERIFY(ranHere("good", 201));
+
+        // The hostile one, let in: its deadline ends the call, and it is demoted.
+        runtime.promoteInlineForTest("loop");
+        QVERIFY(ranHere("loop", 504));
+        QCOMPARE(runtime.inlineDemotions("loop"), 1u);
+        QVERIFY(!ranHere("loop", 504)); // on a worker from now on
+        QCOMPARE(runtime.inlineDemotions("loop"), 1u);
+        QVERIFY(ranHere("good", 201)); // the other component keeps its place
+    }
+
 private:
     QTemporaryDir m_dir;
 };

@@ -376,6 +376,31 @@ private slots:
         QCOMPARE(call(runtime, "hello", request("/")).status, 200u);
     }
 
+    // One worker runs a short-deadline request, then one with a longer deadline that
+    // loops: the second is stopped at its own deadline, not at the first one's (the AOT
+    // runtime leaves its deadline timer armed between calls and moves it when it fires).
+    void aLaterDeadlineIsNotCutShort_data() { addTiers(); }
+    void aLaterDeadlineIsNotCutShort()
+    {
+        QFETCH(QString, tier);
+        ComponentRuntime runtime({1, 64, 128, {}}, {});
+        std::string error;
+        auto quick = sample("echo");
+        quick.deadlineMs = 50;
+        QVERIFY2(runtime.add(quick, engine(runtime, tier), error), error.c_str());
+        QVERIFY2(runtime.add(component(kHostile, "loop", Abi::Keel, 64, 600), engine(runtime, tier), error),
+                 error.c_str());
+        for (int round = 0; round < 3; ++round) {
+            QCOMPARE(call(runtime, "echo", request("/")).status, 200u);
+            const auto started = std::chrono::steady_clock::now();
+            const auto looped = call(runtime, "loop", request("/"));
+            const auto elapsed = std::chrono::steady_clock::now() - started;
+            QCOMPARE(int(looped.error), int(ComponentError::Deadline));
+            QVERIFY2(elapsed >= std::chrono::milliseconds(600),
+                     qPrintable(QString::number(std::chrono::duration<double, std::milli>(elapsed).count())));
+        }
+    }
+
 private:
     QTemporaryDir m_dir;
     AotEngine m_aot;
