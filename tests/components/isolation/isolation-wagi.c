@@ -12,6 +12,8 @@
  *   mode=exit    exit(3) after leaving the marks, with nothing written yet
  *   mode=memory  grow memory one page at a time until refused; answer how far it got
  *   mode=table   grow the table one element at a time until refused; answer how far
+ *   mode=oob     before anything else, read the first byte past the end of memory: must
+ *                trap, also where an earlier request had grown memory
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,6 +79,12 @@ int main(void)
 {
     char local = 0;
     const char *q = query();
+    if (strcmp(q, "mode=oob") == 0) {
+        volatile unsigned char *past = (volatile unsigned char *)(__builtin_wasm_memory_size(0) * 65536);
+        const unsigned value = *past; /* traps: the rest runs only when the guard is gone */
+        printf("Content-Type: text/plain\n\nread past the end of memory: %u\n", value);
+        return 0;
+    }
 
     /* What this request found. */
     char found[512];

@@ -202,6 +202,24 @@ private slots:
             QVERIFY(s.aot->pool().stats().reused >= 3);
     }
 
+    // Memory an earlier request grew is out of bounds again for the next one: the guard
+    // pages are back (no bounds checks in the AOT code rely on them), so it traps.
+    void memoryPastTheEndTrapsOnReusedInstances_data() { addTiers(); }
+    void memoryPastTheEndTrapsOnReusedInstances()
+    {
+        QFETCH(QString, tier);
+        Served s = serve(tier, isolationConfig(2000, 1));
+        QVERIFY(s.component);
+        for (int round = 0; round < 3; ++round) {
+            const auto grows = s.component->handle(request("mode=memory")); // grows to the limit
+            QVERIFY2(grows.status == 200, text(grows).c_str());
+            const auto oob = s.component->handle(request("mode=oob"));
+            QVERIFY2(oob.status == 500 && oob.error == ComponentError::Trap, text(oob).c_str());
+        }
+        if (s.aot)
+            QVERIFY(s.aot->pool().stats().reused >= 5);
+    }
+
     // The memory limit, the table limit and the deadline hold on a reused instance just as
     // on the first one: the same answer every time, at the manifest's limits.
     void limitsHoldOnReusedInstances_data() { addTiers(); }
