@@ -14,6 +14,7 @@
 namespace keel::aot {
 
 class AotObject;
+class AotSnapshot;
 
 // One instance of an AOT object. Calls run on the calling thread, one at a time per
 // instance (the caller serialises); different instances run on different threads at
@@ -43,12 +44,10 @@ public:
     uint32_t memoryPages() const;
 
     // Instance reuse (see docs/aot.md, "Instance reuse"). Right after a successful
-    // instantiation the instance keeps a snapshot of what instantiation made: its storage
-    // (globals, the memory and table descriptors), its tables' elements and the image of
-    // its initial memory. reset() puts all of that back, whatever ran since (also after a
-    // trap or a deadline: the snapshot does not depend on the instance's state): memory
-    // shrinks back to its initial size (the pages above are decommitted and fault again),
-    // its initial bytes are those of the image again, globals and tables are as
+    // instantiation the instance keeps an AotSnapshot of what instantiation made.
+    // reset() puts all of it back, whatever ran since (also after a trap or a deadline:
+    // the snapshot does not depend on the instance's state): memory at its initial size
+    // and bytes, the pages above decommitted and faulting again, globals and tables as
     // instantiation left them. The memory reservation, storage and tables are kept.
     // false when the instance has no snapshot or the kernel refused; then destroy it.
     bool reset();
@@ -75,8 +74,6 @@ private:
     bool start(const AotLimits &limits, std::string *error);
     static int32_t thunk(void *user, const uint64_t *args, uint64_t *results);
     static AotCallResult result(int code);
-    struct Snapshot;
-    void takeSnapshot(const void *layout);
 
     std::shared_ptr<AotObject> m_object; // keeps the code mapped while we live
     const keel_aot_module *m_module;
@@ -87,7 +84,7 @@ private:
     void *m_memory = nullptr; // wasm_rt_memory_t inside m_storage; opaque to keep wasm-rt.h out
     void *m_userData = nullptr;
     bool m_instantiated = false;
-    std::unique_ptr<Snapshot> m_snapshot; // null: not reusable
+    std::unique_ptr<AotSnapshot> m_snapshot; // null: not reusable
 };
 
 } // namespace keel::aot
