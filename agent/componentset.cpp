@@ -6,7 +6,9 @@
 #include "manifestloader.h"
 
 #include <algorithm>
+#include <atomic>
 #include <map>
+#include <thread>
 
 namespace keel::agent {
 
@@ -53,6 +55,12 @@ ComponentSet::Counts ComponentSet::loadDirectory(const std::filesystem::path &di
     for (auto &[file, reason] : refusedFiles)
         m_refusals.push_back({file, std::move(reason), {}});
     counts.refused = refusedFiles.size();
+    std::vector<const ComponentManifest *> aot;
+    for (const auto &manifest : report.manifests) {
+        if (!kept.count(manifest.name) && manifest.aot && manifest.tier != Tier::Interp && m_aot)
+            aot.push_back(&manifest);
+    }
+    preloadAot(aot);
     for (const auto &manifest : report.manifests) {
         if (kept.count(manifest.name))
             continue;
@@ -61,7 +69,30 @@ ComponentSet::Counts ComponentSet::loadDirectory(const std::filesystem::path &di
         else
             ++counts.refused;
     }
+    m_preloaded.clear(); // what add() did not take (a name defined twice) goes here
     return counts;
+}
+
+void ComponentSet::preloadAot(const std::vector<const ComponentManifest *> &manifests)
+{
+    if (manifests.size() < 2)
+        return; // nothing to overlap: add() loads it as it comes
+    std::vector<Preloaded> results(manifests.size());
+    std::atomic<std::size_t> next{0};
+    const auto work = [&] {
+        for (std::size_t i; (i = next.fetch_add(1)) < manifests.size();)
+            results[i].component = m_runtime.load(toComponentConfig(*manifests[i]), *m_aot, results[i].error);
+    };
+    const std::size_t threads =
+        std::min<std::size_t>(manifests.size(), std::max(1u, std::thread::hardware_concurrency()));
+    std::vector<std::thread> helpers;
+    for (std::size_t i = 1; i < threads; ++i)
+        helpers.emplace_back(work);
+    work();
+    for (auto &helper : helpers)
+        helper.join();
+    for (std::size_t i = 0; i < manifests.size(); ++i)
+        m_preloaded.emplace(manifests[i]->source, std::move(results[i]));
 }
 
 bool ComponentSet::add(const ComponentManifest &manifest)
@@ -177,6 +208,17 @@ bool ComponentSet::addOnAot(const ComponentManifest &manifest, std::string &erro
     if (!m_aot) {
         error = "tier aot: this agent cannot run AOT objects";
         return false;
+    }
+    if (const auto it = m_preloaded.find(manifest.source); it != m_preloaded.end()) {
+        Preloaded preloaded = std::move(it->second);
+        m_preloaded.erase(it);
+        if (!preloaded.component) {
+            error = std::move(preloaded.error);
+            return false;
+        }
+        m_fresh.push_back(manifest.name);
+        m_loaded.push_back(std::move(preloaded.component));
+        return true;
     }
     return load(manifest, *m_aot, error);
 }

@@ -11,7 +11,6 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 #include <vector>
 
 namespace keel::agent {
@@ -44,7 +43,15 @@ std::unique_ptr<CompiledModule> AotEngine::load(const ComponentConfig &config, s
         error = prefix + config.modulePath + ": cannot read the module: " + std::strerror(errno);
         return nullptr;
     }
-    const std::vector<std::uint8_t> module{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    // One read of the whole file (an istreambuf_iterator copy goes a byte at a time).
+    in.seekg(0, std::ios::end);
+    const std::streamoff size = in.tellg();
+    in.seekg(0, std::ios::beg);
+    std::vector<std::uint8_t> module(size > 0 ? std::size_t(size) : 0);
+    if (size < 0 || !in.read(reinterpret_cast<char *>(module.data()), std::streamsize(module.size()))) {
+        error = prefix + config.modulePath + ": cannot read the module: " + std::strerror(errno);
+        return nullptr;
+    }
     const std::string digest = aot::moduleDigest(module);
     // Tables count against the limits as memory does; the runtime caps their growth.
     const auto tables = DeclaredTables::largest(module);
