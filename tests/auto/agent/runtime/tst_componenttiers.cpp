@@ -9,6 +9,8 @@
 
 #include <chrono>
 #include <future>
+#include <thread>
+#include <optional>
 
 using namespace keel::agent;
 using Abi = ComponentConfig::Abi;
@@ -254,6 +256,51 @@ private slots:
         const auto result = answer.get();
         // The interpreter hits its call-depth limit, AOT code its native stack guard.
         QVERIFY2(result.status == 500 && result.error == ComponentError::Trap, text(result).c_str());
+        QCOMPARE(call(runtime, "echo", request("/")).status, 200u);
+    }
+
+    // Hostile guests on the calling thread (the agent's network thread, once a component
+    // has earned it): the main thread's stack guard turns an overflow into a trap there
+    // too, the deadline timer ends a loop there too, and the next requests are served.
+    void hostileInlineOnTheCallingThread_data()
+    {
+        QTest::addColumn<QString>("tier");
+        QTest::addColumn<QString>("module");
+        QTest::addColumn<int>("status");
+        QTest::addColumn<int>("kind");
+        for (const char *tier : {"interp", "aot"}) {
+            QTest::addRow("%s recurse", tier) << tier << "recurse" << 500 << int(ComponentError::Trap);
+            QTest::addRow("%s loop", tier) << tier << "loop" << 504 << int(ComponentError::Deadline);
+        }
+    }
+    void hostileInlineOnTheCallingThread()
+    {
+        QFETCH(QString, tier);
+        QFETCH(QString, module);
+        QFETCH(int, status);
+        QFETCH(int, kind);
+        const std::string name = module.toStdString();
+        ComponentRuntime runtime({2, 64, 128, {}}, {});
+        std::string error;
+        QVERIFY2(runtime.add(component(kHostile, name, Abi::Keel, 64, name == "loop" ? 300 : 5000),
+                             engine(runtime, tier), error),
+                 error.c_str());
+        QVERIFY2(runtime.add(sample("echo"), engine(runtime, tier), error), error.c_str());
+        runtime.promoteInlineForTest(name);
+        const auto caller = std::this_thread::get_id();
+        std::optional<ComponentResponse> answer;
+        std::thread::id where;
+        runtime.dispatch(runtime.lookup(name), request("/"), [&](ComponentResponse r) {
+            where = std::this_thread::get_id();
+            answer = std::move(r);
+        }, ComponentRuntime::Where::HereIfFast);
+        QVERIFY(answer); // answered before dispatch() returned
+        QVERIFY(where == caller);
+        QVERIFY2(int(answer->status) == status && int(answer->error) == kind, text(*answer).c_str());
+        // This thread goes on, and so do the component (on whichever thread it is sent to)
+        // and the others.
+        const auto again = call(runtime, name, request("/"));
+        QVERIFY2(int(again.status) == status && int(again.error) == kind, text(again).c_str());
         QCOMPARE(call(runtime, "echo", request("/")).status, 200u);
     }
 
