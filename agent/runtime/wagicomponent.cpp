@@ -53,36 +53,19 @@ ComponentResponse WagiComponent::handle(const ComponentRequest &request)
     const auto started = Clock::now();
     const auto deadline = started + std::chrono::milliseconds(m_config.deadlineMs);
 
-    WasiHost::Setup setup;
-    setup.args = {m_config.name};
-    setup.environment = Cgi::environment(request, m_config.name);
-    setup.stdinBytes = request.body;
-    setup.stdoutMode = WasiHost::StdoutMode::Capture;
-    setup.maxStdoutBytes = std::size_t(m_config.maxResponseBytes) + kHeaderRoom;
-    setup.logLine = m_log;
-    WasiHost wasi(std::move(setup));
-    HostLinker linker(m_config.name, m_config.grants);
-    linker.provide(wasi.imports());
-    // Most WAGI modules import only WASI: a KeelHost and its bound functions per request
-    // would be allocated for nothing.
-    std::optional<KeelHost> keel;
-    if (m_importsPlatform) {
-        keel.emplace(m_config.config, m_kv.get(), [this](int level, std::string_view message) {
-            if (m_log)
-                m_log(std::string(KeelHost::levelName(level)) + ": " + std::string(message));
-        });
-        linker.provide(keel->imports());
-    }
-    std::vector<HostImport> stubs;
     std::string error;
-    const auto linked = linker.link(m_module->imports(), stubs, error);
-    if (!linked)
+    std::unique_ptr<HostSlot> slot = takeSlot(error);
+    if (!slot)
         return ComponentResponse::failure(500, ComponentError::Instantiation, error);
-
-    auto instance = m_module->instantiate(*linked, deadline, error);
+    WasiHost &wasi = *slot->wasi;
+    wasi.startRequest(Cgi::environment(request, m_config.name), request.body);
+    const auto &linked = slot->linked;
+    auto instance = m_module->instantiate(linked, deadline, error);
     const double instantiation = std::chrono::duration<double>(Clock::now() - started).count();
-    if (!instance)
+    if (!instance) {
+        giveBack(std::move(slot));
         return ComponentResponse::failure(500, ComponentError::Instantiation, error);
+    }
 
     const std::uint64_t memory = instance->memoryBytes();
     m_memoryBytes += memory;
@@ -117,7 +100,57 @@ ComponentResponse WagiComponent::handle(const ComponentRequest &request)
     response.instantiationSeconds = instantiation;
     response.coldStart = !m_started.exchange(true);
     response.memoryBytes = peak;
+    instance.reset(); // its imports point into the slot: gone before the slot is reused
+    wasi.flushPartialLines();
+    giveBack(std::move(slot));
     return response;
+}
+
+std::unique_ptr<WagiComponent::HostSlot> WagiComponent::makeSlot(std::string &error)
+{
+    auto slot = std::make_unique<HostSlot>();
+    WasiHost::Setup setup;
+    setup.args = {m_config.name};
+    setup.stdoutMode = WasiHost::StdoutMode::Capture;
+    setup.maxStdoutBytes = std::size_t(m_config.maxResponseBytes) + kHeaderRoom;
+    setup.logLine = m_log;
+    slot->wasi = std::make_unique<WasiHost>(std::move(setup));
+    HostLinker linker(m_config.name, m_config.grants);
+    linker.provide(slot->wasi->imports());
+    // Most WAGI modules import only WASI: a KeelHost and its bound functions would be
+    // allocated for nothing.
+    if (m_importsPlatform) {
+        slot->keel = std::make_unique<KeelHost>(m_config.config, m_kv.get(), [this](int level, std::string_view message) {
+            if (m_log)
+                m_log(std::string(KeelHost::levelName(level)) + ": " + std::string(message));
+        });
+        linker.provide(slot->keel->imports());
+    }
+    auto linked = linker.link(m_module->imports(), slot->stubs, error);
+    if (!linked)
+        return nullptr;
+    slot->linked = std::move(*linked);
+    return slot;
+}
+
+std::unique_ptr<WagiComponent::HostSlot> WagiComponent::takeSlot(std::string &error)
+{
+    {
+        std::lock_guard lock(m_slotsMutex);
+        if (!m_idleSlots.empty()) {
+            auto slot = std::move(m_idleSlots.back());
+            m_idleSlots.pop_back();
+            return slot;
+        }
+    }
+    return makeSlot(error);
+}
+
+void WagiComponent::giveBack(std::unique_ptr<HostSlot> slot)
+{
+    std::lock_guard lock(m_slotsMutex);
+    if (m_idleSlots.size() < std::max<std::uint32_t>(1, m_config.maxInstances))
+        m_idleSlots.push_back(std::move(slot));
 }
 
 } // namespace keel::agent

@@ -33,6 +33,11 @@ WasiHost::WasiHost(Setup setup)
 
 WasiHost::~WasiHost()
 {
+    flushPartialLines();
+}
+
+void WasiHost::flushPartialLines()
+{
     // A guest that ends without a newline still gets its last words logged.
     if (m_setup.logLine) {
         if (!m_pendingStdout.empty())
@@ -40,6 +45,19 @@ WasiHost::~WasiHost()
         if (!m_pendingStderr.empty())
             m_setup.logLine(m_pendingStderr);
     }
+    m_pendingStdout.clear();
+    m_pendingStderr.clear();
+}
+
+void WasiHost::startRequest(std::vector<std::string> environment, std::string stdinBytes)
+{
+    flushPartialLines();
+    m_setup.environment = std::move(environment);
+    reset(std::move(stdinBytes));
+    // A large answer once must not stay held by an idle host.
+    if (m_stdout.capacity() > 64 * 1024)
+        std::string().swap(m_stdout);
+    std::fill(std::begin(m_closed), std::end(m_closed), false);
 }
 
 void WasiHost::reset(std::string stdinBytes)

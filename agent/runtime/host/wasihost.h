@@ -45,6 +45,12 @@ public:
 
     // Replaces stdin and clears stdout, e.g. between requests of a reused instance.
     void reset(std::string stdinBytes);
+    // Starts another request on this host, kept with its bound functions from one request
+    // to the next: this environment and stdin, an empty stdout, every stream open again.
+    void startRequest(std::vector<std::string> environment, std::string stdinBytes);
+    // Logs what the guest left on stdout (Log mode) or stderr without a newline, as the
+    // destructor does; for a host that outlives the request.
+    void flushPartialLines();
     const std::string &stdoutBytes() const { return m_stdout; }
     // True once the guest tried to write more than maxStdoutBytes to stdout.
     bool stdoutOverflowed() const { return m_stdoutOverflowed; }

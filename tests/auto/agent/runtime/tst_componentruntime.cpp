@@ -78,6 +78,27 @@ private slots:
         QVERIFY(answer.instantiationSeconds >= 0);
     }
 
+    // The host side of a WAGI request (its WASI functions, linked) is kept from one
+    // request to the next: each still sees only its own environment and stdin, and
+    // nothing of what the previous one read, wrote or was sent.
+    void wagiHostKeptBetweenRequestsHoldsNothingOfTheLast()
+    {
+        ComponentRuntime runtime({2, 64, 128, m_dir.path().toStdString()}, {});
+        std::string error;
+        QVERIFY2(runtime.add(config("env", ComponentConfig::Abi::Wagi, "wagienv"), error), error.c_str());
+        for (const std::string body : {"a long first body", "", "short"}) {
+            auto r = request("/p-" + std::to_string(body.size()), body);
+            const auto answer = call(runtime, "env", r);
+            QCOMPARE(answer.status, 201u);
+            const std::string path = "PATH_INFO=/p-" + std::to_string(body.size()) + '\0';
+            QVERIFY2(answer.body.find(path) != std::string::npos, answer.body.c_str());
+            QCOMPARE(answer.body.find("PATH_INFO="), answer.body.rfind("PATH_INFO=")); // one request's
+            QVERIFY(answer.body.size() >= body.size());
+            QCOMPARE(answer.body.substr(answer.body.size() - body.size()), body);
+            QVERIFY(answer.body.find("a long first body") == std::string::npos || body == "a long first body");
+        }
+    }
+
     void keelHandlerAndKvPersistence()
     {
         auto configured = config("counter", ComponentConfig::Abi::Keel, "keelcounter");
