@@ -206,10 +206,6 @@ static void arm_timer(keel_rt_thread* t, long long at_ns) {
   timer_settime(t->timer, TIMER_ABSTIME, &its, NULL);
 }
 
-/* How late a deadline may be enforced so that the calls of one request (which share a
- * deadline, give or take the microseconds between them) share one timer setting. */
-enum { kTimerSlackNs = 1000000 };
-
 int keel_rt_invoke(keel_aot_trampoline fn, void* instance, const uint64_t* args,
                    uint64_t* results, long long timeout_ns) {
   keel_rt_thread* t = &keel_rt_self;
@@ -221,19 +217,19 @@ int keel_rt_invoke(keel_aot_trampoline fn, void* instance, const uint64_t* args,
   sigjmp_buf buf;
   t->target = &buf;
   t->deadline_hit = 0;
-  const long long now = now_ns();
-  t->deadline_ns = timeout_ns > 0 ? now + timeout_ns : 0;
+  t->deadline_ns = timeout_ns > 0 ? now_ns() + timeout_ns : 0;
   /* No signal mask saved or restored on the way in (each is a system call): only a trap
    * raised inside a signal handler leaves signals blocked, and that path unblocks them. */
   int code = sigsetjmp(buf, 0);
   if (code == 0) {
     /* in_guest before arming: a timer that fires at once must find a target. The timer
-     * is left armed after the call: the next call of the same request has the same
-     * deadline and needs no new setting (two system calls a call otherwise); a timer
-     * set for an earlier deadline is moved when it fires (on_deadline). */
+     * is left armed after the call, and any timer set to fire at or before this call's
+     * deadline will do: when it fires early, on_deadline moves it to the deadline of the
+     * call running then. So a timer is set only when none is pending or it would fire too
+     * late, about once per deadline period rather than twice per call. */
     t->in_guest = 1;
     const long long armed = t->armed_ns;
-    if (t->deadline_ns && !(armed > now && armed <= t->deadline_ns + kTimerSlackNs))
+    if (t->deadline_ns && (armed == 0 || armed > t->deadline_ns))
       arm_timer(t, t->deadline_ns);
     fn(instance, args, results);
     t->in_guest = 0;
