@@ -212,13 +212,8 @@ bool ComponentSet::addOnAot(const ComponentManifest &manifest, std::string &erro
     if (const auto it = m_preloaded.find(manifest.source); it != m_preloaded.end()) {
         Preloaded preloaded = std::move(it->second);
         m_preloaded.erase(it);
-        if (!preloaded.component) {
-            error = std::move(preloaded.error);
-            return false;
-        }
-        m_fresh.push_back(manifest.name);
-        m_loaded.push_back(std::move(preloaded.component));
-        return true;
+        error = std::move(preloaded.error);
+        return loaded(manifest, std::move(preloaded.component));
     }
     return load(manifest, *m_aot, error);
 }
@@ -230,7 +225,11 @@ bool ComponentSet::addOnInterpreter(const ComponentManifest &manifest, std::stri
 
 bool ComponentSet::load(const ComponentManifest &manifest, Engine &engine, std::string &error)
 {
-    auto component = m_runtime.load(toComponentConfig(manifest), engine, error);
+    return loaded(manifest, m_runtime.load(toComponentConfig(manifest), engine, error));
+}
+
+bool ComponentSet::loaded(const ComponentManifest &manifest, std::shared_ptr<Component> component)
+{
     if (!component)
         return false;
     m_fresh.push_back(manifest.name);

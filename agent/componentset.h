@@ -85,6 +85,8 @@ private:
     bool addOnAot(const manifest::ComponentManifest &manifest, std::string &error);
     bool addOnInterpreter(const manifest::ComponentManifest &manifest, std::string &error);
     bool load(const manifest::ComponentManifest &manifest, Engine &engine, std::string &error);
+    // Takes a component loaded for this manifest into the set; false when it is null.
+    bool loaded(const manifest::ComponentManifest &manifest, std::shared_ptr<Component> component);
     // Loads the AOT objects of these manifests on several threads at once (hashing the
     // module and mapping the object are independent per component); add() takes them
     // from m_preloaded in manifest order, so what is logged and refused reads as before.

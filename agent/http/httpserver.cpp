@@ -225,13 +225,10 @@ asio::awaitable<void> HttpServer::serve(tcp::socket socket)
 {
     boost::system::error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored); // small answers must not wait for Nagle
-    Peer peer;
-    peer.remote = socket.remote_endpoint(ignored);
-    peer.local = socket.local_endpoint(ignored);
-    peer.remoteAddress = peer.remote.address().to_string();
-    peer.localAddress = peer.local.address().to_string();
-    peer.localPort = std::to_string(peer.local.port());
-    const auto peerAddress = peer.remote.address();
+    const auto remote = socket.remote_endpoint(ignored);
+    const auto local = socket.local_endpoint(ignored);
+    const Peer peer{remote.address().to_string(), local.address().to_string(), std::to_string(local.port())};
+    const auto peerAddress = remote.address();
     beast::tcp_stream stream(std::move(socket));
     m_connections.push_back({&stream, peerAddress, false, false, std::chrono::steady_clock::now()});
     const auto self = std::prev(m_connections.end());

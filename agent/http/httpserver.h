@@ -51,8 +51,6 @@ public:
     // once per connection, with the text forms a handler needs.
     struct Peer
     {
-        boost::asio::ip::tcp::endpoint remote;
-        boost::asio::ip::tcp::endpoint local;
         std::string remoteAddress; // "192.0.2.1"
         std::string localAddress;
         std::string localPort;

@@ -163,12 +163,11 @@ ComponentRuntime::Served ComponentRuntime::lookup(std::string_view name) const
 
 std::size_t ComponentRuntime::runningForTest(std::string_view name) const
 {
-    const auto current = catalog();
-    const auto it = current->find(name);
-    if (it == current->end())
+    const auto lane = laneFor(name);
+    if (!lane)
         return 0;
-    std::lock_guard lock(it->second->lane->mutex);
-    return it->second->lane->running;
+    std::lock_guard lock(lane->mutex);
+    return lane->running;
 }
 
 std::shared_ptr<Component> ComponentRuntime::servedForReuse(std::string_view name) const
@@ -196,8 +195,7 @@ ComponentRuntime::Dispatch ComponentRuntime::dispatch(const Served &served, Comp
         std::lock_guard lock(lane.mutex);
         // Inline runs follow one another on the calling thread, so they take no worker;
         // they count as live instances all the same.
-        here = where == Where::HereIfFast && lane.running < instanceLimit(*entry)
-               && lane.inlinePolicy.mayRunInline(InlinePolicy::Clock::now());
+        here = where == Where::HereIfFast && lane.running < instanceLimit(*entry) && lane.inlinePolicy.mayRunInline();
         if (!here && !mayStartOnWorker(lane, *entry)) {
             if (lane.waiting.size() >= m_options.componentQueue)
                 return Dispatch::Overloaded;
@@ -208,12 +206,7 @@ ComponentRuntime::Dispatch ComponentRuntime::dispatch(const Served &served, Comp
         lane.onWorkers += here ? 0 : 1;
     }
     if (here) {
-        const auto started = InlinePolicy::Clock::now();
-        ComponentResponse response = run(job);
-        const auto took = InlinePolicy::Clock::now() - started;
-        const bool deadline = response.error == ComponentError::Deadline;
-        job.done(std::move(response));
-        finished(entry, took, deadline, true);
+        runToEnd(job, true);
         return Dispatch::Accepted;
     }
     if (!post(std::make_shared<Job>(std::move(job)))) {
@@ -239,56 +232,59 @@ bool ComponentRuntime::mayStartOnWorker(const Lane &lane, const Entry &entry) co
     return lane.onWorkers < share && lane.running < instanceLimit(entry);
 }
 
-std::uint32_t ComponentRuntime::inlineDemotions(std::string_view name) const
+std::shared_ptr<ComponentRuntime::Lane> ComponentRuntime::laneFor(std::string_view name) const
 {
     const auto current = catalog();
     const auto it = current->find(name);
-    if (it == current->end())
+    return it == current->end() ? nullptr : it->second->lane;
+}
+
+std::uint32_t ComponentRuntime::inlineDemotions(std::string_view name) const
+{
+    const auto lane = laneFor(name);
+    if (!lane)
         return 0;
-    std::lock_guard lock(it->second->lane->mutex);
-    return it->second->lane->inlinePolicy.demotions();
+    std::lock_guard lock(lane->mutex);
+    return lane->inlinePolicy.demotions();
 }
 
 void ComponentRuntime::promoteInlineForTest(std::string_view name)
 {
-    const auto current = catalog();
-    const auto it = current->find(name);
-    if (it == current->end())
+    const auto lane = laneFor(name);
+    if (!lane)
         return;
-    std::lock_guard lock(it->second->lane->mutex);
+    std::lock_guard lock(lane->mutex);
     const auto now = InlinePolicy::Clock::now();
     for (std::uint32_t i = 0; i < InlinePolicy::kPromoteAfter; ++i)
-        it->second->lane->inlinePolicy.recordWorker({}, false, now);
+        lane->inlinePolicy.recordWorker({}, false, now);
 }
 
-ComponentResponse ComponentRuntime::run(const Job &job)
+void ComponentRuntime::runToEnd(Job &job, bool ranInline)
 {
+    const auto started = InlinePolicy::Clock::now();
+    ComponentResponse response;
     try {
-        return job.entry->component->handle(job.request);
+        response = job.entry->component->handle(job.request);
     } catch (const std::exception &e) {
         // Out of host memory and the like: this request fails, the agent goes on.
-        return ComponentResponse::failure(500, ComponentError::Trap, std::string("host failure: ") + e.what());
+        response = ComponentResponse::failure(500, ComponentError::Trap, std::string("host failure: ") + e.what());
     }
+    const auto ended = InlinePolicy::Clock::now();
+    const bool deadline = response.error == ComponentError::Deadline;
+    job.done(std::move(response));
+    finished(job.entry, ended - started, deadline, ranInline, ended);
 }
 
 bool ComponentRuntime::post(std::shared_ptr<Job> job)
 {
-    return m_pool->tryPost([this, job] {
-        const auto started = InlinePolicy::Clock::now();
-        ComponentResponse response = run(*job);
-        const auto took = InlinePolicy::Clock::now() - started;
-        const bool deadline = response.error == ComponentError::Deadline;
-        job->done(std::move(response));
-        finished(job->entry, took, deadline, false);
-    });
+    return m_pool->tryPost([this, job] { runToEnd(*job, false); });
 }
 
 void ComponentRuntime::finished(const std::shared_ptr<const Entry> &entry, InlinePolicy::Clock::duration took,
-                                bool deadline, bool ranInline)
+                                bool deadline, bool ranInline, InlinePolicy::Clock::time_point now)
 {
     Lane &lane = *entry->lane;
     std::unique_lock lock(lane.mutex);
-    const auto now = InlinePolicy::Clock::now();
     --lane.running;
     if (ranInline) {
         lane.inlinePolicy.recordInline(took, deadline, now);

@@ -37,7 +37,7 @@ class ComponentRuntime final
 public:
     // Gets "<component>: <line>" for every line a component logged, when flushLogs() runs.
     using LogSink = std::function<void(std::string_view line)>;
-    using Done = std::function<void(ComponentResponse)>; // called on a worker thread
+    using Done = std::function<void(ComponentResponse)>; // on the thread that ran the request
 
     struct Options
     {
@@ -150,14 +150,16 @@ private:
 
     std::shared_ptr<const Catalog> catalog() const;
     bool post(std::shared_ptr<Job> job);
-    // Runs the job's request on this thread; the lane's running count includes it.
-    static ComponentResponse run(const Job &job);
+    std::shared_ptr<Lane> laneFor(std::string_view name) const;
+    // Runs the job's request on this thread (its lane counts it as running), hands the
+    // answer to its done, then finished().
+    void runToEnd(Job &job, bool ranInline);
     static std::size_t instanceLimit(const Entry &entry);
     bool mayStartOnWorker(const Lane &lane, const Entry &entry) const;
-    // A job of the entry's lane ended after `took`: starts waiting ones as far as the
-    // share allows.
+    // A job of the entry's lane ended at `now` after `took`: starts waiting ones as far as
+    // the share allows.
     void finished(const std::shared_ptr<const Entry> &entry, InlinePolicy::Clock::duration took, bool deadline,
-                  bool ranInline);
+                  bool ranInline, InlinePolicy::Clock::time_point now);
 
     Options m_options;
     LogSink m_log;

@@ -30,7 +30,8 @@ public:
     // Inline this long without a demotion and the cool-down starts from kCooldown again.
     static constexpr std::chrono::seconds kForgiveAfter{600};
 
-    bool mayRunInline(Clock::time_point now) const { return m_promoted && now >= m_demotedUntil; }
+    // Promotion happens only after the cool-down (recordWorker), so no clock is read here.
+    bool mayRunInline() const { return m_promoted; }
 
     // A call that ran inline took `took`; `deadline`: it ran into its deadline. false
     // when it demoted the component.
@@ -38,7 +39,6 @@ public:
     // A call that ran on a worker.
     void recordWorker(Clock::duration took, bool deadline, Clock::time_point now);
 
-    bool promoted() const { return m_promoted; }
     std::uint32_t demotions() const { return m_demotedTotal; }
 
 private:

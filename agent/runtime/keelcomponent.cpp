@@ -75,21 +75,11 @@ std::unique_ptr<KeelComponent::Slot> KeelComponent::makeSlot(Clock::time_point d
 {
     auto slot = std::make_unique<Slot>();
     WasiHost::Setup setup;
-    setup.args = {m_config.name};
     setup.stdoutMode = WasiHost::StdoutMode::Log; // a reactor answers through keel_handle
-    setup.logLine = m_log;
-    slot->wasi = std::make_unique<WasiHost>(std::move(setup));
-    slot->keel = std::make_unique<KeelHost>(m_config.config, m_kv.get(), [this](int level, std::string_view message) {
-        if (m_log)
-            m_log(std::string(KeelHost::levelName(level)) + ": " + std::string(message));
-    });
-    HostLinker linker(m_config.name, m_config.grants);
-    linker.provide(slot->wasi->imports());
-    linker.provide(slot->keel->imports());
-    const auto linked = linker.link(m_module->imports(), slot->stubs, error);
-    if (!linked)
+    slot->host = HostBindings::link(m_config, *m_module, m_kv.get(), std::move(setup), m_log, error);
+    if (!slot->host)
         return nullptr;
-    slot->instance = m_module->instantiate(*linked, deadline, error);
+    slot->instance = m_module->instantiate(slot->host->imports(), deadline, error);
     if (!slot->instance)
         return nullptr;
     if (slot->instance->hasFunction("_initialize")) {

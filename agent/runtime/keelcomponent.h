@@ -2,6 +2,7 @@
 
 #include "compiledmodule.h"
 #include "component.h"
+#include "host/hostbindings.h"
 #include "host/keelhost.h"
 #include "host/kvstore.h"
 #include "host/wasihost.h"
@@ -34,12 +35,11 @@ public:
     std::uint64_t linearMemoryBytes() const override;
 
 private:
-    // One live instance and the host objects its imports are bound to.
+    // One live instance and the host objects its imports are bound to (declared first:
+    // the instance goes before what it calls).
     struct Slot
     {
-        std::unique_ptr<WasiHost> wasi;
-        std::unique_ptr<KeelHost> keel;
-        std::vector<HostImport> stubs;
+        std::unique_ptr<HostBindings> host;
         std::unique_ptr<ModuleInstance> instance;
     };
 

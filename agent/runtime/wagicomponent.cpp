@@ -2,10 +2,8 @@
 
 #include "cgi.h"
 #include "host/hostlinker.h"
-#include "host/keelhost.h"
-#include "host/wasihost.h"
 
-#include <optional>
+#include <algorithm>
 
 namespace keel::agent {
 
@@ -41,10 +39,6 @@ WagiComponent::WagiComponent(ComponentConfig config, std::unique_ptr<CompiledMod
     , m_log(std::move(log))
     , m_kv(makeKv(m_config))
 {
-    for (const ImportRequest &import : m_module->imports()) {
-        if (std::string_view(import.module).substr(0, KeelHost::kModulePrefix.size()) == KeelHost::kModulePrefix)
-            m_importsPlatform = true;
-    }
 }
 
 ComponentResponse WagiComponent::handle(const ComponentRequest &request)
@@ -54,16 +48,15 @@ ComponentResponse WagiComponent::handle(const ComponentRequest &request)
     const auto deadline = started + std::chrono::milliseconds(m_config.deadlineMs);
 
     std::string error;
-    std::unique_ptr<HostSlot> slot = takeSlot(error);
-    if (!slot)
+    std::unique_ptr<HostBindings> host = takeHost(error);
+    if (!host)
         return ComponentResponse::failure(500, ComponentError::Instantiation, error);
-    WasiHost &wasi = *slot->wasi;
+    WasiHost &wasi = host->wasi();
     wasi.startRequest(Cgi::environment(request, m_config.name), request.body);
-    const auto &linked = slot->linked;
-    auto instance = m_module->instantiate(linked, deadline, error);
+    auto instance = m_module->instantiate(host->imports(), deadline, error);
     const double instantiation = std::chrono::duration<double>(Clock::now() - started).count();
     if (!instance) {
-        giveBack(std::move(slot));
+        giveBack(std::move(host));
         return ComponentResponse::failure(500, ComponentError::Instantiation, error);
     }
 
@@ -100,57 +93,33 @@ ComponentResponse WagiComponent::handle(const ComponentRequest &request)
     response.instantiationSeconds = instantiation;
     response.coldStart = !m_started.exchange(true);
     response.memoryBytes = peak;
-    instance.reset(); // its imports point into the slot: gone before the slot is reused
+    instance.reset(); // its imports point into the host: gone before the host is reused
     wasi.flushPartialLines();
-    giveBack(std::move(slot));
+    giveBack(std::move(host));
     return response;
 }
 
-std::unique_ptr<WagiComponent::HostSlot> WagiComponent::makeSlot(std::string &error)
-{
-    auto slot = std::make_unique<HostSlot>();
-    WasiHost::Setup setup;
-    setup.args = {m_config.name};
-    setup.stdoutMode = WasiHost::StdoutMode::Capture;
-    setup.maxStdoutBytes = std::size_t(m_config.maxResponseBytes) + kHeaderRoom;
-    setup.logLine = m_log;
-    slot->wasi = std::make_unique<WasiHost>(std::move(setup));
-    HostLinker linker(m_config.name, m_config.grants);
-    linker.provide(slot->wasi->imports());
-    // Most WAGI modules import only WASI: a KeelHost and its bound functions would be
-    // allocated for nothing.
-    if (m_importsPlatform) {
-        slot->keel = std::make_unique<KeelHost>(m_config.config, m_kv.get(), [this](int level, std::string_view message) {
-            if (m_log)
-                m_log(std::string(KeelHost::levelName(level)) + ": " + std::string(message));
-        });
-        linker.provide(slot->keel->imports());
-    }
-    auto linked = linker.link(m_module->imports(), slot->stubs, error);
-    if (!linked)
-        return nullptr;
-    slot->linked = std::move(*linked);
-    return slot;
-}
-
-std::unique_ptr<WagiComponent::HostSlot> WagiComponent::takeSlot(std::string &error)
+std::unique_ptr<HostBindings> WagiComponent::takeHost(std::string &error)
 {
     {
-        std::lock_guard lock(m_slotsMutex);
-        if (!m_idleSlots.empty()) {
-            auto slot = std::move(m_idleSlots.back());
-            m_idleSlots.pop_back();
-            return slot;
+        std::lock_guard lock(m_hostsMutex);
+        if (!m_idleHosts.empty()) {
+            auto host = std::move(m_idleHosts.back());
+            m_idleHosts.pop_back();
+            return host;
         }
     }
-    return makeSlot(error);
+    WasiHost::Setup setup;
+    setup.stdoutMode = WasiHost::StdoutMode::Capture;
+    setup.maxStdoutBytes = std::size_t(m_config.maxResponseBytes) + kHeaderRoom;
+    return HostBindings::link(m_config, *m_module, m_kv.get(), std::move(setup), m_log, error);
 }
 
-void WagiComponent::giveBack(std::unique_ptr<HostSlot> slot)
+void WagiComponent::giveBack(std::unique_ptr<HostBindings> host)
 {
-    std::lock_guard lock(m_slotsMutex);
-    if (m_idleSlots.size() < std::max<std::uint32_t>(1, m_config.maxInstances))
-        m_idleSlots.push_back(std::move(slot));
+    std::lock_guard lock(m_hostsMutex);
+    if (m_idleHosts.size() < std::max<std::uint32_t>(1, m_config.maxInstances))
+        m_idleHosts.push_back(std::move(host));
 }
 
 } // namespace keel::agent

@@ -2,9 +2,8 @@
 
 #include "compiledmodule.h"
 #include "component.h"
-#include "host/keelhost.h"
+#include "host/hostbindings.h"
 #include "host/kvstore.h"
-#include "host/wasihost.h"
 
 #include <atomic>
 #include <functional>
@@ -37,31 +36,19 @@ public:
     std::uint64_t linearMemoryBytes() const override { return m_memoryBytes.load() + m_module->retainedBytes(); }
 
 private:
-    // The host side of one request: the WASI (and keel:platform) functions bound to their
-    // host objects and linked to the module's imports. Building and linking them cost
-    // about a tenth of a WAGI request, so they are kept from one request to the next
-    // (WasiHost::startRequest gives each request its own environment and streams).
-    struct HostSlot
-    {
-        std::unique_ptr<WasiHost> wasi;
-        std::unique_ptr<KeelHost> keel;
-        std::vector<HostImport> stubs;
-        std::vector<const HostImport *> linked;
-    };
-
     WagiComponent(ComponentConfig config, std::unique_ptr<CompiledModule> module, LogSink log);
-    std::unique_ptr<HostSlot> makeSlot(std::string &error);
-    std::unique_ptr<HostSlot> takeSlot(std::string &error);
-    void giveBack(std::unique_ptr<HostSlot> slot);
+    // The host side of a request, kept from one request to the next
+    // (WasiHost::startRequest gives each its own environment and streams).
+    std::unique_ptr<HostBindings> takeHost(std::string &error);
+    void giveBack(std::unique_ptr<HostBindings> host);
 
     ComponentConfig m_config;
     std::unique_ptr<CompiledModule> m_module;
     LogSink m_log;
     std::unique_ptr<KvStore> m_kv;
-    bool m_importsPlatform = false; // any keel:platform import: the request needs a KeelHost
     std::atomic<bool> m_started{false};
-    std::mutex m_slotsMutex;
-    std::vector<std::unique_ptr<HostSlot>> m_idleSlots; // at most max_instances
+    std::mutex m_hostsMutex;
+    std::vector<std::unique_ptr<HostBindings>> m_idleHosts; // at most max_instances
     std::atomic<std::uint64_t> m_memoryBytes{0}; // held by requests running now
 };
 

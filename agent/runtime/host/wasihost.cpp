@@ -53,19 +53,15 @@ void WasiHost::startRequest(std::vector<std::string> environment, std::string st
 {
     flushPartialLines();
     m_setup.environment = std::move(environment);
-    reset(std::move(stdinBytes));
+    m_setup.stdinBytes = std::move(stdinBytes);
+    m_stdinOffset = 0;
     // A large answer once must not stay held by an idle host.
     if (m_stdout.capacity() > 64 * 1024)
         std::string().swap(m_stdout);
-    std::fill(std::begin(m_closed), std::end(m_closed), false);
-}
-
-void WasiHost::reset(std::string stdinBytes)
-{
-    m_setup.stdinBytes = std::move(stdinBytes);
-    m_stdinOffset = 0;
-    m_stdout.clear();
+    else
+        m_stdout.clear();
     m_stdoutOverflowed = false;
+    std::fill(std::begin(m_closed), std::end(m_closed), false);
 }
 
 HostImport WasiHost::unsupported(const ImportRequest &request)

@@ -43,8 +43,6 @@ public:
     // return one i32 (every preview 1 function but proc_exit does).
     static HostImport unsupported(const ImportRequest &request);
 
-    // Replaces stdin and clears stdout, e.g. between requests of a reused instance.
-    void reset(std::string stdinBytes);
     // Starts another request on this host, kept with its bound functions from one request
     // to the next: this environment and stdin, an empty stdout, every stream open again.
     void startRequest(std::vector<std::string> environment, std::string stdinBytes);

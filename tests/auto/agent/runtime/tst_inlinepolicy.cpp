@@ -28,11 +28,11 @@ private slots:
     {
         InlinePolicy policy;
         const auto now = Clock::now();
-        QVERIFY(!policy.mayRunInline(now));
+        QVERIFY(!policy.mayRunInline());
         proveFast(policy, now, InlinePolicy::kPromoteAfter - 1);
-        QVERIFY(!policy.mayRunInline(now));
+        QVERIFY(!policy.mayRunInline());
         proveFast(policy, now, 1);
-        QVERIFY(policy.mayRunInline(now));
+        QVERIFY(policy.mayRunInline());
     }
 
     void aSlowWorkerRunStartsTheCountAgain()
@@ -42,12 +42,12 @@ private slots:
         proveFast(policy, now, InlinePolicy::kPromoteAfter - 1);
         policy.recordWorker(InlinePolicy::kBudget / 2, false, now);
         proveFast(policy, now, InlinePolicy::kPromoteAfter - 1);
-        QVERIFY(!policy.mayRunInline(now));
+        QVERIFY(!policy.mayRunInline());
         policy.recordWorker(20us, true, now); // a deadline, however quick
         proveFast(policy, now, InlinePolicy::kPromoteAfter - 1);
-        QVERIFY(!policy.mayRunInline(now));
+        QVERIFY(!policy.mayRunInline());
         proveFast(policy, now, 1);
-        QVERIFY(policy.mayRunInline(now));
+        QVERIFY(policy.mayRunInline());
     }
 
     void oneDeadlineOrHardBudgetDemotesAtOnce()
@@ -57,7 +57,7 @@ private slots:
             const auto now = Clock::now();
             proveFast(policy, now);
             QVERIFY(!policy.recordInline(deadline ? 10us : InlinePolicy::kHardBudget + 1us, deadline, now));
-            QVERIFY(!policy.mayRunInline(now));
+            QVERIFY(!policy.mayRunInline());
             QCOMPARE(policy.demotions(), 1u);
         }
     }
@@ -71,9 +71,9 @@ private slots:
         QVERIFY(policy.recordInline(slow, false, now)); // once: could be the machine
         QVERIFY(policy.recordInline(10us, false, now));
         QVERIFY(policy.recordInline(slow, false, now)); // not in a row
-        QVERIFY(policy.mayRunInline(now));
+        QVERIFY(policy.mayRunInline());
         QVERIFY(!policy.recordInline(slow, false, now));
-        QVERIFY(!policy.mayRunInline(now));
+        QVERIFY(!policy.mayRunInline());
     }
 
     void coolDownDoublesAndIsForgiven()
@@ -84,23 +84,23 @@ private slots:
         policy.recordInline(10us, true, now);
         // Fast again at once, but the cool-down holds.
         proveFast(policy, now);
-        QVERIFY(!policy.mayRunInline(now + InlinePolicy::kCooldown - 1s));
+        QVERIFY(!policy.mayRunInline());
         now += InlinePolicy::kCooldown;
         proveFast(policy, now);
-        QVERIFY(policy.mayRunInline(now));
+        QVERIFY(policy.mayRunInline());
         // The second demotion in a row: twice as long.
         policy.recordInline(10us, true, now);
         proveFast(policy, now + 2 * InlinePolicy::kCooldown - 1s);
-        QVERIFY(!policy.mayRunInline(now + 2 * InlinePolicy::kCooldown - 1s));
+        QVERIFY(!policy.mayRunInline());
         now += 2 * InlinePolicy::kCooldown;
         proveFast(policy, now);
-        QVERIFY(policy.mayRunInline(now));
+        QVERIFY(policy.mayRunInline());
         // Long good behaviour resets the cool-down to its first length.
         now += InlinePolicy::kForgiveAfter;
         QVERIFY(policy.recordInline(10us, false, now));
         policy.recordInline(10us, true, now);
         proveFast(policy, now + InlinePolicy::kCooldown);
-        QVERIFY(policy.mayRunInline(now + InlinePolicy::kCooldown));
+        QVERIFY(policy.mayRunInline());
         QCOMPARE(policy.demotions(), 3u);
     }
 };
