@@ -137,7 +137,7 @@ fi
 # thread). With one CPU both share it.
 SERVER_PIN=(); LOAD_PIN=()
 if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then
-  SERVER_CPU="$(taskset -cp $$ 2>/dev/null | sed 's/.*: //' | tr ',' '\n' | tail -1 | sed 's/.*-//')"
+  SERVER_CPU="${PIN_CPU:-}"
   LOAD_CPU="$(taskset -cp $$ 2>/dev/null | sed 's/.*: //' | tr ',' '\n' | head -1 | sed 's/-.*//')"
   if [ -n "$SERVER_CPU" ] && [ -n "$LOAD_CPU" ] && [ "$SERVER_CPU" != "$LOAD_CPU" ]; then
     SERVER_PIN=(taskset -c "$SERVER_CPU"); LOAD_PIN=(taskset -c "$LOAD_CPU")
@@ -624,7 +624,7 @@ median requests/s (with the lowest and highest run), the median p50 and p99:
 - **Node.js** \`http.createServer\` (\`bench/node/server.mjs\`) answering the same bytes;
 - **keel-agent** \`--components DIR\` serving, each on the AOT tier (object by \`keel-aot\`):
   \`echo\`, a Keel handler (a long-lived instance; the request encoded into its memory, the
-  answer decoded out of it); \`hello-quiet\`, a WAGI command (\`bench/components/\`: a fresh
+  answer decoded out of it); \`hello-quiet\`, a WAGI command (the \`hello\` sample built with \`-DHELLO_QUIET\`: a fresh
   instance of the module for every request, from the pooled, pre-initialised image, CGI
   environment in, stdout out); and the \`hello\` sample, which also writes a stderr line per
   request (buffered and rate-limited per component: ${DP_DROPPED:-0} lines dropped and counted

@@ -177,6 +177,24 @@ bool isOpenBackEdge(std::string_view line, std::string_view previous)
     return !value.empty() && value.front() >= '0' && value.front() <= '9';
 }
 
+// `goto w2c_Lnn;` becomes `{keel_sink_pin(keel_sink); goto w2c_Lnn;}`: a back edge taken
+// without a condition keeps every load before it.
+std::string pinBackEdges(const std::string &text)
+{
+    constexpr std::string_view backEdge = "goto w2c_L";
+    std::string pinned;
+    size_t done = 0;
+    for (size_t at = text.find(backEdge); at != std::string::npos; at = text.find(backEdge, at + 1)) {
+        const size_t end = text.find(';', at);
+        if (end == std::string::npos)
+            break;
+        pinned.append(text, done, at - done).append("{").append(kPin).append(" ");
+        pinned.append(text, at, end + 1 - at).append("}");
+        done = end + 1;
+    }
+    return pinned.append(text, done);
+}
+
 // The tuned function bodies (csourcetuner.h): in every function that starts with
 // FUNC_PROLOGUE, reads the memory base once, gives the function its load sink, turns
 // `i32_load(&instance->MEM, addr)` into `keel_i32_load(keel_mem_base, &keel_sink, addr)`
@@ -236,23 +254,8 @@ std::string useFunctionBase(const std::string &moduleC, const std::string &membe
             out.append(line.substr(0, line.size() - trimmed(line).size() - (line.back() == '\n' ? 1 : 0)))
                 .append(kPin)
                 .append("\n");
-        constexpr std::string_view backEdge = "goto w2c_L";
         const bool conditional = body.starts_with("if (") && !isOpenBackEdge(body, previous);
-        if (!conditional && text.find(backEdge) != std::string::npos) {
-            std::string pinned;
-            size_t done = 0;
-            for (size_t at = text.find(backEdge); at != std::string::npos; at = text.find(backEdge, at + 1)) {
-                const size_t end = text.find(';', at);
-                if (end == std::string::npos)
-                    break;
-                pinned.append(text, done, at - done).append("{").append(kPin).append(" ");
-                pinned.append(text, at, end + 1 - at).append("}");
-                done = end + 1;
-            }
-            pinned.append(text, done);
-            text = std::move(pinned);
-        }
-        out.append(text);
+        out.append(conditional ? text : pinBackEdges(text));
         previous = trimmed(line);
     }
     return out;
