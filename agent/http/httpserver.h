@@ -3,7 +3,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 
@@ -15,6 +15,7 @@
 namespace keel::agent {
 
 class AgentMetrics;
+class HttpConnection;
 
 using HttpRequest = boost::beast::http::request<boost::beast::http::string_body>;
 using HttpResponse = boost::beast::http::response<boost::beast::http::string_body>;
@@ -32,6 +33,9 @@ using HttpResponse = boost::beast::http::response<boost::beast::http::string_bod
 // Oversized headers get 431 and bodies 413, and the refusal is delivered: the server
 // stops sending, then reads and discards what the client still sends, for a moment,
 // before closing (a close with unread input would reset the answer away).
+//
+// Each connection is an HttpConnection; the server accepts, keeps the list the limits
+// are judged over, and sweeps it for connections past their deadline.
 class HttpServer final
 {
 public:
@@ -65,6 +69,7 @@ public:
     // For handlers that have their answer at hand.
     HttpServer(boost::asio::io_context &io, std::string name, Handler handler,
                AgentMetrics &metrics, Limits limits);
+    ~HttpServer();
     HttpServer(const HttpServer &) = delete;
     HttpServer &operator=(const HttpServer &) = delete;
 
@@ -79,23 +84,21 @@ public:
     // Open connections now (tests and metrics).
     std::size_t connectionCount() const { return m_connections.size(); }
 
+    // The open connections, in the order they came.
+    using Connections = std::list<HttpConnection *>;
+
 private:
-    struct Connection
-    {
-        boost::beast::tcp_stream *stream = nullptr;
-        boost::asio::ip::address peer;
-        bool serving = false; // a request is with the handler or its answer being written
-        bool evicted = false;
-        std::chrono::steady_clock::time_point waitingSince; // for (or in) its next request
-    };
-    using Connections = std::list<Connection>;
+    friend class HttpConnection;
 
     boost::asio::awaitable<void> acceptLoop();
-    boost::asio::awaitable<void> serve(boost::asio::ip::tcp::socket socket);
-    boost::asio::awaitable<void> refuse(boost::beast::tcp_stream &stream, boost::beast::http::status status);
     // Makes room for a new connection from `peer`; false when every candidate is serving.
     bool makeRoom(const boost::asio::ip::address &peer);
     bool evictOldestWaiting(const boost::asio::ip::address *peer, std::string_view reason);
+    Connections::iterator connectionOpened(HttpConnection *connection);
+    void connectionClosed(Connections::iterator connection);
+    // Closes the connections past their deadline; runs while any are open.
+    void sweep();
+    void armSweep();
 
     boost::asio::io_context &m_io;
     std::string m_name;
@@ -104,6 +107,9 @@ private:
     Limits m_limits;
     boost::asio::ip::tcp::acceptor m_acceptor;
     Connections m_connections;
+    boost::asio::steady_timer m_sweepTimer;
+    std::chrono::milliseconds m_sweepPeriod;
+    bool m_sweeping = false;
     bool m_stopping = false;
 };
 

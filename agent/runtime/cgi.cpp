@@ -1,6 +1,6 @@
 #include "cgi.h"
 
-#include <boost/algorithm/string/predicate.hpp>
+#include <boost/beast/core/string.hpp>
 
 #include <charconv>
 
@@ -29,7 +29,7 @@ std::vector<std::string> Cgi::environment(const ComponentRequest &request, std::
     };
     std::string contentType;
     for (const auto &[name, value] : request.headers) {
-        if (boost::algorithm::iequals(name, "content-type"))
+        if (boost::beast::iequals(name, "content-type"))
             contentType = value;
     }
     add("GATEWAY_INTERFACE", "CGI/1.1");
@@ -47,7 +47,7 @@ std::vector<std::string> Cgi::environment(const ComponentRequest &request, std::
     add("X_KEEL_COMPONENT", component);
     for (const auto &[name, value] : request.headers) {
         // Content-Type and Content-Length have their own variables (RFC 3875 4.1.18).
-        if (boost::algorithm::iequals(name, "content-type") || boost::algorithm::iequals(name, "content-length"))
+        if (boost::beast::iequals(name, "content-type") || boost::beast::iequals(name, "content-length"))
             continue;
         std::string key = "HTTP_";
         for (char c : name)
@@ -82,7 +82,7 @@ bool Cgi::parseOutput(std::string_view output, ComponentResponse &response, std:
         }
         const std::string_view name = trim(line.substr(0, colon));
         const std::string_view value = trim(line.substr(colon + 1));
-        if (boost::algorithm::iequals(name, "status")) {
+        if (boost::beast::iequals(name, "status")) {
             unsigned code = 0;
             const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), code);
             if (ec != std::errc() || code < 100 || code > 599 || (end != value.data() + value.size() && *end != ' ')) {
@@ -99,7 +99,7 @@ bool Cgi::parseOutput(std::string_view output, ComponentResponse &response, std:
         }
         if (isServerOwnedHeader(name))
             continue;
-        hasLocation = hasLocation || boost::algorithm::iequals(name, "location");
+        hasLocation = hasLocation || boost::beast::iequals(name, "location");
         response.headers.emplace_back(std::string(name), std::string(value));
     }
     if (bodyStart == std::string_view::npos) {

@@ -1,6 +1,6 @@
 #include "componentrequest.h"
 
-#include <boost/algorithm/string/predicate.hpp>
+#include <boost/beast/core/string.hpp>
 
 namespace keel::agent {
 
@@ -47,9 +47,11 @@ bool isGuestHeaderValid(std::string_view name, std::string_view value)
 
 bool isServerOwnedHeader(std::string_view name)
 {
+    // ASCII case folding: boost::algorithm::iequals consults the locale per character,
+    // which was 4% of the agent's time per request.
     for (std::string_view owned : {"content-length", "transfer-encoding", "connection", "keep-alive",
                                    "upgrade", "trailer", "te"}) {
-        if (boost::algorithm::iequals(name, owned))
+        if (boost::beast::iequals(name, owned))
             return true;
     }
     return false;

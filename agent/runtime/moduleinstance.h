@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,7 +32,7 @@ public:
 
     virtual bool hasFunction(std::string_view exportName) const = 0;
     // Calls an exported function of i32/i64 parameters; stops it at deadline.
-    virtual CallResult call(std::string_view exportName, const std::vector<std::uint64_t> &args,
+    virtual CallResult call(std::string_view exportName, std::initializer_list<std::uint64_t> args,
                             Clock::time_point deadline) = 0;
     // The exported memory; an empty view when the module has none.
     virtual GuestMemory memory() = 0;

@@ -135,7 +135,7 @@ bool AotModuleInstance::hasFunction(std::string_view exportName) const
     return m_instance && m_instance->findExport(std::string(exportName)) >= 0;
 }
 
-CallResult AotModuleInstance::call(std::string_view exportName, const std::vector<std::uint64_t> &args,
+CallResult AotModuleInstance::call(std::string_view exportName, std::initializer_list<std::uint64_t> args,
                                    Clock::time_point deadline)
 {
     if (!m_instance)
@@ -167,7 +167,7 @@ CallResult AotModuleInstance::call(std::string_view exportName, const std::vecto
     m_exitCode.reset();
     m_hostTrap.clear();
     const aot::AotCallResult called =
-        m_instance->call(index, args, std::span<std::uint64_t>(results.data(), resultTypes.size()), timeout);
+        m_instance->call(index, std::span<const std::uint64_t>(args.begin(), args.size()), std::span<std::uint64_t>(results.data(), resultTypes.size()), timeout);
 
     switch (called.trap) {
     case aot::AotTrapCode::None:

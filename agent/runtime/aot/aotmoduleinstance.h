@@ -37,7 +37,7 @@ public:
                      Clock::time_point deadline, std::string &error);
 
     bool hasFunction(std::string_view exportName) const override;
-    CallResult call(std::string_view exportName, const std::vector<std::uint64_t> &args,
+    CallResult call(std::string_view exportName, std::initializer_list<std::uint64_t> args,
                     Clock::time_point deadline) override;
     GuestMemory memory() override;
     std::uint64_t memoryBytes() const override;

@@ -101,7 +101,7 @@ bool InterpInstance::hasFunction(std::string_view exportName) const
     return exportRef(exportName, wabt::ExternalKind::Func).has_value();
 }
 
-CallResult InterpInstance::call(std::string_view exportName, const std::vector<std::uint64_t> &args,
+CallResult InterpInstance::call(std::string_view exportName, std::initializer_list<std::uint64_t> args,
                                 Clock::time_point deadline)
 {
     const auto ref = exportRef(exportName, wabt::ExternalKind::Func);
@@ -110,7 +110,7 @@ CallResult InterpInstance::call(std::string_view exportName, const std::vector<s
     return callRef(*ref, args, deadline);
 }
 
-CallResult InterpInstance::callIndex(wabt::Index funcIndex, const std::vector<std::uint64_t> &args,
+CallResult InterpInstance::callIndex(wabt::Index funcIndex, std::initializer_list<std::uint64_t> args,
                                      Clock::time_point deadline)
 {
     if (!m_instance || funcIndex >= m_instance->funcs().size())
@@ -118,7 +118,7 @@ CallResult InterpInstance::callIndex(wabt::Index funcIndex, const std::vector<st
     return callRef(m_instance->funcs()[funcIndex], args, deadline);
 }
 
-CallResult InterpInstance::callRef(interp::Ref ref, const std::vector<std::uint64_t> &args,
+CallResult InterpInstance::callRef(interp::Ref ref, std::initializer_list<std::uint64_t> args,
                                    Clock::time_point deadline)
 {
     CallResult result;
@@ -138,9 +138,9 @@ CallResult InterpInstance::callRef(interp::Ref ref, const std::vector<std::uint6
     interp::Values params;
     for (std::size_t i = 0; i < args.size(); ++i) {
         if (type.params[i] == interp::ValueType::I64)
-            params.push_back(interp::Value::Make(wabt::interp::u64(args[i])));
+            params.push_back(interp::Value::Make(wabt::interp::u64(args.begin()[i])));
         else
-            params.push_back(interp::Value::Make(wabt::interp::u32(args[i])));
+            params.push_back(interp::Value::Make(wabt::interp::u32(args.begin()[i])));
     }
     interp::Values results;
     interp::Trap::Ptr trap;

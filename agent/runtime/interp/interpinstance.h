@@ -22,13 +22,13 @@ public:
     bool instantiate(const wabt::interp::Module::Ptr &module,
                      const std::vector<const HostImport *> &imports, std::string &error);
     // Runs the function at index (e.g. the start function) within deadline.
-    CallResult callIndex(wabt::Index funcIndex, const std::vector<std::uint64_t> &args,
+    CallResult callIndex(wabt::Index funcIndex, std::initializer_list<std::uint64_t> args,
                          Clock::time_point deadline);
 
     wabt::interp::Store &store() { return m_store; }
 
     bool hasFunction(std::string_view exportName) const override;
-    CallResult call(std::string_view exportName, const std::vector<std::uint64_t> &args,
+    CallResult call(std::string_view exportName, std::initializer_list<std::uint64_t> args,
                     Clock::time_point deadline) override;
     GuestMemory memory() override;
     std::uint64_t memoryBytes() const override;
@@ -38,7 +38,7 @@ private:
     wabt::Result callHost(const HostImport &import, wabt::interp::Thread &thread,
                           const wabt::interp::Values &params, wabt::interp::Values &results,
                           wabt::interp::Trap::Ptr *trap);
-    CallResult callRef(wabt::interp::Ref func, const std::vector<std::uint64_t> &args,
+    CallResult callRef(wabt::interp::Ref func, std::initializer_list<std::uint64_t> args,
                        Clock::time_point deadline);
     std::optional<wabt::interp::Ref> exportRef(std::string_view name, wabt::ExternalKind kind) const;
 
