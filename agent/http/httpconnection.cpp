@@ -266,7 +266,9 @@ void HttpConnection::expire(Clock::time_point now)
         return;
     // Silence between keep-alive requests is normal; a request that started and stalled
     // is a slow client.
-    const bool stalled = m_phase == Phase::Body || (m_phase == Phase::Header && m_parser && m_parser->got_some());
+    // (A header still short of its end is in the buffer, unconsumed by the parser.)
+    const bool stalled = m_phase == Phase::Body
+                         || (m_phase == Phase::Header && (m_buffer.size() > 0 || (m_parser && m_parser->got_some())));
     if (stalled && m_server) {
         m_server->m_metrics.countBadRequest();
         m_server->m_metrics.countHttpTimeout(m_server->m_name, m_phase == Phase::Body ? "body" : "header");
