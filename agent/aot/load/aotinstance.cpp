@@ -118,6 +118,11 @@ int AotInstance::findExport(const std::string &name) const
     return -1;
 }
 
+std::string_view AotInstance::exportName(int index) const
+{
+    return m_module->exports[index].name;
+}
+
 std::string_view AotInstance::exportParams(int index) const
 {
     return m_module->exports[index].params;

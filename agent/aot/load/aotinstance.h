@@ -30,6 +30,7 @@ public:
     // Index of a function export, or -1.
     int findExport(const std::string &name) const;
     // ABI letters (i I f F), e.g. "ii" -> "i".
+    std::string_view exportName(int index) const;
     std::string_view exportParams(int index) const;
     std::string_view exportResults(int index) const;
 

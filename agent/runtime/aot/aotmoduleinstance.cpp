@@ -135,6 +135,21 @@ bool AotModuleInstance::hasFunction(std::string_view exportName) const
     return m_instance && m_instance->findExport(std::string(exportName)) >= 0;
 }
 
+const AotModuleInstance::Export *AotModuleInstance::findExport(std::string_view name)
+{
+    for (std::size_t i = 0; i < m_exportCount; ++i)
+        if (m_exports[i].name == name)
+            return &m_exports[i];
+    const int index = m_instance->findExport(std::string(name));
+    if (index < 0)
+        return nullptr;
+    Export found{m_instance->exportName(index), index, m_instance->exportParams(index), m_instance->exportResults(index)};
+    if (m_exportCount == m_exports.size())
+        m_exportCount = 0; // a guest called through more names than kept: start over
+    m_exports[m_exportCount] = found;
+    return &m_exports[m_exportCount++];
+}
+
 CallResult AotModuleInstance::call(std::string_view exportName, std::initializer_list<std::uint64_t> args,
                                    Clock::time_point deadline)
 {
@@ -142,11 +157,12 @@ CallResult AotModuleInstance::call(std::string_view exportName, std::initializer
         return trapped("the instance was never instantiated");
     if (m_poisoned)
         return trapped("the instance trapped earlier and may not run again");
-    const int index = m_instance->findExport(std::string(exportName));
-    if (index < 0)
+    const Export *found = findExport(exportName);
+    if (!found)
         return trapped("no exported function " + std::string(exportName));
-    const std::string_view params = m_instance->exportParams(index);
-    const std::string_view resultTypes = m_instance->exportResults(index);
+    const int index = found->index;
+    const std::string_view params = found->params;
+    const std::string_view resultTypes = found->results;
     if (params.size() != args.size())
         return trapped("the export takes " + std::to_string(params.size()) + " arguments");
     for (char letter : params) {

@@ -4,6 +4,7 @@
 
 #include "load/aottypes.h"
 
+#include <array>
 #include <memory>
 #include <optional>
 
@@ -44,12 +45,24 @@ public:
     bool atMemoryLimit() const override;
 
 private:
+    // An export looked up by name once: a Keel handler calls the same four per request.
+    struct Export
+    {
+        std::string_view name; // the object's own string
+        int index = -1;
+        std::string_view params;
+        std::string_view results;
+    };
+
     aot::AotHostFunction bind(const HostImport &import);
+    const Export *findExport(std::string_view name);
 
     std::uint64_t m_memoryLimitBytes;
     std::uint32_t m_tableLimitElements;
     std::shared_ptr<AotInstancePool> m_pool;
     std::unique_ptr<aot::AotInstance> m_instance;
+    std::array<Export, 6> m_exports{};
+    std::size_t m_exportCount = 0;
     // Set by host functions during a call, read when it returns: the trap codes carry no
     // text or status of their own.
     std::optional<int> m_exitCode;
