@@ -10,6 +10,7 @@
 #include <boost/json/serialize.hpp>
 
 #include <chrono>
+#include <iterator>
 
 namespace keel::agent {
 
@@ -109,6 +110,7 @@ void DataPlane::handle(const HttpRequest &request, const HttpServer::Peer &peer,
     call.path = slash == std::string_view::npos ? "/" : std::string(path.substr(slash));
     if (question != std::string_view::npos)
         call.query = std::string(target.substr(question + 1));
+    call.headers.reserve(std::size_t(std::distance(request.begin(), request.end())));
     for (const auto &field : request)
         call.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
     call.body = request.body();
