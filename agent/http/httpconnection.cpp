@@ -1,5 +1,6 @@
 #include "httpconnection.h"
 
+#include "log.h"
 #include "metrics/agentmetrics.h"
 
 #include <boost/asio/write.hpp>
@@ -78,6 +79,7 @@ void HttpConnection::nextRequest()
     m_parser->header_limit(std::uint32_t(m_server->m_limits.headerBytes));
     m_parser->body_limit(m_server->m_limits.bodyBytes);
     m_phase = Phase::Header;
+    m_headerBytes = 0;
     m_waitingSince = Clock::now();
     // The idle wait for a request and its header, under one timeout.
     m_deadline = m_waitingSince + m_server->m_limits.headerTimeout;
@@ -102,9 +104,14 @@ void HttpConnection::onRead(const boost::system::error_code &ec, std::size_t byt
 {
     if (m_phase == Phase::Closed)
         return;
+    if (ec == asio::error::eof && (m_phase == Phase::Body || (m_phase == Phase::Header && startedRequest()))) {
+        // The client stopped sending in the middle of a request (it may still read).
+        refuse(http::status::bad_request);
+        return;
+    }
     if (ec) {
-        // The client went away (between requests, or in the middle of one: nothing to
-        // answer then), or the connection was reset, evicted or stopped.
+        // The client went away between requests, or the connection was reset, evicted
+        // or stopped.
         close();
         return;
     }
@@ -127,6 +134,15 @@ void HttpConnection::parse()
         boost::system::error_code ec;
         const std::size_t used = m_parser->put(m_buffer.data(), ec);
         m_buffer.consume(used);
+        // Beast's header limit applies to what is buffered and not yet parsed; a client
+        // that sends its fields one at a time would pass it field by field. Count them all.
+        if (!hadHeader) {
+            m_headerBytes += used;
+            if (m_headerBytes > m_server->m_limits.headerBytes) {
+                refuse(http::status::request_header_fields_too_large);
+                return;
+            }
+        }
         if (!hadHeader && m_parser->is_header_done() && !m_parser->is_done()) {
             // The body under its own timeout.
             m_phase = Phase::Body;
@@ -160,10 +176,17 @@ void HttpConnection::serve()
     }
     m_phase = Phase::Serving;
     // The handler may answer before it returns (the data plane runs fast components in
-    // place), or later from a worker's hop back to the io_context.
-    m_server->m_handler(request, m_peer, [self = shared_from_this()](HttpResponse response) {
-        self->respond(std::move(response));
-    });
+    // place), or later from a worker's hop back to the io_context. Whatever it throws
+    // ends this request with a 500, never the agent.
+    try {
+        m_server->m_handler(request, m_peer, [self = shared_from_this()](HttpResponse response) {
+            self->respond(std::move(response));
+        });
+    } catch (const std::exception &e) {
+        logError(m_server->m_name + " listener: the handler of " + std::string(request.target())
+                 + " failed: " + e.what());
+        respond(HttpResponse{http::status::internal_server_error, 11});
+    }
 }
 
 void HttpConnection::respond(HttpResponse response)
@@ -171,10 +194,21 @@ void HttpConnection::respond(HttpResponse response)
     if (m_phase != Phase::Serving || !m_server)
         return; // closed while the handler worked: the answer has nowhere to go
     const HttpRequest &request = m_parser->get();
+    const auto status = response.result_int();
+    if (status < 200) {
+        // An interim status cannot end a request; the handler's answer is not HTTP.
+        logError(m_server->m_name + " listener: the answer to " + std::string(request.target()) + " has status "
+                 + std::to_string(status) + ", which cannot be final; answered 502 instead");
+        response = HttpResponse{http::status::bad_gateway, 11};
+    }
     response.version(request.version());
     const bool keepAlive = request.keep_alive() && !m_server->m_stopping;
     response.keep_alive(keepAlive);
-    if (request.method() == http::verb::head) {
+    if (status == 204 || status == 304) {
+        response.body().clear(); // these have no body (RFC 9110 15.3.5, 15.4.5)
+        response.erase(http::field::content_length);
+        response.erase(http::field::transfer_encoding);
+    } else if (request.method() == http::verb::head) {
         const auto size = response.body().size();
         response.body().clear();
         response.content_length(size);
@@ -254,6 +288,12 @@ void HttpConnection::drain()
                              });
 }
 
+bool HttpConnection::startedRequest() const
+{
+    // Bytes of a request line too short to parse yet are only in the buffer.
+    return m_buffer.size() > 0 || (m_parser && m_parser->got_some());
+}
+
 void HttpConnection::evict()
 {
     m_evicted = true;
@@ -266,9 +306,7 @@ void HttpConnection::expire(Clock::time_point now)
         return;
     // Silence between keep-alive requests is normal; a request that started and stalled
     // is a slow client.
-    // (A header still short of its end is in the buffer, unconsumed by the parser.)
-    const bool stalled = m_phase == Phase::Body
-                         || (m_phase == Phase::Header && (m_buffer.size() > 0 || (m_parser && m_parser->got_some())));
+    const bool stalled = m_phase == Phase::Body || (m_phase == Phase::Header && startedRequest());
     if (stalled && m_server) {
         m_server->m_metrics.countBadRequest();
         m_server->m_metrics.countHttpTimeout(m_server->m_name, m_phase == Phase::Body ? "body" : "header");

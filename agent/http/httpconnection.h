@@ -68,6 +68,8 @@ private:
     void onWritten(const boost::system::error_code &ec, bool keepAlive, unsigned status);
     void refuse(boost::beast::http::status status);
     void drain();
+    // Some of the next request has arrived (so silence now is a stalled client).
+    bool startedRequest() const;
 
     HttpServer *m_server;
     HttpServer::Connections::iterator m_registration;
@@ -80,6 +82,7 @@ private:
     std::string m_head;
     Phase m_phase = Phase::Header;
     bool m_evicted = false;
+    std::size_t m_headerBytes = 0; // of the request being read, parsed so far
     std::size_t m_drained = 0;
     Clock::time_point m_deadline;
     Clock::time_point m_waitingSince;

@@ -140,9 +140,10 @@ void HttpServer::armSweep()
     m_sweeping = true;
     m_sweepTimer.expires_after(m_sweepPeriod);
     m_sweepTimer.async_wait([this](const boost::system::error_code &ec) {
+        if (ec)
+            return; // cancelled by stop(), or the server is being destroyed: touch nothing
         m_sweeping = false;
-        if (!ec)
-            sweep();
+        sweep();
     });
 }
 

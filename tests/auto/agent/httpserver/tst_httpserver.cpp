@@ -88,6 +88,16 @@ private:
     {
         const std::string target(request.target());
         const std::string body = target + " " + peer.remoteAddress + " " + std::to_string(request.body().size()) + "\n";
+        if (target.starts_with("/status/")) {
+            // A handler's answer the server must make HTTP of: 204 and 304 with a body,
+            // an interim status as if it were final.
+            HttpResponse response = textResponse("a body it may not have\n");
+            response.result(unsigned(std::stoi(target.substr(8))));
+            respond(std::move(response));
+            return;
+        }
+        if (target.starts_with("/throw"))
+            throw std::runtime_error("the handler failed");
         if (target.starts_with("/never")) {
             m_held.push_back(std::move(respond));
             return;
@@ -226,6 +236,67 @@ private slots:
         QVERIFY2(both.startsWith("HTTP/1.1 200 OK\r\n"), both.constData());
         QVERIFY(both.contains("Content-Length: 15\r\n\r\nHTTP/1.1 200 OK"));
         QVERIFY(both.endsWith("/g 127.0.0.1 0\n"));
+    }
+
+    void answersAHandlerCannotGiveAsIsAreMadeHttp()
+    {
+        ServerUnderTest server(shortLimits());
+        QTcpSocket socket;
+        QVERIFY(connectTo(socket, server.port()));
+        // 204 and 304 go out without their body, and the connection carries on.
+        QVERIFY(send(socket, "GET /status/204 HTTP/1.1\r\nHost: x\r\n\r\nGET /status/304 HTTP/1.1\r\nHost: x\r\n\r\n"
+                             "GET /after HTTP/1.1\r\nHost: x\r\n\r\n"));
+        const QByteArray three = readUntil(socket, "/after 127.0.0.1 0\n");
+        QVERIFY2(three.startsWith("HTTP/1.1 204 No Content\r\n"), three.constData());
+        QVERIFY(three.contains("\r\n\r\nHTTP/1.1 304 Not Modified\r\n"));
+        QVERIFY(!three.contains("a body it may not have"));
+        QVERIFY(three.contains("HTTP/1.1 200 OK\r\n"));
+        // An interim status cannot end a request: 502. A handler that throws: 500.
+        QVERIFY(send(socket, "GET /status/101 HTTP/1.1\r\nHost: x\r\n\r\n"));
+        QVERIFY(readResponses(socket, 1).startsWith("HTTP/1.1 502 Bad Gateway\r\n"));
+        QVERIFY(send(socket, "GET /throw HTTP/1.1\r\nHost: x\r\n\r\n"));
+        QVERIFY(readResponses(socket, 1).startsWith("HTTP/1.1 500 Internal Server Error\r\n"));
+        QVERIFY(send(socket, "GET /still HTTP/1.1\r\nHost: x\r\n\r\n"));
+        QVERIFY(readResponses(socket, 1).endsWith("/still 127.0.0.1 0\n"));
+    }
+
+    void aRequestCutShortIsABadRequest_data()
+    {
+        QTest::addColumn<QByteArray>("request");
+        QTest::newRow("in the header") << QByteArray("GET / HTTP/1.1\r\nHost: x\r\n");
+        QTest::newRow("in the body") << QByteArray("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc");
+    }
+    void aRequestCutShortIsABadRequest()
+    {
+        QFETCH(QByteArray, request);
+        ServerUnderTest server(shortLimits());
+        QTcpSocket socket;
+        QVERIFY(connectTo(socket, server.port()));
+        QVERIFY(send(socket, request));
+        socket.disconnectFromHost(); // half-close: the client still reads the answer
+        QVERIFY(waitForClose(socket, 5000));
+        QTRY_VERIFY(server.scrape().find("keel_agent_http_requests_total{code=\"400\",listener=\"data\"} 1")
+                    != std::string::npos);
+        QVERIFY(server.scrape().find("keel_agent_http_bad_requests_total 1") != std::string::npos);
+    }
+
+    void aHeaderSentAFieldAtATimeIsHeldToTheLimit()
+    {
+        ServerUnderTest server(shortLimits());
+        QTcpSocket socket;
+        QVERIFY(connectTo(socket, server.port()));
+        QVERIFY(send(socket, "GET / HTTP/1.1\r\n"));
+        // 40-byte fields, each written out on its own: the 1 KiB limit is on all of them,
+        // not on what the parser holds unparsed at one time.
+        for (int i = 0; i < 64 && socket.state() == QAbstractSocket::ConnectedState; ++i) {
+            if (!send(socket, QByteArray("X-Field-") + QByteArray::number(i).rightJustified(2, '0') + ": "
+                                  + QByteArray(26, 'v') + "\r\n"))
+                break;
+        }
+        QByteArray answer = socket.readAll();
+        if (!answer.contains("\r\n\r\n"))
+            answer += readUntil(socket, "\r\n\r\n");
+        QVERIFY2(answer.startsWith("HTTP/1.1 431"), answer.left(80).constData());
     }
 
     void closeAfterConnectionCloseAndHttp10()
