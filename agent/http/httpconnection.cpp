@@ -215,14 +215,22 @@ void HttpConnection::respond(HttpResponse response)
     } else {
         response.prepare_payload();
     }
+    const unsigned sent = response.result_int();
+    write(std::move(response), Phase::Writing,
+          [self = shared_from_this(), keepAlive, sent](const boost::system::error_code &ec, std::size_t) {
+              self->onWritten(ec, keepAlive, sent);
+          });
+}
+
+template<typename Done>
+void HttpConnection::write(HttpResponse response, Phase phase, Done done)
+{
     m_response = std::move(response);
     writeHead(m_response, m_head);
-    m_phase = Phase::Writing;
+    m_phase = phase;
     m_deadline = Clock::now() + m_server->m_limits.requestTimeout;
     const std::array<asio::const_buffer, 2> buffers{asio::buffer(m_head), asio::buffer(m_response.body())};
-    asio::async_write(m_socket, buffers,
-                      [self = shared_from_this(), keepAlive, status = m_response.result_int()](
-                          const boost::system::error_code &ec, std::size_t) { self->onWritten(ec, keepAlive, status); });
+    asio::async_write(m_socket, buffers, std::move(done));
 }
 
 void HttpConnection::onWritten(const boost::system::error_code &ec, bool keepAlive, unsigned status)
@@ -232,7 +240,7 @@ void HttpConnection::onWritten(const boost::system::error_code &ec, bool keepAli
         return;
     }
     m_server->m_metrics.countHttpRequest(m_server->m_name, status);
-    if (!keepAlive || m_evicted || m_server->m_stopping) {
+    if (!keepAlive || m_server->m_stopping) {
         boost::system::error_code ignored;
         m_socket.shutdown(tcp::socket::shutdown_send, ignored);
         close();
@@ -251,12 +259,7 @@ void HttpConnection::refuse(http::status status)
     response.body() = std::string(http::obsolete_reason(status)) + "\n";
     response.keep_alive(false);
     response.prepare_payload();
-    m_response = std::move(response);
-    writeHead(m_response, m_head);
-    m_phase = Phase::Refusing;
-    m_deadline = Clock::now() + m_server->m_limits.requestTimeout;
-    const std::array<asio::const_buffer, 2> buffers{asio::buffer(m_head), asio::buffer(m_response.body())};
-    asio::async_write(m_socket, buffers, [self = shared_from_this(), status](const boost::system::error_code &ec, std::size_t) {
+    write(std::move(response), Phase::Refusing, [self = shared_from_this(), status](const boost::system::error_code &ec, std::size_t) {
         if (ec || !self->m_server || self->m_phase == Phase::Closed) {
             self->close();
             return;
@@ -292,12 +295,6 @@ bool HttpConnection::startedRequest() const
 {
     // Bytes of a request line too short to parse yet are only in the buffer.
     return m_buffer.size() > 0 || (m_parser && m_parser->got_some());
-}
-
-void HttpConnection::evict()
-{
-    m_evicted = true;
-    close(); // its pending read ends as operation_aborted
 }
 
 void HttpConnection::expire(Clock::time_point now)

@@ -36,15 +36,13 @@ public:
     const boost::asio::ip::address &peerAddress() const { return m_peerAddress; }
     // A request is with the handler or its answer is being written: never evicted.
     bool serving() const { return m_phase == Phase::Serving || m_phase == Phase::Writing; }
-    bool evicted() const { return m_evicted; }
     Clock::time_point waitingSince() const { return m_waitingSince; }
 
-    // Closes the connection to make room for another; its operations end as aborted.
-    void evict();
     // Closes it if the deadline of what it is doing has passed (the server's sweep).
     void expire(Clock::time_point now);
     // The server is going away: close, and never reach back into it.
     void detach();
+    // Closes the connection (to make room for another, too): its operations end as aborted.
     void close();
 
 private:
@@ -65,6 +63,10 @@ private:
     void parse();
     void serve();
     void respond(HttpResponse response);
+    // Sends response (head and body in one write) as the given phase, under the request
+    // timeout; done gets the write's outcome.
+    template<typename Done>
+    void write(HttpResponse response, Phase phase, Done done);
     void onWritten(const boost::system::error_code &ec, bool keepAlive, unsigned status);
     void refuse(boost::beast::http::status status);
     void drain();
@@ -81,7 +83,6 @@ private:
     HttpResponse m_response; // held while it is written
     std::string m_head;
     Phase m_phase = Phase::Header;
-    bool m_evicted = false;
     std::size_t m_headerBytes = 0; // of the request being read, parsed so far
     std::size_t m_drained = 0;
     Clock::time_point m_deadline;

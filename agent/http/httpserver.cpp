@@ -159,7 +159,7 @@ bool HttpServer::evictOldestWaiting(const asio::ip::address *peer, std::string_v
     }
     if (oldest == m_connections.end())
         return false;
-    (*oldest)->evict(); // unlists it; its pending read ends as aborted
+    (*oldest)->close(); // unlists it; its pending read ends as aborted
     m_metrics.countEvictedConnection(m_name, reason);
     return true;
 }
