@@ -123,12 +123,15 @@ void DataPlane::handle(const HttpRequest &request, const HttpServer::Peer &peer,
     // The version dispatched to: during a swap, requests finishing on the old instance
     // are reported as the old version's.
     const std::string version = component.config().version;
-    const auto started = std::chrono::steady_clock::now();
+    using Clock = std::chrono::steady_clock;
+    const auto started = Clock::now();
+    call.received = started;
     // Metrics, logging and the answer happen on the io_context's thread: at once when the
-    // component ran right here (the runtime ran it inline), after a hop back from a worker
-    // otherwise.
-    auto finish = [this, componentName, version, tier, started, respond](ComponentResponse &&answer) {
-        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    // component ran right here (the runtime ran it inline, and its end time is the
+    // answer's), after a hop back from a worker otherwise.
+    auto finish = [this, componentName, version, tier, started, respond](ComponentResponse &&answer,
+                                                                         Clock::time_point ended) {
+        const double seconds = std::chrono::duration<double>(ended - started).count();
         if (answer.instantiationSeconds >= 0)
             m_metrics.observeInstantiation(componentName, version, tier, answer.instantiationSeconds,
                                            answer.coldStart);
@@ -142,11 +145,12 @@ void DataPlane::handle(const HttpRequest &request, const HttpServer::Peer &peer,
     };
     auto done = [this, finish = std::move(finish)](ComponentResponse answer) mutable {
         if (m_io.get_executor().running_in_this_thread()) {
-            finish(std::move(answer));
+            const auto ended = answer.finished != Clock::time_point() ? answer.finished : Clock::now();
+            finish(std::move(answer), ended);
             return;
         }
         boost::asio::post(m_io, [finish = std::move(finish), answer = std::move(answer)]() mutable {
-            finish(std::move(answer));
+            finish(std::move(answer), Clock::now());
         });
     };
     switch (m_runtime->dispatch(served, std::move(call), std::move(done), ComponentRuntime::Where::HereIfFast)) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "coarseclock.h"
 #include "httpserver.h"
 
 #include <boost/asio/ip/tcp.hpp>
@@ -24,7 +25,8 @@ namespace keel::agent {
 class HttpConnection final : public std::enable_shared_from_this<HttpConnection>
 {
 public:
-    using Clock = std::chrono::steady_clock;
+    // Deadlines only: coarse, and cheap to read twice a request.
+    using Clock = CoarseClock;
 
     HttpConnection(HttpServer &server, boost::asio::ip::tcp::socket socket);
     ~HttpConnection();

@@ -124,7 +124,7 @@ void HttpServer::connectionClosed(Connections::iterator connection)
 
 void HttpServer::sweep()
 {
-    const auto now = std::chrono::steady_clock::now();
+    const auto now = HttpConnection::Clock::now();
     for (auto it = m_connections.begin(); it != m_connections.end();) {
         HttpConnection *connection = *it++; // expiring unlists it
         connection->expire(now);

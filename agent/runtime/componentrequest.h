@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -22,6 +23,12 @@ struct ComponentRequest
     std::string serverName;
     std::string serverPort;
     std::string protocol = "HTTP/1.1";
+
+    // When the data plane took it (its latency counts from here), and when its component
+    // started on it (ComponentRuntime sets it; the deadline counts from here). A
+    // component called with started unset reads the clock itself.
+    std::chrono::steady_clock::time_point received{};
+    std::chrono::steady_clock::time_point started{};
 };
 
 // Why a component failed to answer; labels keel_agent_component_errors_total.
@@ -49,6 +56,8 @@ struct ComponentResponse
     double instantiationSeconds = -1; // >= 0 when this request made an instance
     bool coldStart = false;           // the first instance of the component
     std::uint64_t memoryBytes = 0;    // linear memory of the instance that answered
+    // When the component returned it (ComponentRuntime sets it).
+    std::chrono::steady_clock::time_point finished{};
 
     static ComponentResponse failure(unsigned status, ComponentError error, std::string detail);
 };

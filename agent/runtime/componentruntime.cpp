@@ -261,7 +261,12 @@ void ComponentRuntime::promoteInlineForTest(std::string_view name)
 
 void ComponentRuntime::runToEnd(Job &job, bool ranInline)
 {
-    const auto started = InlinePolicy::Clock::now();
+    // One reading of the clock at each end: a job run in place starts when the data plane
+    // took its request (nothing came between).
+    const auto started = ranInline && job.request.received != InlinePolicy::Clock::time_point()
+                             ? job.request.received
+                             : InlinePolicy::Clock::now();
+    job.request.started = started;
     ComponentResponse response;
     try {
         response = job.entry->component->handle(job.request);
@@ -270,6 +275,7 @@ void ComponentRuntime::runToEnd(Job &job, bool ranInline)
         response = ComponentResponse::failure(500, ComponentError::Trap, std::string("host failure: ") + e.what());
     }
     const auto ended = InlinePolicy::Clock::now();
+    response.finished = ended;
     const bool deadline = response.error == ComponentError::Deadline;
     job.done(std::move(response));
     finished(job.entry, ended - started, deadline, ranInline, ended);

@@ -50,6 +50,13 @@ struct Reader
 std::string KeelAbi::encodeRequest(const ComponentRequest &request)
 {
     std::string out;
+    encodeRequest(request, out);
+    return out;
+}
+
+void KeelAbi::encodeRequest(const ComponentRequest &request, std::string &out)
+{
+    out.clear();
     std::size_t size = 20 + request.method.size() + request.path.size() + request.query.size()
                        + request.body.size();
     for (const auto &[n, v] : request.headers)
@@ -64,7 +71,6 @@ std::string KeelAbi::encodeRequest(const ComponentRequest &request)
         putBytes(out, value);
     }
     putBytes(out, request.body);
-    return out;
 }
 
 bool KeelAbi::decodeResponse(std::string_view bytes, ComponentResponse &response, std::string &error)

@@ -15,6 +15,8 @@ class KeelAbi final
 {
 public:
     static std::string encodeRequest(const ComponentRequest &request);
+    // The same into out (replacing what it held, reusing its storage).
+    static void encodeRequest(const ComponentRequest &request, std::string &out);
     // Checks every length against the bytes at hand; false with error on any mismatch.
     static bool decodeResponse(std::string_view bytes, ComponentResponse &response, std::string &error);
 };

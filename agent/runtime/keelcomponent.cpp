@@ -14,6 +14,7 @@ using Clock = ModuleInstance::Clock;
 
 // Idle instances kept for reuse; more may run at once, the extra ones end with their request.
 constexpr std::size_t kMaxIdle = 4;
+constexpr std::size_t kKeptEncodedBytes = 64 * 1024;
 
 ComponentResponse callFailure(const CallResult &result, std::string_view what, const ModuleInstance &instance,
                               std::uint32_t deadlineMs)
@@ -95,7 +96,7 @@ std::unique_ptr<KeelComponent::Slot> KeelComponent::makeSlot(Clock::time_point d
 
 ComponentResponse KeelComponent::handle(const ComponentRequest &request)
 {
-    const auto started = Clock::now();
+    const auto started = request.started != Clock::time_point() ? request.started : Clock::now();
     const auto deadline = started + std::chrono::milliseconds(m_config.deadlineMs);
     std::unique_ptr<Slot> slot;
     {
@@ -138,7 +139,18 @@ ComponentResponse KeelComponent::run(Slot &slot, const ComponentRequest &request
                                      bool &poisoned)
 {
     ModuleInstance &instance = *slot.instance;
-    const std::string encoded = KeelAbi::encodeRequest(request);
+    std::string &encoded = slot.encoded;
+    KeelAbi::encodeRequest(request, encoded);
+    struct Trim
+    {
+        std::string &buffer;
+        // An idle slot keeps the buffer of a usual request, not of the largest body seen.
+        ~Trim()
+        {
+            if (buffer.capacity() > kKeptEncodedBytes)
+                std::string().swap(buffer);
+        }
+    } trim{encoded};
     if (encoded.size() > UINT32_MAX)
         return ComponentResponse::failure(413, ComponentError::None, "request too large");
     const auto length = std::uint32_t(encoded.size());

@@ -41,6 +41,7 @@ private:
     {
         std::unique_ptr<HostBindings> host;
         std::unique_ptr<ModuleInstance> instance;
+        std::string encoded; // the request in the ABI's bytes, reused (up to kKeptEncodedBytes)
     };
 
     KeelComponent(ComponentConfig config, std::unique_ptr<CompiledModule> module, LogSink log);

@@ -5,6 +5,7 @@
 #include "rt/keelrt.h"
 
 #include <cstdlib>
+#include <ctime>
 
 namespace keel::aot {
 
@@ -145,6 +146,18 @@ AotCallResult AotInstance::result(int code)
 AotCallResult AotInstance::call(int index, std::span<const uint64_t> args, std::span<uint64_t> results,
                                 int64_t timeoutNs)
 {
+    int64_t deadlineNs = 0;
+    if (timeoutNs > 0) {
+        timespec now{};
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        deadlineNs = int64_t(now.tv_sec) * 1'000'000'000 + now.tv_nsec + timeoutNs;
+    }
+    return callUntil(index, args, results, deadlineNs);
+}
+
+AotCallResult AotInstance::callUntil(int index, std::span<const uint64_t> args, std::span<uint64_t> results,
+                                     int64_t deadlineNs)
+{
     if (index < 0 || static_cast<uint32_t>(index) >= m_module->export_count) {
         return {AotTrapCode::HostFailed, "no export with index " + std::to_string(index)};
     }
@@ -155,8 +168,8 @@ AotCallResult AotInstance::call(int index, std::span<const uint64_t> args, std::
                                              + e.results + "); the call does not match"};
     }
     uint64_t none = 0;
-    return result(keel_rt_invoke(e.call, m_storage, args.empty() ? &none : args.data(),
-                                 results.empty() ? &none : results.data(), timeoutNs));
+    return result(keel_rt_invoke_until(e.call, m_storage, args.empty() ? &none : args.data(),
+                                       results.empty() ? &none : results.data(), deadlineNs));
 }
 
 uint8_t *AotInstance::memoryBase() const

@@ -38,6 +38,11 @@ public:
     // timeoutNs <= 0: no deadline.
     AotCallResult call(int index, std::span<const uint64_t> args, std::span<uint64_t> results,
                        int64_t timeoutNs);
+    // The same with the deadline as an instant of CLOCK_MONOTONIC (the clock of
+    // std::chrono::steady_clock) in nanoseconds, 0 for none: reads no clock per call. A
+    // deadline already past traps with AotTrapCode::Deadline.
+    AotCallResult callUntil(int index, std::span<const uint64_t> args, std::span<uint64_t> results,
+                            int64_t deadlineNs);
 
     // Linear memory 0 as it is now (it moves never, but grows): for host functions.
     uint8_t *memoryBase() const;

@@ -208,6 +208,11 @@ static void arm_timer(keel_rt_thread* t, long long at_ns) {
 
 int keel_rt_invoke(keel_aot_trampoline fn, void* instance, const uint64_t* args,
                    uint64_t* results, long long timeout_ns) {
+  return keel_rt_invoke_until(fn, instance, args, results, timeout_ns > 0 ? now_ns() + timeout_ns : 0);
+}
+
+int keel_rt_invoke_until(keel_aot_trampoline fn, void* instance, const uint64_t* args,
+                         uint64_t* results, long long deadline_ns) {
   keel_rt_thread* t = &keel_rt_self;
   if (prepare(t) != 0)
     return KEEL_RT_TRAP_HOST;
@@ -217,7 +222,7 @@ int keel_rt_invoke(keel_aot_trampoline fn, void* instance, const uint64_t* args,
   sigjmp_buf buf;
   t->target = &buf;
   t->deadline_hit = 0;
-  t->deadline_ns = timeout_ns > 0 ? now_ns() + timeout_ns : 0;
+  t->deadline_ns = deadline_ns > 0 ? deadline_ns : 0;
   /* No signal mask saved or restored on the way in (each is a system call): only a trap
    * raised inside a signal handler leaves signals blocked, and that path unblocks them. */
   int code = sigsetjmp(buf, 0);

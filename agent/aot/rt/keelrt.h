@@ -27,6 +27,11 @@ void keel_rt_init(void);
 int keel_rt_invoke(keel_aot_trampoline fn, void* instance, const uint64_t* args,
                    uint64_t* results, long long timeout_ns);
 
+/* The same with the deadline as an instant of CLOCK_MONOTONIC in nanoseconds (0: none),
+ * which reads no clock: a deadline already past traps at once, through the timer. */
+int keel_rt_invoke_until(keel_aot_trampoline fn, void* instance, const uint64_t* args,
+                         uint64_t* results, long long deadline_ns);
+
 /* Where an instance's memories and tables live inside its storage: recorded while it is
  * instantiated, so the loader can snapshot and later restore them (instance reuse). */
 #define KEEL_RT_MAX_PARTS 8

@@ -7,7 +7,9 @@
 #include "load/aotinstance.h"
 #include "load/aotobject.h"
 
+#include <algorithm>
 #include <array>
+#include <type_traits>
 
 namespace keel::agent {
 
@@ -19,6 +21,15 @@ constexpr std::uint64_t kPageBytes = 64 * 1024;
 std::int64_t remainingNs(ModuleInstance::Clock::time_point deadline)
 {
     return std::chrono::duration_cast<std::chrono::nanoseconds>(deadline - ModuleInstance::Clock::now()).count();
+}
+
+// The deadline as keel_rt takes it: an instant of CLOCK_MONOTONIC, which is libstdc++'s
+// steady_clock, in nanoseconds (never 0, which would mean none). No clock is read: a call
+// whose deadline has passed traps at once through the runtime's timer.
+std::int64_t deadlineNs(ModuleInstance::Clock::time_point deadline)
+{
+    static_assert(std::is_same_v<ModuleInstance::Clock, std::chrono::steady_clock>);
+    return std::max<std::int64_t>(1, std::chrono::duration_cast<std::chrono::nanoseconds>(deadline.time_since_epoch()).count());
 }
 
 CallResult trapped(std::string reason)
@@ -171,19 +182,14 @@ CallResult AotModuleInstance::call(std::string_view exportName, std::initializer
     }
 
     CallResult result;
-    const std::int64_t timeout = remainingNs(deadline);
-    if (timeout <= 0) {
-        // keel_rt reads a timeout of 0 as "none": never start a call that is already late.
-        result.kind = CallResult::Kind::DeadlineExceeded;
-        return result;
-    }
     std::array<std::uint64_t, 4> results{};
     if (resultTypes.size() > results.size())
         return trapped("the export returns " + std::to_string(resultTypes.size()) + " values");
     m_exitCode.reset();
     m_hostTrap.clear();
     const aot::AotCallResult called =
-        m_instance->call(index, std::span<const std::uint64_t>(args.begin(), args.size()), std::span<std::uint64_t>(results.data(), resultTypes.size()), timeout);
+        m_instance->callUntil(index, std::span<const std::uint64_t>(args.begin(), args.size()),
+                              std::span<std::uint64_t>(results.data(), resultTypes.size()), deadlineNs(deadline));
 
     switch (called.trap) {
     case aot::AotTrapCode::None:

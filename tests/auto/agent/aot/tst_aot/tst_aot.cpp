@@ -5,6 +5,7 @@
 #include "load/aotinstance.h"
 #include "load/aotobject.h"
 
+#include <ctime>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QProcess>
@@ -52,6 +53,7 @@ private slots:
     void trapThenServeAgain();
     void outOfBoundsTraps();
     void infiniteLoopHitsDeadline();
+    void deadlineAlreadyPassedTraps();
     void recursionTraps();
     void memoryGrowthStopsAtLimit();
     void initialMemoryAboveLimitRefused();
@@ -183,6 +185,21 @@ void tst_Aot::infiniteLoopHitsDeadline()
     const qint64 elapsed = timer.elapsed();
     QCOMPARE(r.trap, AotTrapCode::Deadline);
     QVERIFY2(elapsed >= 200 && elapsed < 200 + 100, qPrintable(QString::number(elapsed)));
+}
+
+void tst_Aot::deadlineAlreadyPassedTraps()
+{
+    // callUntil reads no clock: a deadline already past traps through the runtime's timer
+    // before the guest gets far, and the next call runs as usual.
+    auto inst = instance();
+    timespec now{};
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    const int64_t past = int64_t(now.tv_sec) * 1'000'000'000 + now.tv_nsec - 1'000'000;
+    QCOMPARE(inst->callUntil(inst->findExport("spin"), {}, {}, past).trap, AotTrapCode::Deadline);
+    auto fresh = instance();
+    uint64_t result = 0;
+    QVERIFY(fresh->callUntil(fresh->findExport("answer"), {}, {&result, 1}, past + 60'000'000'000).ok());
+    QCOMPARE(result, uint64_t(42));
 }
 
 void tst_Aot::recursionTraps()
