@@ -4,13 +4,14 @@
 #   bench/run.sh
 #
 # Builds what it needs (the main build in build/, then the bench project in
-# bench/out/build), installs wrk and nginx-light with apt-get when they are missing (the
-# test suite never needs them), and measures:
+# bench/out/build), installs wrk, h2load (nghttp2-client) and nginx-light with apt-get when
+# they are missing (the test suite never needs them), and measures:
 #   a. compute kernels: native clang-14 -O2 (baseline) and gcc -O2, AOT (keel-aot),
 #      interpreter, Node.js; every tier pinned to the same CPU
 #   b. data plane: wrk -t1 -c32 on one CPU against each server on another: nginx (one
 #      worker, `return`), Node.js http, and keel-agent serving a Keel handler and WAGI
-#      guests on the AOT tier; medians of BENCH_DP_RUNS runs with their spread
+#      guests on the AOT tier; medians of BENCH_DP_RUNS runs with their spread; then
+#      the latency of nginx and the agent at one offered rate (h2load --rps)
 #   c. cold start: exec keel-agent -> first 200 on /hello/ with 10 components
 #   d. RSS: 10 components idle, and growth over 1,000,000 requests
 #   e. size: keel-agent stripped, as cmake --install --strip installs it
@@ -64,6 +65,7 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; t
 ensure_tools() {
   local missing=()
   command -v wrk >/dev/null || missing+=(wrk)
+  command -v h2load >/dev/null || missing+=(nghttp2-client)
   command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
   if [ ${#missing[@]} -gt 0 ]; then
     log "installing ${missing[*]} with apt-get"
@@ -324,8 +326,31 @@ wrk_row() { # label url -> "rps|p50|p99|errors|rps-min|rps-max" (medians of DP_R
     "$(printf '%s\n' "${rps[@]}" | sort -n | tail -1)"
 }
 
+# Latency at one offered rate: h2load (HTTP/1.1) with 32 connections, each paced at RATE/32
+# requests a second (--rps), for WRK_SECONDS. -> "rate|achieved|p50|p99|errors" (medians of DP_RUNS runs,
+# percentiles over every request of a run, from h2load's per-request log).
+paced_row() { # label url rate
+  command -v h2load >/dev/null || return 0
+  local i out log achieved=() p50=() p99=() errs=0 per=$(( $3 / 32 ))
+  for i in $(seq 1 "$DP_RUNS"); do
+    log="$TMP/h2load-$1-$i.log"; rm -f "$log"
+    # The connections start 1 ms apart, so their paced requests interleave rather than
+    # arrive in bursts of 32.
+    out="$("${LOAD_PIN[@]}" h2load --h1 -c32 --rps="$per" -r 1 --rate-period=1ms -n $(( $3 * WRK_SECONDS )) \
+             --log-file="$log" "$2" 2>&1)"
+    echo "$out" >"$TMP/h2load-$1-$i.txt"
+    achieved+=("$(awk '/^finished in/ { printf "%.0f", $4 }' <<<"$out")")
+    errs=$((errs + $(awk '/^requests:/ { n += $10 + $12 + $14 } /^status codes:/ { n += $5 + $7 + $9 } END { print n + 0 }' <<<"$out")))
+    read -r a b <<<"$(awk '{ print $3 }' "$log" | sort -n | awk '{ v[++n] = $1 } END { if (n) printf "%.3f %.3f", v[int(n * 0.5) + 1] / 1000, v[int(n * 0.99) + 1] / 1000 }')"
+    p50+=("$a"); p99+=("$b")
+  done
+  [ -n "${p99[0]}" ] || return 0
+  printf '%s|%s|%s|%s|%s\n' "$3" "$(printf '%s\n' "${achieved[@]}" | median_of)" "$(printf '%s\n' "${p50[@]}" | median_of)" \
+    "$(printf '%s\n' "${p99[@]}" | median_of)" "$errs"
+}
+
 dataplane_section() {
-  DP_ROWS=""; DP_BODY="-"; DP_DROPPED=""
+  DP_ROWS=""; DP_BODY="-"; DP_DROPPED=""; PACED_ROWS=""; PACED_RATE=""
   local why
   if ! command -v wrk >/dev/null; then
     DP_ROWS="| all | $(nm "wrk is not installed") | | | | | |"$'\n'; return
@@ -349,6 +374,17 @@ dataplane_section() {
   echo_r="$(wrk_row echo "http://127.0.0.1:$hp/echo/")"
   quiet_r="$(wrk_row hello-quiet "http://127.0.0.1:$hp/hello-quiet/")"
   hello_r="$(wrk_row hello "http://127.0.0.1:$hp/hello/")"
+  # The rate for the latency comparison: 60% of what the slowest agent row sustained,
+  # so every server is loaded alike and none is at its limit.
+  local slowest pe="" pq="" ph="" pn=""
+  slowest="$(printf '%s\n' "${echo_r%%|*}" "${quiet_r%%|*}" "${hello_r%%|*}" | grep -E '^[0-9]+$' | sort -n | head -1)"
+  if [ -n "$slowest" ] && command -v h2load >/dev/null; then
+    PACED_RATE=$(( slowest * 6 / 10 / 32 * 32 ))
+    log "data plane: latency at $PACED_RATE requests/s (h2load), keel-agent"
+    pe="$(paced_row echo "http://127.0.0.1:$hp/echo/" "$PACED_RATE")"
+    pq="$(paced_row hello-quiet "http://127.0.0.1:$hp/hello-quiet/" "$PACED_RATE")"
+    ph="$(paced_row hello "http://127.0.0.1:$hp/hello/" "$PACED_RATE")"
+  fi
   DP_DROPPED="$(curl -s "http://127.0.0.1:$ap/metrics" | awk '/^keel_agent_component_log_lines_dropped_total\{component="hello"\}/ { printf "%.0f", $2 }')"
   stop_pid "$AGENT_PID"
 
@@ -371,6 +407,7 @@ dataplane_section() {
     if wait_http "http://127.0.0.1:$np/echo/" 10; then
       log "data plane: nginx"
       nginx_r="$(wrk_row nginx "http://127.0.0.1:$np/echo/")"
+      [ -n "$PACED_RATE" ] && pn="$(paced_row nginx "http://127.0.0.1:$np/echo/" "$PACED_RATE")"
     fi
     stop_pid "$ngx"
   fi
@@ -394,10 +431,7 @@ dataplane_section() {
     IFS='|' read -r rps p50 p99 errs lo hi <<<"$2"
     vs="$(ratio "$rps" "$nginx_rps")"
     if [ -n "${4:-}" ] && [ -n "$nginx_rps" ]; then
-      local m1 m2
-      m1="$(awk -v r="$vs" -v t="$4" 'BEGIN { print (r >= t) ? "met" : "not met" }')"
-      m2="$(awk -v a="$p99" -v n="$nginx_p99" 'BEGIN { print (a <= 2 * n) ? "met" : "not met" }')"
-      met="≥ ${4}×: $m1; p99 ≤ 2× nginx's: $m2"
+      met="≥ ${4}×: $(awk -v r="$vs" -v t="$4" 'BEGIN { print (r >= t) ? "met" : "not met" }')"
     fi
     DP_ROWS+="| $1 | $rps ($lo–$hi) | $(printf %.2f "$p50") ms | $(printf %.2f "$p99") ms | ${vs}× | $errs | $met |"$'\n'
   }
@@ -406,6 +440,25 @@ dataplane_section() {
   dp_row "keel-agent, Keel handler \`echo\`" "$echo_r" "no answer from /echo/" 0.8
   dp_row "keel-agent, WAGI \`hello-quiet\` (an instance per request)" "$quiet_r" "no answer from /hello-quiet/" 0.4
   dp_row "keel-agent, WAGI \`hello\` (and a stderr line per request)" "$hello_r" "no answer from /hello/" 0.4
+
+  local nginx_paced_p99=""
+  [ -n "$pn" ] && IFS='|' read -r _ _ _ nginx_paced_p99 _ <<<"$pn"
+  paced_table_row() { # label result [judge]
+    local rate achieved p50 p99 errs vs met=""
+    if [ -z "$2" ]; then PACED_ROWS+="| $1 | $(nm "h2load is not installed or the server did not answer") | | | | | |"$'\n'; return; fi
+    IFS='|' read -r rate achieved p50 p99 errs <<<"$2"
+    vs="$(ratio "$p99" "$nginx_paced_p99")"
+    if [ -n "${3:-}" ] && [ -n "$nginx_paced_p99" ]; then
+      met="p99 ≤ 2× nginx's: $(awk -v a="$p99" -v n="$nginx_paced_p99" 'BEGIN { print (a <= 2 * n) ? "met" : "not met" }')"
+    fi
+    PACED_ROWS+="| $1 | $achieved | $(printf %.2f "$p50") ms | $(printf %.2f "$p99") ms | ${vs}× | $errs | $met |"$'\n'
+  }
+  if [ -n "$PACED_RATE" ]; then
+    paced_table_row "nginx, 1 worker, \`return 200\`" "$pn"
+    paced_table_row "keel-agent, Keel handler \`echo\`" "$pe" judge
+    paced_table_row "keel-agent, WAGI \`hello-quiet\`" "$pq" judge
+    paced_table_row "keel-agent, WAGI \`hello\`" "$ph" judge
+  fi
 }
 
 # ---------------------------------------------------------------------------------------
@@ -635,6 +688,22 @@ median requests/s (with the lowest and highest run), the median p50 and p99:
 | server | requests/s (range) | p50 | p99 | vs nginx | errors | targets |
 |---|---|---|---|---|---|---|
 ${DP_ROWS}
+**Latency at the same load.** With a fixed number of connections each waiting for its
+answer, as above, a server's latency is the number of connections divided by its
+throughput: a server at 0.4× nginx's requests/s has about 2.5× its latency by arithmetic,
+so the p99 column above compares the servers at different loads. The p99 target is
+judged here instead, with every server given the same requests/s: ${PACED_RATE:-(not measured)}
+requests/s, 60% of what the slowest agent row sustained above, from \`h2load --h1 -c32
+--rps=$(( ${PACED_RATE:-0} / 32 )) -r 1 --rate-period=1ms\` (32 connections, each paced at
+that many requests a second, started 1 ms apart so that their requests interleave rather
+than arrive together) on CPU ${LOAD_CPU:-any}, $(( ${PACED_RATE:-0} * WRK_SECONDS )) requests (${WRK_SECONDS} s), ${DP_RUNS} runs;
+percentiles over every request of a run from h2load's per-request log (\`--log-file\`),
+medians of the runs.
+
+| server | requests/s achieved | p50 | p99 | p99 vs nginx's | errors | target |
+|---|---|---|---|---|---|---|
+${PACED_ROWS:-| all | not measured: h2load is not installed | | | | | |
+}
 Targets: the Keel handler at ≥ 0.8× nginx's requests/s, WAGI at ≥ 0.4×, and a p99 no worse
 than twice nginx's at the same load.
 Where the agent's time per request goes, and what the targets not met would take:
