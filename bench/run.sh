@@ -20,7 +20,7 @@
 # every load loop is bounded in time; a full run takes about 5-8 minutes.
 #
 # Knobs (environment): KEEL_BUILD (build dir), BENCH_RUNS (timed runs per kernel, 11),
-# BENCH_WRK_SECONDS (10), BENCH_DP_RUNS (3), BENCH_COLD_RUNS (25), BENCH_RSS_REQUESTS (1000000),
+# BENCH_WRK_SECONDS (10), BENCH_DP_RUNS (3), BENCH_PACED_SECONDS (5), BENCH_COLD_RUNS (25), BENCH_RSS_REQUESTS (1000000),
 # BENCH_RSS_SECONDS (time bound for those requests, 150), BENCH_OUTPUT (docs/benchmarks.md),
 # BENCH_SKIP_BUILD=1 (use the main build as it is; the bench project is still built).
 set -uo pipefail
@@ -33,6 +33,7 @@ KDIR="$BB/kernels"
 DOC="${BENCH_OUTPUT:-$ROOT/docs/benchmarks.md}"
 RUNS="${BENCH_RUNS:-11}"
 WRK_SECONDS="${BENCH_WRK_SECONDS:-10}"
+PACED_SECONDS="${BENCH_PACED_SECONDS:-5}"
 DP_RUNS="${BENCH_DP_RUNS:-3}"
 COLD_RUNS="${BENCH_COLD_RUNS:-25}"
 RSS_REQUESTS="${BENCH_RSS_REQUESTS:-1000000}"
@@ -327,30 +328,30 @@ wrk_row() { # label url -> "rps|p50|p99|errors|rps-min|rps-max" (medians of DP_R
 }
 
 # Latency at one offered rate: h2load (HTTP/1.1) with 32 connections, each paced at RATE/32
-# requests a second (--rps), for WRK_SECONDS. -> "rate|achieved|p50|p99|errors" (medians of DP_RUNS runs,
-# percentiles over every request of a run, from h2load's per-request log).
+# requests a second (--rps), for PACED_SECONDS. -> "achieved|p50|p99|errors" (percentiles over
+# every request, from h2load's per-request log).
 paced_row() { # label url rate
   command -v h2load >/dev/null || return 0
-  local i out log achieved=() p50=() p99=() errs=0 per=$(( $3 / 32 ))
-  for i in $(seq 1 "$DP_RUNS"); do
-    log="$TMP/h2load-$1-$i.log"; rm -f "$log"
-    # The connections start 1 ms apart, so their paced requests interleave rather than
-    # arrive in bursts of 32.
-    out="$("${LOAD_PIN[@]}" h2load --h1 -c32 --rps="$per" -r 1 --rate-period=1ms -n $(( $3 * WRK_SECONDS )) \
-             --log-file="$log" "$2" 2>&1)"
-    echo "$out" >"$TMP/h2load-$1-$i.txt"
-    achieved+=("$(awk '/^finished in/ { printf "%.0f", $4 }' <<<"$out")")
-    errs=$((errs + $(awk '/^requests:/ { n += $10 + $12 + $14 } /^status codes:/ { n += $5 + $7 + $9 } END { print n + 0 }' <<<"$out")))
-    read -r a b <<<"$(awk '{ print $3 }' "$log" | sort -n | awk '{ v[++n] = $1 } END { if (n) printf "%.3f %.3f", v[int(n * 0.5) + 1] / 1000, v[int(n * 0.99) + 1] / 1000 }')"
-    p50+=("$a"); p99+=("$b")
-  done
-  [ -n "${p99[0]}" ] || return 0
-  printf '%s|%s|%s|%s|%s\n' "$3" "$(printf '%s\n' "${achieved[@]}" | median_of)" "$(printf '%s\n' "${p50[@]}" | median_of)" \
-    "$(printf '%s\n' "${p99[@]}" | median_of)" "$errs"
+  local out log a b
+  log="$TMP/h2load-$1-$3.log"; rm -f "$log"
+  # The connections start 1 ms apart, so their paced requests interleave rather than
+  # arrive in bursts of 32.
+  out="$("${LOAD_PIN[@]}" h2load --h1 -c32 --rps=$(( $3 / 32 )) -r 1 --rate-period=1ms -n $(( $3 * PACED_SECONDS )) \
+           --log-file="$log" "$2" 2>&1)"
+  echo "$out" >"$TMP/h2load-$1-$3.txt"
+  read -r a b <<<"$(awk '{ print $3 }' "$log" 2>/dev/null | sort -n | awk '{ v[++n] = $1 } END { if (n) printf "%.3f %.3f", v[int(n * 0.5) + 1] / 1000, v[int(n * 0.99) + 1] / 1000 }')"
+  [ -n "$b" ] || return 0
+  printf '%s|%s|%s|%s\n' "$(awk '/^finished in/ { printf "%.0f", $4 }' <<<"$out")" "$a" "$b" \
+    "$(awk '/^requests:/ { n += $10 + $12 + $14 } /^status codes:/ { n += $5 + $7 + $9 } END { print n + 0 }' <<<"$out")"
+}
+
+paced_rows() { # label url -> one result per rate in PACED_RATES, in PACED[label:rate]
+  local r
+  for r in "${PACED_RATES[@]}"; do PACED["$1:$r"]="$(paced_row "$1" "$2" "$r")"; done
 }
 
 dataplane_section() {
-  DP_ROWS=""; DP_BODY="-"; DP_DROPPED=""; PACED_ROWS=""; PACED_RATE=""
+  DP_ROWS=""; DP_BODY="-"; DP_DROPPED=""; PACED_ROWS=""; PACED_RATES=(); declare -gA PACED=()
   local why
   if ! command -v wrk >/dev/null; then
     DP_ROWS="| all | $(nm "wrk is not installed") | | | | | |"$'\n'; return
@@ -374,16 +375,17 @@ dataplane_section() {
   echo_r="$(wrk_row echo "http://127.0.0.1:$hp/echo/")"
   quiet_r="$(wrk_row hello-quiet "http://127.0.0.1:$hp/hello-quiet/")"
   hello_r="$(wrk_row hello "http://127.0.0.1:$hp/hello/")"
-  # The rate for the latency comparison: 60% of what the slowest agent row sustained,
-  # so every server is loaded alike and none is at its limit.
-  local slowest pe="" pq="" ph="" pn=""
+  # The rates for the latency comparison: a quarter, half and three quarters of what the
+  # slowest agent row sustained, so that every server gets the same load and the curve
+  # shows where the tail starts to grow.
+  local slowest
   slowest="$(printf '%s\n' "${echo_r%%|*}" "${quiet_r%%|*}" "${hello_r%%|*}" | grep -E '^[0-9]+$' | sort -n | head -1)"
   if [ -n "$slowest" ] && command -v h2load >/dev/null; then
-    PACED_RATE=$(( slowest * 6 / 10 / 32 * 32 ))
-    log "data plane: latency at $PACED_RATE requests/s (h2load), keel-agent"
-    pe="$(paced_row echo "http://127.0.0.1:$hp/echo/" "$PACED_RATE")"
-    pq="$(paced_row hello-quiet "http://127.0.0.1:$hp/hello-quiet/" "$PACED_RATE")"
-    ph="$(paced_row hello "http://127.0.0.1:$hp/hello/" "$PACED_RATE")"
+    PACED_RATES=($(( slowest / 4 / 32 * 32 )) $(( slowest / 2 / 32 * 32 )) $(( slowest * 3 / 4 / 32 * 32 )))
+    log "data plane: latency at ${PACED_RATES[*]} requests/s (h2load), keel-agent"
+    paced_rows echo "http://127.0.0.1:$hp/echo/"
+    paced_rows hello-quiet "http://127.0.0.1:$hp/hello-quiet/"
+    paced_rows hello "http://127.0.0.1:$hp/hello/"
   fi
   DP_DROPPED="$(curl -s "http://127.0.0.1:$ap/metrics" | awk '/^keel_agent_component_log_lines_dropped_total\{component="hello"\}/ { printf "%.0f", $2 }')"
   stop_pid "$AGENT_PID"
@@ -407,7 +409,7 @@ dataplane_section() {
     if wait_http "http://127.0.0.1:$np/echo/" 10; then
       log "data plane: nginx"
       nginx_r="$(wrk_row nginx "http://127.0.0.1:$np/echo/")"
-      [ -n "$PACED_RATE" ] && pn="$(paced_row nginx "http://127.0.0.1:$np/echo/" "$PACED_RATE")"
+      [ ${#PACED_RATES[@]} -gt 0 ] && paced_rows nginx "http://127.0.0.1:$np/echo/"
     fi
     stop_pid "$ngx"
   fi
@@ -441,23 +443,30 @@ dataplane_section() {
   dp_row "keel-agent, WAGI \`hello-quiet\` (an instance per request)" "$quiet_r" "no answer from /hello-quiet/" 0.4
   dp_row "keel-agent, WAGI \`hello\` (and a stderr line per request)" "$hello_r" "no answer from /hello/" 0.4
 
-  local nginx_paced_p99=""
-  [ -n "$pn" ] && IFS='|' read -r _ _ _ nginx_paced_p99 _ <<<"$pn"
-  paced_table_row() { # label result [judge]
-    local rate achieved p50 p99 errs vs met=""
-    if [ -z "$2" ]; then PACED_ROWS+="| $1 | $(nm "h2load is not installed or the server did not answer") | | | | | |"$'\n'; return; fi
-    IFS='|' read -r rate achieved p50 p99 errs <<<"$2"
-    vs="$(ratio "$p99" "$nginx_paced_p99")"
-    if [ -n "${3:-}" ] && [ -n "$nginx_paced_p99" ]; then
-      met="p99 ≤ 2× nginx's: $(awk -v a="$p99" -v n="$nginx_paced_p99" 'BEGIN { print (a <= 2 * n) ? "met" : "not met" }')"
+  paced_table_row() { # label key [judge]
+    local r row="| $1 |" achieved p50 p99 errs np99 vs met=() missed=()
+    for r in "${PACED_RATES[@]}"; do
+      if [ -z "${PACED["$2:$r"]:-}" ]; then row+=" $(nm "no answer") |"; missed+=("$r"); continue; fi
+      IFS='|' read -r achieved p50 p99 errs <<<"${PACED["$2:$r"]}"
+      np99=""; [ -n "${PACED["nginx:$r"]:-}" ] && IFS='|' read -r _ _ np99 _ <<<"${PACED["nginx:$r"]}"
+      vs="$(ratio "$p99" "$np99")"
+      row+=" $(printf %.2f "$p50") / $(printf %.2f "$p99") ms (${vs}×$( [ "$errs" != 0 ] && echo ", $errs errors")) |"
+      if [ -n "$np99" ]; then
+        if awk -v a="$p99" -v n="$np99" 'BEGIN { exit !(a <= 2 * n) }'; then met+=("$r"); else missed+=("$r"); fi
+      fi
+    done
+    local verdict=""
+    if [ -n "${3:-}" ]; then
+      [ ${#met[@]} -gt 0 ] && verdict="met at ${met[*]}"
+      [ ${#missed[@]} -gt 0 ] && verdict+="${verdict:+; }not met at ${missed[*]}"
     fi
-    PACED_ROWS+="| $1 | $achieved | $(printf %.2f "$p50") ms | $(printf %.2f "$p99") ms | ${vs}× | $errs | $met |"$'\n'
+    PACED_ROWS+="$row $verdict |"$'\n'
   }
-  if [ -n "$PACED_RATE" ]; then
-    paced_table_row "nginx, 1 worker, \`return 200\`" "$pn"
-    paced_table_row "keel-agent, Keel handler \`echo\`" "$pe" judge
-    paced_table_row "keel-agent, WAGI \`hello-quiet\`" "$pq" judge
-    paced_table_row "keel-agent, WAGI \`hello\`" "$ph" judge
+  if [ ${#PACED_RATES[@]} -gt 0 ]; then
+    paced_table_row "nginx, 1 worker, \`return 200\`" nginx
+    paced_table_row "keel-agent, Keel handler \`echo\`" echo judge
+    paced_table_row "keel-agent, WAGI \`hello-quiet\`" hello-quiet judge
+    paced_table_row "keel-agent, WAGI \`hello\`" hello judge
   fi
 }
 
@@ -692,17 +701,19 @@ ${DP_ROWS}
 answer, as above, a server's latency is the number of connections divided by its
 throughput: a server at 0.4× nginx's requests/s has about 2.5× its latency by arithmetic,
 so the p99 column above compares the servers at different loads. The p99 target is
-judged here instead, with every server given the same requests/s: ${PACED_RATE:-(not measured)}
-requests/s, 60% of what the slowest agent row sustained above, from \`h2load --h1 -c32
---rps=$(( ${PACED_RATE:-0} / 32 )) -r 1 --rate-period=1ms\` (32 connections, each paced at
-that many requests a second, started 1 ms apart so that their requests interleave rather
-than arrive together) on CPU ${LOAD_CPU:-any}, $(( ${PACED_RATE:-0} * WRK_SECONDS )) requests (${WRK_SECONDS} s), ${DP_RUNS} runs;
-percentiles over every request of a run from h2load's per-request log (\`--log-file\`),
-medians of the runs.
+judged here instead, with every server given the same requests/s, at a quarter, half and
+three quarters of what the slowest agent row sustained above (${PACED_RATES[*]:-not measured}
+requests/s): \`h2load --h1 -c32 --rps=RATE/32 -r 1 --rate-period=1ms -n RATE×${PACED_SECONDS}\` on CPU
+${LOAD_CPU:-any} (32 connections, each paced at its share of the rate and started 1 ms
+apart, so that their requests interleave rather than arrive together), one run of
+${PACED_SECONDS} s per server and rate; p50 and p99 over every request of the run, from
+h2load's per-request log (\`--log-file\`), and the p99 as a multiple of nginx's at the same rate.
+On this machine the CPU's speed moves by a third from minute to minute, so a rate that
+is three quarters of the capacity measured a minute before may be all of it now.
 
-| server | requests/s achieved | p50 | p99 | p99 vs nginx's | errors | target |
-|---|---|---|---|---|---|---|
-${PACED_ROWS:-| all | not measured: h2load is not installed | | | | | |
+| server | p50 / p99 at ${PACED_RATES[0]:-} req/s | at ${PACED_RATES[1]:-} req/s | at ${PACED_RATES[2]:-} req/s | p99 ≤ 2× nginx's |
+|---|---|---|---|---|
+${PACED_ROWS:-| all | not measured: h2load is not installed | | | |
 }
 Targets: the Keel handler at ≥ 0.8× nginx's requests/s, WAGI at ≥ 0.4×, and a p99 no worse
 than twice nginx's at the same load.
@@ -754,7 +765,7 @@ main() {
   RUN_DATE="$(date -u '+%Y-%m-%d %H:%M UTC')"
   RUN_COMMAND="bench/run.sh"
   local v
-  for v in KEEL_BUILD BENCH_RUNS BENCH_WRK_SECONDS BENCH_DP_RUNS BENCH_COLD_RUNS BENCH_RSS_REQUESTS BENCH_RSS_SECONDS BENCH_SKIP_BUILD; do
+  for v in KEEL_BUILD BENCH_RUNS BENCH_WRK_SECONDS BENCH_DP_RUNS BENCH_PACED_SECONDS BENCH_COLD_RUNS BENCH_RSS_REQUESTS BENCH_RSS_SECONDS BENCH_SKIP_BUILD; do
     # A path inside the repository is written relative to it (the record stays portable).
     [ -n "${!v:-}" ] && RUN_COMMAND="$v=$( [ "$v" = KEEL_BUILD ] && rel "$BUILD" || echo "${!v}") $RUN_COMMAND"
   done
