@@ -216,14 +216,19 @@ kernels_section() {
       logs_aotg="$(awk -v s="$logs_aotg" -v a="$tag" -v n="$tn" 'BEGIN { print s + log(a / n) }')"
       counted_g=$((counted_g + 1))
     fi
-    rows+="| \`$n\` | $desc; N=$iters | $(fmt_ms "$tn") ms | $cell_gcc | $cell_aot | $cell_aotg | $cell_nod | $cell_itp | $target | $sums_ok |"$'\n'
+    # The spread of the timed calls: fastest and slowest, native and AOT.
+    local spread="-"
+    if [ -n "$tn" ] && [ -n "$ta" ]; then
+      spread="$(fmt_ms "$(field min_ms "$nat")")–$(fmt_ms "$(field max_ms "$nat")"); $(fmt_ms "$(field min_ms "$aot")")–$(fmt_ms "$(field max_ms "$aot")") ms"
+    fi
+    rows+="| \`$n\` | $desc; N=$iters | $(fmt_ms "$tn") ms | $cell_gcc | $cell_aot | $cell_aotg | $cell_nod | $cell_itp | $spread | $target | $sums_ok |"$'\n'
   done
   # Geometric means of AOT/native over the kernels (clang, the default, and gcc).
   local g_aot="-" g_aotg="-" within="not met"
   [ "$counted" -gt 0 ] && g_aot="$(awk -v s="$logs_aot" -v c="$counted" 'BEGIN { printf "%.2f", exp(s / c) }')"
   [ "$counted_g" -gt 0 ] && g_aotg="$(awk -v s="$logs_aotg" -v c="$counted_g" 'BEGIN { printf "%.2f", exp(s / c) }')"
   [ "$counted" = "${#KERNELS[@]}" ] && awk -v g="$g_aot" 'BEGIN { exit !(g <= 1.25) }' && within="met"
-  rows+="| **geometric mean** | AOT/native over the ${#KERNELS[@]} kernels | 1× | | **${g_aot}×** | ${g_aotg}× | | | geomean ≤ 1.25×: $within; < V8 on each: $below_v8 | |"$'\n'
+  rows+="| **geometric mean** | AOT/native over the ${#KERNELS[@]} kernels | 1× | | **${g_aot}×** | ${g_aotg}× | | | | geomean ≤ 1.25×: $within; < V8 on each: $below_v8 | |"$'\n'
   KERNEL_ROWS="$rows"
 }
 
@@ -663,13 +668,14 @@ returns a checksum over all its work. The same source is built four ways:
 \`bench/out/build/kernelbench\` (native, AOT, interpreter) and \`runkernel.mjs\` make one untimed
 warm-up call and then $RUNS timed calls in one process, every one pinned to the same CPU
 (${PIN_CPU:+CPU $PIN_CPU, }\`taskset\`; this machine's CPUs are not equally fast); the table gives the
-**median** wall time of one call and, in parentheses, its ratio to native. The interpreter is too slow for
+**median** wall time of one call and, in parentheses, its ratio to native; "spread" gives the
+fastest and slowest of the timed calls, native and AOT. The interpreter is too slow for
 the full N: it runs N/k (k = 12–50) three times and its median is scaled back to N.
 "Checksums" says whether every tier computed the native checksum (the interpreter compared
 with native at its smaller N).
 
-| kernel | work | native (clang-14) | gcc | AOT | AOT (gcc) | Node.js | interpreter | AOT < V8 | checksums |
-|---|---|---|---|---|---|---|---|---|---|
+| kernel | work | native (clang-14) | gcc | AOT | AOT (gcc) | Node.js | interpreter | spread: native; AOT | AOT < V8 | checksums |
+|---|---|---|---|---|---|---|---|---|---|---|
 ${KERNEL_ROWS}
 Targets (for the default AOT object): the geometric mean of AOT/native over the kernels at most
 1.25×, and AOT faster than V8 (Node.js, same \`.wasm\`) on each kernel.

@@ -4,7 +4,7 @@
 //   kernelbench aot    KERNEL.aot.so KERNEL.wasm ITERATIONS RUNS   (keel_aot_load)
 //   kernelbench interp KERNEL.wasm        ITERATIONS RUNS   (keel_runtime's InterpEngine)
 // One untimed warm-up call, then RUNS timed calls; prints one line:
-//   median_ms=<m> min_ms=<m> checksum=<u32>
+//   median_ms=<m> min_ms=<m> max_ms=<m> checksum=<u32>
 // and exits non-zero when the kernel cannot be loaded or its checksum changes between runs.
 #include "interp/interpengine.h"
 #include "load/aotinstance.h"
@@ -54,7 +54,7 @@ int measure(const RunFn &run, uint32_t iterations, int runs)
     }
     std::sort(ms.begin(), ms.end());
     const double median = ms.size() % 2 ? ms[ms.size() / 2] : (ms[ms.size() / 2 - 1] + ms[ms.size() / 2]) / 2;
-    std::printf("median_ms=%.3f min_ms=%.3f checksum=%u\n", median, ms.front(), *warm);
+    std::printf("median_ms=%.3f min_ms=%.3f max_ms=%.3f checksum=%u\n", median, ms.front(), ms.back(), *warm);
     return 0;
 }
 
