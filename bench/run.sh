@@ -642,7 +642,7 @@ run, not assertions (the test suite checks behaviour, never timings).
 - **Command:** \`$RUN_COMMAND\` (in the repository root; $RUN_SECONDS s)
 - **Machine:** $(nproc) CPUs, $cpu, $mem RAM, Linux $(uname -r); load average at the start: $LOAD_START
 - **Tools:** $(gcc --version | head -1); $(clang-14 --version | head -1); Node.js $(node --version 2>/dev/null || echo "-"); $( { "$NGINX" -v 2>&1 || echo "nginx -"; } | head -1); $(wrk --version 2>&1 | head -1 | awk '{ print $1, $2 }')
-- **Keel:** $(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo unknown), build in \`$(rel "$BUILD")\`
+- **Keel:** ${KEEL_DESCRIBE}, build in \`$(rel "$BUILD")\`
 
 ## a. Compute kernels
 
@@ -776,6 +776,9 @@ main() {
     [ -n "${!v:-}" ] && RUN_COMMAND="$v=$( [ "$v" = KEEL_BUILD ] && rel "$BUILD" || echo "${!v}") $RUN_COMMAND"
   done
   LOAD_START="$(cut -d' ' -f1-3 /proc/loadavg)"
+  # Before anything is written: the document itself is opened for writing before its text
+  # is expanded, which would make every tree look modified.
+  KEEL_DESCRIBE="$(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo unknown)"
   ensure_tools
   build_all
   make_component_set || log "component set: $COMPONENT_SET_ERROR"
