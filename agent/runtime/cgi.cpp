@@ -22,19 +22,32 @@ std::string_view trim(std::string_view s)
 std::vector<std::string> Cgi::environment(const ComponentRequest &request, std::string_view component)
 {
     std::vector<std::string> env;
-    auto add = [&env](std::string_view key, std::string_view value) {
-        std::string entry(key);
-        entry.append("=").append(value);
-        env.push_back(std::move(entry));
+    environment(request, component, env);
+    return env;
+}
+
+void Cgi::environment(const ComponentRequest &request, std::string_view component, std::vector<std::string> &env)
+{
+    std::size_t used = 0;
+    // Each entry is written over the string that held the last request's entry there.
+    auto entry = [&env, &used]() -> std::string & {
+        if (used == env.size())
+            env.emplace_back();
+        std::string &e = env[used++];
+        e.clear();
+        return e;
     };
-    std::string contentType;
+    auto add = [&entry](std::string_view key, std::string_view value) {
+        entry().append(key).append("=").append(value);
+    };
+    std::string_view contentType;
     for (const auto &[name, value] : request.headers) {
         if (boost::beast::iequals(name, "content-type"))
             contentType = value;
     }
     add("GATEWAY_INTERFACE", "CGI/1.1");
     add("REQUEST_METHOD", request.method);
-    add("SCRIPT_NAME", "/" + std::string(component));
+    entry().append("SCRIPT_NAME=/").append(component);
     add("PATH_INFO", request.path);
     add("QUERY_STRING", request.query);
     add("CONTENT_TYPE", contentType);
@@ -49,12 +62,13 @@ std::vector<std::string> Cgi::environment(const ComponentRequest &request, std::
         // Content-Type and Content-Length have their own variables (RFC 3875 4.1.18).
         if (boost::beast::iequals(name, "content-type") || boost::beast::iequals(name, "content-length"))
             continue;
-        std::string key = "HTTP_";
+        std::string &e = entry();
+        e.append("HTTP_");
         for (char c : name)
-            key.push_back(c == '-' ? '_' : char(std::toupper(static_cast<unsigned char>(c))));
-        add(key, value);
+            e.push_back(c == '-' ? '_' : (c >= 'a' && c <= 'z') ? char(c - 'a' + 'A') : c);
+        e.append("=").append(value);
     }
-    return env;
+    env.resize(used);
 }
 
 bool Cgi::parseOutput(std::string_view output, ComponentResponse &response, std::string &error)

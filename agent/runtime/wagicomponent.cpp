@@ -52,7 +52,8 @@ ComponentResponse WagiComponent::handle(const ComponentRequest &request)
     if (!host)
         return ComponentResponse::failure(500, ComponentError::Instantiation, error);
     WasiHost &wasi = host->wasi();
-    wasi.startRequest(Cgi::environment(request, m_config.name), request.body);
+    Cgi::environment(request, m_config.name, wasi.requestEnvironment());
+    wasi.startRequest(request.body);
     auto instance = m_module->instantiate(host->imports(), deadline, error);
     const double instantiation = std::chrono::duration<double>(Clock::now() - started).count();
     if (!instance) {

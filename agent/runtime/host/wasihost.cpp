@@ -49,11 +49,13 @@ void WasiHost::flushPartialLines()
     m_pendingStderr.clear();
 }
 
-void WasiHost::startRequest(std::vector<std::string> environment, std::string stdinBytes)
+void WasiHost::startRequest(std::string_view stdinBytes)
 {
     flushPartialLines();
-    m_setup.environment = std::move(environment);
-    m_setup.stdinBytes = std::move(stdinBytes);
+    // A large body once must not stay held by an idle host either.
+    if (m_setup.stdinBytes.capacity() > 64 * 1024 && stdinBytes.size() <= 64 * 1024)
+        std::string().swap(m_setup.stdinBytes);
+    m_setup.stdinBytes.assign(stdinBytes);
     m_stdinOffset = 0;
     // A large answer once must not stay held by an idle host.
     if (m_stdout.capacity() > 64 * 1024)

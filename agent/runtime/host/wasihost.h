@@ -45,7 +45,10 @@ public:
 
     // Starts another request on this host, kept with its bound functions from one request
     // to the next: this environment and stdin, an empty stdout, every stream open again.
-    void startRequest(std::vector<std::string> environment, std::string stdinBytes);
+    // The environment is what the caller wrote into requestEnvironment() (the strings of
+    // the last request's, reused).
+    void startRequest(std::string_view stdinBytes);
+    std::vector<std::string> &requestEnvironment() { return m_setup.environment; }
     // Logs what the guest left on stdout (Log mode) or stderr without a newline, as the
     // destructor does; for a host that outlives the request.
     void flushPartialLines();
