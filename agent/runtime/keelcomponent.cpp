@@ -121,9 +121,14 @@ ComponentResponse KeelComponent::handle(const ComponentRequest &request)
     }
     const std::uint64_t memory = slot->instance->memoryBytes();
     m_busyMemory += memory;
+    struct Busy
+    {
+        std::atomic<std::uint64_t> &total;
+        std::uint64_t memory;
+        ~Busy() { total -= memory; } // also when run throws (out of host memory)
+    } busy{m_busyMemory, memory};
     bool poisoned = false;
     ComponentResponse response = run(*slot, request, deadline, poisoned);
-    m_busyMemory -= memory;
     response.instantiationSeconds = instantiation;
     response.coldStart = coldStart;
     response.memoryBytes = slot->instance->memoryBytes();

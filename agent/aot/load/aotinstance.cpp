@@ -4,6 +4,7 @@
 #include "load/aotsnapshot.h"
 #include "rt/keelrt.h"
 
+#include <cstdint>
 #include <cstdlib>
 #include <ctime>
 
@@ -150,7 +151,8 @@ AotCallResult AotInstance::call(int index, std::span<const uint64_t> args, std::
     if (timeoutNs > 0) {
         timespec now{};
         clock_gettime(CLOCK_MONOTONIC, &now);
-        deadlineNs = int64_t(now.tv_sec) * 1'000'000'000 + now.tv_nsec + timeoutNs;
+        const int64_t nowNs = int64_t(now.tv_sec) * 1'000'000'000 + now.tv_nsec;
+        deadlineNs = timeoutNs > INT64_MAX - nowNs ? INT64_MAX : nowNs + timeoutNs;
     }
     return callUntil(index, args, results, deadlineNs);
 }

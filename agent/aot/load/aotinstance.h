@@ -40,7 +40,8 @@ public:
                        int64_t timeoutNs);
     // The same with the deadline as an instant of CLOCK_MONOTONIC (the clock of
     // std::chrono::steady_clock) in nanoseconds, 0 for none: reads no clock per call. A
-    // deadline already past traps with AotTrapCode::Deadline.
+    // deadline already past traps with AotTrapCode::Deadline within the timer's latency
+    // (the kernel fires an expired timer at once), rather than the call not starting.
     AotCallResult callUntil(int index, std::span<const uint64_t> args, std::span<uint64_t> results,
                             int64_t deadlineNs);
 

@@ -14,6 +14,7 @@
 #include "keelrtthread.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -208,7 +209,12 @@ static void arm_timer(keel_rt_thread* t, long long at_ns) {
 
 int keel_rt_invoke(keel_aot_trampoline fn, void* instance, const uint64_t* args,
                    uint64_t* results, long long timeout_ns) {
-  return keel_rt_invoke_until(fn, instance, args, results, timeout_ns > 0 ? now_ns() + timeout_ns : 0);
+  long long deadline = 0;
+  if (timeout_ns > 0) {
+    const long long now = now_ns();
+    deadline = timeout_ns > LLONG_MAX - now ? LLONG_MAX : now + timeout_ns;
+  }
+  return keel_rt_invoke_until(fn, instance, args, results, deadline);
 }
 
 int keel_rt_invoke_until(keel_aot_trampoline fn, void* instance, const uint64_t* args,
@@ -222,7 +228,7 @@ int keel_rt_invoke_until(keel_aot_trampoline fn, void* instance, const uint64_t*
   sigjmp_buf buf;
   t->target = &buf;
   t->deadline_hit = 0;
-  t->deadline_ns = deadline_ns > 0 ? deadline_ns : 0;
+  t->deadline_ns = deadline_ns < 0 ? 1 : deadline_ns; /* 0: none; negative: long past */
   /* No signal mask saved or restored on the way in (each is a system call): only a trap
    * raised inside a signal handler leaves signals blocked, and that path unblocks them. */
   int code = sigsetjmp(buf, 0);

@@ -27,8 +27,10 @@ void keel_rt_init(void);
 int keel_rt_invoke(keel_aot_trampoline fn, void* instance, const uint64_t* args,
                    uint64_t* results, long long timeout_ns);
 
-/* The same with the deadline as an instant of CLOCK_MONOTONIC in nanoseconds (0: none),
- * which reads no clock: a deadline already past traps at once, through the timer. */
+/* The same with the deadline as an instant of CLOCK_MONOTONIC in nanoseconds (0: none; a
+ * negative one has passed), which reads no clock: a deadline already past arms the timer
+ * for an instant past, which the kernel fires at once, so the call traps within the
+ * timer's latency (microseconds) rather than not starting. */
 int keel_rt_invoke_until(keel_aot_trampoline fn, void* instance, const uint64_t* args,
                          uint64_t* results, long long deadline_ns);
 
