@@ -103,6 +103,11 @@ bool Cgi::parseOutput(std::string_view output, ComponentResponse &response, std:
                 error = "CGI Status header is not a status code: " + std::string(value.substr(0, 80));
                 return false;
             }
+            if (code < 200) {
+                error = "CGI Status " + std::to_string(code)
+                        + " is an interim status; a response needs a final one (200-599)";
+                return false;
+            }
             response.status = code;
             hasStatus = true;
             continue;

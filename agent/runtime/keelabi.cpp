@@ -85,6 +85,11 @@ bool KeelAbi::decodeResponse(std::string_view bytes, ComponentResponse &response
         error = "response status " + std::to_string(status) + " is not an HTTP status";
         return false;
     }
+    if (status < 200) {
+        error = "response status " + std::to_string(status)
+                + " is an interim status; keel_handle must answer with a final one (200-599)";
+        return false;
+    }
     response.status = status;
     response.headers.clear();
     for (std::uint32_t i = 0; i < count; ++i) {
