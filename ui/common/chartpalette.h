@@ -1,5 +1,7 @@
 #pragma once
 
+#include <QColor>
+
 class QChart;
 class QPalette;
 
@@ -12,6 +14,12 @@ class ChartPalette final
 {
 public:
     static void apply(QChart *chart, const QPalette &palette);
+
+    // The series every latency and traffic chart shares. The percentiles are one colour
+    // family whose strongest line is p99: darker as they go up on a light background,
+    // brighter on a dark one, so that p99 stands out in both.
+    enum class Series { P50, P95, P99, Total };
+    static QColor series(Series series, const QPalette &palette);
 };
 
 } // namespace Keel

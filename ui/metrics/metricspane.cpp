@@ -1,5 +1,7 @@
 #include "metricspane.h"
 
+#include "common/chartpalette.h"
+
 #include "keelclient.h"
 #include "metrics/livemetrics.h"
 #include "nodes/nodetablemodel.h"
@@ -22,12 +24,6 @@
 namespace Keel {
 
 namespace {
-
-// One colour family for the percentiles, darker as they go up.
-const QColor kP50(0x7f, 0xb8, 0xe6);
-const QColor kP95(0x2f, 0x86, 0xd0);
-const QColor kP99(0x1b, 0x4f, 0xa0);
-const QColor kTotal(0x59, 0x5f, 0x69);
 
 double errorPercent(const MetricsWindow &w)
 {
@@ -314,12 +310,13 @@ void MetricsPane::reload()
 
 void MetricsPane::addAggregate(const MetricsWindow &w)
 {
-    m_latency->append(tr("p50"), w.windowEnd, w.p50Ms, kP50);
-    m_latency->append(tr("p95"), w.windowEnd, w.p95Ms, kP95);
-    m_latency->append(tr("p99"), w.windowEnd, w.p99Ms, kP99);
+    using Series = ChartPalette::Series;
+    m_latency->append(tr("p50"), w.windowEnd, w.p50Ms, ChartPalette::series(Series::P50, palette()));
+    m_latency->append(tr("p95"), w.windowEnd, w.p95Ms, ChartPalette::series(Series::P95, palette()));
+    m_latency->append(tr("p99"), w.windowEnd, w.p99Ms, ChartPalette::series(Series::P99, palette()));
     const QString total = m_node.isEmpty() && m_region.isEmpty() ? tr("fleet") : scopeName();
-    m_rate->append(total, w.windowEnd, w.requestsPerSecond, kTotal);
-    m_errors->append(total, w.windowEnd, errorPercent(w), kTotal);
+    m_rate->append(total, w.windowEnd, w.requestsPerSecond, ChartPalette::series(Series::Total, palette()));
+    m_errors->append(total, w.windowEnd, errorPercent(w), ChartPalette::series(Series::Total, palette()));
 }
 
 void MetricsPane::addRegionLine(const MetricsWindow &w)

@@ -1,5 +1,7 @@
 #include "nodedetail.h"
 
+#include "common/chartpalette.h"
+
 #include "common/colordotdelegate.h"
 #include "common/statuscolors.h"
 #include "keelclient.h"
@@ -152,11 +154,7 @@ NodeDetail::NodeDetail(KeelClient *client, NodeTableModel *nodes, LiveMetrics *l
     connect(m_live, &LiveMetrics::windowArrived, this, [this](const MetricsWindow &w) {
         if (w.node != m_node || !w.component.isEmpty())
             return;
-        if (w.requestsPerSecond > 0) {
-            m_latency->append(tr("p50"), w.windowEnd, w.p50Ms, QColor(0x7f, 0xb8, 0xe6));
-            m_latency->append(tr("p99"), w.windowEnd, w.p99Ms, QColor(0x1b, 0x4f, 0xa0));
-        }
-        m_rate->append(tr("req/s"), w.windowEnd, w.requestsPerSecond, QColor(0x59, 0x5f, 0x69));
+        plot(w);
     });
 }
 
@@ -284,11 +282,7 @@ void NodeDetail::loadSeries()
         if (!self || self->m_generation != generation || !std::holds_alternative<QList<MetricsWindow>>(result))
             return;
         for (const MetricsWindow &w : std::get<QList<MetricsWindow>>(result)) {
-            if (w.requestsPerSecond > 0) {
-                self->m_latency->append(tr("p50"), w.windowEnd, w.p50Ms, QColor(0x7f, 0xb8, 0xe6));
-                self->m_latency->append(tr("p99"), w.windowEnd, w.p99Ms, QColor(0x1b, 0x4f, 0xa0));
-            }
-            self->m_rate->append(tr("req/s"), w.windowEnd, w.requestsPerSecond, QColor(0x59, 0x5f, 0x69));
+            self->plot(w);
         }
     });
 }
@@ -339,6 +333,16 @@ void NodeDetail::editLabels()
         });
     });
     dialog->open();
+}
+
+void NodeDetail::plot(const MetricsWindow &w)
+{
+    using Series = ChartPalette::Series;
+    if (w.requestsPerSecond > 0) {
+        m_latency->append(tr("p50"), w.windowEnd, w.p50Ms, ChartPalette::series(Series::P50, palette()));
+        m_latency->append(tr("p99"), w.windowEnd, w.p99Ms, ChartPalette::series(Series::P99, palette()));
+    }
+    m_rate->append(tr("req/s"), w.windowEnd, w.requestsPerSecond, ChartPalette::series(Series::Total, palette()));
 }
 
 } // namespace Keel

@@ -49,6 +49,8 @@ private:
     void loadMemory();
     void refreshEvents();
     void loadSeries();
+    // One metrics window onto the latency and request-rate charts.
+    void plot(const MetricsWindow &w);
     void editLabels();
 
     KeelClient *m_client;
