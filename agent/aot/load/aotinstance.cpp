@@ -4,9 +4,7 @@
 #include "load/aotsnapshot.h"
 #include "rt/keelrt.h"
 
-#include <cstdint>
 #include <cstdlib>
-#include <ctime>
 
 namespace keel::aot {
 
@@ -147,14 +145,7 @@ AotCallResult AotInstance::result(int code)
 AotCallResult AotInstance::call(int index, std::span<const uint64_t> args, std::span<uint64_t> results,
                                 int64_t timeoutNs)
 {
-    int64_t deadlineNs = 0;
-    if (timeoutNs > 0) {
-        timespec now{};
-        clock_gettime(CLOCK_MONOTONIC, &now);
-        const int64_t nowNs = int64_t(now.tv_sec) * 1'000'000'000 + now.tv_nsec;
-        deadlineNs = timeoutNs > INT64_MAX - nowNs ? INT64_MAX : nowNs + timeoutNs;
-    }
-    return callUntil(index, args, results, deadlineNs);
+    return callUntil(index, args, results, keel_rt_deadline_after(timeoutNs));
 }
 
 AotCallResult AotInstance::callUntil(int index, std::span<const uint64_t> args, std::span<uint64_t> results,

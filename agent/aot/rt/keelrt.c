@@ -207,14 +207,16 @@ static void arm_timer(keel_rt_thread* t, long long at_ns) {
   timer_settime(t->timer, TIMER_ABSTIME, &its, NULL);
 }
 
+long long keel_rt_deadline_after(long long timeout_ns) {
+  if (timeout_ns <= 0)
+    return 0;
+  const long long now = now_ns();
+  return timeout_ns > LLONG_MAX - now ? LLONG_MAX : now + timeout_ns;
+}
+
 int keel_rt_invoke(keel_aot_trampoline fn, void* instance, const uint64_t* args,
                    uint64_t* results, long long timeout_ns) {
-  long long deadline = 0;
-  if (timeout_ns > 0) {
-    const long long now = now_ns();
-    deadline = timeout_ns > LLONG_MAX - now ? LLONG_MAX : now + timeout_ns;
-  }
-  return keel_rt_invoke_until(fn, instance, args, results, deadline);
+  return keel_rt_invoke_until(fn, instance, args, results, keel_rt_deadline_after(timeout_ns));
 }
 
 int keel_rt_invoke_until(keel_aot_trampoline fn, void* instance, const uint64_t* args,

@@ -27,6 +27,10 @@ void keel_rt_init(void);
 int keel_rt_invoke(keel_aot_trampoline fn, void* instance, const uint64_t* args,
                    uint64_t* results, long long timeout_ns);
 
+/* The deadline timeout_ns from now, as keel_rt_invoke_until takes it (timeout_ns <= 0:
+ * 0, none; a timeout too long for the clock saturates). */
+long long keel_rt_deadline_after(long long timeout_ns);
+
 /* The same with the deadline as an instant of CLOCK_MONOTONIC in nanoseconds (0: none; a
  * negative one has passed), which reads no clock: a deadline already past arms the timer
  * for an instant past, which the kernel fires at once, so the call traps within the
