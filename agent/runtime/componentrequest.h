@@ -29,6 +29,11 @@ struct ComponentRequest
     // component called with started unset reads the clock itself.
     std::chrono::steady_clock::time_point received{};
     std::chrono::steady_clock::time_point started{};
+
+    std::chrono::steady_clock::time_point startedOrNow() const
+    {
+        return started != std::chrono::steady_clock::time_point() ? started : std::chrono::steady_clock::now();
+    }
 };
 
 // Why a component failed to answer; labels keel_agent_component_errors_total.

@@ -96,7 +96,7 @@ std::unique_ptr<KeelComponent::Slot> KeelComponent::makeSlot(Clock::time_point d
 
 ComponentResponse KeelComponent::handle(const ComponentRequest &request)
 {
-    const auto started = request.started != Clock::time_point() ? request.started : Clock::now();
+    const auto started = request.startedOrNow();
     const auto deadline = started + std::chrono::milliseconds(m_config.deadlineMs);
     std::unique_ptr<Slot> slot;
     {
@@ -133,6 +133,9 @@ ComponentResponse KeelComponent::handle(const ComponentRequest &request)
     response.coldStart = coldStart;
     response.memoryBytes = slot->instance->memoryBytes();
     if (!poisoned) {
+        // An idle slot keeps the buffer of a usual request, not of the largest body seen.
+        if (slot->encoded.capacity() > kKeptEncodedBytes)
+            std::string().swap(slot->encoded);
         std::lock_guard lock(m_mutex);
         if (m_idle.size() < std::min<std::size_t>(kMaxIdle, m_config.maxInstances))
             m_idle.push_back(std::move(slot));
@@ -146,16 +149,6 @@ ComponentResponse KeelComponent::run(Slot &slot, const ComponentRequest &request
     ModuleInstance &instance = *slot.instance;
     std::string &encoded = slot.encoded;
     KeelAbi::encodeRequest(request, encoded);
-    struct Trim
-    {
-        std::string &buffer;
-        // An idle slot keeps the buffer of a usual request, not of the largest body seen.
-        ~Trim()
-        {
-            if (buffer.capacity() > kKeptEncodedBytes)
-                std::string().swap(buffer);
-        }
-    } trim{encoded};
     if (encoded.size() > UINT32_MAX)
         return ComponentResponse::failure(413, ComponentError::None, "request too large");
     const auto length = std::uint32_t(encoded.size());

@@ -44,7 +44,7 @@ WagiComponent::WagiComponent(ComponentConfig config, std::unique_ptr<CompiledMod
 ComponentResponse WagiComponent::handle(const ComponentRequest &request)
 {
     using Clock = ModuleInstance::Clock;
-    const auto started = request.started != Clock::time_point() ? request.started : Clock::now();
+    const auto started = request.startedOrNow();
     const auto deadline = started + std::chrono::milliseconds(m_config.deadlineMs);
 
     std::string error;

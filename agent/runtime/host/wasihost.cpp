@@ -9,6 +9,16 @@ namespace keel::agent {
 
 namespace {
 
+// Empties a buffer a host keeps from one request to the next; a large body or answer
+// once must not stay held by an idle host, so storage beyond 64 KiB is given back.
+void clearKeepingSmall(std::string &buffer)
+{
+    if (buffer.capacity() > 64 * 1024)
+        std::string().swap(buffer);
+    else
+        buffer.clear();
+}
+
 // WASI preview 1 errno values.
 constexpr std::uint32_t kSuccess = 0;
 constexpr std::uint32_t kBadf = 8;
@@ -52,16 +62,10 @@ void WasiHost::flushPartialLines()
 void WasiHost::startRequest(std::string_view stdinBytes)
 {
     flushPartialLines();
-    // A large body once must not stay held by an idle host either.
-    if (m_setup.stdinBytes.capacity() > 64 * 1024 && stdinBytes.size() <= 64 * 1024)
-        std::string().swap(m_setup.stdinBytes);
+    clearKeepingSmall(m_setup.stdinBytes);
     m_setup.stdinBytes.assign(stdinBytes);
     m_stdinOffset = 0;
-    // A large answer once must not stay held by an idle host.
-    if (m_stdout.capacity() > 64 * 1024)
-        std::string().swap(m_stdout);
-    else
-        m_stdout.clear();
+    clearKeepingSmall(m_stdout);
     m_stdoutOverflowed = false;
     std::fill(std::begin(m_closed), std::end(m_closed), false);
 }
