@@ -429,8 +429,8 @@ dataplane_section() {
     stop_pid "$nd"
   fi
 
-  local nginx_rps="" nginx_p99=""
-  [ -n "$nginx_r" ] && IFS='|' read -r nginx_rps _ nginx_p99 _ _ _ <<<"$nginx_r"
+  local nginx_rps=""
+  [ -n "$nginx_r" ] && nginx_rps="${nginx_r%%|*}"
   AGENT_RPS="${echo_r%%|*}"
   dp_row() { # label result why-missing [target-ratio]
     local rps p50 p99 errs lo hi vs met=""
